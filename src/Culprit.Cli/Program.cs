@@ -1,0 +1,16 @@
+using System.CommandLine;
+
+namespace Culprit.Cli;
+
+public static class Program
+{
+    public static Task<int> Main(string[] args)
+    {
+        var root = new RootCommand("Culprit finds the commit that introduced (or fixed) a crash.");
+        foreach (var command in Commands.All())
+        {
+            root.Subcommands.Add(command);
+        }
+        return root.Parse(args).InvokeAsync();
+    }
+}

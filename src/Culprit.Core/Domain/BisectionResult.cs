@@ -1,0 +1,43 @@
+namespace Culprit.Core.Domain;
+
+/// <summary>How a job ended, as written to the JSON result.</summary>
+public enum ResultKind
+{
+    Found,
+    Inconclusive,
+    NoGoodCommit,
+    NotReproduced,
+    Error,
+}
+
+public static class ResultKindNames
+{
+    public static string ToWire(this ResultKind kind) => kind switch
+    {
+        ResultKind.Found => "found",
+        ResultKind.Inconclusive => "inconclusive",
+        ResultKind.NoGoodCommit => "no-good-commit",
+        ResultKind.NotReproduced => "not-reproduced",
+        _ => "error",
+    };
+}
+
+/// <summary>
+/// The answer of a strategy. <paramref name="Candidates"/> holds the commits that may still be the
+/// culprit when the answer is inconclusive; <paramref name="Probabilities"/> their probability when
+/// the strategy keeps one.
+/// </summary>
+public sealed record BisectionResult(
+    ResultKind Kind,
+    string? Culprit,
+    IReadOnlyList<string> Candidates,
+    double? Confidence = null,
+    IReadOnlyDictionary<string, double>? Probabilities = null,
+    string? Message = null)
+{
+    public static BisectionResult Found(string culprit, double? confidence = null) =>
+        new(ResultKind.Found, culprit, [culprit], confidence);
+
+    public static BisectionResult Inconclusive(IReadOnlyList<string> candidates, IReadOnlyDictionary<string, double>? probabilities = null, string? message = null) =>
+        new(ResultKind.Inconclusive, null, candidates, null, probabilities, message);
+}

@@ -1,0 +1,27 @@
+namespace Culprit.Core.Domain;
+
+/// <summary>
+/// Everything learnt by testing one commit once: the build, its signature and each run.
+/// A verdict is derived from it by a policy; the outcome itself is what gets stored.
+/// </summary>
+public sealed record CommitOutcome(
+    string Commit,
+    bool Built,
+    IReadOnlyList<RunOutcome> Runs,
+    string? BuildError = null,
+    string? Compiler = null,
+    string? Signature = null,
+    double BuildSeconds = 0,
+    double TestSeconds = 0,
+    string? ReusedFrom = null)
+{
+    public static CommitOutcome BuildFailed(string commit, string error, double buildSeconds = 0, string? compiler = null) =>
+        new(commit, false, [], error, compiler, null, buildSeconds);
+
+    public int Crashes => Runs.Count(r => r.Result is RunResult.Crashed or RunResult.TimedOut);
+    public int Oks => Runs.Count(r => r.Result == RunResult.Ok);
+    public int InfraErrors => Runs.Count(r => r.Result == RunResult.InfraError);
+
+    /// <summary>The title of the first crashed run, if any.</summary>
+    public string? FirstCrashTitle => Runs.FirstOrDefault(r => r.Result is RunResult.Crashed or RunResult.TimedOut)?.Title;
+}

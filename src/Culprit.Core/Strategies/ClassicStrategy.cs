@@ -1,0 +1,111 @@
+using Culprit.Core.Domain;
+
+namespace Culprit.Core.Strategies;
+
+/// <summary>
+/// The strategy of <c>git bisect</c>: each tested commit gets one verdict from the policy, the
+/// candidates are the ancestors of the newest bad commit that are not ancestors of a good one, and
+/// the next commit is the one git would pick. Skipped commits next to the culprit make the answer
+/// inconclusive with the exact set git would print.
+/// </summary>
+public sealed class ClassicStrategy : IBisectionStrategy
+{
+    private readonly CommitGraph _graph;
+    private readonly IVerdictPolicy _policy;
+    private readonly int _runs;
+    private readonly HashSet<int> _goods = [];
+    private readonly HashSet<int> _skipped = [];
+    private int _bad;
+
+    /// <param name="graph">The range: its first commit (newest) is the known bad commit.</param>
+    public ClassicStrategy(CommitGraph graph, IVerdictPolicy policy, int runs)
+    {
+        if (graph.Count == 0)
+        {
+            throw new ArgumentException("the bisection range is empty");
+        }
+        _graph = graph;
+        _policy = policy;
+        _runs = runs;
+        _bad = 0;
+    }
+
+    public string Name => "classic";
+
+    public BisectionStep Next()
+    {
+        var candidates = Candidates();
+        var pick = GitBisection.Choose(
+            _graph.RangeParentsAt, candidates, i => _graph.Commits[i], _skipped.Contains, _bad, _skipped.Count > 0);
+        if (pick.Commit == _bad)
+        {
+            if (pick.Tried.Count == 0)
+            {
+                return new Finished(BisectionResult.Found(_graph.Commits[_bad]));
+            }
+            var list = pick.Tried.Append(_bad).Select(i => _graph.Commits[i]).ToList();
+            return new Finished(BisectionResult.Inconclusive(list, message: "There are only 'skip'ped commits left to test."));
+        }
+        return new TestCommit(_graph.Commits[pick.Commit], _runs, pick.All - pick.Reaches - 1, GitBisection.EstimateSteps(pick.All));
+    }
+
+    public Judgement Record(CommitOutcome outcome)
+    {
+        var verdict = _policy.Judge(outcome);
+        var index = _graph.IndexOf(outcome.Commit);
+        if (index < 0)
+        {
+            // Outside the range (a release or the given good commit): it only tells us it is good or bad.
+            return new Judgement(outcome.Commit, verdict);
+        }
+        switch (verdict)
+        {
+            case Verdict.Bad:
+                _bad = index;
+                break;
+            case Verdict.Good:
+                _goods.Add(index);
+                break;
+            default:
+                _skipped.Add(index);
+                break;
+        }
+        return new Judgement(outcome.Commit, verdict);
+    }
+
+    /// <summary>Ancestors of the current bad commit that no good commit reaches, newest first.</summary>
+    private List<int> Candidates()
+    {
+        var reachable = Reach([_bad]);
+        var excluded = Reach(_goods);
+        var result = new List<int>();
+        for (var i = 0; i < _graph.Count; i++)
+        {
+            if (reachable[i] && !excluded[i])
+            {
+                result.Add(i);
+            }
+        }
+        return result;
+    }
+
+    private bool[] Reach(IEnumerable<int> starts)
+    {
+        var seen = new bool[_graph.Count];
+        var stack = new Stack<int>(starts);
+        while (stack.Count > 0)
+        {
+            var i = stack.Pop();
+            if (seen[i])
+            {
+                continue;
+            }
+            seen[i] = true;
+            foreach (var p in _graph.RangeParentsAt(i))
+            {
+                stack.Push(p);
+            }
+        }
+        return seen;
+    }
+}

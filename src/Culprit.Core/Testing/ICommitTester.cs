@@ -1,0 +1,39 @@
+using Culprit.Core.Domain;
+
+namespace Culprit.Core.Testing;
+
+/// <summary>
+/// The seam between a job and the world: checks out and builds a commit, then runs its test. One
+/// implementation runs user commands (any git project), another builds a kernel and boots it in QEMU.
+/// The job drives the calls so that it can log, store, reuse signatures and run in parallel.
+/// </summary>
+public interface ICommitTester : IAsyncDisposable
+{
+    /// <summary>How many runs may go at once (VMs for the kernel).</summary>
+    int ParallelRuns { get; }
+
+    /// <summary>
+    /// Checks the commit out and picks the toolchain; returns its description for the log
+    /// (<c>gcc (GCC) 12.2.0</c>) or null when there is none to name.
+    /// </summary>
+    Task<string?> PrepareAsync(string commit, CancellationToken cancellationToken);
+
+    /// <summary>Builds the prepared commit. A failed build is a result, not an exception.</summary>
+    Task<BuildResult> BuildAsync(string commit, CancellationToken cancellationToken);
+
+    /// <summary>Runs the test once on a successful build; <paramref name="runIndex"/> counts from 0.</summary>
+    Task<RunOutcome> RunAsync(BuildResult build, int runIndex, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The build of one commit. <paramref name="Signature"/> is a hash of what was built (equal
+/// signatures mean equal binaries); <paramref name="Artifact"/> is where the tester keeps it.
+/// </summary>
+public sealed record BuildResult(
+    string Commit,
+    bool Ok,
+    string? Error,
+    string? Compiler,
+    string? Signature,
+    double Seconds,
+    string? Artifact = null);

@@ -1,0 +1,17 @@
+namespace Culprit.Crash;
+
+/// <summary>
+/// The primary crash found in a console log, named the way syzkaller names it.
+/// <paramref name="Start"/> and <paramref name="End"/> are character offsets of the report in the log.
+/// </summary>
+public sealed record CrashReport(
+    string Title,
+    IReadOnlyList<string> AltTitles,
+    string Type,
+    bool Corrupted,
+    bool Suppressed,
+    string? Frame,
+    string? GuiltyFile,
+    string Report,
+    int Start,
+    int End);

@@ -1,0 +1,169 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text;
+
+namespace Culprit.Processes;
+
+/// <summary>
+/// The one way Culprit starts processes: arguments as a vector, output captured (bounded), a
+/// timeout, and the whole process tree killed on timeout or cancellation.
+/// </summary>
+public static class ProcessRunner
+{
+    public static async Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken = default)
+    {
+        var psi = new ProcessStartInfo(spec.FileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in spec.Arguments)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        if (spec.WorkingDirectory is not null)
+        {
+            psi.WorkingDirectory = spec.WorkingDirectory;
+        }
+        foreach (var (k, v) in spec.Environment)
+        {
+            if (v is null)
+            {
+                psi.Environment.Remove(k);
+            }
+            else
+            {
+                psi.Environment[k] = v;
+            }
+        }
+
+        var all = new BoundedText(spec.MaxCapturedChars);
+        var stdout = new BoundedText(spec.MaxCapturedChars);
+        var stderr = new BoundedText(spec.MaxCapturedChars);
+        using var process = new Process { StartInfo = psi };
+        var outDone = new TaskCompletionSource();
+        var errDone = new TaskCompletionSource();
+        process.OutputDataReceived += (_, e) => OnData(e.Data, stdout, outDone);
+        process.ErrorDataReceived += (_, e) => OnData(e.Data, stderr, errDone);
+
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception ex)
+        {
+            throw new ProcessStartException($"cannot run {spec.FileName}: {ex.Message}", ex);
+        }
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            if (spec.StandardInput is not null)
+            {
+                await process.StandardInput.WriteAsync(spec.StandardInput);
+            }
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The process exited without reading its input; its exit status tells the rest.
+        }
+
+        using var timeout = spec.Timeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var timedOut = false;
+        try
+        {
+            await process.WaitForExitAsync(linked.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            KillTree(process);
+            await process.WaitForExitAsync(CancellationToken.None);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            timedOut = true;
+        }
+        // Let the readers drain what the process wrote before it exited (bounded: children that
+        // keep the pipes open after a kill must not hang us).
+        await Task.WhenAny(Task.WhenAll(outDone.Task, errDone.Task), Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
+        watch.Stop();
+        string allText;
+        lock (all)
+        {
+            allText = all.ToString();
+        }
+        return new ProcessResult(timedOut ? -1 : process.ExitCode, allText, stdout.ToString(), stderr.ToString(), timedOut, watch.Elapsed);
+
+        void OnData(string? line, BoundedText own, TaskCompletionSource done)
+        {
+            if (line is null)
+            {
+                done.TrySetResult();
+                return;
+            }
+            own.AppendLine(line);
+            lock (all)
+            {
+                all.AppendLine(line);
+            }
+            spec.OnLine?.Invoke(line);
+        }
+    }
+
+    /// <summary>Runs and throws <see cref="ProcessFailedException"/> unless it exits 0.</summary>
+    public static async Task<ProcessResult> RunCheckedAsync(ProcessSpec spec, CancellationToken cancellationToken = default)
+    {
+        var result = await RunAsync(spec, cancellationToken);
+        if (!result.Succeeded)
+        {
+            var what = result.TimedOut ? "timed out" : $"exited with status {result.ExitCode}";
+            var tail = result.Tail(5).Replace('\n', ' ');
+            throw new ProcessFailedException($"{Path.GetFileName(spec.FileName)} {string.Join(' ', spec.Arguments.Take(3))} {what}: {tail}", result);
+        }
+        return result;
+    }
+
+    private static void KillTree(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    /// <summary>Keeps the last <c>limit</c> characters appended.</summary>
+    private sealed class BoundedText(int limit)
+    {
+        private readonly StringBuilder _text = new();
+
+        public void AppendLine(string line)
+        {
+            lock (_text)
+            {
+                _text.Append(line).Append('\n');
+                if (_text.Length > limit + limit / 4)
+                {
+                    _text.Remove(0, _text.Length - limit);
+                }
+            }
+        }
+
+        public override string ToString()
+        {
+            lock (_text)
+            {
+                return _text.ToString();
+            }
+        }
+    }
+}
