@@ -7,7 +7,7 @@ public static class Program
     public static Task<int> Main(string[] args)
     {
         var root = new RootCommand("Culprit finds the commit that introduced (or fixed) a crash.");
-        foreach (var command in Commands.All())
+        foreach (var command in CommandList.All())
         {
             root.Subcommands.Add(command);
         }

@@ -12,13 +12,22 @@ public sealed class ClassicStrategy : IBisectionStrategy
 {
     private readonly CommitGraph _graph;
     private readonly IVerdictPolicy _policy;
-    private readonly int _runs;
+    private readonly Func<int> _runs;
     private readonly HashSet<int> _goods = [];
     private readonly HashSet<int> _skipped = [];
     private int _bad;
 
     /// <param name="graph">The range: its first commit (newest) is the known bad commit.</param>
     public ClassicStrategy(CommitGraph graph, IVerdictPolicy policy, int runs)
+        : this(graph, policy, () => runs)
+    {
+    }
+
+    /// <summary>
+    /// A classic bisection whose run count is asked for at every step, for policies that change it
+    /// as they go (syzbot's doubles once it suspects a flaky reproducer).
+    /// </summary>
+    public ClassicStrategy(CommitGraph graph, IVerdictPolicy policy, Func<int> runs)
     {
         if (graph.Count == 0)
         {
@@ -46,7 +55,7 @@ public sealed class ClassicStrategy : IBisectionStrategy
             var list = pick.Tried.Append(_bad).Select(i => _graph.Commits[i]).ToList();
             return new Finished(BisectionResult.Inconclusive(list, message: "There are only 'skip'ped commits left to test."));
         }
-        return new TestCommit(_graph.Commits[pick.Commit], _runs, pick.All - pick.Reaches - 1, GitBisection.EstimateSteps(pick.All));
+        return new TestCommit(_graph.Commits[pick.Commit], _runs(), pick.All - pick.Reaches - 1, GitBisection.EstimateSteps(pick.All));
     }
 
     public Judgement Record(CommitOutcome outcome)

@@ -1,12 +1,15 @@
 using System.CommandLine;
+using Culprit.Cli.Commands;
 
 namespace Culprit.Cli;
 
 /// <summary>The subcommands of <c>culprit</c>; each lives in its own file under Commands/.</summary>
-internal static class Commands
+internal static class CommandList
 {
     public static IEnumerable<Command> All()
     {
-        yield break;
+        yield return BisectCommand.Create();
+        yield return ResumeCommand.Create();
+        yield return ShowCommand.Create();
     }
 }

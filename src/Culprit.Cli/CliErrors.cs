@@ -1,0 +1,34 @@
+using System.CommandLine;
+using Culprit.Git;
+using Culprit.Jobs;
+using Culprit.Processes;
+using Culprit.Store;
+
+namespace Culprit.Cli;
+
+/// <summary>Turns the errors a user can cause into one line on stderr and a non-zero exit.</summary>
+internal static class CliErrors
+{
+    public const int Failure = 1;
+
+    public static async Task<int> GuardAsync(ParseResult parse, Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception ex) when (ex is JobException or GitException or StoreException or JobFailedException
+            or ProcessStartException or ProcessFailedException or IOException or UnauthorizedAccessException)
+        {
+            await parse.InvocationConfiguration.Error.WriteLineAsync($"culprit: {OneLine(ex.Message)}");
+            return Failure;
+        }
+        catch (OperationCanceledException)
+        {
+            await parse.InvocationConfiguration.Error.WriteLineAsync("culprit: interrupted");
+            return 130;
+        }
+    }
+
+    private static string OneLine(string message) => message.Split('\n')[0].Trim();
+}

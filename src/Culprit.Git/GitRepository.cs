@@ -1,0 +1,225 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Culprit.Processes;
+
+namespace Culprit.Git;
+
+/// <summary>
+/// A git repository, reached through the git CLI. Revisions and paths are passed as arguments,
+/// never through a shell.
+/// </summary>
+public sealed partial class GitRepository
+{
+    private GitRepository(string path) => Path = path;
+
+    /// <summary>The top-level directory of the repository.</summary>
+    public string Path { get; }
+
+    public static async Task<GitRepository> OpenAsync(string path, CancellationToken ct = default)
+    {
+        if (!Directory.Exists(path))
+        {
+            throw new GitException($"repository not found: {path}");
+        }
+        var result = await ProcessRunner.RunAsync(Git(path, "rev-parse", "--show-toplevel"), ct);
+        if (!result.Succeeded)
+        {
+            throw new GitException($"not a git repository: {path}");
+        }
+        return new GitRepository(result.StandardOutput.Trim());
+    }
+
+    /// <summary>The full hash of a revision, or a one-line error naming it.</summary>
+    public async Task<string> ResolveAsync(string revision, CancellationToken ct = default)
+    {
+        if (string.IsNullOrWhiteSpace(revision) || revision.StartsWith('-'))
+        {
+            throw new GitException($"unknown revision: '{revision}'");
+        }
+        var result = await RunAsync(ct, "rev-parse", "--verify", "--quiet", "--end-of-options", revision + "^{commit}");
+        if (!result.Succeeded)
+        {
+            throw new GitException($"unknown revision: {revision}");
+        }
+        return result.StandardOutput.Trim();
+    }
+
+    public async Task<bool> IsAncestorAsync(string ancestor, string descendant, CancellationToken ct = default)
+    {
+        var result = await RunAsync(ct, "merge-base", "--is-ancestor", ancestor, descendant);
+        return result.ExitCode switch
+        {
+            0 => true,
+            1 => false,
+            _ => throw new GitException($"git merge-base failed: {result.Tail(1)}"),
+        };
+    }
+
+    /// <summary>
+    /// The commits reachable from <paramref name="bad"/> and not from any of <paramref name="goods"/>,
+    /// newest first, with their parents: <c>git rev-list --parents bad --not goods</c>.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Commit, IReadOnlyList<string> Parents)>> RevListAsync(
+        string bad, IEnumerable<string> goods, CancellationToken ct = default)
+    {
+        var args = new List<string> { "rev-list", "--parents", bad, "--not" };
+        args.AddRange(goods);
+        var result = await CheckedAsync(ct, [.. args]);
+        var list = new List<(string, IReadOnlyList<string>)>();
+        foreach (var line in result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = line.Trim().Split(' ');
+            list.Add((parts[0], parts[1..]));
+        }
+        return list;
+    }
+
+    public async Task<CommitInfo> CommitInfoAsync(string commit, CancellationToken ct = default)
+    {
+        const string format = "%H%x00%s%x00%an%x00%ae%x00%aI%x00%cn%x00%ce%x00%B";
+        var result = await CheckedAsync(ct, "show", "-s", "--format=" + format, commit, "--");
+        var p = result.StandardOutput.Split('\0');
+        return new CommitInfo(p[0], p[1], p[2], p[3], DateTimeOffset.Parse(p[4], CultureInfo.InvariantCulture), p[5], p[6], p[7].TrimEnd());
+    }
+
+    /// <summary>The parents of a commit, first parent first.</summary>
+    public async Task<IReadOnlyList<string>> ParentsAsync(string commit, CancellationToken ct = default)
+    {
+        var result = await CheckedAsync(ct, "rev-list", "--parents", "-n", "1", commit, "--");
+        return result.StandardOutput.Trim().Split(' ')[1..];
+    }
+
+    /// <summary>The commit as <c>git show --stat</c> prints it, for the culprit block of the log.</summary>
+    public async Task<string> ShowStatAsync(string commit, CancellationToken ct = default)
+    {
+        var result = await CheckedAsync(ct, "show", "--stat", "--format=commit %H%nAuthor: %an <%ae>%nDate:   %ad%n%n%w(0,4,4)%B", commit, "--");
+        return result.StandardOutput.TrimEnd();
+    }
+
+    /// <summary>Files a commit changes (against its first parent).</summary>
+    public async Task<IReadOnlyList<string>> ChangedFilesAsync(string commit, CancellationToken ct = default)
+    {
+        var result = await CheckedAsync(ct, "diff-tree", "--no-commit-id", "--name-only", "-r", "--root", "-m", "--first-parent", commit);
+        return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Distinct().ToList();
+    }
+
+    /// <summary>The commit as a patch (<c>git format-patch --stdout -1</c>).</summary>
+    public async Task<string> PatchAsync(string commit, CancellationToken ct = default)
+    {
+        var result = await CheckedAsync(ct, "format-patch", "--stdout", "-1", commit);
+        return result.StandardOutput;
+    }
+
+    /// <summary>
+    /// Release tags (<c>vX.Y</c> or <c>vX.Y.Z</c>, no -rc) that are ancestors of <paramref name="commit"/>
+    /// (the commit itself excluded), newest version first.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Tag, string Commit)>> ReleaseTagsBeforeAsync(string commit, CancellationToken ct = default)
+    {
+        var result = await CheckedAsync(ct, "tag", "--merged", commit, "--format=%(refname:short) %(objectname) %(*objectname)");
+        var tags = new List<(string Tag, string Commit, Version Version)>();
+        foreach (var line in result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = line.Split(' ');
+            var m = ReleaseTag().Match(parts[0]);
+            if (!m.Success)
+            {
+                continue;
+            }
+            var target = parts.Length > 2 && parts[2].Length > 0 ? parts[2] : parts[1];
+            if (target == commit)
+            {
+                continue;
+            }
+            var version = new Version(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture),
+                m.Groups[3].Success ? int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture) : 0);
+            tags.Add((parts[0], target, version));
+        }
+        return tags.OrderByDescending(t => t.Version).Select(t => (t.Tag, t.Commit)).ToList();
+    }
+
+    [GeneratedRegex(@"^v(\d+)\.(\d+)(?:\.(\d+))?$")]
+    private static partial Regex ReleaseTag();
+
+    /// <summary>Adds a detached worktree at <paramref name="path"/> checked out at <paramref name="commit"/>.</summary>
+    public async Task AddWorktreeAsync(string path, string commit, CancellationToken ct = default)
+    {
+        if (Directory.Exists(path))
+        {
+            await RemoveWorktreeAsync(path, ct);
+        }
+        await RunAsync(ct, "worktree", "prune");
+        await CheckedAsync(ct, "worktree", "add", "--detach", "--force", path, commit);
+    }
+
+    public async Task RemoveWorktreeAsync(string path, CancellationToken ct = default)
+    {
+        await RunAsync(ct, "worktree", "remove", "--force", path);
+        if (Directory.Exists(path))
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        await RunAsync(ct, "worktree", "prune");
+    }
+
+    /// <summary>Checks <paramref name="commit"/> out in a worktree, discarding local changes there.</summary>
+    public static async Task CheckoutAsync(string worktree, string commit, CancellationToken ct = default)
+    {
+        await ProcessRunner.RunCheckedAsync(Git(worktree, "checkout", "--quiet", "--detach", "--force", commit), ct);
+    }
+
+    /// <summary>
+    /// Makes a commit in <paramref name="worktree"/> that reverts <paramref name="commit"/> on top of
+    /// what is checked out there; returns its hash, or null when the revert does not apply.
+    /// </summary>
+    public static async Task<string?> CommitRevertAsync(string worktree, string commit, CancellationToken ct = default)
+    {
+        var revert = await ProcessRunner.RunAsync(IdentityGit(worktree, "revert", "--no-edit", commit), ct);
+        if (!revert.Succeeded)
+        {
+            await ProcessRunner.RunAsync(Git(worktree, "revert", "--abort"), ct);
+            return null;
+        }
+        var head = await ProcessRunner.RunCheckedAsync(Git(worktree, "rev-parse", "HEAD"), ct);
+        return head.StandardOutput.Trim();
+    }
+
+    /// <summary>
+    /// Makes a commit in <paramref name="worktree"/> that applies <paramref name="commit"/> on top of
+    /// what is checked out there; returns its hash, or null when it does not apply.
+    /// </summary>
+    public static async Task<string?> CommitCherryPickAsync(string worktree, string commit, CancellationToken ct = default)
+    {
+        var pick = await ProcessRunner.RunAsync(IdentityGit(worktree, "cherry-pick", "--allow-empty", commit), ct);
+        if (!pick.Succeeded)
+        {
+            await ProcessRunner.RunAsync(Git(worktree, "cherry-pick", "--abort"), ct);
+            return null;
+        }
+        var head = await ProcessRunner.RunCheckedAsync(Git(worktree, "rev-parse", "HEAD"), ct);
+        return head.StandardOutput.Trim();
+    }
+
+    private Task<ProcessResult> RunAsync(CancellationToken ct, params string[] args) => ProcessRunner.RunAsync(Git(Path, args), ct);
+
+    private async Task<ProcessResult> CheckedAsync(CancellationToken ct, params string[] args)
+    {
+        var result = await ProcessRunner.RunAsync(Git(Path, args), ct);
+        if (!result.Succeeded)
+        {
+            throw new GitException($"git {args[0]} failed: {result.Tail(1)}");
+        }
+        return result;
+    }
+
+    private static ProcessSpec Git(string dir, params string[] args) =>
+        new("git", ["-C", dir, .. args])
+        {
+            Environment = new Dictionary<string, string?> { ["GIT_TERMINAL_PROMPT"] = "0", ["LC_ALL"] = "C" },
+            Timeout = TimeSpan.FromMinutes(10),
+        };
+
+    // Commits Culprit makes for verification need an identity even where the user has none configured.
+    private static ProcessSpec IdentityGit(string dir, params string[] args) =>
+        Git(dir, ["-c", "user.name=Culprit", "-c", "user.email=culprit@localhost", .. args]);
+}

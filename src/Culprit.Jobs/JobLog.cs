@@ -1,0 +1,49 @@
+using Culprit.Store;
+
+namespace Culprit.Jobs;
+
+/// <summary>
+/// The job's log: each line goes to the listener and to the store, tagged with how many outcomes
+/// the job had when it was written. A resumed job first prints the stored lines, then replays its
+/// outcomes: lines produced before it is past the stored ones are already there and are dropped.
+/// </summary>
+internal sealed class JobLog
+{
+    private readonly JobStore _store;
+    private readonly string _jobId;
+    private readonly IJobListener _listener;
+    private readonly Func<int> _position;
+    private readonly int _replayUntil;
+
+    public JobLog(JobStore store, string jobId, IJobListener listener, Func<int> position, int storedOutcomes)
+    {
+        _store = store;
+        _jobId = jobId;
+        _listener = listener;
+        _position = position;
+        _replayUntil = storedOutcomes;
+        if (storedOutcomes > 0 || store.Log(jobId).Count > 0)
+        {
+            // Lines written after the last stored outcome belong to a test that did not finish.
+            store.TrimLogAfter(jobId, storedOutcomes - 1);
+            foreach (var line in store.Log(jobId))
+            {
+                listener.OnLine(line.Text);
+            }
+        }
+    }
+
+    public void Line(string text)
+    {
+        var position = _position();
+        if (position < _replayUntil)
+        {
+            return;
+        }
+        foreach (var line in text.Split('\n'))
+        {
+            _listener.OnLine(line);
+            _store.AppendLog(_jobId, position, line);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using Culprit.Core.Domain;
+
+namespace Culprit.Jobs;
+
+/// <summary>The result of a job as written by <c>--json</c> and <c>culprit show --json</c>.</summary>
+public sealed record JobResult
+{
+    public required string Job { get; init; }
+    public required string Result { get; init; }
+    public string Direction { get; init; } = "cause";
+    public string Strategy { get; init; } = "classic";
+    public string? Bad { get; init; }
+    public string? Good { get; init; }
+    public CulpritInfo? Culprit { get; init; }
+    public IReadOnlyList<string> Candidates { get; init; } = [];
+    public IReadOnlyDictionary<string, double>? Probabilities { get; init; }
+    public double? Confidence { get; init; }
+    public double? ReproChance { get; init; }
+    public string? CrashTitle { get; init; }
+    public string? Report { get; init; }
+    public string? Signature { get; init; }
+    public string? ParentSignature { get; init; }
+    public IReadOnlyList<string> Cc { get; init; } = [];
+    public Verification? Verification { get; init; }
+    public string? Message { get; init; }
+    public IReadOnlyList<TestedCommit> Tested { get; init; } = [];
+    public required JobStats Stats { get; init; }
+}
+
+public sealed record CulpritInfo(string Commit, string Subject, string Author, string? Date = null);
+
+public sealed record TestedRun(string Result, string? Title, bool Unrelated = false, string? Detail = null);
+
+public sealed record TestedCommit(
+    string Commit,
+    string Verdict,
+    IReadOnlyList<TestedRun> Runs,
+    double BuildSeconds,
+    double TestSeconds,
+    string? Signature = null,
+    string? ReusedFrom = null,
+    string? BuildError = null,
+    string? Compiler = null,
+    double? Probability = null,
+    string? Phase = null);
+
+public sealed record JobStats(int RevisionsTested, int Builds, int Runs, double TotalSeconds, double BuildSeconds, double TestSeconds, int SignatureReuses = 0, int Boots = 0);
+
+/// <summary>What verifying a culprit showed.</summary>
+public sealed record Verification(bool? ParentOk, string Revert, bool Doubtful, string? Reason);
+
+public static class RunResultNames
+{
+    public static string ToWire(this RunResult r) => r switch
+    {
+        RunResult.Ok => "ok",
+        RunResult.Crashed => "crashed",
+        RunResult.TimedOut => "timed-out",
+        _ => "infra-error",
+    };
+}

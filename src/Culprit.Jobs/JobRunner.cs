@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Culprit.Core.Domain;
+using Culprit.Core.Strategies;
+using Culprit.Core.Testing;
+using Culprit.Git;
+using Culprit.Store;
+
+namespace Culprit.Jobs;
+
+/// <summary>Creates the tester a job needs (commands, or kernel builds and VMs) in its own work directory.</summary>
+public delegate Task<ICommitTester> TesterFactory(JobSpec spec, GitRepository repo, string jobId, CancellationToken ct);
+
+/// <summary>
+/// Runs a job from start to result: reproduce on the bad commit, find a good one (given, or by
+/// walking back over releases), bisect with the strategy, then report. Every outcome is stored as
+/// soon as it exists, and a resumed job replays them into a fresh strategy.
+/// </summary>
+public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListener listener, TimeProvider? clock = null)
+{
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    /// <summary>Checks the inputs, resolves the revisions and creates the job (nothing is written before the checks pass).</summary>
+    public async Task<string> CreateAsync(JobSpec spec, CancellationToken ct = default)
+    {
+        var repo = await GitRepository.OpenAsync(spec.Repo, ct);
+        var bad = await repo.ResolveAsync(spec.Bad, ct);
+        string? good = null;
+        if (spec.Good is not null)
+        {
+            good = await repo.ResolveAsync(spec.Good, ct);
+            var (older, newer, olderName, newerName) = spec.Direction == Direction.Cause
+                ? (good, bad, spec.Good, spec.Bad)
+                : (bad, good, spec.Bad, spec.Good);
+            if (older == newer)
+            {
+                throw new JobException($"empty range: {olderName} and {newerName} are the same commit");
+            }
+            if (!await repo.IsAncestorAsync(older, newer, ct))
+            {
+                throw spec.Direction == Direction.Cause
+                    ? new JobException($"good commit {spec.Good} is not an ancestor of bad commit {spec.Bad}")
+                    : new JobException($"crashing commit {spec.Bad} is not an ancestor of fixed commit {spec.Good}");
+            }
+        }
+        var resolved = spec with { Repo = repo.Path, Bad = bad, Good = good, BadRevision = spec.Bad, GoodRevision = spec.Good };
+        return store.CreateJob(JsonSerializer.Serialize(resolved, JsonDefaults.Options), _clock.GetUtcNow());
+    }
+
+    /// <summary>Runs (or resumes) a stored job to its result.</summary>
+    public async Task<JobResult> RunAsync(string jobId, CancellationToken ct = default)
+    {
+        var record = store.GetJob(jobId);
+        var spec = JsonSerializer.Deserialize<JobSpec>(record.SpecJson, JsonDefaults.Options)
+            ?? throw new StoreException($"job {jobId} has no inputs");
+        using var jobLock = JobLock.Acquire(store, jobId);
+        var ledger = new OutcomeLedger(store, jobId);
+        var log = new JobLog(store, jobId, listener, () => ledger.Position, ledger.Count);
+        var status = new StatusTracker(listener);
+        store.SetState(jobId, "running", null, _clock.GetUtcNow());
+        JobResult result;
+        try
+        {
+            var repo = await GitRepository.OpenAsync(spec.Repo, ct);
+            await using var tester = await testers(spec, repo, jobId, ct);
+            var run = new JobExecution(spec, jobId, repo, ledger, log, status, new CommitTestRunner(tester, ledger, log, status));
+            result = await run.ExecuteAsync(ct);
+        }
+        catch (Exception ex) when (ex is JobException or GitException or Processes.ProcessFailedException or Processes.ProcessStartException or InvalidOperationException)
+        {
+            log.Line($"error: {ex.Message}");
+            result = ResultBuilder.Error(jobId, spec, ledger.All, ex.Message);
+            store.SetState(jobId, "failed", JsonSerializer.Serialize(result, JsonDefaults.Options), _clock.GetUtcNow());
+            throw new JobFailedException(ex.Message, result, ex);
+        }
+        store.SetState(jobId, "finished", JsonSerializer.Serialize(result, JsonDefaults.Options), _clock.GetUtcNow());
+        return result;
+    }
+}
+
+/// <summary>A job stopped on an error; <see cref="Result"/> is the <c>error</c> result that was stored.</summary>
+public sealed class JobFailedException(string message, JobResult result, Exception inner) : Exception(message, inner)
+{
+    public JobResult Result { get; } = result;
+}

@@ -1,0 +1,59 @@
+namespace Culprit.Jobs;
+
+/// <summary>Which change a job looks for.</summary>
+public enum Direction
+{
+    /// <summary>The commit that introduced the crash.</summary>
+    Cause,
+    /// <summary>The commit that made the crash go away.</summary>
+    Fix,
+}
+
+/// <summary>
+/// The inputs of a job, stored with it so that <c>culprit resume</c> continues the same job.
+/// Revisions are stored resolved to full hashes.
+/// </summary>
+public sealed record JobSpec
+{
+    public required string Repo { get; init; }
+    public required string Bad { get; init; }
+    public string? Good { get; init; }
+    public string? BadRevision { get; init; }
+    public string? GoodRevision { get; init; }
+    public Direction Direction { get; init; } = Direction.Cause;
+    public string TermOld { get; init; } = "good";
+    public string TermNew { get; init; } = "bad";
+
+    /// <summary>Shell command that builds the checked-out commit (command mode).</summary>
+    public string? Build { get; init; }
+
+    /// <summary>Shell command that tests it once (command mode).</summary>
+    public string? Test { get; init; }
+
+    public int Runs { get; init; } = 10;
+    public double RunTimeoutSeconds { get; init; } = 600;
+    public string Strategy { get; init; } = "classic";
+    public double Confidence { get; init; } = 0.95;
+    public int? MaxRuns { get; init; }
+    public int? MaxBuilds { get; init; }
+    public bool AnyCrash { get; init; }
+    public bool Verify { get; init; } = true;
+    public int Seed { get; init; }
+
+    /// <summary>Kernel mode settings, null in command mode.</summary>
+    public KernelSpec? Kernel { get; init; }
+}
+
+/// <summary>The kernel-mode inputs of a job.</summary>
+public sealed record KernelSpec
+{
+    public required string Config { get; init; }
+    public required string Repro { get; init; }
+    public string? Compiler { get; init; }
+    public string? Compilers { get; init; }
+    public bool Ccache { get; init; }
+    public int Vms { get; init; } = 1;
+    public int VmMemoryMb { get; init; } = 512;
+    public double BootTimeoutSeconds { get; init; } = 120;
+    public string? OldestRelease { get; init; }
+}

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Culprit.Core.Domain;
+using Culprit.Store;
+
+namespace Culprit.Jobs;
+
+/// <summary>
+/// The append-only list of a job's outcomes. A resumed job asks for the same tests in the same
+/// order (strategies are deterministic), so the ledger hands back stored outcomes in sequence and
+/// only tests what comes after them: nothing is tested twice.
+/// </summary>
+internal sealed class OutcomeLedger
+{
+    private readonly JobStore _store;
+    private readonly string _jobId;
+    private readonly List<StoredEntry> _stored;
+    private int _next;
+
+    public OutcomeLedger(JobStore store, string jobId)
+    {
+        _store = store;
+        _jobId = jobId;
+        _stored = store.Outcomes(jobId).Select(o => JsonSerializer.Deserialize<StoredEntry>(o.Json, JsonDefaults.Options)!).ToList();
+    }
+
+    public int Count => _stored.Count;
+
+    /// <summary>How many outcomes have been handed back or appended so far.</summary>
+    public int Position => _next;
+
+    public IReadOnlyList<StoredEntry> All => _stored;
+
+    /// <summary>The stored outcome for the next test, when it is for <paramref name="commit"/>.</summary>
+    public CommitOutcome? TakeStored(string commit, string phase)
+    {
+        if (_next >= _stored.Count)
+        {
+            return null;
+        }
+        var entry = _stored[_next];
+        if (entry.Outcome.Commit != commit || entry.Phase != phase)
+        {
+            throw new InvalidOperationException(
+                $"the job does not replay: stored outcome #{_next} is for {entry.Phase} {entry.Outcome.Commit}, now asked for {phase} {commit}");
+        }
+        _next++;
+        return entry.Outcome;
+    }
+
+    public void Append(CommitOutcome outcome, string phase)
+    {
+        var entry = new StoredEntry(outcome, phase);
+        _store.AppendOutcome(_jobId, _stored.Count, JsonSerializer.Serialize(entry, JsonDefaults.Options));
+        _stored.Add(entry);
+        _next = _stored.Count;
+    }
+
+    /// <summary>The latest stored outcome with this signature, for reuse without testing.</summary>
+    public CommitOutcome? WithSignature(string signature) =>
+        _stored.Take(_next).Select(e => e.Outcome).LastOrDefault(o => o.Signature == signature && o.Built && o.ReusedFrom is null);
+}
+
+/// <summary>A stored outcome and the phase of the job it belongs to (reproduce, release, bisect, verify).</summary>
+public sealed record StoredEntry(CommitOutcome Outcome, string Phase);

@@ -1,0 +1,155 @@
+using Culprit.Core.Domain;
+using Culprit.Core.Strategies;
+using Culprit.Git;
+
+namespace Culprit.Jobs;
+
+/// <summary>
+/// Turns a strategy's answer and the job's outcomes into the JSON result and the closing block of
+/// the log (culprit, signatures, revisions tested and time, cc, crash title and report), in the
+/// seed log's shapes.
+/// </summary>
+internal sealed class ResultBuilder(
+    JobSpec spec, string jobId, GitRepository repo, IReadOnlyList<StoredEntry> entries,
+    IReadOnlyDictionary<string, Judgement> judgements, string strategyName)
+{
+    public async Task<(JobResult Result, IReadOnlyList<string> LogLines)> BuildAsync(BisectionResult answer, CancellationToken ct)
+    {
+        var lines = new List<string>();
+        var stats = Stats(entries);
+        var crash = CrashOf(spec.Bad);
+        CulpritInfo? culprit = null;
+        string? signature = null, parentSignature = null, report = crash?.Detail;
+        IReadOnlyList<string> cc = [];
+
+        if (answer.Kind == ResultKind.Found && answer.Culprit is { } hash)
+        {
+            var info = await repo.CommitInfoAsync(hash, ct);
+            culprit = new CulpritInfo(hash, info.Subject, info.Author, info.AuthorDate.ToString("O"));
+            var first = spec.Direction == Direction.Cause ? "first bad commit" : "first good commit";
+            lines.Add($"{hash} is the {first}");
+            lines.Add(await repo.ShowStatAsync(hash, ct));
+            signature = Latest(hash)?.Signature;
+            var parents = await repo.ParentsAsync(hash, ct);
+            var parent = parents.Count > 0 ? parents[0] : null;
+            parentSignature = parent is null ? null : Latest(parent)?.Signature;
+            if (signature is not null)
+            {
+                lines.Add($"culprit signature: {signature}");
+            }
+            if (parentSignature is not null)
+            {
+                lines.Add($"parent  signature: {parentSignature}");
+            }
+            lines.Add(TimeLine(stats));
+            if (answer.Confidence is { } confidence)
+            {
+                lines.Add($"culprit confidence: {confidence * 100:0.0}%");
+            }
+            lines.Add($"{first}: {hash} {info.Subject}");
+            cc = [.. new[] { info.AuthorEmail, info.CommitterEmail }.Select(e => e.ToLowerInvariant()).Distinct().Order(StringComparer.Ordinal)];
+            lines.Add("cc: [" + string.Join(' ', cc.Select(e => $"\"{e}\"")) + "]");
+            // The culprit's own crash report reads best: it is the kernel the culprit produced.
+            var own = spec.Direction == Direction.Cause ? CrashOf(hash) : null;
+            report = own?.Detail ?? report;
+        }
+        else if (answer.Kind == ResultKind.Inconclusive)
+        {
+            lines.Add(answer.Message ?? "The bisection is inconclusive.");
+            lines.Add($"The first {spec.TermNew} commit could be any of:");
+            foreach (var c in answer.Candidates)
+            {
+                var p = answer.Probabilities is { } probs && probs.TryGetValue(c, out var v) ? $" ({v:P1})" : "";
+                lines.Add(c + p);
+            }
+            lines.Add("We cannot bisect more!");
+            lines.Add(TimeLine(stats));
+        }
+        else
+        {
+            lines.Add(TimeLine(stats));
+        }
+        if (crash?.Title is { } title && answer.Kind is ResultKind.Found or ResultKind.Inconclusive)
+        {
+            lines.Add($"crash: {title}");
+            if (!string.IsNullOrWhiteSpace(report))
+            {
+                lines.Add(report.TrimEnd());
+            }
+        }
+
+        var result = new JobResult
+        {
+            Job = jobId,
+            Result = answer.Kind.ToWire(),
+            Direction = spec.Direction == Direction.Cause ? "cause" : "fix",
+            Strategy = strategyName,
+            Bad = spec.Bad,
+            Good = spec.Good,
+            Culprit = culprit,
+            Candidates = answer.Kind == ResultKind.Inconclusive ? answer.Candidates : [],
+            Probabilities = answer.Probabilities,
+            Confidence = answer.Confidence,
+            CrashTitle = crash?.Title,
+            Report = report,
+            Signature = signature,
+            ParentSignature = parentSignature,
+            Cc = cc,
+            Message = answer.Message,
+            Tested = Tested(entries, judgements),
+            Stats = stats,
+        };
+        return (result, lines);
+    }
+
+    public static JobResult Error(string jobId, JobSpec spec, IReadOnlyList<StoredEntry> entries, string message) => new()
+    {
+        Job = jobId,
+        Result = ResultKind.Error.ToWire(),
+        Direction = spec.Direction == Direction.Cause ? "cause" : "fix",
+        Strategy = spec.Strategy,
+        Bad = spec.Bad,
+        Good = spec.Good,
+        Message = message,
+        Tested = Tested(entries, new Dictionary<string, Judgement>()),
+        Stats = Stats(entries),
+    };
+
+    private CommitOutcome? Latest(string commit) => entries.Select(e => e.Outcome).LastOrDefault(o => o.Commit == commit);
+
+    private RunOutcome? CrashOf(string commit) =>
+        entries.Select(e => e.Outcome).Where(o => o.Commit == commit)
+            .SelectMany(o => o.Runs).FirstOrDefault(r => r.Result is RunResult.Crashed or RunResult.TimedOut);
+
+    private static string TimeLine(JobStats s) =>
+        $"revisions tested: {s.RevisionsTested}, total time: {GoDuration.Format(s.TotalSeconds)} (build: {GoDuration.Format(s.BuildSeconds)}, test: {GoDuration.Format(s.TestSeconds)})";
+
+    public static JobStats Stats(IReadOnlyList<StoredEntry> entries)
+    {
+        var outcomes = entries.Select(e => e.Outcome).ToList();
+        var build = outcomes.Sum(o => o.BuildSeconds);
+        var test = outcomes.Sum(o => o.TestSeconds);
+        var fresh = outcomes.Where(o => o.ReusedFrom is null).ToList();
+        return new JobStats(
+            RevisionsTested: outcomes.Select(o => o.Commit).Distinct().Count(),
+            Builds: outcomes.Count,
+            Runs: fresh.Sum(o => o.Runs.Count),
+            TotalSeconds: build + test,
+            BuildSeconds: build,
+            TestSeconds: test,
+            SignatureReuses: outcomes.Count(o => o.ReusedFrom is not null),
+            Boots: fresh.Sum(o => o.Runs.Count));
+    }
+
+    private static IReadOnlyList<TestedCommit> Tested(IReadOnlyList<StoredEntry> entries, IReadOnlyDictionary<string, Judgement> judgements) =>
+        entries.Select(e =>
+        {
+            var o = e.Outcome;
+            judgements.TryGetValue(o.Commit, out var j);
+            var verdict = j?.Verdict ?? AnyCrashPolicy.Instance.Judge(o);
+            var runs = o.Runs.Select((r, i) => new TestedRun(r.Result.ToWire(), r.Title, j?.UnrelatedRuns?.Contains(i) == true,
+                r.Result == RunResult.InfraError ? r.Detail : null)).ToList();
+            return new TestedCommit(o.Commit, verdict.ToString().ToLowerInvariant(), runs, o.BuildSeconds, o.TestSeconds,
+                o.Signature, o.ReusedFrom, o.BuildError, o.Compiler, j?.Probability, e.Phase);
+        }).ToList();
+}

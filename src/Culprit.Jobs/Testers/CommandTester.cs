@@ -1,0 +1,105 @@
+using Culprit.Core.Domain;
+using Culprit.Core.Testing;
+using Culprit.Git;
+using Culprit.Processes;
+
+namespace Culprit.Jobs.Testers;
+
+/// <summary>
+/// Tests commits of any git project with the user's build and test commands, run by
+/// <c>/bin/sh -c</c> in the job's own worktree (the user's checkout is never touched).
+/// Test exit 0 = OK, 125 = infra error, anything else = crashed.
+/// </summary>
+public sealed class CommandTester : ICommitTester
+{
+    public const int InfraExitCode = 125;
+
+    private readonly GitRepository _repo;
+    private readonly string _worktree;
+    private readonly string _build;
+    private readonly string _test;
+    private readonly TimeSpan _runTimeout;
+    private readonly Func<string, RunOutcome?> _crashParser;
+
+    private CommandTester(GitRepository repo, string worktree, string build, string test, TimeSpan runTimeout, Func<string, RunOutcome?> crashParser)
+    {
+        _repo = repo;
+        _worktree = worktree;
+        _build = build;
+        _test = test;
+        _runTimeout = runTimeout;
+        _crashParser = crashParser;
+    }
+
+    public int ParallelRuns => 1;
+
+    /// <summary>Creates the worktree at <paramref name="worktree"/> (replacing a stale one from an earlier session).</summary>
+    public static async Task<CommandTester> CreateAsync(
+        GitRepository repo, string worktree, string start, string build, string test, TimeSpan runTimeout,
+        Func<string, RunOutcome?> crashParser, CancellationToken ct)
+    {
+        await repo.AddWorktreeAsync(worktree, start, ct);
+        return new CommandTester(repo, worktree, build, test, runTimeout, crashParser);
+    }
+
+    public async Task<string?> PrepareAsync(string commit, CancellationToken ct)
+    {
+        await GitRepository.CheckoutAsync(_worktree, commit, ct);
+        return null;
+    }
+
+    public async Task<BuildResult> BuildAsync(string commit, CancellationToken ct)
+    {
+        var result = await ProcessRunner.RunAsync(ProcessSpec.Shell(_build) with { WorkingDirectory = _worktree }, ct);
+        var error = result.Succeeded ? null : $"exit status {result.ExitCode}\n{result.Tail(10)}".Trim();
+        return new BuildResult(commit, result.Succeeded, error, null, null, result.Elapsed.TotalSeconds, _worktree);
+    }
+
+    public async Task<RunOutcome> RunAsync(BuildResult build, int runIndex, CancellationToken ct)
+    {
+        var spec = ProcessSpec.Shell(_test) with
+        {
+            WorkingDirectory = _worktree,
+            Timeout = _runTimeout,
+            Environment = new Dictionary<string, string?> { ["CULPRIT_RUN"] = runIndex.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        };
+        var result = await ProcessRunner.RunAsync(spec, ct);
+        var seconds = result.Elapsed.TotalSeconds;
+        if (result.TimedOut)
+        {
+            return RunOutcome.Timeout($"no result after {GoDuration.Format(_runTimeout)}", seconds);
+        }
+        return Classify(result.ExitCode, result.Output, seconds, _crashParser);
+    }
+
+    /// <summary>
+    /// The outcome of one test run: a <c>TITLE: </c> line names the crash; otherwise a kernel crash
+    /// report in the output counts as a crash whatever the exit status; otherwise the exit status decides.
+    /// </summary>
+    public static RunOutcome Classify(int exitCode, string output, double seconds, Func<string, RunOutcome?> crashParser)
+    {
+        var titleLine = output.Split('\n').FirstOrDefault(l => l.StartsWith("TITLE: ", StringComparison.Ordinal));
+        if (exitCode == 0 && titleLine is null && crashParser(output) is { } kernelCrash)
+        {
+            return kernelCrash with { Seconds = seconds };
+        }
+        if (exitCode == 0)
+        {
+            return RunOutcome.Ok(seconds);
+        }
+        if (exitCode == InfraExitCode)
+        {
+            var reason = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()?.Trim();
+            return RunOutcome.Infra(string.IsNullOrEmpty(reason) ? "infra error: exit status 125" : $"infra error: {reason}", seconds);
+        }
+        if (titleLine is not null)
+        {
+            return RunOutcome.Crash(titleLine["TITLE: ".Length..].Trim(), output, seconds: seconds);
+        }
+        return crashParser(output) is { } parsed
+            ? parsed with { Seconds = seconds }
+            : RunOutcome.Crash($"exit status {exitCode}", output, seconds: seconds);
+    }
+
+    public async ValueTask DisposeAsync() => await _repo.RemoveWorktreeAsync(_worktree, CancellationToken.None);
+}
