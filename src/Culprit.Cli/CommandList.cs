@@ -11,5 +11,6 @@ internal static class CommandList
         yield return BisectCommand.Create();
         yield return ResumeCommand.Create();
         yield return ShowCommand.Create();
+        yield return DemoCommand.Create();
     }
 }

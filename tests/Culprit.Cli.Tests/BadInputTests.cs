@@ -1,0 +1,102 @@
+namespace Culprit.Cli.Tests;
+
+/// <summary>Bad input gets one line naming the problem and a non-zero exit, and nothing is written over.</summary>
+public sealed class BadInputTests
+{
+    private static Task<CliHarness.Run> BisectAsync(string repo, string bad, string? good, string store)
+    {
+        var args = new List<string> { "bisect", "--repo", repo, "--bad", bad, "--build", "true", "--test", "true", "--store", store };
+        if (good is not null)
+        {
+            args.AddRange(["--good", good]);
+        }
+        return CliHarness.InvokeAsync([.. args]);
+    }
+
+    [Fact]
+    public async Task An_unknown_revision_is_named_in_a_one_line_error()
+    {
+        using var temp = new TempDir();
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 3, culprit: 2);
+        var run = await BisectAsync(repo.Path, "no-such-branch", repo.Hashes[0], temp.Sub("s.db"));
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Equal("culprit: unknown revision: no-such-branch", run.Error.Trim());
+    }
+
+    [Fact]
+    public async Task A_good_commit_that_is_not_an_ancestor_of_bad_is_rejected()
+    {
+        using var temp = new TempDir();
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 4, culprit: 2);
+        var run = await BisectAsync(repo.Path, repo.Hashes[1], repo.Hashes[3], temp.Sub("s.db"));
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("is not an ancestor of bad commit", run.Error);
+        Assert.Single(run.Error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task An_empty_range_is_rejected()
+    {
+        using var temp = new TempDir();
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 3, culprit: 2);
+        var run = await BisectAsync(repo.Path, "main", repo.Hashes[2], temp.Sub("s.db"));
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("empty range", run.Error);
+    }
+
+    [Fact]
+    public async Task A_missing_repository_is_named()
+    {
+        using var temp = new TempDir();
+        var run = await BisectAsync(temp.Sub("nowhere"), "HEAD", null, temp.Sub("s.db"));
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Equal($"culprit: repository not found: {temp.Sub("nowhere")}", run.Error.Trim());
+    }
+
+    [Fact]
+    public async Task A_directory_that_is_not_a_repository_is_named()
+    {
+        using var temp = new TempDir();
+        Directory.CreateDirectory(temp.Sub("plain"));
+        var run = await BisectAsync(temp.Sub("plain"), "HEAD", null, temp.Sub("s.db"));
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("not a git repository", run.Error);
+    }
+
+    [Fact]
+    public async Task A_corrupt_store_is_reported_and_left_as_it_was()
+    {
+        using var temp = new TempDir();
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 3, culprit: 2);
+        var store = temp.Sub("s.db");
+        var garbage = new byte[4096];
+        new Random(1).NextBytes(garbage);
+        await File.WriteAllBytesAsync(store, garbage);
+        var run = await BisectAsync(repo.Path, "main", repo.Hashes[0], store);
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("corrupt or not a database", run.Error);
+        Assert.Equal(garbage, await File.ReadAllBytesAsync(store));
+    }
+
+    [Fact]
+    public async Task Resuming_an_unknown_job_names_it()
+    {
+        using var temp = new TempDir();
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 3, culprit: 1);
+        var store = temp.Sub("s.db");
+        Assert.Equal(0, (await BisectAsync(repo.Path, "main", repo.Hashes[0], store)).ExitCode);
+        var run = await CliHarness.InvokeAsync("resume", "deadbeef", "--store", store);
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("no job deadbeef", run.Error);
+    }
+
+    [Fact]
+    public async Task Missing_build_or_test_command_is_an_error()
+    {
+        using var temp = new TempDir();
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 3, culprit: 1);
+        var run = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", "--build", "true", "--store", temp.Sub("s.db"));
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("--test is required", run.Error);
+    }
+}

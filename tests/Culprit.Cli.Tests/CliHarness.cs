@@ -1,0 +1,22 @@
+using System.CommandLine;
+using Culprit.Processes;
+
+namespace Culprit.Cli.Tests;
+
+/// <summary>Runs the culprit command in-process (fast) or as a real process (for kill tests), capturing its output.</summary>
+internal static class CliHarness
+{
+    public sealed record Run(int ExitCode, string Output, string Error);
+
+    public static async Task<Run> InvokeAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await Program.BuildRoot().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return new Run(exit, output.ToString(), error.ToString());
+    }
+
+    /// <summary>The CLI as built next to the tests, started as its own process.</summary>
+    public static ProcessSpec Process(params string[] args) =>
+        new("dotnet", [Path.Combine(AppContext.BaseDirectory, "culprit.dll"), .. args]);
+}

@@ -1,0 +1,121 @@
+using System.Text.Json;
+using Culprit.Processes;
+using Culprit.Store;
+
+namespace Culprit.Cli.Tests;
+
+/// <summary>A job killed at any moment resumes where it stopped and never tests a commit twice.</summary>
+public sealed class ResumeTests
+{
+    [Fact]
+    public async Task A_job_killed_with_sigkill_resumes_to_the_same_culprit_without_retesting_any_commit()
+    {
+        using var temp = new TempDir();
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 40, culprit: 23, broken: [11]);
+        var store = temp.Sub("s.db");
+        var slowTest = "sleep 0.2; " + ScriptedRepository.Test;
+        var args = new[] { "bisect", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0], "--build", ScriptedRepository.Build,
+            "--test", slowTest, "--runs", "2", "--store", store };
+
+        using var kill = new CancellationTokenSource();
+        var job = ProcessRunner.RunAsync(CliHarness.Process(args) with { Timeout = TimeSpan.FromMinutes(5) }, kill.Token);
+        var stored = 0;
+        for (var i = 0; i < 600 && stored < 3 && !job.IsCompleted; i++)
+        {
+            await Task.Delay(100);
+            stored = CountOutcomes(store);
+        }
+        Assert.True(stored >= 3, "the job should have stored a few outcomes before the kill");
+        await kill.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => job);
+        var beforeResume = CountOutcomes(store);
+
+        string id;
+        using (var jobs = JobStore.Open(store))
+        {
+            var record = Assert.Single(jobs.ListJobs());
+            Assert.Equal("running", record.State);
+            id = record.Id;
+        }
+        var json = temp.Sub("r.json");
+        var resumed = await CliHarness.InvokeAsync("resume", id, "--store", store, "--json", json);
+
+        Assert.Equal(0, resumed.ExitCode);
+        Assert.Contains($"first bad commit: {repo.Hashes[23]}", resumed.Output);
+        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        Assert.Equal(repo.Hashes[23], doc.RootElement.GetProperty("culprit").GetProperty("commit").GetString());
+        var tested = doc.RootElement.GetProperty("tested").EnumerateArray().Select(t => t.GetProperty("commit").GetString()).ToList();
+        Assert.Equal(tested.Count, tested.Distinct().Count());
+        Assert.True(tested.Count > beforeResume, "resume went on testing after the stored outcomes");
+
+        // The stored log reads as one uninterrupted job: each commit's test appears once.
+        var show = await CliHarness.InvokeAsync("show", id, "--store", store);
+        var testing = show.Output.Split('\n').Where(l => l.StartsWith("testing commit ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(testing.Count, testing.Distinct().Count());
+        Assert.Equal(tested.Count, testing.Count);
+    }
+
+    [Fact]
+    public async Task Resuming_a_finished_job_tests_nothing_and_gives_the_same_result()
+    {
+        using var temp = new TempDir();
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 10, culprit: 4);
+        var store = temp.Sub("s.db");
+        var first = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0],
+            "--build", ScriptedRepository.Build, "--test", ScriptedRepository.Test, "--runs", "1", "--store", store);
+        Assert.Equal(0, first.ExitCode);
+        string id;
+        int outcomes;
+        using (var jobs = JobStore.Open(store))
+        {
+            id = jobs.ListJobs().Single().Id;
+            outcomes = jobs.Outcomes(id).Count;
+        }
+
+        var again = await CliHarness.InvokeAsync("resume", id, "--store", store);
+
+        Assert.Equal(0, again.ExitCode);
+        Assert.Equal(first.Output, again.Output);
+        Assert.Equal(outcomes, CountOutcomes(store));
+    }
+
+    [Fact]
+    public async Task Show_prints_the_stored_log_and_the_json_result()
+    {
+        using var temp = new TempDir();
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 6, culprit: 2);
+        var store = temp.Sub("s.db");
+        var run = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0],
+            "--build", ScriptedRepository.Build, "--test", ScriptedRepository.Test, "--runs", "1", "--store", store);
+        string id;
+        using (var jobs = JobStore.Open(store))
+        {
+            id = jobs.ListJobs().Single().Id;
+        }
+
+        var log = await CliHarness.InvokeAsync("show", id, "--store", store);
+        var json = await CliHarness.InvokeAsync("show", id, "--json", "--store", store);
+
+        Assert.Equal(run.Output, log.Output);
+        using var doc = JsonDocument.Parse(json.Output);
+        Assert.Equal(id, doc.RootElement.GetProperty("job").GetString());
+        Assert.Equal(repo.Hashes[2], doc.RootElement.GetProperty("culprit").GetProperty("commit").GetString());
+    }
+
+    private static int CountOutcomes(string store)
+    {
+        if (!File.Exists(store))
+        {
+            return 0;
+        }
+        try
+        {
+            using var jobs = JobStore.Open(store);
+            return jobs.ListJobs().Sum(j => jobs.Outcomes(j.Id).Count);
+        }
+        catch (StoreException)
+        {
+            return 0;
+        }
+    }
+}
