@@ -93,7 +93,9 @@ public sealed partial class GitRepository
     public async Task<string> ShowStatAsync(string commit, CancellationToken ct = default)
     {
         var result = await CheckedAsync(ct, "show", "--stat", "--format=commit %H%nAuthor: %an <%ae>%nDate:   %ad%n%n%w(0,4,4)%B", commit, "--");
-        return result.StandardOutput.TrimEnd();
+        // %B ends with its own newline and --stat adds another: keep one blank line, as git log does.
+        var lines = result.StandardOutput.TrimEnd().Split('\n');
+        return string.Join('\n', lines.Where((l, i) => !(l.Trim().Length == 0 && i > 0 && lines[i - 1].Trim().Length == 0)));
     }
 
     /// <summary>Files a commit changes (against its first parent).</summary>
@@ -172,9 +174,9 @@ public sealed partial class GitRepository
     /// Makes a commit in <paramref name="worktree"/> that reverts <paramref name="commit"/> on top of
     /// what is checked out there; returns its hash, or null when the revert does not apply.
     /// </summary>
-    public static async Task<string?> CommitRevertAsync(string worktree, string commit, CancellationToken ct = default)
+    public static async Task<string?> CommitRevertAsync(string worktree, string commit, DateTimeOffset date, CancellationToken ct = default)
     {
-        var revert = await ProcessRunner.RunAsync(IdentityGit(worktree, "revert", "--no-edit", commit), ct);
+        var revert = await ProcessRunner.RunAsync(IdentityGit(worktree, date, "revert", "--no-edit", commit), ct);
         if (!revert.Succeeded)
         {
             await ProcessRunner.RunAsync(Git(worktree, "revert", "--abort"), ct);
@@ -188,9 +190,9 @@ public sealed partial class GitRepository
     /// Makes a commit in <paramref name="worktree"/> that applies <paramref name="commit"/> on top of
     /// what is checked out there; returns its hash, or null when it does not apply.
     /// </summary>
-    public static async Task<string?> CommitCherryPickAsync(string worktree, string commit, CancellationToken ct = default)
+    public static async Task<string?> CommitCherryPickAsync(string worktree, string commit, DateTimeOffset date, CancellationToken ct = default)
     {
-        var pick = await ProcessRunner.RunAsync(IdentityGit(worktree, "cherry-pick", "--allow-empty", commit), ct);
+        var pick = await ProcessRunner.RunAsync(IdentityGit(worktree, date, "cherry-pick", "--allow-empty", commit), ct);
         if (!pick.Succeeded)
         {
             await ProcessRunner.RunAsync(Git(worktree, "cherry-pick", "--abort"), ct);
@@ -219,7 +221,21 @@ public sealed partial class GitRepository
             Timeout = TimeSpan.FromMinutes(10),
         };
 
-    // Commits Culprit makes for verification need an identity even where the user has none configured.
-    private static ProcessSpec IdentityGit(string dir, params string[] args) =>
-        Git(dir, ["-c", "user.name=Culprit", "-c", "user.email=culprit@localhost", .. args]);
+    // Commits Culprit makes for verification need an identity even where the user has none
+    // configured, and a fixed date so that a resumed job makes the very same commit again.
+    private static ProcessSpec IdentityGit(string dir, DateTimeOffset date, params string[] args)
+    {
+        var spec = Git(dir, ["-c", "user.name=Culprit", "-c", "user.email=culprit@localhost", .. args]);
+        var stamp = date.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) + " +0000";
+        var env = new Dictionary<string, string?>(spec.Environment)
+        {
+            ["GIT_AUTHOR_DATE"] = stamp,
+            ["GIT_COMMITTER_DATE"] = stamp,
+            ["GIT_AUTHOR_NAME"] = "Culprit",
+            ["GIT_AUTHOR_EMAIL"] = "culprit@localhost",
+            ["GIT_COMMITTER_NAME"] = "Culprit",
+            ["GIT_COMMITTER_EMAIL"] = "culprit@localhost",
+        };
+        return spec with { Environment = env };
+    }
 }

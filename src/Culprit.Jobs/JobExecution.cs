@@ -6,7 +6,7 @@ namespace Culprit.Jobs;
 
 /// <summary>One pass over a job's flow; deterministic given the inputs and the outcomes, so a resume replays it exactly.</summary>
 internal sealed class JobExecution(
-    JobSpec spec, string jobId, GitRepository repo, OutcomeLedger ledger, JobLog log, StatusTracker status, CommitTestRunner tests)
+    JobSpec spec, string jobId, GitRepository repo, string workDir, OutcomeLedger ledger, JobLog log, StatusTracker status, CommitTestRunner tests)
 {
     private readonly Dictionary<string, Judgement> _judgements = new(StringComparer.Ordinal);
     private readonly IVerdictPolicy _causePolicy = AnyCrashPolicy.Instance;
@@ -66,7 +66,13 @@ internal sealed class JobExecution(
             var step = strategy.Next();
             if (step is Finished finished)
             {
-                return await FinishAsync(finished.Result, strategy);
+                Verification? verification = null;
+                if (finished.Result.Kind == ResultKind.Found && spec.Verify)
+                {
+                    var verifier = new CulpritVerifier(spec, repo, workDir, log, tests, o => _causePolicy.Judge(o) == Verdict.Bad);
+                    verification = await verifier.VerifyAsync(finished.Result.Culprit!, ct);
+                }
+                return await FinishAsync(finished.Result, strategy, verification);
             }
             var test = (TestCommit)step;
             status.Range(test.RevisionsLeft, test.Steps);
@@ -120,19 +126,9 @@ internal sealed class JobExecution(
 
     private void LogRuns(CommitOutcome outcome, Judgement? judgement)
     {
-        if (!outcome.Built)
+        foreach (var line in RunLines.For(outcome, judgement?.UnrelatedRuns))
         {
-            return;
-        }
-        var lines = outcome.Runs.Select((r, i) => r.Describe() + (judgement?.UnrelatedRuns?.Contains(i) == true ? " (unrelated)" : "")).ToList();
-        if (lines.Count > 0 && lines.All(l => l == lines[0]))
-        {
-            log.Line($"all runs: {lines[0]}");
-            return;
-        }
-        for (var i = 0; i < lines.Count; i++)
-        {
-            log.Line($"run #{i}: {lines[i]}");
+            log.Line(line);
         }
     }
 
@@ -142,10 +138,10 @@ internal sealed class JobExecution(
         return string.Join(", ", parts);
     }
 
-    private async Task<JobResult> FinishAsync(BisectionResult result, IBisectionStrategy? strategy)
+    private async Task<JobResult> FinishAsync(BisectionResult result, IBisectionStrategy? strategy, Verification? verification = null)
     {
         var report = new ResultBuilder(spec, jobId, repo, ledger.All, _judgements, strategy?.Name ?? spec.Strategy);
-        var built = await report.BuildAsync(result, CancellationToken.None);
+        var built = await report.BuildAsync(result, verification, CancellationToken.None);
         foreach (var line in built.LogLines)
         {
             log.Line(line);

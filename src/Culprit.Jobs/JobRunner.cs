@@ -15,7 +15,7 @@ public delegate Task<ICommitTester> TesterFactory(JobSpec spec, GitRepository re
 /// walking back over releases), bisect with the strategy, then report. Every outcome is stored as
 /// soon as it exists, and a resumed job replays them into a fresh strategy.
 /// </summary>
-public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListener listener, TimeProvider? clock = null)
+public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListener listener, string workRoot, TimeProvider? clock = null)
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
@@ -62,7 +62,7 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
         {
             var repo = await GitRepository.OpenAsync(spec.Repo, ct);
             await using var tester = await testers(spec, repo, jobId, ct);
-            var run = new JobExecution(spec, jobId, repo, ledger, log, status, new CommitTestRunner(tester, ledger, log, status));
+            var run = new JobExecution(spec, jobId, repo, Path.Combine(workRoot, jobId), ledger, log, status, new CommitTestRunner(tester, ledger, log, status));
             result = await run.ExecuteAsync(ct);
         }
         catch (Exception ex) when (ex is JobException or GitException or Processes.ProcessFailedException or Processes.ProcessStartException or InvalidOperationException)

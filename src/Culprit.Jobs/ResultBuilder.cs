@@ -13,7 +13,7 @@ internal sealed class ResultBuilder(
     JobSpec spec, string jobId, GitRepository repo, IReadOnlyList<StoredEntry> entries,
     IReadOnlyDictionary<string, Judgement> judgements, string strategyName)
 {
-    public async Task<(JobResult Result, IReadOnlyList<string> LogLines)> BuildAsync(BisectionResult answer, CancellationToken ct)
+    public async Task<(JobResult Result, IReadOnlyList<string> LogLines)> BuildAsync(BisectionResult answer, Verification? verification, CancellationToken ct)
     {
         var lines = new List<string>();
         var stats = Stats(entries);
@@ -26,7 +26,7 @@ internal sealed class ResultBuilder(
         {
             var info = await repo.CommitInfoAsync(hash, ct);
             culprit = new CulpritInfo(hash, info.Subject, info.Author, info.AuthorDate.ToString("O"));
-            var first = spec.Direction == Direction.Cause ? "first bad commit" : "first good commit";
+            var first = FirstCommitPhrase(spec);
             lines.Add($"{hash} is the {first}");
             lines.Add(await repo.ShowStatAsync(hash, ct));
             signature = Latest(hash)?.Signature;
@@ -46,6 +46,10 @@ internal sealed class ResultBuilder(
             {
                 lines.Add($"culprit confidence: {confidence * 100:0.0}%");
             }
+            if (verification is { Doubtful: true })
+            {
+                lines.Add($"the culprit is doubtful: {verification.Reason}");
+            }
             lines.Add($"{first}: {hash} {info.Subject}");
             cc = [.. new[] { info.AuthorEmail, info.CommitterEmail }.Select(e => e.ToLowerInvariant()).Distinct().Order(StringComparer.Ordinal)];
             lines.Add("cc: [" + string.Join(' ', cc.Select(e => $"\"{e}\"")) + "]");
@@ -56,7 +60,7 @@ internal sealed class ResultBuilder(
         else if (answer.Kind == ResultKind.Inconclusive)
         {
             lines.Add(answer.Message ?? "The bisection is inconclusive.");
-            lines.Add($"The first {spec.TermNew} commit could be any of:");
+            lines.Add($"The {FirstCommitPhrase(spec)} could be any of:");
             foreach (var c in answer.Candidates)
             {
                 var p = answer.Probabilities is { } probs && probs.TryGetValue(c, out var v) ? $" ({v:P1})" : "";
@@ -95,11 +99,26 @@ internal sealed class ResultBuilder(
             Signature = signature,
             ParentSignature = parentSignature,
             Cc = cc,
+            Verification = verification,
             Message = answer.Message,
             Tested = Tested(entries, judgements),
             Stats = stats,
         };
         return (result, lines);
+    }
+
+    /// <summary>
+    /// How the log names the answer: git's <c>first bad commit</c>; a fix bisection finds the first
+    /// commit without the crash (<c>first good commit</c>, like syzbot); custom terms name it themselves.
+    /// </summary>
+    private static string FirstCommitPhrase(JobSpec spec)
+    {
+        var customTerms = spec.TermOld != "good" || spec.TermNew != "bad";
+        if (customTerms)
+        {
+            return $"first {spec.TermNew} commit";
+        }
+        return spec.Direction == Direction.Cause ? "first bad commit" : "first good commit";
     }
 
     public static JobResult Error(string jobId, JobSpec spec, IReadOnlyList<StoredEntry> entries, string message) => new()
@@ -131,7 +150,7 @@ internal sealed class ResultBuilder(
         var test = outcomes.Sum(o => o.TestSeconds);
         var fresh = outcomes.Where(o => o.ReusedFrom is null).ToList();
         return new JobStats(
-            RevisionsTested: outcomes.Select(o => o.Commit).Distinct().Count(),
+            RevisionsTested: entries.Where(e => !e.Phase.StartsWith("verify", StringComparison.Ordinal)).Select(e => e.Outcome.Commit).Distinct().Count(),
             Builds: outcomes.Count,
             Runs: fresh.Sum(o => o.Runs.Count),
             TotalSeconds: build + test,

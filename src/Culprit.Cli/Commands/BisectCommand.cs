@@ -87,7 +87,7 @@ internal static class BisectCommand
 internal static class JobCommands
 {
     public static JobRunner Runner(JobStore store, IJobListener listener) =>
-        new(store, Jobs.Testers.Testers.InWorkRoot(StoreOption.WorkRoot(store), CrashParsing.Parse), listener);
+        new(store, Jobs.Testers.Testers.InWorkRoot(StoreOption.WorkRoot(store), CrashParsing.Parse), listener, StoreOption.WorkRoot(store));
 
     public static async Task<int> RunToResultAsync(JobRunner runner, string id, string? jsonFile, ParseResult parse, CancellationToken ct)
     {

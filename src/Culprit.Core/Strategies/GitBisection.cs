@@ -81,14 +81,16 @@ internal static class GitBisection
             }
         }
 
-        // Merges: count what they reach the expensive way.
+        // Merges: count what they reach (git walks the graph for each; ancestor bitsets give the same counts faster).
+        int[]? reach = null;
         for (var i = 0; i < nr; i++)
         {
             if (weights[i] != -2)
             {
                 continue;
             }
-            weights[i] = CountDistance(i, interestingParents);
+            reach ??= ReachCounts(interestingParents);
+            weights[i] = reach[i];
             if (!findAll && ApproxHalfway(weights[i], nr))
             {
                 early = i;
@@ -137,24 +139,76 @@ internal static class GitBisection
         return weights;
     }
 
-    private static int CountDistance(int start, int[][] parents)
+    /// <summary>For every commit, how many commits of the list it reaches (itself included).</summary>
+    private static int[] ReachCounts(int[][] parents)
     {
-        var seen = new HashSet<int>();
-        var stack = new Stack<int>();
-        stack.Push(start);
-        while (stack.Count > 0)
+        var n = parents.Length;
+        var words = (n + 63) / 64;
+        var sets = new ulong[n][];
+        var counts = new int[n];
+        foreach (var i in TopologicalOrder(parents))
         {
-            var c = stack.Pop();
-            if (!seen.Add(c))
+            var set = new ulong[words];
+            set[i / 64] |= 1UL << (i % 64);
+            foreach (var p in parents[i])
             {
-                continue;
+                var ps = sets[p];
+                for (var w = 0; w < words; w++)
+                {
+                    set[w] |= ps[w];
+                }
             }
-            foreach (var p in parents[c])
+            sets[i] = set;
+            var c = 0;
+            for (var w = 0; w < words; w++)
             {
-                stack.Push(p);
+                c += System.Numerics.BitOperations.PopCount(set[w]);
+            }
+            counts[i] = c;
+        }
+        return counts;
+    }
+
+    /// <summary>Parents before children (rev-list's date order does not promise it when clocks are skewed).</summary>
+    private static List<int> TopologicalOrder(int[][] parents)
+    {
+        var n = parents.Length;
+        var children = new List<int>[n];
+        var waiting = new int[n];
+        var ready = new Stack<int>();
+        for (var i = 0; i < n; i++)
+        {
+            waiting[i] = parents[i].Length;
+            foreach (var p in parents[i])
+            {
+                (children[p] ??= []).Add(i);
             }
         }
-        return seen.Count;
+        for (var i = n - 1; i >= 0; i--)
+        {
+            if (waiting[i] == 0)
+            {
+                ready.Push(i);
+            }
+        }
+        var order = new List<int>(n);
+        while (ready.Count > 0)
+        {
+            var i = ready.Pop();
+            order.Add(i);
+            foreach (var c in children[i] ?? [])
+            {
+                if (--waiting[c] == 0)
+                {
+                    ready.Push(c);
+                }
+            }
+        }
+        if (order.Count != n)
+        {
+            throw new InvalidOperationException("the commit graph has a cycle");
+        }
+        return order;
     }
 
     private static bool ApproxHalfway(int weight, int nr) => Math.Abs(2 * weight - nr) <= 1;

@@ -1,0 +1,89 @@
+using Culprit.Core.Domain;
+using Culprit.Core.Strategies;
+using Culprit.Git;
+
+namespace Culprit.Jobs;
+
+/// <summary>
+/// Checks a culprit before anyone reads it. Cause: the culprit's parent must not crash (with twice
+/// the runs), and reverting the culprit on top of the bad commit must make the crash go away. Fix:
+/// the fix's parent must still crash, and the fix cherry-picked onto the crashing commit must remove
+/// the crash. Either check failing makes the culprit doubtful, with the reason.
+/// </summary>
+internal sealed class CulpritVerifier(JobSpec spec, GitRepository repo, string workDir, JobLog log, CommitTestRunner tests, Func<CommitOutcome, bool> crashes)
+{
+    public async Task<Verification> VerifyAsync(string culprit, CancellationToken ct)
+    {
+        var cause = spec.Direction == Direction.Cause;
+        var parents = await repo.ParentsAsync(culprit, ct);
+        bool? parentOk = null;
+        if (parents.Count > 0)
+        {
+            var runs = spec.Runs * 2;
+            log.Line($"verifying the culprit: testing its parent {parents[0]} with {runs} runs");
+            var parent = await tests.TestAsync(parents[0], runs, "verify-parent", ct);
+            LogRuns(parent);
+            // Cause: the parent must be clean. Fix: the parent must still crash.
+            parentOk = parent.Built && parent.Oks + parent.Crashes > 0 ? crashes(parent) != cause : null;
+        }
+
+        var what = cause ? "revert" : "cherry-pick";
+        log.Line(cause
+            ? $"verifying the culprit: testing {spec.Bad} with {culprit} reverted"
+            : $"verifying the culprit: testing {spec.Bad} with {culprit} cherry-picked");
+        var changed = await MakeCommitAsync(culprit, spec.Bad, cause, ct);
+        string revert;
+        if (changed is null)
+        {
+            revert = "does-not-apply";
+            log.Line($"the {what} does not apply");
+        }
+        else
+        {
+            var outcome = await tests.TestAsync(changed, spec.Runs, "verify-" + what, ct);
+            LogRuns(outcome);
+            revert = !outcome.Built ? "build-failed" : crashes(outcome) ? "failed" : outcome.Oks > 0 ? "passed" : "build-failed";
+        }
+
+        string? reason = null;
+        if (parentOk == false)
+        {
+            reason = cause ? "the culprit's parent crashes too" : "the fix's parent does not crash";
+        }
+        else if (revert == "failed")
+        {
+            reason = cause ? "the crash stays when the culprit is reverted" : "the crash stays when the fix is applied to the crashing commit";
+        }
+        var doubtful = reason is not null;
+        log.Line(doubtful
+            ? $"the culprit is doubtful: {reason}"
+            : $"culprit verified: parent {(parentOk == true ? "as expected" : "not tested")}, {what} {revert}");
+        return new Verification(parentOk, revert, doubtful, reason);
+    }
+
+    private void LogRuns(CommitOutcome outcome)
+    {
+        foreach (var line in RunLines.For(outcome))
+        {
+            log.Line(line);
+        }
+    }
+
+    /// <summary>The revert (or cherry-pick) as a commit of its own, made the same way on every resume.</summary>
+    private async Task<string?> MakeCommitAsync(string culprit, string onto, bool revert, CancellationToken ct)
+    {
+        var scratch = Path.Combine(workDir, "verify");
+        await repo.AddWorktreeAsync(scratch, onto, ct);
+        try
+        {
+            var date = (await repo.CommitInfoAsync(onto, ct)).AuthorDate;
+            return revert
+                ? await GitRepository.CommitRevertAsync(scratch, culprit, date, ct)
+                : await GitRepository.CommitCherryPickAsync(scratch, culprit, date, ct);
+        }
+        finally
+        {
+            await repo.RemoveWorktreeAsync(scratch, CancellationToken.None);
+        }
+    }
+}
