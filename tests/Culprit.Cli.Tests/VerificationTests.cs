@@ -1,0 +1,69 @@
+using System.Text.Json;
+using Culprit.Cli.Demo;
+
+namespace Culprit.Cli.Tests;
+
+/// <summary>Culprits are checked before they are reported: parent retest, revert on the bad commit.</summary>
+public sealed class VerificationTests
+{
+    [Fact]
+    public async Task Verification_catches_a_wrong_culprit_from_a_flaky_test()
+    {
+        using var temp = new TempDir();
+        // The bug came in with commit 11, but it only shows on runs where commit number + run index is even:
+        // one run per commit makes commit 11 (and every odd one after it) look good, so the classic
+        // bisection blames a later commit; its parent, retested with two runs, crashes.
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 21, culprit: 11);
+        const string flakyTest = "if [ \"$(cat bug)\" = 1 ] && [ $(( ($(cat n) + CULPRIT_RUN) % 2 )) -eq 0 ]; then echo 'TITLE: WARNING in flaky_fn'; exit 1; fi";
+        var json = temp.Sub("r.json");
+        var run = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0],
+            "--build", ScriptedRepository.Build, "--test", flakyTest, "--runs", "1", "--json", json, "--store", temp.Sub("s.db"));
+
+        Assert.Equal(0, run.ExitCode);
+        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var root = doc.RootElement;
+        var blamed = Array.IndexOf(repo.Hashes, root.GetProperty("culprit").GetProperty("commit").GetString());
+        Assert.True(blamed > 11, $"the one-run bisection should blame a commit after the real culprit, blamed {blamed}");
+        var verification = root.GetProperty("verification");
+        Assert.False(verification.GetProperty("parent_ok").GetBoolean());
+        Assert.True(verification.GetProperty("doubtful").GetBoolean());
+        Assert.Equal("the culprit's parent crashes too", verification.GetProperty("reason").GetString());
+        Assert.Contains("the culprit is doubtful: the culprit's parent crashes too", run.Output);
+    }
+
+    [Fact]
+    public async Task A_right_culprit_passes_verification_and_its_revert_removes_the_crash()
+    {
+        using var temp = new TempDir();
+        var demo = await DemoRepository.CreateAsync(temp.Sub("demo"), flaky: false, withFix: false);
+        var json = temp.Sub("r.json");
+        var run = await CliHarness.InvokeAsync("bisect", "--repo", demo.Path, "--bad", "HEAD", "--good", "v1.2",
+            "--build", "make", "--test", "./test.sh", "--runs", "2", "--json", json, "--store", temp.Sub("s.db"));
+
+        Assert.Equal(0, run.ExitCode);
+        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var root = doc.RootElement;
+        Assert.Equal(demo.Bug, root.GetProperty("culprit").GetProperty("commit").GetString());
+        Assert.Equal(DemoRepository.CrashTitle, root.GetProperty("crash_title").GetString());
+        var verification = root.GetProperty("verification");
+        Assert.True(verification.GetProperty("parent_ok").GetBoolean());
+        Assert.Equal("passed", verification.GetProperty("revert").GetString());
+        Assert.False(verification.GetProperty("doubtful").GetBoolean());
+        Assert.Contains("culprit verified: parent as expected, revert passed", run.Output);
+    }
+
+    [Fact]
+    public async Task No_verify_skips_verification()
+    {
+        using var temp = new TempDir();
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 6, culprit: 3);
+        var json = temp.Sub("r.json");
+        var run = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0],
+            "--build", ScriptedRepository.Build, "--test", ScriptedRepository.Test, "--runs", "1", "--no-verify", "--json", json, "--store", temp.Sub("s.db"));
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.DoesNotContain("verifying the culprit", run.Output);
+        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("verification").ValueKind);
+    }
+}
