@@ -12,5 +12,6 @@ internal static class CommandList
         yield return ResumeCommand.Create();
         yield return ShowCommand.Create();
         yield return DemoCommand.Create();
+        yield return ParseLogCommand.Create();
     }
 }

@@ -1,9 +1,13 @@
 using Culprit.Core.Domain;
+using Culprit.Crash;
 
 namespace Culprit.Cli;
 
-/// <summary>How test output is searched for kernel crash reports.</summary>
+/// <summary>How test output is searched for kernel crash reports: a crash the parser finds names the run.</summary>
 internal static class CrashParsing
 {
-    public static RunOutcome? Parse(string output) => null;
+    public static RunOutcome? Parse(string output) =>
+        LinuxCrashParser.Parse(output) is { Suppressed: false } crash
+            ? RunOutcome.Crash(crash.Title, crash.Report, crash.AltTitles)
+            : null;
 }

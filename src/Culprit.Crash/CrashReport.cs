@@ -14,4 +14,11 @@ public sealed record CrashReport(
     string? GuiltyFile,
     string Report,
     int Start,
-    int End);
+    int End)
+{
+    /// <summary>Why <see cref="Corrupted"/> is set (null when it is not), for debugging titles.</summary>
+    public string? CorruptedReason { get; init; }
+
+    /// <summary>Where the next independent report starts in the log (-1 when none follows in the window).</summary>
+    internal int NextReport { get; init; } = -1;
+}

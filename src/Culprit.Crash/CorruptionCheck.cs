@@ -1,0 +1,59 @@
+using Culprit.Crash.Formats;
+
+namespace Culprit.Crash;
+
+/// <summary>Decides whether a report with a good title is still truncated or mixed with other output.</summary>
+internal static class CorruptionCheck
+{
+    public static string? Reason(string title, string report, CrashFormat? format)
+    {
+        if (LinuxCrashFormats.CorruptedTitle.IsMatch(title))
+            return "title matches corrupted regexp";
+        // A report that matched no format is kept as it is.
+        if (format is null || format.NoStackTrace)
+            return null;
+        // Every "Call Trace", "backtrace", "Allocated" or "Freed" must be followed by a frame.
+        bool hasStackTrace = false;
+        bool anyStart = FrameLineMatcher.MayHoldStackStart(report);
+        foreach (var start in StackConventions.StackStarts)
+        {
+            if (!anyStart)
+                break;
+            var m = start.Match(report);
+            if (!m.Success)
+                continue;
+            // The trace line itself, then up to 15 lines that must show a frame.
+            int pos = TextLines.End(report, m.Index) + 1;
+            bool corrupted = true;
+            int looked = 0;
+            for (; looked < 15 && pos <= report.Length; looked++)
+            {
+                int end = TextLines.End(report, pos);
+                var line = report.AsSpan(pos, end - pos);
+                pos = end + 1;
+                if (FrameLineMatcher.IsStackStart(line))
+                    break; // the next trace starts before any frame of this one
+                if (line.Contains("(stack is not available)", StringComparison.Ordinal) || FrameLineMatcher.IsFrame(line))
+                {
+                    hasStackTrace = true;
+                    corrupted = false;
+                    break;
+                }
+            }
+            if (CountLines(report, m.Index) < 4)
+                return "call trace is missed";
+            if (corrupted)
+                return "no frames in a stack trace";
+        }
+        return hasStackTrace ? null : "no stack trace in report";
+    }
+
+    /// <summary>Lines from <paramref name="start"/> to the end, counting up to 4 (as a split would).</summary>
+    private static int CountLines(string text, int start)
+    {
+        int count = 1;
+        for (int i = text.IndexOf('\n', start); i >= 0 && count < 4; i = text.IndexOf('\n', i + 1))
+            count++;
+        return count;
+    }
+}

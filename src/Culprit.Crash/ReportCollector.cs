@@ -1,0 +1,164 @@
+using System.Text;
+using Culprit.Crash.Formats;
+
+namespace Culprit.Crash;
+
+/// <summary>The lines of one report, separated from the output of other tasks and CPUs.</summary>
+internal sealed record CollectedReport(
+    string Prefix,       // up to 5 (50 with a task context) earlier lines of the same context
+    string Text,         // the report lines, printk prefixes removed
+    int TitleTextLength, // Text[..TitleTextLength] is what the title is taken from
+    int EndPos,          // end of the report's last line in the window
+    int NextReport);     // where the next independent report starts in the window, or -1
+
+/// <summary>
+/// Collects a report from its first line on (syzkaller's findReport). Unlike syzkaller, which
+/// keeps every later line, the report ends shortly after the next independent report begins
+/// (<see cref="MaxTrailingLines"/>), or when its task has been silent for long, so that the work
+/// per report does not grow with the log.
+/// </summary>
+internal static class ReportCollector
+{
+    private const string LockDebugOff = "Disabling lock debugging due to kernel taint";
+    private const string AllCpuBacktrace = "Sending NMI from CPU";
+    private const string PanicLine = "Kernel panic - not syncing";
+    private const string CircularLocking = "WARNING: possible circular locking dependency detected";
+
+    public static readonly string[] MarkerLines = [LockDebugOff, AllCpuBacktrace, PanicLine, CircularLocking];
+
+    public static CollectedReport Collect(ReadOnlySpan<char> text, int start, OopsFamily family)
+    {
+        int firstEnd = LineEnd(text, start);
+        var oopsLine = text[start..firstEnd];
+        string context = ConsoleLine.Context(oopsLine);
+        string prefix = CollectPrefix(text, start, context);
+        // Enough of a KMSAN report (it has no "Call Trace") to cut at a panic_on_warn panic.
+        int minLines = oopsLine.Contains("BUG: KMSAN:", StringComparison.Ordinal) ? 16 : 22;
+        bool realContext = context.Length > 0 && context != ConsoleLine.NoCaller;
+
+        var report = new StringBuilder();
+        int endPos = firstEnd, textLines = 0, nextReport = -1, silence = 0, titleLength = 0, trailing = -1;
+        bool skipText = false, cpuTraceback = false;
+        // Symbolized reports repeat the first line once per inlined frame: such a run of headers
+        // right at the start is one report.
+        bool headerRun = true;
+        for (int pos = start; pos < text.Length;)
+        {
+            int end = LineEnd(text, pos);
+            var line = text[pos..end];
+            bool isOopsLine = pos == start;
+            var lineContext = ConsoleLine.Find(line);
+            bool ownContext = lineContext.Is(line, context);
+            var (s, len, questionable) = ConsoleLine.Strip(line, lineContext.Kind != LineContext.None);
+            bool notable = OopsLines.IsNotable(line);
+            bool sameContext = ownContext || (cpuTraceback && lineContext.IsCpu(line));
+            if (!isOopsLine && notable && nextReport < 0 && StartsAnotherReport(line) &&
+                !(headerRun && ownContext && OopsLines.Match(line) == family))
+            {
+                // The next report starts. Keep a few more lines: the stack or the "Call Trace"
+                // that belongs to this report is sometimes printed after the other header.
+                nextReport = pos;
+                trailing = MaxTrailingLines;
+            }
+            pos = end + 1;
+            if (trailing >= 0 && trailing-- == 0)
+                break;
+            if (!isOopsLine && (questionable || !sameContext))
+            {
+                // A task that printed nothing for this long is done with its report.
+                if (++silence > MaxSilentLines)
+                    break;
+                continue;
+            }
+            textLines++;
+            bool skipLine = skipText;
+            if (notable)
+            {
+                if (line.Contains(LockDebugOff, StringComparison.Ordinal))
+                {
+                    skipLine = true;
+                }
+                else if (line.Contains(AllCpuBacktrace, StringComparison.Ordinal))
+                {
+                    // All-CPU backtraces come from other CPU contexts but belong to the report.
+                    cpuTraceback = true;
+                }
+                else if ((line.Contains(PanicLine, StringComparison.Ordinal) || line.Contains(CircularLocking, StringComparison.Ordinal))
+                    && textLines > minLines)
+                {
+                    // With panic_on_warn the panic repeats the stack already shown, and an oops
+                    // often provokes a lockdep report of its own: drop the rest once the report
+                    // itself is long enough.
+                    skipText = true;
+                    skipLine = true;
+                }
+            }
+            if (!isOopsLine && skipLine)
+            {
+                if (++silence > MaxSilentLines)
+                    break;
+                continue;
+            }
+            silence = 0;
+            report.Append(line.Slice(s, len)).Append('\n');
+            endPos = end;
+            // Without caller contexts the title must come from before the next report.
+            if (nextReport < 0 || realContext)
+                titleLength = report.Length;
+            if (!isOopsLine && !(notable && OopsLines.Match(line) == family))
+                headerRun = false;
+        }
+        return new CollectedReport(prefix, report.ToString(), titleLength, endPos, nextReport);
+    }
+
+    /// <summary>Lines looked at after the next report has started.</summary>
+    public const int MaxTrailingLines = 300;
+
+    /// <summary>Lines in a row that do not belong to the report after which it is taken as finished.</summary>
+    public const int MaxSilentLines = 300;
+
+    /// <summary>A new report (or a stack-printing message) that is not part of the current one.</summary>
+    private static bool StartsAnotherReport(ReadOnlySpan<char> line) =>
+        ContainsAny(line, LinuxCrashFormats.InfoMessagesWithStack) ||
+        (OopsLines.Match(line) != null && !ContainsAny(line, LinuxCrashFormats.ReportStartIgnores));
+
+    private static string CollectPrefix(ReadOnlySpan<char> text, int start, string context)
+    {
+        int max = ConsoleLine.IsTaskContext(context) ? 50 : 5;
+        var lines = new List<string>();
+        int end = start - 1; // the '\n' before the report
+        for (int looked = 0; end >= 0 && lines.Count < max && looked < MaxSilentLines; looked++)
+        {
+            int lineStart = text[..end].LastIndexOf('\n') + 1;
+            var line = text[lineStart..end];
+            var lineContext = ConsoleLine.Find(line);
+            if (lineContext.Is(line, context))
+            {
+                var (s, len, questionable) = ConsoleLine.Strip(line, lineContext.Kind != LineContext.None);
+                if (len > 0 && !questionable)
+                    lines.Add(line.Slice(s, len).ToString());
+            }
+            end = lineStart - 1;
+        }
+        var sb = new StringBuilder();
+        for (int i = lines.Count - 1; i >= 0; i--)
+            sb.Append(lines[i]).Append('\n');
+        return sb.ToString();
+    }
+
+    private static int LineEnd(ReadOnlySpan<char> text, int pos)
+    {
+        int nl = text[pos..].IndexOf('\n');
+        return nl < 0 ? text.Length : pos + nl;
+    }
+
+    private static bool ContainsAny(ReadOnlySpan<char> line, string[] needles)
+    {
+        foreach (var n in needles)
+        {
+            if (line.Contains(n, StringComparison.Ordinal))
+                return true;
+        }
+        return false;
+    }
+}

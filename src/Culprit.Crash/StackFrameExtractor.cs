@@ -1,0 +1,118 @@
+using System.Text.RegularExpressions;
+using Culprit.Crash.Formats;
+
+namespace Culprit.Crash;
+
+/// <summary>A frame as used in the title (syscall prefixes stripped) and as printed.</summary>
+internal readonly record struct ExtractedFrame(string Canonical, string Raw);
+
+/// <summary>Walks a report following a <see cref="StackRule"/> and returns the guilty frame(s).</summary>
+internal static class StackFrameExtractor
+{
+    /// <summary>Follows the rule through <paramref name="text"/> from <paramref name="start"/> on.</summary>
+    public static (List<ExtractedFrame> Frames, bool Ok) Extract(StackRule rule, string text, int start)
+    {
+        var (frames, ok) = Walk(rule, rule.Parts, text, start);
+        if (ok || rule.Parts2 is null)
+            return (frames, ok);
+        return Walk(rule, rule.Parts2, text, start);
+    }
+
+    private static (List<ExtractedFrame>, bool) Walk(StackRule rule, IReadOnlyList<Regex?> parts, string text, int next)
+    {
+        var raw = new List<string>();
+        var results = new List<ExtractedFrame>();
+        bool ok = true;
+        int traces = 0;
+        for (int partIdx = 0; ; partIdx++)
+        {
+            if (partIdx == parts.Count || (parts[partIdx] is null && traces > 0))
+            {
+                var key = Choose(rule, raw);
+                if (key.Canonical.Length == 0)
+                {
+                    key = new ExtractedFrame("corrupted", "corrupted");
+                    ok = false;
+                }
+                results.Add(key);
+                raw.Clear();
+            }
+            if (partIdx == parts.Count)
+                break;
+            var part = parts[partIdx];
+            if (part is null)
+            {
+                traces++;
+                while (next <= text.Length)
+                {
+                    int lineStart = next, lineEnd = TextLines.End(text, next);
+                    next = lineEnd + 1;
+                    var ln = text.AsSpan(lineStart, lineEnd - lineStart);
+                    if (FrameLineMatcher.IsCorruptedLine(ln))
+                    {
+                        ok = false;
+                        break;
+                    }
+                    if (FrameLineMatcher.IsStackStart(ln))
+                        break;
+                    if (partIdx != parts.Count - 1 && parts[partIdx + 1] is { } nextPart)
+                    {
+                        var m = nextPart.Match(text, lineStart, lineEnd - lineStart);
+                        if (m.Success)
+                        {
+                            Append(raw, m, rule);
+                            partIdx++;
+                            break;
+                        }
+                    }
+                    var frame = FrameLineMatcher.Frame(text, lineStart, lineEnd - lineStart);
+                    if (frame != null)
+                        Append(raw, frame, rule);
+                }
+            }
+            else
+            {
+                while (next <= text.Length)
+                {
+                    int lineStart = next, lineEnd = TextLines.End(text, next);
+                    next = lineEnd + 1;
+                    if (FrameLineMatcher.IsCorruptedLine(text.AsSpan(lineStart, lineEnd - lineStart)))
+                    {
+                        ok = false;
+                        break;
+                    }
+                    var m = part.Match(text, lineStart, lineEnd - lineStart);
+                    if (!m.Success)
+                        continue;
+                    Append(raw, m, rule);
+                    break;
+                }
+            }
+        }
+        return (results, ok);
+    }
+
+    private static void Append(List<string> frames, Match m, StackRule rule)
+    {
+        for (int g = 1; g < m.Groups.Count; g++)
+        {
+            var group = m.Groups[g];
+            if (!group.Success)
+                continue;
+            string frame = group.Value;
+            if (!rule.IsSkipped(frame))
+                frames.Add(frame);
+        }
+    }
+
+    private static ExtractedFrame Choose(StackRule rule, List<string> raw)
+    {
+        if (raw.Count == 0)
+            return new ExtractedFrame("", "");
+        var stripped = raw.Select(StackConventions.StripPrefix).ToList();
+        if (rule.Extractor is null)
+            return new ExtractedFrame(stripped[0], raw[0]);
+        var (frame, index) = rule.Extractor(stripped);
+        return frame.Length > 0 ? new ExtractedFrame(frame, raw[index]) : new ExtractedFrame("", "");
+    }
+}

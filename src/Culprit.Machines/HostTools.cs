@@ -1,0 +1,60 @@
+namespace Culprit.Machines;
+
+/// <summary>The host programs kernel mode runs, found before any work starts so a missing one fails early.</summary>
+public static class HostTools
+{
+    public const string DefaultQemu = "qemu-system-x86_64";
+    public const string DefaultBusybox = "/bin/busybox";
+
+    /// <summary>The full path of <paramref name="program"/> (a path, or a name looked up on PATH), or null.</summary>
+    public static string? Find(string program)
+    {
+        if (program.Contains('/'))
+        {
+            return File.Exists(program) ? Path.GetFullPath(program) : null;
+        }
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin";
+        foreach (var dir in path.Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var candidate = Path.Combine(dir, program);
+            if (File.Exists(candidate) && (OperatingSystem.IsWindows() || (File.GetUnixFileMode(candidate) & UnixFileMode.UserExecute) != 0))
+            {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The QEMU binary, or <see cref="MissingToolException"/> naming the package.</summary>
+    public static string RequireQemu(string program = DefaultQemu) =>
+        Find(program) ?? throw new MissingToolException(program, "qemu-system-x86", "not found");
+
+    /// <summary>
+    /// A statically linked busybox, or <see cref="MissingToolException"/>: Debian's plain busybox
+    /// package is dynamically linked and would not run in an initramfs without libc.
+    /// </summary>
+    public static string RequireStaticBusybox(string path = DefaultBusybox)
+    {
+        var found = Find(path) ?? throw new MissingToolException(path, "busybox-static", "not found");
+        var elf = ElfFile.Read(found);
+        if (elf is null || !elf.IsStatic)
+        {
+            throw new MissingToolException(found, "busybox-static", "is not a statically linked executable");
+        }
+        return found;
+    }
+
+    /// <summary>True when this process may open /dev/kvm, so QEMU can use hardware virtualization.</summary>
+    public static bool KvmUsable()
+    {
+        try
+        {
+            using var kvm = new FileStream("/dev/kvm", FileMode.Open, FileAccess.ReadWrite);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+namespace Culprit.Machines;
+
+/// <summary>
+/// How test VMs are run: the <c>--vm-memory</c>, <c>--boot-timeout</c>, <c>--run-timeout</c> and
+/// <c>--vms</c> options, plus where QEMU is and whether to use KVM.
+/// </summary>
+public sealed record VmOptions
+{
+    public int MemoryMb { get; init; } = 512;
+
+    /// <summary>From QEMU's start until init prints <see cref="ConsoleMarkers.Booted"/>.</summary>
+    public TimeSpan BootTimeout { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>From the boot marker until the reproducer has finished and the VM has ended.</summary>
+    public TimeSpan RunTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// After boot, a console silent this long means the machine is dead (init prints a heartbeat every
+    /// few seconds while the reproducer runs): the run ends as "no output from test machine".
+    /// </summary>
+    public TimeSpan NoOutputTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How many VMs a <see cref="VmPool"/> runs at once.</summary>
+    public int Vms { get; init; } = 1;
+
+    /// <summary>The QEMU program: a name looked up on PATH or a path.</summary>
+    public string Qemu { get; init; } = HostTools.DefaultQemu;
+
+    /// <summary>True or false to force the choice; null uses KVM exactly when /dev/kvm can be opened.</summary>
+    public bool? Kvm { get; init; }
+
+    /// <summary>Appended to <see cref="KernelCmdline.Default"/> (e.g. a subsystem's boot parameters).</summary>
+    public string? ExtraCmdline { get; init; }
+}
