@@ -1,8 +1,5 @@
 using System.CommandLine;
-using Culprit.Git;
 using Culprit.Jobs;
-using Culprit.Processes;
-using Culprit.Store;
 
 namespace Culprit.Cli;
 
@@ -17,8 +14,7 @@ internal static class CliErrors
         {
             return await action();
         }
-        catch (Exception ex) when (ex is JobException or GitException or StoreException or JobFailedException
-            or ProcessStartException or ProcessFailedException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (UserErrors.Is(ex))
         {
             await parse.InvocationConfiguration.Error.WriteLineAsync($"culprit: {OneLine(ex.Message)}");
             return Failure;

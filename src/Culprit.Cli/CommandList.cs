@@ -13,5 +13,8 @@ internal static class CommandList
         yield return ShowCommand.Create();
         yield return DemoCommand.Create();
         yield return ParseLogCommand.Create();
+        yield return SimulateCommand.Create();
+        yield return ReportCommand.Create();
+        yield return JobsCommand.Create();
     }
 }

@@ -32,7 +32,8 @@ internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledge
         if (build.Signature is { } signature)
         {
             log.Line($"kernel signature: {signature}");
-            if (ledger.WithSignature(signature) is { } same && same.Runs.Count >= runs)
+            // Only a first test takes another commit's outcome: more runs asked for later must be new runs.
+            if (ledger.WithSignature(signature) is { } same && same.Commit != commit && !ledger.HasOutcomeFor(commit) && same.Runs.Count >= runs)
             {
                 log.Line($"same kernel as commit {same.Commit}: reusing its outcome");
                 SignatureReuses++;

@@ -21,6 +21,12 @@ internal sealed class JobExecution(
             : $"bisecting fixing commit since {crashing}");
 
         var reproduced = await TestAsync(crashing, "reproduce", ct);
+        // A flaky reproducer may miss its first runs: the flaky strategy tries twice more with double the runs.
+        for (var attempt = 1; attempt <= 2 && spec.Strategy == "flaky" && reproduced.Built && _causePolicy.Judge(reproduced) != Verdict.Bad; attempt++)
+        {
+            log.Line($"no crash in {reproduced.Runs.Count} runs on {crashing}: trying again with {spec.Runs << attempt} runs");
+            reproduced = await TestAsync(crashing, spec.Runs << attempt, "reproduce", ct);
+        }
         if (_causePolicy.Judge(reproduced) != Verdict.Bad)
         {
             var why = reproduced.Built ? $"all runs: {Summary(reproduced)}" : $"build failed: {reproduced.BuildError}";
@@ -56,7 +62,7 @@ internal sealed class JobExecution(
         log.Line($"# git bisect start {newEnd} {oldEnd}");
         var graph = new CommitGraph(await repo.RevListAsync(newEnd, [oldEnd], ct));
         var strategy = StrategyFactory.Create(spec, graph, Policy);
-        foreach (var known in ledger.All.Select(e => e.Outcome).Where(o => o.Commit == newEnd))
+        foreach (var known in ledger.All.Where(e => e.Outcome.Commit == newEnd && e.Phase is "reproduce" or "fixed").Select(e => e.Outcome))
         {
             strategy.Record(known);
         }
@@ -85,7 +91,8 @@ internal sealed class JobExecution(
             var judgement = strategy.Record(outcome);
             _judgements[test.Commit] = judgement;
             LogRuns(outcome, judgement);
-            foreach (var note in judgement.Notes ?? [])
+            // A failed build was logged when it happened; the strategy's own note would say it twice.
+            foreach (var note in outcome.Built ? judgement.Notes ?? [] : [])
             {
                 log.Line(note);
             }
@@ -95,7 +102,7 @@ internal sealed class JobExecution(
                 Verdict.Good => spec.TermOld,
                 _ => "skip",
             };
-            var probability = judgement.Probability is { } p ? $" ({p:P1} sure)" : "";
+            var probability = judgement.Probability is { } p ? $" ({p * 100:0.0}% probability)" : "";
             log.Line($"# git bisect {term} {test.Commit}{probability}");
             status.CommitDone();
         }
@@ -103,7 +110,15 @@ internal sealed class JobExecution(
 
     private async Task<string?> FindGoodReleaseAsync(string bad, CancellationToken ct)
     {
-        foreach (var (tag, commit) in await repo.ReleaseTagsBeforeAsync(bad, ct))
+        IEnumerable<(string Tag, string Commit)> releases = await repo.ReleaseTagsBeforeAsync(bad, ct);
+        if (spec.Kernel is { } kernel)
+        {
+            // Like syzbot: recent releases one by one, older ones sparser, none before --oldest-release.
+            var all = releases.ToList();
+            var picked = Kernel.Releases.ReleaseTags.Pick(all.Select(r => r.Tag), kernel.OldestRelease).ToHashSet();
+            releases = all.Where(r => picked.Contains(r.Tag));
+        }
+        foreach (var (tag, commit) in releases)
         {
             log.Line($"testing release {tag}");
             var outcome = await TestAsync(commit, "release", ct);
@@ -116,9 +131,11 @@ internal sealed class JobExecution(
     }
 
     /// <summary>Tests a commit outside the bisection proper (the ends, releases) and logs its runs.</summary>
-    private async Task<CommitOutcome> TestAsync(string commit, string phase, CancellationToken ct)
+    private Task<CommitOutcome> TestAsync(string commit, string phase, CancellationToken ct) => TestAsync(commit, spec.Runs, phase, ct);
+
+    private async Task<CommitOutcome> TestAsync(string commit, int runs, string phase, CancellationToken ct)
     {
-        var outcome = await tests.TestAsync(commit, spec.Runs, phase, ct);
+        var outcome = await tests.TestAsync(commit, runs, phase, ct);
         LogRuns(outcome, null);
         status.CommitDone();
         return outcome;
@@ -140,7 +157,8 @@ internal sealed class JobExecution(
 
     private async Task<JobResult> FinishAsync(BisectionResult result, IBisectionStrategy? strategy, Verification? verification = null)
     {
-        var report = new ResultBuilder(spec, jobId, repo, ledger.All, _judgements, strategy?.Name ?? spec.Strategy);
+        var reproChance = (strategy as Core.Flaky.FlakyStrategy)?.ReproChance;
+        var report = new ResultBuilder(spec, jobId, repo, ledger.All, _judgements, strategy?.Name ?? spec.Strategy, reproChance);
         var built = await report.BuildAsync(result, verification, CancellationToken.None);
         foreach (var line in built.LogLines)
         {

@@ -65,7 +65,7 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
             var run = new JobExecution(spec, jobId, repo, Path.Combine(workRoot, jobId), ledger, log, status, new CommitTestRunner(tester, ledger, log, status));
             result = await run.ExecuteAsync(ct);
         }
-        catch (Exception ex) when (ex is JobException or GitException or Processes.ProcessFailedException or Processes.ProcessStartException or InvalidOperationException)
+        catch (Exception ex) when (UserErrors.Is(ex) || ex is InvalidOperationException)
         {
             log.Line($"error: {ex.Message}");
             result = ResultBuilder.Error(jobId, spec, ledger.All, ex.Message);

@@ -55,6 +55,8 @@ internal sealed class OutcomeLedger
         _next = _stored.Count;
     }
 
+    public bool HasOutcomeFor(string commit) => _stored.Take(_next).Any(e => e.Outcome.Commit == commit);
+
     /// <summary>The latest stored outcome with this signature, for reuse without testing.</summary>
     public CommitOutcome? WithSignature(string signature) =>
         _stored.Take(_next).Select(e => e.Outcome).LastOrDefault(o => o.Signature == signature && o.Built && o.ReusedFrom is null);

@@ -11,7 +11,7 @@ namespace Culprit.Jobs;
 /// </summary>
 internal sealed class ResultBuilder(
     JobSpec spec, string jobId, GitRepository repo, IReadOnlyList<StoredEntry> entries,
-    IReadOnlyDictionary<string, Judgement> judgements, string strategyName)
+    IReadOnlyDictionary<string, Judgement> judgements, string strategyName, double? reproChance = null)
 {
     public async Task<(JobResult Result, IReadOnlyList<string> LogLines)> BuildAsync(BisectionResult answer, Verification? verification, CancellationToken ct)
     {
@@ -51,7 +51,9 @@ internal sealed class ResultBuilder(
                 lines.Add($"the culprit is doubtful: {verification.Reason}");
             }
             lines.Add($"{first}: {hash} {info.Subject}");
-            cc = [.. new[] { info.AuthorEmail, info.CommitterEmail }.Select(e => e.ToLowerInvariant()).Distinct().Order(StringComparer.Ordinal)];
+            cc = spec.Kernel is null
+                ? [.. new[] { info.AuthorEmail, info.CommitterEmail }.Select(e => e.ToLowerInvariant()).Distinct().Order(StringComparer.Ordinal)]
+                : (await new Kernel.Maintainers.MaintainersLookup(repo.Path).FindAsync(hash, ct)).Addresses;
             lines.Add("cc: [" + string.Join(' ', cc.Select(e => $"\"{e}\"")) + "]");
             // The culprit's own crash report reads best: it is the kernel the culprit produced.
             var own = spec.Direction == Direction.Cause ? CrashOf(hash) : null;
@@ -94,6 +96,7 @@ internal sealed class ResultBuilder(
             Candidates = answer.Kind == ResultKind.Inconclusive ? answer.Candidates : [],
             Probabilities = answer.Probabilities,
             Confidence = answer.Confidence,
+            ReproChance = reproChance,
             CrashTitle = crash?.Title,
             Report = report,
             Signature = signature,
@@ -101,7 +104,7 @@ internal sealed class ResultBuilder(
             Cc = cc,
             Verification = verification,
             Message = answer.Message,
-            Tested = Tested(entries, judgements),
+            Tested = Tested(entries, judgements, spec.Direction),
             Stats = stats,
         };
         return (result, lines);
@@ -130,7 +133,7 @@ internal sealed class ResultBuilder(
         Bad = spec.Bad,
         Good = spec.Good,
         Message = message,
-        Tested = Tested(entries, new Dictionary<string, Judgement>()),
+        Tested = Tested(entries, new Dictionary<string, Judgement>(), spec.Direction),
         Stats = Stats(entries),
     };
 
@@ -160,12 +163,14 @@ internal sealed class ResultBuilder(
             Boots: fresh.Sum(o => o.Runs.Count));
     }
 
-    private static IReadOnlyList<TestedCommit> Tested(IReadOnlyList<StoredEntry> entries, IReadOnlyDictionary<string, Judgement> judgements) =>
+    /// <summary>Every test in order; verdicts are in the strategy's terms (for a fix, a crashing commit is "good", the old state).</summary>
+    private static IReadOnlyList<TestedCommit> Tested(IReadOnlyList<StoredEntry> entries, IReadOnlyDictionary<string, Judgement> judgements, Direction direction) =>
         entries.Select(e =>
         {
             var o = e.Outcome;
             judgements.TryGetValue(o.Commit, out var j);
-            var verdict = j?.Verdict ?? AnyCrashPolicy.Instance.Judge(o);
+            IVerdictPolicy policy = direction == Direction.Cause ? AnyCrashPolicy.Instance : new FixDirectionPolicy(AnyCrashPolicy.Instance);
+            var verdict = j?.Verdict ?? policy.Judge(o);
             var runs = o.Runs.Select((r, i) => new TestedRun(r.Result.ToWire(), r.Title, j?.UnrelatedRuns?.Contains(i) == true,
                 r.Result == RunResult.InfraError ? r.Detail : null)).ToList();
             return new TestedCommit(o.Commit, verdict.ToString().ToLowerInvariant(), runs, o.BuildSeconds, o.TestSeconds,

@@ -24,10 +24,27 @@ internal static class BisectCommand
         var termNew = new Option<string?>("--term-new") { Description = "name of the new state (like git bisect)" };
         var noVerify = new Option<bool>("--no-verify") { Description = "do not verify the culprit" };
         var store = StoreOption.Create();
+        var kernel = new Option<bool>("--kernel") { Description = "kernel mode: build each commit and boot it in QEMU with --repro" };
+        var config = new Option<string?>("--config") { Description = "kernel .config to build with (kernel mode)" };
+        var repro = new Option<string?>("--repro") { Description = "reproducer: a C file, a static executable or a shell script (kernel mode)" };
+        var compiler = new Option<string?>("--compiler") { Description = "gcc, clang or a compiler path (kernel mode)" };
+        var compilers = new Option<string?>("--compilers") { Description = "file mapping kernel version ranges to compilers (kernel mode)" };
+        var ccache = new Option<bool>("--ccache") { Description = "compile through ccache (kernel mode)" };
+        var vms = new Option<int>("--vms") { Description = "VMs to run at once (kernel mode)", DefaultValueFactory = _ => 1 };
+        var vmMemory = new Option<int>("--vm-memory") { Description = "memory per VM in MB (kernel mode)", DefaultValueFactory = _ => 512 };
+        var bootTimeout = new Option<double>("--boot-timeout") { Description = "seconds a VM may take to boot (kernel mode)", DefaultValueFactory = _ => 120 };
+        var oldestRelease = new Option<string?>("--oldest-release") { Description = "do not test releases older than this tag (kernel mode)" };
+        var confidence = new Option<double>("--confidence") { Description = "flaky strategy: stop when one commit is the culprit with this probability", DefaultValueFactory = _ => 0.95 };
+        var maxRuns = new Option<int?>("--max-runs") { Description = "flaky strategy: budget of test runs" };
+        var maxBuilds = new Option<int?>("--max-builds") { Description = "flaky strategy: budget of builds" };
+        var anyCrash = new Option<bool>("--any-crash") { Description = "count a crash of any title as the bug (syzbot's policy)" };
+        var seed = new Option<int>("--seed") { Description = "flaky strategy: seed for its sampling", DefaultValueFactory = _ => 0 };
 
         var command = new Command("bisect", "Find the commit that introduced (or fixed) a crash.")
         {
             repo, bad, good, build, test, runs, runTimeout, json, strategy, fix, termOld, termNew, noVerify, store,
+            kernel, config, repro, compiler, compilers, ccache, vms, vmMemory, bootTimeout, oldestRelease,
+            confidence, maxRuns, maxBuilds, anyCrash, seed,
         };
         command.SetAction((parse, ct) => CliErrors.GuardAsync(parse, async () =>
         {
@@ -46,6 +63,23 @@ internal static class BisectCommand
                 TermOld = parse.GetValue(termOld) ?? "good",
                 TermNew = parse.GetValue(termNew) ?? "bad",
                 Verify = !parse.GetValue(noVerify),
+                Confidence = parse.GetValue(confidence),
+                MaxRuns = parse.GetValue(maxRuns),
+                MaxBuilds = parse.GetValue(maxBuilds),
+                AnyCrash = parse.GetValue(anyCrash),
+                Seed = parse.GetValue(seed),
+                Kernel = !parse.GetValue(kernel) ? null : new KernelSpec
+                {
+                    Config = FullPathOf(parse.GetValue(config), "--config"),
+                    Repro = FullPathOf(parse.GetValue(repro), "--repro"),
+                    Compiler = parse.GetValue(compiler),
+                    Compilers = parse.GetValue(compilers) is { } table ? FullPathOf(table, "--compilers") : null,
+                    Ccache = parse.GetValue(ccache),
+                    Vms = parse.GetValue(vms),
+                    VmMemoryMb = parse.GetValue(vmMemory),
+                    BootTimeoutSeconds = parse.GetValue(bootTimeout),
+                    OldestRelease = parse.GetValue(oldestRelease),
+                },
             };
             Validate(spec);
             using var jobs = JobStore.Open(parse.GetValue(store)!);
@@ -58,8 +92,45 @@ internal static class BisectCommand
         return command;
     }
 
+    /// <summary>A file the job needs later, checked now and stored as an absolute path so resume finds it.</summary>
+    private static string FullPathOf(string? path, string option)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new JobException($"{option} is required in kernel mode");
+        }
+        if (!File.Exists(path))
+        {
+            throw new JobException($"{option} file not found: {path}");
+        }
+        return Path.GetFullPath(path);
+    }
+
     private static void Validate(JobSpec spec)
     {
+        if (spec.Strategy is not ("classic" or "flaky"))
+        {
+            throw new JobException($"unknown strategy: {spec.Strategy} (known: classic, flaky)");
+        }
+        if (spec.Confidence is <= 0.5 or >= 1)
+        {
+            throw new JobException($"--confidence must be between 0.5 and 1 (got {spec.Confidence})");
+        }
+        if (spec.Kernel is { } k)
+        {
+            if (k.Compiler is not null && k.Compilers is not null)
+            {
+                throw new JobException("give either --compiler or --compilers, not both");
+            }
+            if (k.Vms < 1 || k.VmMemoryMb < 64 || k.BootTimeoutSeconds <= 0)
+            {
+                throw new JobException("--vms must be at least 1, --vm-memory at least 64 MB and --boot-timeout positive");
+            }
+            if (k.OldestRelease is { } oldest && !Kernel.Releases.ReleaseTags.TryParse(oldest, out _))
+            {
+                throw new JobException($"--oldest-release {oldest} is not a release tag like v5.10");
+            }
+        }
         if (spec.Runs < 1)
         {
             throw new JobException($"--runs must be at least 1 (got {spec.Runs})");

@@ -15,7 +15,7 @@ public static class Testers
             Directory.CreateDirectory(dir);
             if (spec.Kernel is not null)
             {
-                throw new JobException("kernel mode is not available in this build");
+                return await KernelTester.CreateAsync(spec, repo, dir, ct);
             }
             return await CommandTester.CreateAsync(
                 repo, Path.Combine(dir, "worktree"), spec.Bad,

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using Culprit.Jobs;
+using Culprit.Jobs.Reports;
+using Culprit.Store;
+
+namespace Culprit.Cli.Commands;
+
+/// <summary><c>culprit report JOB --format text|json|email|html [-o FILE]</c>: a finished job's result for people to read.</summary>
+internal static class ReportCommand
+{
+    private static readonly Dictionary<string, Func<ReportedJob, string>> Formats = new(StringComparer.Ordinal)
+    {
+        ["text"] = TextReport.Render,
+        ["json"] = JsonReport.Render,
+        ["email"] = EmailReport.Render,
+        ["html"] = HtmlReport.Render,
+    };
+
+    public static Command Create()
+    {
+        var job = new Argument<string>("JOB") { Description = "job id (listed by `culprit jobs`)" };
+        var format = new Option<string>("--format", "-f")
+        {
+            Description = "text (the log's closing block), json (the result object), email (a mail body with headers) or html (one self-contained page)",
+            DefaultValueFactory = _ => "text",
+        };
+        format.AcceptOnlyFromAmong([.. Formats.Keys]);
+        var output = new Option<string?>("--output", "-o") { Description = "write the report to this file instead of stdout" };
+        var store = StoreOption.Create();
+        var command = new Command("report", "Write a job's result as text, JSON, an email or an HTML page.") { job, format, output, store };
+        command.SetAction((parse, ct) => CliErrors.GuardAsync(parse, async () =>
+        {
+            ReportedJob reported;
+            using (var jobs = JobStore.Open(ResumeCommand.StoreFile(parse, store)))
+            {
+                reported = ReportedJob.Load(jobs, parse.GetValue(job)!);
+            }
+            var text = Formats[parse.GetValue(format)!](reported);
+            if (parse.GetValue(output) is { } file)
+            {
+                await File.WriteAllTextAsync(file, text, ct);
+                await parse.InvocationConfiguration.Output.WriteLineAsync($"wrote {file}");
+            }
+            else
+            {
+                await parse.InvocationConfiguration.Output.WriteAsync(text);
+            }
+            return 0;
+        }));
+        return command;
+    }
+}

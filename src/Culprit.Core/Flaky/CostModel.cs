@@ -1,0 +1,36 @@
+using Culprit.Core.Domain;
+
+namespace Culprit.Core.Flaky;
+
+/// <summary>
+/// What a build and a run cost, in seconds, from the timings of the outcomes seen so far; before any
+/// measurement a kernel-sized guess (a build is worth a few runs).
+/// </summary>
+internal sealed class CostModel
+{
+    public const double DefaultBuildSeconds = 900;
+    public const double DefaultRunSeconds = 240;
+
+    private double _buildSum;
+    private int _builds;
+    private double _runSum;
+    private int _runs;
+
+    public void Add(CommitOutcome outcome)
+    {
+        if (outcome.BuildSeconds > 0)
+        {
+            _buildSum += outcome.BuildSeconds;
+            _builds++;
+        }
+        if (outcome.TestSeconds > 0 && outcome.Runs.Count > 0)
+        {
+            _runSum += outcome.TestSeconds;
+            _runs += outcome.Runs.Count;
+        }
+    }
+
+    public double BuildSeconds => _builds == 0 ? DefaultBuildSeconds : _buildSum / _builds;
+
+    public double RunSeconds => _runs == 0 ? DefaultRunSeconds : Math.Max(_runSum / _runs, 1e-3);
+}

@@ -1,0 +1,355 @@
+using System.Globalization;
+using Culprit.Core.Domain;
+using Culprit.Core.Strategies;
+
+namespace Culprit.Core.Flaky;
+
+/// <summary>
+/// Flake-aware bisection. It keeps the probability of every commit being the culprit jointly with
+/// the reproducer's repro chance p and a background rate ε of crashes counted as the bug on commits
+/// without it. A run on a commit at or after the culprit shows the bug with chance p (+ε), before
+/// it with chance ε. After each test it updates the posterior, then asks for the commit and run
+/// count with the most expected information per second of build and run time, until one commit
+/// (or one set of commits only broken builds separate) holds <see cref="FlakyOptions.Confidence"/>
+/// with a fifth of its risk left (0.99 for 0.95) or the budget is spent; an answer past the target
+/// when the budget runs out is still found, with its probability as the stated confidence. It is deterministic: replaying the same outcomes gives the same steps.
+/// </summary>
+public sealed class FlakyStrategy : IBisectionStrategy
+{
+    private const double CandidateThreshold = 0.01;
+
+    /// <summary>How much likelier a clean test must make "no bug here" at the least (see <see cref="TestPlanner"/>).</summary>
+    private const double DecisiveOdds = 20;
+    private const int MaxListedCandidates = 20;
+
+    /// <summary>How much smaller than the target's the risk of a wrong answer is made while the budget lasts.</summary>
+    private const double ExtraCertainty = 5;
+    /// <summary>Tests of the bad commit after which the bisection goes on with whatever crash it showed (or ends, if none).</summary>
+    private const int BadCommitAttempts = 4;
+
+    private readonly CommitGraph _graph;
+    private readonly AncestorSets _ancestors;
+    private readonly TitleClusters _clusters = new();
+    private List<BugHypothesis> _hypotheses = [];
+    private readonly CostModel _costs = new();
+    private readonly List<(int Commit, CommitOutcome Outcome)> _history = [];
+    private readonly HashSet<int> _broken = [];
+    private readonly HashSet<int> _tested = [];
+    private CulpritPosterior _posterior;
+    private PosteriorSnapshot _snapshot;
+    private int _runs;
+    private int _builds;
+    private int _badTests;
+    private int _usefulRuns;
+    private int _builtRuns;
+    private double? _reportedReproChance;
+
+    /// <param name="graph">The range: its first commit (newest) is the known bad commit.</param>
+    public FlakyStrategy(CommitGraph graph, FlakyOptions? options = null)
+    {
+        if (graph.Count == 0)
+        {
+            throw new ArgumentException("the bisection range is empty");
+        }
+        _graph = graph;
+        Options = options ?? FlakyOptions.Default;
+        _ancestors = new AncestorSets(graph);
+        _posterior = new CulpritPosterior(_ancestors, Options.AnyCrash ? ModelGrid.AnyCrash : ModelGrid.TitleMatching);
+        _snapshot = _posterior.Snapshot([1.0]);
+    }
+
+    public string Name => "flaky";
+
+    public FlakyOptions Options { get; }
+
+    /// <summary>
+    /// The probability at which the bisection stops when budget is left: the target's risk of a
+    /// wrong answer divided by <see cref="ExtraCertainty"/> (0.95 → 0.99).
+    /// </summary>
+    private double StopConfidence => Math.Max(Options.Confidence, 1 - (1 - Options.Confidence) / ExtraCertainty);
+
+    /// <summary>The posterior mean of the repro chance, once the bad commit has crashed.</summary>
+    public double? ReproChance => BugDefined ? _snapshot.ReproChance : null;
+
+    /// <summary>The titles (and alt titles) that most likely are the bug.</summary>
+    public IReadOnlyList<string> BugTitles => BugDefined ? TitlesOf(Likeliest) : [];
+
+    /// <summary>The probability that <see cref="BugTitles"/> are the bug's crashes (and no others).</summary>
+    public double BugTitlesProbability => BugDefined ? _snapshot.HypothesisMass(_snapshot.LikeliestHypothesis()) : 0;
+
+    private bool BugDefined => _hypotheses.Count > 0 && _clusters.Clusters.Any(_clusters.SeenOnBadCommit);
+
+    private BugHypothesis Likeliest => _hypotheses[_snapshot.LikeliestHypothesis()];
+
+    /// <summary>The probability that <paramref name="commit"/> is the culprit.</summary>
+    public double ProbabilityOf(string commit) => _snapshot.ProbabilityOf(_graph.IndexOf(commit));
+
+    public BisectionStep Next()
+    {
+        var bad = _graph.Commits[0];
+        if (!BugDefined || (!BugHypotheses.Settled(_clusters, Options.AnyCrash) && _badTests < BadCommitAttempts))
+        {
+            // First make sure what the bug looks like: a flaky reproducer may show it once, or show
+            // an unrelated crash instead, in the bad commit's first runs.
+            var spent = _runs >= Options.MaxRuns || _builds >= Options.MaxBuilds;
+            if (!BugDefined && (_badTests >= BadCommitAttempts || spent))
+            {
+                return new Finished(new BisectionResult(ResultKind.NotReproduced, null, [], Message:
+                    $"the crash did not reproduce on {bad} in {_runs} runs"));
+            }
+            if (!spent)
+            {
+                var runs = Math.Min(Options.FirstRuns << Math.Max(0, _badTests - 1), Options.MaxRuns - _runs);
+                return new TestCommit(bad, runs, _graph.Count - 1, GitBisection.EstimateSteps(_graph.Count));
+            }
+        }
+
+        var heaviest = _snapshot.HeaviestGroup();
+        var mass = _snapshot.MassOf(heaviest);
+        var spentAll = _runs >= Options.MaxRuns || _builds >= Options.MaxBuilds;
+        // Past the target, a few more runs on the leader and its neighbours are cheap and turn a
+        // 95 % answer into a 99 % one; the stated confidence stays the posterior itself. The leader
+        // is the answer as soon as the target is reached if the budget allows nothing more.
+        if (mass >= StopConfidence || (mass >= Options.Confidence && spentAll))
+        {
+            var members = _snapshot.MembersOf(heaviest).ToList();
+            if (members.Count == 1)
+            {
+                return new Finished(new BisectionResult(
+                    ResultKind.Found, _graph.Commits[members[0]], [_graph.Commits[members[0]]], mass, Probabilities(members)));
+            }
+            if (!CanBeTold(members))
+            {
+                return new Finished(new BisectionResult(
+                    ResultKind.Inconclusive, null, members.Select(m => _graph.Commits[m]).ToList(), mass, Probabilities(members),
+                    "only commits whose build is broken separate these candidates"));
+            }
+        }
+
+        if (spentAll)
+        {
+            return GiveUp($"the budget is spent ({_runs} runs, {_builds} builds)");
+        }
+        var plan = TestPlanner.Choose(new TestPlanner.Inputs(
+            _snapshot,
+            _ancestors,
+            _broken,
+            _tested,
+            _costs.BuildSeconds,
+            _costs.RunSeconds,
+            (_usefulRuns + 9.0) / (_builtRuns + 10.0),
+            (_broken.Count + 0.5) / (_builds + 10.0),
+            Options.MaxRuns - _runs,
+            Options.Seed,
+            DecisiveOdds));
+        if (plan is null)
+        {
+            return GiveUp("no test left can tell the candidates apart");
+        }
+        var effective = (int)Math.Round(_snapshot.EffectiveCandidates());
+        return new TestCommit(_graph.Commits[plan.Commit], plan.Runs, Math.Max(0, effective - 1), GitBisection.EstimateSteps(effective));
+    }
+
+    public Judgement Record(CommitOutcome outcome)
+    {
+        var index = _graph.IndexOf(outcome.Commit);
+        if (index < 0)
+        {
+            // Outside the range (the good boundary or a release): the model assumes it good.
+            var unrelated = BugDefined ? Unrelated(outcome, Likeliest) : [];
+            var bug = outcome.Runs.Count(r => TitleClusters.IsCrash(r)) > unrelated.Count;
+            return new Judgement(outcome.Commit, bug ? Verdict.Bad : outcome.Built ? Verdict.Good : Verdict.Skip, UnrelatedRuns: unrelated);
+        }
+
+        _builds++;
+        _runs += outcome.Runs.Count;
+        _costs.Add(outcome);
+        _history.Add((index, outcome));
+        if (!outcome.Built)
+        {
+            if (index != 0)
+            {
+                _broken.Add(index);
+            }
+            return new Judgement(outcome.Commit, Verdict.Skip, Notes: [$"build failed: {outcome.BuildError}"]);
+        }
+        _tested.Add(index);
+        _builtRuns += outcome.Runs.Count;
+        if (index == 0)
+        {
+            _badTests++;
+        }
+
+        var previousBug = BugDefined ? string.Join("|", Likeliest.Clusters) : null;
+        var changed = false;
+        foreach (var run in outcome.Runs)
+        {
+            changed |= _clusters.Add(run, index == 0);
+        }
+        if (changed)
+        {
+            // New titles make new hypotheses and may regroup earlier crashes: recount every run.
+            Replay();
+        }
+        else
+        {
+            Observe(index, outcome);
+        }
+        _snapshot = _posterior.Snapshot(_hypotheses.Count == 0 ? [1.0] : _hypotheses.Select(h => h.Prior).ToList());
+
+        var notes = new List<string>();
+        Verdict verdict;
+        double? probability = null;
+        IReadOnlySet<int> unrelatedRuns = new HashSet<int>();
+        if (!BugDefined)
+        {
+            verdict = Verdict.Bad;
+            probability = 1.0;
+            notes.Add($"the crash has not shown on the bad commit yet ({_runs} runs)");
+        }
+        else
+        {
+            var likeliest = Likeliest;
+            unrelatedRuns = Unrelated(outcome, likeliest);
+            var useful = outcome.Runs.Count(r => r.Result == RunResult.Ok) + outcome.Runs.Count(TitleClusters.IsCrash) - unrelatedRuns.Count;
+            if (index == 0)
+            {
+                verdict = Verdict.Bad;
+                probability = 1.0;
+            }
+            else if (useful == 0)
+            {
+                verdict = Verdict.Skip;
+            }
+            else
+            {
+                var q = HasBugProbability(index);
+                verdict = q >= 0.5 ? Verdict.Bad : Verdict.Good;
+                probability = verdict == Verdict.Bad ? q : 1 - q;
+            }
+            var bugNow = string.Join("|", likeliest.Clusters);
+            if (!likeliest.AnyCrash && bugNow != previousBug)
+            {
+                notes.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"the bug is taken to be: {string.Join(" / ", likeliest.Clusters)} ({BugTitlesProbability * 100:0.0}% probability)"));
+            }
+            if (FlakinessNote() is { } note)
+            {
+                notes.Add(note);
+            }
+        }
+        return new Judgement(outcome.Commit, verdict, probability, unrelatedRuns, notes);
+    }
+
+    private void Observe(int index, CommitOutcome outcome)
+    {
+        if (_hypotheses.Count == 0)
+        {
+            // No crash yet: nothing to say about the culprit; the runs stay in the history for later.
+            return;
+        }
+        var counts = _hypotheses.Select(h => BugHypotheses.Count(outcome.Runs, _clusters, h)).ToList();
+        var clean = outcome.Runs.Count(r => r.Result == RunResult.Ok);
+        // Infra errors say nothing; unrelated crashes are few enough to count as useful here.
+        _usefulRuns += outcome.Runs.Count(r => r.Result != RunResult.InfraError);
+        _posterior.Observe(index, counts.Select(c => (c.Bug, c.Other)).ToList(), clean);
+    }
+
+    private void Replay()
+    {
+        _hypotheses = BugHypotheses.From(_clusters, Options.AnyCrash);
+        _posterior.Reset(Math.Max(1, _hypotheses.Count));
+        _usefulRuns = 0;
+        foreach (var (commit, outcome) in _history)
+        {
+            if (outcome.Built)
+            {
+                Observe(commit, outcome);
+            }
+        }
+    }
+
+    private HashSet<int> Unrelated(CommitOutcome outcome, BugHypothesis bug) =>
+        Enumerable.Range(0, outcome.Runs.Count)
+            .Where(i => TitleClusters.IsCrash(outcome.Runs[i]) && !bug.Covers(_clusters.ClusterOf(outcome.Runs[i])))
+            .ToHashSet();
+
+    private List<string> TitlesOf(BugHypothesis bug) =>
+        bug.AnyCrash ? [] : bug.Clusters.SelectMany(_clusters.TitlesOf).ToList();
+
+    /// <summary>P(the commit has the bug) = the mass of its ancestors.</summary>
+    private double HasBugProbability(int commit)
+    {
+        var q = 0.0;
+        for (var g = 0; g < _snapshot.Groups; g++)
+        {
+            var members = 0;
+            foreach (var c in _snapshot.MembersOf(g))
+            {
+                if (_ancestors.Contains(commit, c))
+                {
+                    members++;
+                }
+            }
+            q += _snapshot.MassOf(g) * members / _snapshot.SizeOf(g);
+        }
+        return Math.Clamp(q, 0, 1);
+    }
+
+    /// <summary>Whether a commit not known broken could still split <paramref name="members"/>.</summary>
+    private bool CanBeTold(List<int> members)
+    {
+        for (var t = 0; t < _graph.Count; t++)
+        {
+            if (_broken.Contains(t))
+            {
+                continue;
+            }
+            var inside = 0;
+            foreach (var m in members)
+            {
+                if (_ancestors.Contains(t, m))
+                {
+                    inside++;
+                }
+            }
+            if (inside > 0 && inside < members.Count)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Finished GiveUp(string why)
+    {
+        var ranked = Enumerable.Range(0, _graph.Count)
+            .Select(c => (Commit: c, P: _snapshot.ProbabilityOf(c)))
+            .Where(x => x.P >= CandidateThreshold)
+            .OrderByDescending(x => x.P)
+            .ThenBy(x => x.Commit)
+            .Take(MaxListedCandidates)
+            .Select(x => x.Commit)
+            .ToList();
+        var confidence = ranked.Sum(_snapshot.ProbabilityOf);
+        return new Finished(new BisectionResult(
+            ResultKind.Inconclusive, null, ranked.Select(c => _graph.Commits[c]).ToList(), null, Probabilities(ranked),
+            $"{why}; the culprit is one of these with {confidence * 100:0.0}% probability"));
+    }
+
+    private Dictionary<string, double> Probabilities(IEnumerable<int> commits) =>
+        commits.ToDictionary(c => _graph.Commits[c], _snapshot.ProbabilityOf, StringComparer.Ordinal);
+
+    /// <summary>A log line when the reproducer first looks flaky, and again when the estimate moves.</summary>
+    private string? FlakinessNote()
+    {
+        var p = _snapshot.ReproChance;
+        if (p >= 0.9 || (_reportedReproChance is { } last && Math.Abs(last - p) < 0.1))
+        {
+            return null;
+        }
+        _reportedReproChance = p;
+        return string.Create(CultureInfo.InvariantCulture, $"reproducer is flaky ({p:0.00} repro chance estimate)");
+    }
+
+}

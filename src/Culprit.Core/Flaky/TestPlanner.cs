@@ -1,0 +1,256 @@
+namespace Culprit.Core.Flaky;
+
+/// <summary>The next test: <paramref name="Runs"/> runs on <paramref name="Commit"/>, worth <paramref name="Gain"/> bits.</summary>
+internal sealed record TestPlan(int Commit, int Runs, double Gain, double Cost);
+
+/// <summary>
+/// Chooses the commit and run count with the most expected information about the culprit per
+/// second. With the run model, what k runs on t tell about the culprit is what they tell about
+/// whether t has the bug: I(S_t; X) with X the number of runs showing the bug, which depends on t
+/// only through q_t = P(t has the bug). q_t is the posterior mass of t's ancestors, counted with
+/// popcounts over the groups that still hold mass.
+/// </summary>
+internal static class TestPlanner
+{
+    private static readonly int[] RunChoices = [1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80];
+
+    /// <summary>Bitset work per planning step above which candidates are sampled evenly instead of all scored.</summary>
+    private const long WorkLimit = 6_000_000;
+
+    private const double LiveMass = 1e-9;
+
+    /// <summary>With a rare crash no affordable test settles a commit alone: leave it to the information rule.</summary>
+    private const int MaxMinimumRuns = 12;
+
+    /// <summary>Commits at least this likely to be the culprit are scored even when the others are sampled: the end game is among them.</summary>
+    private const double AlwaysScored = 1e-3;
+
+    public sealed record Inputs(
+        PosteriorSnapshot Posterior,
+        AncestorSets Ancestors,
+        IReadOnlySet<int> Broken,
+        IReadOnlySet<int> Tested,
+        double BuildSeconds,
+        double RunSeconds,
+        double UsefulRunFraction,
+        double BrokenBuildChance,
+        int RunsLeft,
+        int Seed,
+        double DecisiveOdds);
+
+    public static TestPlan? Choose(Inputs input)
+    {
+        var post = input.Posterior;
+        var anc = input.Ancestors;
+        var live = Enumerable.Range(0, post.Groups).Where(g => post.MassOf(g) >= LiveMass).ToArray();
+        int lo = int.MaxValue, hi = -1;
+        for (var c = 0; c < post.Commits; c++)
+        {
+            if (post.MassOf(post.GroupOf(c)) >= LiveMass)
+            {
+                lo = Math.Min(lo, c);
+                hi = Math.Max(hi, c);
+            }
+        }
+        if (hi < 0)
+        {
+            return null;
+        }
+        var fromWord = lo >> 6;
+        var span = (hi >> 6) - fromWord + 1;
+        var liveIndex = new Dictionary<int, int>();
+        var masks = new ulong[live.Length][];
+        var weights = new double[live.Length];
+        for (var i = 0; i < live.Length; i++)
+        {
+            liveIndex[live[i]] = i;
+            masks[i] = new ulong[span];
+            weights[i] = post.MassOf(live[i]) / post.SizeOf(live[i]);
+        }
+        for (var c = lo; c <= hi; c++)
+        {
+            if (liveIndex.TryGetValue(post.GroupOf(c), out var i))
+            {
+                masks[i][(c >> 6) - fromWord] |= 1UL << (c & 63);
+            }
+        }
+
+        var gains = RunGains.For(post, input.UsefulRunFraction, input.RunsLeft, MinimumRuns(post, input.UsefulRunFraction, input.DecisiveOdds));
+        if (gains.Count == 0)
+        {
+            return null;
+        }
+        var candidates = hi;
+        var work = (long)candidates * live.Length * span;
+        var stride = (int)Math.Max(1, (work + WorkLimit - 1) / WorkLimit);
+        var offset = stride == 1 ? 0 : (int)((uint)input.Seed % (uint)stride);
+
+        TestPlan? best = null;
+        var bestScore = 0.0;
+        for (var t = 1; t <= hi; t++)
+        {
+            var tested = input.Tested.Contains(t);
+            var sampled = tested || (t - 1) % stride == offset || post.ProbabilityOf(t) >= AlwaysScored;
+            if (input.Broken.Contains(t) || !sampled)
+            {
+                continue;
+            }
+            var q = 0.0;
+            for (var i = 0; i < live.Length; i++)
+            {
+                q += weights[i] * anc.CountIn(t, masks[i], fromWord);
+            }
+            if (q < 1e-9 || q > 1 - 1e-9)
+            {
+                continue;
+            }
+            var builds = tested ? 1.0 : 1 - input.BrokenBuildChance;
+            foreach (var g in gains)
+            {
+                var cost = input.BuildSeconds + g.Runs * input.RunSeconds;
+                var gain = g.At(q) * builds;
+                var score = gain / cost;
+                if (score > bestScore)
+                {
+                    bestScore = score;
+                    best = new TestPlan(t, g.Runs, gain, cost);
+                }
+            }
+        }
+        return best;
+    }
+
+    /// <summary>
+    /// The fewest runs whose all-clean result alone makes "no bug here" <paramref name="odds"/> times
+    /// likelier, at the estimated repro chance. The information per second alone favours many small
+    /// tests whose evidence only adds up slowly; the last of them then stops the bisection just past
+    /// the target confidence, where every tenth of a point of it is still at risk. Tests that each
+    /// settle their commit leave the answer well past the target.
+    /// </summary>
+    private static int MinimumRuns(PosteriorSnapshot post, double usefulFraction, double odds)
+    {
+        if (odds <= 1)
+        {
+            return 1;
+        }
+        var p = Math.Clamp(post.ReproChance, 0.01, 0.99);
+        var runs = (int)Math.Ceiling(Math.Log(odds) / -Math.Log(1 - p) / Math.Max(usefulFraction, 0.1));
+        return Math.Min(runs, MaxMinimumRuns);
+    }
+
+    /// <summary>
+    /// For one run count: the distribution of the number of runs showing the bug on a commit with the
+    /// bug and on one without, over the posterior of (p, ε); the information of a test at q follows.
+    /// </summary>
+    private sealed class RunGains
+    {
+        /// <summary>The gain is a smooth concave function of q: tabulate it once per step and interpolate.</summary>
+        private const int Points = 512;
+
+        private readonly double[] _table = new double[Points + 1];
+
+        private RunGains(int runs, double[] bad, double[] good)
+        {
+            Runs = runs;
+            var badEntropy = Entropy(bad);
+            var goodEntropy = Entropy(good);
+            var mix = new double[bad.Length];
+            for (var i = 0; i <= Points; i++)
+            {
+                var q = (double)i / Points;
+                for (var x = 0; x < bad.Length; x++)
+                {
+                    mix[x] = q * bad[x] + (1 - q) * good[x];
+                }
+                _table[i] = Math.Max(0, Entropy(mix) - q * badEntropy - (1 - q) * goodEntropy);
+            }
+        }
+
+        public int Runs { get; }
+
+        public double At(double q)
+        {
+            var x = Math.Clamp(q, 0, 1) * Points;
+            var i = Math.Min((int)x, Points - 1);
+            var f = x - i;
+            return _table[i] * (1 - f) + _table[i + 1] * f;
+        }
+
+        public static List<RunGains> For(PosteriorSnapshot post, double usefulFraction, int runsLeft, int minimumRuns)
+        {
+            var grid = post.Grid;
+            var list = new List<RunGains>();
+            foreach (var k in RunChoices)
+            {
+                if (k > runsLeft)
+                {
+                    break;
+                }
+                if (k < minimumRuns && k != RunChoices[^1] && k < runsLeft)
+                {
+                    continue;
+                }
+                // Infra errors and unrelated crashes say nothing: only the useful share of runs counts.
+                var useful = Math.Max(1, (int)Math.Round(k * usefulFraction));
+                var bad = new double[useful + 1];
+                var good = new double[useful + 1];
+                var eps = grid.Epsilon.Length;
+                var epsMass = new double[eps];
+                for (var c = 0; c < grid.Cells; c++)
+                {
+                    var m = post.CellMass(c);
+                    epsMass[c % eps] += m;
+                    if (m > 1e-9)
+                    {
+                        AddBinomial(bad, useful, grid.BadRate[c], m);
+                    }
+                }
+                for (var e = 0; e < eps; e++)
+                {
+                    AddBinomial(good, useful, grid.Epsilon[e], epsMass[e]);
+                }
+                Normalize(bad);
+                Normalize(good);
+                list.Add(new RunGains(k, bad, good));
+            }
+            return list;
+        }
+
+        private static void AddBinomial(double[] into, int n, double rate, double weight)
+        {
+            var logRate = Math.Log(rate);
+            var logMiss = double.LogP1(-rate);
+            var logChoose = 0.0;
+            for (var x = 0; x <= n; x++)
+            {
+                if (x > 0)
+                {
+                    logChoose += Math.Log(n - x + 1) - Math.Log(x);
+                }
+                into[x] += weight * Math.Exp(logChoose + x * logRate + (n - x) * logMiss);
+            }
+        }
+
+        private static void Normalize(double[] d)
+        {
+            var s = d.Sum();
+            for (var i = 0; i < d.Length; i++)
+            {
+                d[i] /= s;
+            }
+        }
+
+        private static double Entropy(double[] d)
+        {
+            var h = 0.0;
+            foreach (var v in d)
+            {
+                if (v > 1e-300)
+                {
+                    h -= v * Math.Log2(v);
+                }
+            }
+            return h;
+        }
+    }
+}

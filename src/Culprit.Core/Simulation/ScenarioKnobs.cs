@@ -1,0 +1,16 @@
+namespace Culprit.Core.Simulation;
+
+/// <summary>
+/// Fixes some of a scenario's knobs instead of drawing them (for pinned test scenarios). A null
+/// knob is drawn from the benchmark's distribution.
+/// </summary>
+public sealed record ScenarioKnobs(
+    int? Commits = null,
+    double? ReproChance = null,
+    int? ExtraManifestations = null,
+    double? UnrelatedRate = null,
+    double? BrokenRate = null,
+    double? InfraRate = null)
+{
+    public static ScenarioKnobs None { get; } = new();
+}

@@ -1,0 +1,46 @@
+namespace Culprit.Core.Simulation;
+
+/// <summary>What <c>culprit simulate</c> measured.</summary>
+public sealed record SimulationReport(
+    int Scenarios,
+    int Seed,
+    int AmbiguousCases,
+    IReadOnlyList<PolicyReport> Policies,
+    IReadOnlyList<CaseResult> Cases);
+
+/// <summary>One policy over all scenarios. <paramref name="Calibration"/> only for policies that state a confidence.</summary>
+public sealed record PolicyReport(
+    string Name,
+    int Cases,
+    int Right,
+    double MeanRuns,
+    double MeanBuilds,
+    IReadOnlyList<BandAccuracy> ByBand,
+    IReadOnlyList<CalibrationBin>? Calibration)
+{
+    public double Accuracy => Cases == 0 ? 0 : (double)Right / Cases;
+}
+
+/// <summary>Accuracy over the scenarios whose repro chance is in [Low, High).</summary>
+public sealed record BandAccuracy(string Band, double Low, double High, int Cases, int Right)
+{
+    public double Accuracy => Cases == 0 ? 0 : (double)Right / Cases;
+}
+
+/// <summary>Results whose stated confidence fell in [Low, High): their mean confidence and how many were right.</summary>
+public sealed record CalibrationBin(double Low, double High, int Cases, double MeanConfidence, int Right)
+{
+    public double Accuracy => Cases == 0 ? 0 : (double)Right / Cases;
+}
+
+/// <summary>One scenario's knobs and each policy's run on it.</summary>
+public sealed record CaseResult(
+    int Index,
+    int Commits,
+    double ReproChance,
+    int ExtraManifestations,
+    double UnrelatedRate,
+    double BrokenRate,
+    double InfraRate,
+    bool Ambiguous,
+    IReadOnlyList<PolicyRun> Runs);

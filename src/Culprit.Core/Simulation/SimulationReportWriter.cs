@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Culprit.Core.Simulation;
+
+/// <summary>Writes a <see cref="SimulationReport"/> as the text tables or the JSON object of <c>culprit simulate</c>.</summary>
+public static class SimulationReportWriter
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static string ToText(SimulationReport report)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(Invariant, $"scenarios: {report.Scenarios} (seed {report.Seed}); broken builds next to the culprit in {report.AmbiguousCases} of them");
+        text.AppendLine();
+        var bands = report.Policies.FirstOrDefault()?.ByBand ?? [];
+        text.Append(Invariant, $"{"policy",-8} {"accuracy",8} {"mean runs",10} {"mean builds",12}");
+        foreach (var band in bands)
+        {
+            text.Append(Invariant, $" {band.Band,10}");
+        }
+        text.AppendLine();
+        foreach (var policy in report.Policies)
+        {
+            text.Append(Invariant, $"{policy.Name,-8} {policy.Accuracy,8:0.000} {policy.MeanRuns,10:0.0} {policy.MeanBuilds,12:0.0}");
+            foreach (var band in policy.ByBand)
+            {
+                text.Append(Invariant, $" {band.Accuracy,10:0.000}");
+            }
+            text.AppendLine();
+        }
+        text.Append(Invariant, $"{"cases",-8} {"",8} {"",10} {"",12}");
+        foreach (var band in bands)
+        {
+            text.Append(Invariant, $" {band.Cases,10}");
+        }
+        text.AppendLine();
+        foreach (var policy in report.Policies.Where(p => p.Calibration is not null))
+        {
+            text.AppendLine();
+            text.AppendLine(Invariant, $"{policy.Name} calibration (answers that state a confidence):");
+            text.AppendLine(Invariant, $"{"confidence",-13} {"cases",6} {"stated",8} {"actual",8} {"gap",7}");
+            foreach (var bin in policy.Calibration!)
+            {
+                var gap = bin.Cases == 0 ? "" : ((bin.Accuracy - bin.MeanConfidence) * 100).ToString("+0.0;-0.0", Invariant);
+                var stated = bin.Cases == 0 ? "" : bin.MeanConfidence.ToString("0.0000", Invariant);
+                var actual = bin.Cases == 0 ? "" : bin.Accuracy.ToString("0.0000", Invariant);
+                text.AppendLine(string.Create(Invariant, $"{$"{bin.Low:0.000}-{bin.High:0.000}",-13} {bin.Cases,6} {stated,8} {actual,8} {gap,7}").TrimEnd());
+            }
+        }
+        return text.ToString();
+    }
+
+    public static string ToJson(SimulationReport report)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("scenarios", report.Scenarios);
+            json.WriteNumber("seed", report.Seed);
+            json.WriteNumber("ambiguous_cases", report.AmbiguousCases);
+            json.WriteStartObject("policies");
+            foreach (var policy in report.Policies)
+            {
+                json.WriteStartObject(policy.Name);
+                json.WriteNumber("accuracy", Math.Round(policy.Accuracy, 4));
+                json.WriteNumber("right", policy.Right);
+                json.WriteNumber("mean_runs", Math.Round(policy.MeanRuns, 2));
+                json.WriteNumber("mean_builds", Math.Round(policy.MeanBuilds, 2));
+                json.WriteStartObject("by_band");
+                foreach (var band in policy.ByBand)
+                {
+                    json.WriteStartObject(band.Band);
+                    json.WriteNumber("cases", band.Cases);
+                    json.WriteNumber("accuracy", Math.Round(band.Accuracy, 4));
+                    json.WriteEndObject();
+                }
+                json.WriteEndObject();
+                if (policy.Calibration is { } calibration)
+                {
+                    json.WriteStartArray("calibration");
+                    foreach (var bin in calibration)
+                    {
+                        json.WriteStartObject();
+                        json.WriteNumber("low", bin.Low);
+                        json.WriteNumber("high", Math.Round(bin.High, 4));
+                        json.WriteNumber("cases", bin.Cases);
+                        json.WriteNumber("mean_confidence", Math.Round(bin.MeanConfidence, 4));
+                        json.WriteNumber("accuracy", Math.Round(bin.Accuracy, 4));
+                        json.WriteEndObject();
+                    }
+                    json.WriteEndArray();
+                }
+                json.WriteEndObject();
+            }
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray()) + Environment.NewLine;
+    }
+}

@@ -1,0 +1,79 @@
+using Culprit.Core.Simulation.Policies;
+
+namespace Culprit.Core.Simulation;
+
+/// <summary>
+/// Runs every chosen policy on generated scenarios and scores them. Scenario i is derived from
+/// (seed, i) alone and results are gathered by index, so the report is the same whatever the
+/// thread scheduling.
+/// </summary>
+public static class Simulator
+{
+    public static readonly (string Label, double Low, double High)[] Bands =
+    [
+        ("0.05-0.10", 0.0, 0.1),
+        ("0.10-0.20", 0.1, 0.2),
+        ("0.20-0.30", 0.2, 0.3),
+        ("0.30-0.50", 0.3, 0.5),
+        ("0.50-0.80", 0.5, 0.8),
+        ("0.80-1.00", 0.8, 1.01),
+        ("<0.30", 0.0, 0.3),
+        (">=0.30", 0.3, 1.01),
+    ];
+
+    public static readonly double[] CalibrationEdges = [0.0, 0.5, 0.8, 0.9, 0.95, 0.98, 0.995, 1.0000001];
+
+    public static SimulationReport Run(int scenarios, int seed, IReadOnlyList<string> policies, int parallelism = 2) =>
+        Run(scenarios, seed, policies.Select(SimulatedPolicy.Named).ToList(), parallelism);
+
+    public static SimulationReport Run(int scenarios, int seed, IReadOnlyList<SimulatedPolicy> chosen, int parallelism = 2)
+    {
+        var cases = new CaseResult[scenarios];
+        Parallel.For(0, scenarios, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, i =>
+        {
+            var scenario = ScenarioGenerator.Generate(i, seed);
+            cases[i] = new CaseResult(
+                i,
+                scenario.Graph.Count,
+                scenario.ReproChance,
+                scenario.Manifestations.Count - 1,
+                scenario.UnrelatedRate,
+                scenario.BrokenRate,
+                scenario.InfraRate,
+                scenario.Ambiguous,
+                chosen.Select(p => PolicyRunner.Run(scenario, p)).ToList());
+        });
+        var reports = chosen.Select((p, k) => Summarize(p.Name, cases, k, stateConfidence: p.StatesConfidence)).ToList();
+        return new SimulationReport(scenarios, seed, cases.Count(c => c.Ambiguous), reports, cases);
+    }
+
+    private static PolicyReport Summarize(string name, CaseResult[] cases, int k, bool stateConfidence)
+    {
+        var runs = cases.Select(c => c.Runs[k]).ToList();
+        var bands = Bands.Select(b =>
+        {
+            var inBand = cases.Where(c => c.ReproChance >= b.Low && c.ReproChance < b.High).ToList();
+            return new BandAccuracy(b.Label, b.Low, Math.Min(1, b.High), inBand.Count, inBand.Count(c => c.Runs[k].Right));
+        }).ToList();
+        List<CalibrationBin>? calibration = null;
+        if (stateConfidence)
+        {
+            calibration = [];
+            for (var e = 0; e + 1 < CalibrationEdges.Length; e++)
+            {
+                var (lo, hi) = (CalibrationEdges[e], CalibrationEdges[e + 1]);
+                var inBin = runs.Where(r => r.Result.Confidence is { } c && c >= lo && c < hi).ToList();
+                calibration.Add(new CalibrationBin(lo, Math.Min(1, hi), inBin.Count,
+                    inBin.Count == 0 ? 0 : inBin.Average(r => r.Result.Confidence!.Value), inBin.Count(r => r.Right)));
+            }
+        }
+        return new PolicyReport(
+            name,
+            cases.Length,
+            runs.Count(r => r.Right),
+            runs.Count == 0 ? 0 : runs.Average(r => r.Runs),
+            runs.Count == 0 ? 0 : runs.Average(r => r.Builds),
+            bands,
+            calibration);
+    }
+}

@@ -1,0 +1,86 @@
+using Culprit.Core.Domain;
+using Culprit.Core.Testing;
+using Culprit.Crash;
+using Culprit.Git;
+using Culprit.Kernel.Build;
+using Culprit.Machines;
+
+namespace Culprit.Jobs.Testers;
+
+/// <summary>
+/// Kernel mode: checks each commit out in the job's worktree, builds bzImage in an O= directory
+/// that stays between commits, and boots every run in a fresh QEMU VM with Culprit's initramfs
+/// (busybox + the reproducer). Runs go through a pool of <c>--vms</c> VMs.
+/// </summary>
+public sealed class KernelTester : ICommitTester
+{
+    private readonly GitRepository _repo;
+    private readonly string _worktree;
+    private readonly string _dir;
+    private readonly KernelBuilder _builder;
+    private readonly VmPool _pool;
+    private readonly string _initramfs;
+    private int _runCounter;
+
+    private KernelTester(GitRepository repo, string worktree, string dir, KernelBuilder builder, VmPool pool, string initramfs)
+    {
+        _repo = repo;
+        _worktree = worktree;
+        _dir = dir;
+        _builder = builder;
+        _pool = pool;
+        _initramfs = initramfs;
+    }
+
+    public int ParallelRuns => _pool.Size;
+
+    /// <summary>Checks the setup (config, tools, reproducer, QEMU, busybox) before anything is built.</summary>
+    public static async Task<KernelTester> CreateAsync(JobSpec spec, GitRepository repo, string dir, CancellationToken ct)
+    {
+        var kernel = spec.Kernel ?? throw new JobException("not a kernel job");
+        var options = new KernelBuildOptions(Path.Combine(dir, "worktree"), Path.Combine(dir, "build"), kernel.Config)
+        {
+            Compilers = kernel.Compilers is { } table ? CompilerTable.Load(table)
+                : kernel.Compiler is { } cc ? CompilerTable.Single(CompilerSpec.Parse(cc))
+                : CompilerTable.Default,
+            Ccache = kernel.Ccache,
+        };
+        var builder = new KernelBuilder(options);
+        builder.CheckSetup();
+        var vmOptions = new VmOptions
+        {
+            MemoryMb = kernel.VmMemoryMb,
+            BootTimeout = TimeSpan.FromSeconds(kernel.BootTimeoutSeconds),
+            RunTimeout = TimeSpan.FromSeconds(spec.RunTimeoutSeconds),
+            Vms = Math.Max(1, kernel.Vms),
+        };
+        var pool = new VmPool(vmOptions, LinuxCrashParser.Parse);
+        var reproducer = await ReproducerPreparer.PrepareAsync(kernel.Repro, dir, ct);
+        var initramfs = await new InitramfsBuilder().BuildAsync(reproducer, Path.Combine(dir, "initramfs.cpio.gz"), ct);
+        await repo.AddWorktreeAsync(options.SourceDirectory, spec.Bad, ct);
+        return new KernelTester(repo, options.SourceDirectory, dir, builder, pool, initramfs);
+    }
+
+    public async Task<string?> PrepareAsync(string commit, CancellationToken ct)
+    {
+        await GitRepository.CheckoutAsync(_worktree, commit, ct);
+        return await _builder.PrepareAsync(commit, ct);
+    }
+
+    public Task<BuildResult> BuildAsync(string commit, CancellationToken ct) => _builder.BuildAsync(commit, ct);
+
+    public async Task<RunOutcome> RunAsync(BuildResult build, int runIndex, CancellationToken ct)
+    {
+        var n = Interlocked.Increment(ref _runCounter);
+        var console = Path.Combine(_dir, "runs", $"{build.Commit[..Math.Min(12, build.Commit.Length)]}-{n}", "console.log");
+        Directory.CreateDirectory(Path.GetDirectoryName(console)!);
+        var run = await _pool.RunAsync(build.Artifact ?? throw new JobException($"no kernel image for {build.Commit}"), _initramfs, console, ct);
+        return run.Outcome;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _pool.Dispose();
+        await _repo.RemoveWorktreeAsync(_worktree, CancellationToken.None);
+    }
+}

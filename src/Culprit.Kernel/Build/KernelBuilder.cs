@@ -1,0 +1,242 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Culprit.Core.Testing;
+using Culprit.Processes;
+
+namespace Culprit.Kernel.Build;
+
+/// <summary>
+/// Builds the kernel checked out in one worker's source directory: copies the config into the
+/// worker's O= directory, runs <c>make olddefconfig</c>, then <c>make bzImage</c>, with everything
+/// that would make two builds of the same source differ pinned down. The signature is the sha256 of
+/// the image, so equal signatures mean equal kernels whatever the path or worker.
+/// </summary>
+public sealed class KernelBuilder(KernelBuildOptions options)
+{
+    /// <summary>The architecture built: the one QEMU boots (qemu-system-x86_64).</summary>
+    public const string Architecture = "x86_64";
+
+    /// <summary>The image path inside the O= directory.</summary>
+    public const string ImagePath = "arch/x86/boot/bzImage";
+
+    /// <summary>
+    /// The build environment that makes images reproducible: the banner's timestamp, user, host and
+    /// build number (#N, which otherwise counts builds in the O= directory) are fixed, and the
+    /// locale and time zone of every tool are pinned.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ReproducibleEnvironment { get; } = new Dictionary<string, string>
+    {
+        ["KBUILD_BUILD_TIMESTAMP"] = "Sun Jan 1 00:00:00 UTC 2023",
+        ["SOURCE_DATE_EPOCH"] = "1672531200",
+        ["KBUILD_BUILD_USER"] = "culprit",
+        ["KBUILD_BUILD_HOST"] = "culprit",
+        ["KBUILD_BUILD_VERSION"] = "1",
+        ["LC_ALL"] = "C",
+        ["TZ"] = "UTC",
+    };
+
+    // Inherited variables that would change what make builds, or how.
+    private static readonly string[] ClearedVariables =
+    [
+        "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "GNUMAKEFLAGS", "KCFLAGS", "KCPPFLAGS", "KAFLAGS",
+        "KBUILD_OUTPUT", "KBUILD_EXTRA_SYMBOLS", "KCONFIG_CONFIG", "CROSS_COMPILE", "ARCH", "CC", "LLVM",
+        "LOCALVERSION", "KBUILD_VERBOSE",
+    ];
+
+    private readonly Dictionary<CompilerSpec, string> _descriptions = [];
+    private string? _config;
+    private Prepared? _prepared;
+
+    public KernelBuildOptions Options { get; } = options;
+
+    /// <summary>
+    /// Checks what does not depend on the commit, so that a bad config or a missing tool is one
+    /// clear error before anything is built: the config file, make and friends, ccache.
+    /// </summary>
+    public void CheckSetup()
+    {
+        _config ??= KernelConfigFile.Load(Options.ConfigFile);
+        foreach (var tool in HostTools.BuildEssentials)
+        {
+            HostTools.Require(tool, Options.SearchPath);
+        }
+        if (Options.Ccache)
+        {
+            HostTools.Require("ccache", Options.SearchPath);
+        }
+    }
+
+    /// <summary>
+    /// Picks the compiler for the commit checked out in the source directory (from the version in its
+    /// top Makefile) and returns its <c>--version</c> line for the log, or null when the compilers
+    /// table has none for this version (the build then fails with that reason).
+    /// </summary>
+    public async Task<string?> PrepareAsync(string commit, CancellationToken cancellationToken = default)
+    {
+        CheckSetup();
+        var version = KernelVersion.FromMakefile(Options.SourceDirectory);
+        var compiler = Options.Compilers.For(version);
+        string? description = null;
+        if (compiler is not null && !_descriptions.TryGetValue(compiler, out description))
+        {
+            description = await compiler.DescribeAsync(SearchPathFor(compiler), cancellationToken);
+            _descriptions[compiler] = description;
+        }
+        _prepared = new Prepared(commit, version, compiler, description);
+        return description;
+    }
+
+    /// <summary>
+    /// Builds the checked-out commit. A commit that does not build is a result (Ok=false, with the
+    /// error lines); a missing tool or library throws <see cref="MissingToolException"/>.
+    /// </summary>
+    public async Task<BuildResult> BuildAsync(string commit, CancellationToken cancellationToken = default)
+    {
+        var watch = Stopwatch.StartNew();
+        if (_prepared?.Commit != commit)
+        {
+            await PrepareAsync(commit, cancellationToken);
+        }
+        var prepared = _prepared!;
+        if (prepared.Compiler is not { } compiler)
+        {
+            return Failed($"no compiler for kernel {prepared.Version} in {Options.Compilers.Source}");
+        }
+
+        var output = Path.GetFullPath(Options.OutputDirectory);
+        Directory.CreateDirectory(output);
+        await File.WriteAllTextAsync(Path.Combine(output, ".config"), KernelConfigFile.ForBuild(_config!), cancellationToken);
+        var image = Path.Combine(output, ImagePath);
+        if (File.Exists(image))
+        {
+            File.Delete(image);
+        }
+
+        var config = await MakeAsync(compiler, "olddefconfig", cancellationToken);
+        if (!config.Succeeded)
+        {
+            return Failed(Explain(config, "make olddefconfig"));
+        }
+        var build = await MakeAsync(compiler, "bzImage", cancellationToken);
+        if (!build.Succeeded)
+        {
+            return Failed(Explain(build, "make bzImage"));
+        }
+        if (!File.Exists(image))
+        {
+            return Failed($"make bzImage succeeded but left no {ImagePath}");
+        }
+
+        var signature = await SignatureAsync(image, cancellationToken);
+        var artifact = KeepImage(image, signature);
+        return new BuildResult(commit, true, null, prepared.Description, signature, watch.Elapsed.TotalSeconds, artifact);
+
+        BuildResult Failed(string error) =>
+            new(commit, false, error, prepared.Description, null, watch.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The sha256 (lowercase hex) of a built kernel image.</summary>
+    public static async Task<string> SignatureAsync(string imagePath, CancellationToken cancellationToken = default)
+    {
+        await using var stream = File.OpenRead(imagePath);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
+    }
+
+    private string Explain(ProcessResult result, string what)
+    {
+        if (result.TimedOut)
+        {
+            return $"{what} timed out after {Options.Timeout}";
+        }
+        if (BuildErrors.FindMissingTool(result.Output) is { } missing)
+        {
+            throw missing;
+        }
+        var summary = BuildErrors.Summarize(result.Output, [Path.GetFullPath(Options.SourceDirectory), Path.GetFullPath(Options.OutputDirectory)]);
+        return summary.Length > 0 ? summary : $"{what} exited with status {result.ExitCode}";
+    }
+
+    private async Task<ProcessResult> MakeAsync(CompilerSpec compiler, string target, CancellationToken cancellationToken)
+    {
+        var source = Path.GetFullPath(Options.SourceDirectory);
+        var output = Path.GetFullPath(Options.OutputDirectory);
+        List<string> arguments =
+        [
+            "-C", source, $"O={output}", $"ARCH={Architecture}", $"-j{Math.Max(1, Options.Jobs)}",
+            // Set but empty: scripts/setlocalversion then appends neither -gHASH nor "+" for a git tree.
+            "LOCALVERSION=",
+            .. compiler.MakeVariables(Options.Ccache),
+            target,
+        ];
+        var environment = new Dictionary<string, string?>();
+        foreach (var name in ClearedVariables)
+        {
+            environment[name] = null;
+        }
+        foreach (var (name, value) in ReproducibleEnvironment)
+        {
+            environment[name] = value;
+        }
+        environment["PATH"] = SearchPathFor(compiler);
+        if (Options.Ccache)
+        {
+            // Paths under the base directory are hashed relative to the build directory, so workers
+            // laid out alike (w1/src + w1/out, w2/src + w2/out) share cache entries.
+            environment["CCACHE_BASEDIR"] = CommonAncestor(source, output);
+        }
+        var make = HostTools.Require("make", Options.SearchPath);
+        var spec = new ProcessSpec(make, arguments)
+        {
+            Environment = environment,
+            Timeout = Options.Timeout,
+            OnLine = Options.OnOutput,
+            MaxCapturedChars = 2 * 1024 * 1024,
+        };
+        return await ProcessRunner.RunAsync(spec, cancellationToken);
+    }
+
+    private string SearchPathFor(CompilerSpec compiler)
+    {
+        var path = Options.SearchPath ?? Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin";
+        return compiler.ToolchainDirectory is { } dir ? $"{dir}:{path}" : path;
+    }
+
+    private string KeepImage(string image, string signature)
+    {
+        var root = Options.ImageDirectory ?? Path.GetFullPath(Options.OutputDirectory).TrimEnd('/') + ".images";
+        var dir = Path.Combine(root, signature);
+        Directory.CreateDirectory(dir);
+        var kept = Path.Combine(dir, "bzImage");
+        Keep(image, kept);
+        // The effective config (after olddefconfig) goes with the image: reports can point at it.
+        Keep(Path.Combine(Path.GetFullPath(Options.OutputDirectory), ".config"), Path.Combine(dir, "config"));
+        return kept;
+
+        // Copy then rename: another worker with the same signature may be keeping the same file.
+        static void Keep(string from, string to)
+        {
+            if (File.Exists(to))
+            {
+                return;
+            }
+            var temp = $"{to}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+            File.Copy(from, temp);
+            File.Move(temp, to, overwrite: true);
+        }
+    }
+
+    private static string CommonAncestor(string a, string b)
+    {
+        var x = a.TrimEnd('/').Split('/');
+        var y = b.TrimEnd('/').Split('/');
+        var n = 0;
+        while (n < x.Length && n < y.Length && x[n] == y[n])
+        {
+            n++;
+        }
+        var common = string.Join('/', x.Take(n));
+        return common.Length == 0 ? "/" : common;
+    }
+
+    private sealed record Prepared(string Commit, KernelVersion Version, CompilerSpec? Compiler, string? Description);
+}

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using Culprit.Processes;
+
+namespace Culprit.Cli.Tests;
+
+/// <summary>
+/// Kernel mode end to end on a real kernel: Debian's linux-source-6.1 imported as v6.1 with a
+/// generated history on top (docs-only commits, a build break and its fix, one real bug reachable
+/// through sethostname), bisected with real builds and real QEMU boots.
+/// </summary>
+public sealed class KernelModeTests
+{
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Culprit.slnx")))
+        {
+            dir = dir.Parent;
+        }
+        return dir?.FullName ?? throw new InvalidOperationException("cannot find the repository root");
+    }
+
+    private static string CacheDir() =>
+        Environment.GetEnvironmentVariable("CULPRIT_TEST_CACHE") is { Length: > 0 } c
+            ? c
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "culprit-test");
+
+    /// <summary>Makes (or reuses) the test tree and returns its facts (expected culprit, broken build, docs-only commits).</summary>
+    private static async Task<Dictionary<string, string>> TestTreeAsync()
+    {
+        var dest = Path.Combine(CacheDir(), "kernel-tree");
+        await ProcessRunner.RunCheckedAsync(new ProcessSpec("bash", [Path.Combine(RepoRoot(), "scripts", "make-test-kernel-tree.sh"), dest]) { Timeout = TimeSpan.FromMinutes(20) });
+        return File.ReadAllLines(Path.Combine(dest, "culprit-test-tree.env"))
+            .Where(l => l.Contains('=') && !l.StartsWith('#'))
+            .Select(l => l.Split('=', 2))
+            .ToDictionary(p => p[0], p => p[1]);
+    }
+
+    [KernelFact]
+    public async Task Kernel_bisection_finds_the_bug_commit_skips_the_broken_build_and_reuses_signatures()
+    {
+        var tree = await TestTreeAsync();
+        using var temp = new TempDir("culprit-kernel");
+        var json = temp.Sub("r.json");
+        var repro = Path.Combine(AppContext.BaseDirectory, "data", "kernel-repro.c");
+
+        var run = await CliHarness.InvokeAsync("bisect", "--kernel", "--repo", tree["repo"], "--bad", tree["bad"],
+            "--config", tree["config"], "--repro", repro, "--runs", "2", "--vms", "2", "--boot-timeout", "300", "--run-timeout", "300",
+            "--json", json, "--store", temp.Sub("s.db"));
+
+        Assert.True(run.ExitCode == 0, run.Error + run.Output);
+        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var root = doc.RootElement;
+        Assert.Equal("found", root.GetProperty("result").GetString());
+        Assert.Equal(tree["culprit"], root.GetProperty("culprit").GetProperty("commit").GetString());
+        Assert.StartsWith("WARNING in ", root.GetProperty("crash_title").GetString());
+        Assert.Matches("^[0-9a-f]{64}$", root.GetProperty("signature").GetString()!);
+        Assert.Matches("^[0-9a-f]{64}$", root.GetProperty("parent_signature").GetString()!);
+        var cc = root.GetProperty("cc").EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.Contains(tree["culprit_author"], cc);
+        Assert.Contains("linux-kernel@vger.kernel.org", cc);
+        Assert.Contains("kernel/sys.c", root.GetProperty("report").GetString());
+
+        // The seed's line shapes.
+        Assert.Contains("testing release v6.1", run.Output);
+        Assert.Matches(@"testing commit [0-9a-f]{40} with gcc \(", run.Output);
+        Assert.Matches(@"kernel signature: [0-9a-f]{64}", run.Output);
+        Assert.Contains($"first bad commit: {tree["culprit"]} {tree["culprit_subject"]}", run.Output);
+        Assert.Matches(@"culprit signature: [0-9a-f]{64}", run.Output);
+        Assert.Matches(@"parent  signature: [0-9a-f]{64}", run.Output);
+        Assert.Matches(@"cc: \[""", run.Output);
+
+        var tested = root.GetProperty("tested").EnumerateArray().ToList();
+        var stats = root.GetProperty("stats");
+        Assert.True(stats.GetProperty("signature_reuses").GetInt32() >= 1, "a docs-only commit should reuse a tested kernel's outcome");
+        Assert.Contains(tested, t => t.GetProperty("build_error").ValueKind == JsonValueKind.String && t.GetProperty("verdict").GetString() == "skip");
+    }
+
+    [KernelFact]
+    public async Task A_reproducer_that_does_not_compile_is_a_one_line_error()
+    {
+        var tree = await TestTreeAsync();
+        using var temp = new TempDir("culprit-kernel");
+        var repro = temp.Sub("broken.c");
+        await File.WriteAllTextAsync(repro, "int main(void) { return undeclared_thing; }\n");
+
+        var run = await CliHarness.InvokeAsync("bisect", "--kernel", "--repo", tree["repo"], "--bad", tree["bad"],
+            "--config", tree["config"], "--repro", repro, "--store", temp.Sub("s.db"));
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("does not compile", run.Error);
+        Assert.Single(run.Error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task A_missing_config_is_named()
+    {
+        using var temp = new TempDir("culprit-kernel");
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 2, culprit: 1);
+        var run = await CliHarness.InvokeAsync("bisect", "--kernel", "--repo", repo.Path, "--bad", "main",
+            "--config", temp.Sub("no.config"), "--repro", temp.Sub("r.c"), "--store", temp.Sub("s.db"));
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Equal($"culprit: --config file not found: {temp.Sub("no.config")}", run.Error.Trim());
+    }
+}
+
+/// <summary>A test that builds kernels and boots them; skipped, with the reason, only where QEMU cannot run at all.</summary>
+public sealed class KernelFactAttribute : FactAttribute
+{
+    public KernelFactAttribute()
+    {
+        if (!File.Exists("/usr/bin/qemu-system-x86_64"))
+        {
+            Skip = "qemu-system-x86_64 is not installed (Debian package qemu-system-x86): cannot boot test VMs";
+        }
+    }
+}

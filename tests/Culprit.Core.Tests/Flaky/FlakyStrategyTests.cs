@@ -1,0 +1,267 @@
+using Culprit.Core.Domain;
+using Culprit.Core.Flaky;
+using Culprit.Core.Strategies;
+using Xunit;
+using static Culprit.Core.Tests.Flaky.FlakyTestWorld;
+
+namespace Culprit.Core.Tests.Flaky;
+
+public class FlakyStrategyTests
+{
+    [Fact]
+    public void A_reliable_crash_is_bisected_to_its_culprit_with_high_confidence()
+    {
+        var graph = Linear(200);
+        var (result, _) = Drive(new FlakyStrategy(graph), graph, culprit: 137);
+
+        Assert.Equal(ResultKind.Found, result.Kind);
+        Assert.Equal("c137", result.Culprit);
+        Assert.True(result.Confidence >= 0.95, $"confidence {result.Confidence}");
+    }
+
+    [Fact]
+    public void A_crash_in_one_run_of_three_is_still_bisected_to_its_culprit()
+    {
+        var graph = Linear(300);
+        var (result, _) = Drive(new FlakyStrategy(graph), graph, culprit: 41, every: 3);
+
+        Assert.Equal(ResultKind.Found, result.Kind);
+        Assert.Equal("c41", result.Culprit);
+    }
+
+    [Fact]
+    public void The_culprit_can_be_the_bad_commit_itself()
+    {
+        var graph = Linear(60);
+        var (result, _) = Drive(new FlakyStrategy(graph), graph, culprit: 0);
+
+        Assert.Equal("c0", result.Culprit);
+    }
+
+    [Fact]
+    public void The_bad_commit_is_tested_first_when_nothing_was_recorded()
+    {
+        var strategy = new FlakyStrategy(Linear(10), new FlakyOptions(FirstRuns: 7));
+
+        var step = Assert.IsType<TestCommit>(strategy.Next());
+
+        Assert.Equal(("c0", 7), (step.Commit, step.Runs));
+    }
+
+    [Fact]
+    public void A_bad_commit_that_never_crashes_ends_as_not_reproduced()
+    {
+        var graph = Linear(20);
+        var strategy = new FlakyStrategy(graph);
+        BisectionStep step;
+        while ((step = strategy.Next()) is TestCommit test)
+        {
+            Assert.Equal("c0", test.Commit);
+            strategy.Record(Crashes("c0", 0, test.Runs));
+        }
+
+        Assert.Equal(ResultKind.NotReproduced, Assert.IsType<Finished>(step).Result.Kind);
+    }
+
+    [Fact]
+    public void A_crash_with_another_title_is_reported_as_unrelated()
+    {
+        var graph = Linear(20);
+        var strategy = new FlakyStrategy(graph);
+        strategy.Record(Crashes("c0", 10, 0));
+
+        var judgement = strategy.Record(new CommitOutcome("c10", true,
+            [RunOutcome.Ok(), RunOutcome.Crash(Other, altTitles: ["WARNING in ext4"]), RunOutcome.Ok()]));
+
+        Assert.Equal(new HashSet<int> { 1 }, judgement.UnrelatedRuns);
+    }
+
+    [Fact]
+    public void Another_manifestation_sharing_an_alt_title_counts_as_the_bug()
+    {
+        var graph = Linear(20);
+        var strategy = new FlakyStrategy(graph);
+        strategy.Record(Crashes("c0", 10, 0));
+
+        var judgement = strategy.Record(new CommitOutcome("c10", true,
+            [RunOutcome.Crash("general protection fault in tcp_close", altTitles: [BugAlt]), RunOutcome.Ok()]));
+
+        Assert.Empty(judgement.UnrelatedRuns!);
+        Assert.Equal(Verdict.Bad, judgement.Verdict);
+    }
+
+    [Fact]
+    public void Titles_seen_on_the_bad_commit_count_as_the_bug()
+    {
+        var graph = Linear(20);
+        var strategy = new FlakyStrategy(graph);
+        strategy.Record(new CommitOutcome("c0", true,
+            [.. Enumerable.Repeat(RunOutcome.Crash(Bug, altTitles: [BugAlt]), 6), .. Enumerable.Repeat(RunOutcome.Crash("INFO: task hung in tcp_close"), 3)]));
+
+        var judgement = strategy.Record(new CommitOutcome("c10", true, [RunOutcome.Crash("INFO: task hung in tcp_close"), RunOutcome.Ok()]));
+
+        Assert.Empty(judgement.UnrelatedRuns!);
+    }
+
+    [Fact]
+    public void Under_the_any_crash_policy_every_crash_counts()
+    {
+        var graph = Linear(20);
+        var strategy = new FlakyStrategy(graph, new FlakyOptions(AnyCrash: true));
+        strategy.Record(Crashes("c0", 10, 0));
+
+        var judgement = strategy.Record(new CommitOutcome("c10", true, [RunOutcome.Crash(Other), RunOutcome.Ok()]));
+
+        Assert.Empty(judgement.UnrelatedRuns!);
+        Assert.Equal(Verdict.Bad, judgement.Verdict);
+    }
+
+    [Fact]
+    public void Infra_errors_never_count()
+    {
+        var graph = Linear(20);
+        var strategy = new FlakyStrategy(graph);
+        strategy.Record(Crashes("c0", 10, 0));
+
+        var judgement = strategy.Record(new CommitOutcome("c10", true, [RunOutcome.Infra("boot failed: can't ssh into the instance")]));
+
+        Assert.Equal(Verdict.Skip, judgement.Verdict);
+        Assert.Null(judgement.Probability);
+    }
+
+    [Fact]
+    public void A_flaky_reproducer_is_noted_with_its_repro_chance_estimate()
+    {
+        var strategy = new FlakyStrategy(Linear(20));
+
+        var judgement = strategy.Record(Crashes("c0", 3, 7));
+
+        var note = Assert.Single(judgement.Notes!, n => n.StartsWith("reproducer is flaky (", StringComparison.Ordinal));
+        Assert.Matches(@"^reproducer is flaky \(0\.\d\d repro chance estimate\)$", note);
+        Assert.InRange(strategy.ReproChance!.Value, 0.15, 0.5);
+    }
+
+    [Fact]
+    public void Verdicts_carry_the_probability_of_the_verdict()
+    {
+        var graph = Linear(20);
+        var strategy = new FlakyStrategy(graph);
+        strategy.Record(Crashes("c0", 10, 0));
+
+        var bad = strategy.Record(Crashes("c5", 3, 0));
+        var good = strategy.Record(Crashes("c15", 0, 10));
+
+        Assert.Equal((Verdict.Bad, true), (bad.Verdict, bad.Probability > 0.99));
+        Assert.Equal((Verdict.Good, true), (good.Verdict, good.Probability > 0.99));
+    }
+
+    [Fact]
+    public void Broken_builds_right_before_the_culprit_make_it_inconclusive_with_exactly_those_commits()
+    {
+        var graph = Linear(100);
+        var (result, _) = Drive(new FlakyStrategy(graph), graph, culprit: 40, broken: new HashSet<int> { 41, 42 });
+
+        Assert.Equal(ResultKind.Inconclusive, result.Kind);
+        Assert.Equal(["c40", "c41", "c42"], result.Candidates.Order());
+        Assert.Equal(result.Candidates.Order(), result.Probabilities!.Keys.Order());
+        Assert.True(result.Confidence >= 0.95);
+    }
+
+    [Fact]
+    public void A_spent_budget_gives_the_likely_candidates_and_their_probabilities()
+    {
+        var graph = Linear(500);
+        var (result, outcomes) = Drive(new FlakyStrategy(graph, new FlakyOptions(MaxRuns: 60)), graph, culprit: 250, every: 4);
+
+        Assert.Equal(ResultKind.Inconclusive, result.Kind);
+        Assert.True(outcomes.Sum(o => o.Runs.Count) <= 60);
+        Assert.NotEmpty(result.Candidates);
+        Assert.Equal(result.Candidates.Order(), result.Probabilities!.Keys.Order());
+        Assert.All(result.Probabilities.Values, p => Assert.InRange(p, 0.01, 1));
+    }
+
+    [Fact]
+    public void While_budget_lasts_the_bisection_goes_on_until_a_fifth_of_the_targets_risk_is_left()
+    {
+        var graph = Linear(300);
+        var strategy = new FlakyStrategy(graph);
+        var (result, _) = Drive(strategy, graph, culprit: 41, every: 3);
+
+        Assert.Equal("c41", result.Culprit);
+        Assert.True(result.Confidence >= 0.99, $"confidence {result.Confidence}");
+        Assert.Equal(strategy.ProbabilityOf("c41"), result.Confidence);
+    }
+
+    [Fact]
+    public void A_budget_spent_once_the_target_is_reached_names_the_leader_with_its_probability()
+    {
+        var graph = Linear(300);
+        var (_, outcomes) = Drive(new FlakyStrategy(graph), graph, culprit: 41, every: 3);
+
+        // Replay ever longer prefixes with exactly their runs as the budget, up to the first at
+        // which c41 holds between 95 % and 99 %: there the spent budget must end the bisection.
+        for (var k = 1; k <= outcomes.Count; k++)
+        {
+            var strategy = new FlakyStrategy(graph, new FlakyOptions(MaxRuns: outcomes.Take(k).Sum(o => o.Runs.Count)));
+            foreach (var outcome in outcomes.Take(k))
+            {
+                strategy.Record(outcome);
+            }
+            var p = strategy.ProbabilityOf("c41");
+            if (p is >= 0.95 and < 0.99)
+            {
+                var result = Assert.IsType<Finished>(strategy.Next()).Result;
+                Assert.Equal((ResultKind.Found, "c41", (double?)p), (result.Kind, result.Culprit, result.Confidence));
+                return;
+            }
+        }
+        Assert.Fail("the bisection never held c41 between 95 % and 99 %");
+    }
+
+    [Fact]
+    public void The_build_budget_is_never_exceeded()
+    {
+        var graph = Linear(500);
+        var (_, outcomes) = Drive(new FlakyStrategy(graph, new FlakyOptions(MaxBuilds: 5)), graph, culprit: 250, every: 4);
+
+        Assert.True(outcomes.Count <= 5, $"{outcomes.Count} builds");
+    }
+
+    [Fact]
+    public void Replaying_the_same_outcomes_into_a_fresh_strategy_gives_the_same_steps()
+    {
+        var graph = Linear(400);
+        var first = new FlakyStrategy(graph);
+        var (result, outcomes) = Drive(first, graph, culprit: 123, every: 2);
+
+        var replay = new FlakyStrategy(graph);
+        var steps = new List<BisectionStep>();
+        replay.Record(outcomes[0]);
+        foreach (var outcome in outcomes.Skip(1))
+        {
+            var step = Assert.IsType<TestCommit>(replay.Next());
+            Assert.Equal(outcome.Commit, step.Commit);
+            replay.Record(outcome);
+        }
+
+        Assert.Equal(result, Assert.IsType<Finished>(replay.Next()).Result, new ResultComparer());
+    }
+
+    [Fact]
+    public void Next_does_not_change_the_strategy()
+    {
+        var graph = Linear(100);
+        var strategy = new FlakyStrategy(graph);
+        strategy.Record(Crashes("c0", 4, 6));
+
+        Assert.Equal(strategy.Next(), strategy.Next());
+    }
+
+    private sealed class ResultComparer : IEqualityComparer<BisectionResult>
+    {
+        public bool Equals(BisectionResult? x, BisectionResult? y) =>
+            x!.Kind == y!.Kind && x.Culprit == y.Culprit && x.Candidates.SequenceEqual(y.Candidates) && x.Confidence == y.Confidence;
+
+        public int GetHashCode(BisectionResult obj) => obj.Kind.GetHashCode();
+    }
+}

@@ -1,0 +1,87 @@
+using System.Text.Json;
+using Culprit.Core.Domain;
+using Culprit.Core.Simulation;
+using Culprit.Core.Strategies;
+using Xunit;
+
+namespace Culprit.Core.Tests.Simulation;
+
+public class SimulatorTests
+{
+    private static readonly string[] Policies = ["syzbot", "git", "classic", "flaky"];
+
+    [Fact]
+    public void The_report_does_not_depend_on_thread_scheduling()
+    {
+        var one = Simulator.Run(4, 4, Policies, parallelism: 1);
+        var two = Simulator.Run(4, 4, Policies, parallelism: 2);
+
+        Assert.Equal(SimulationReportWriter.ToJson(one), SimulationReportWriter.ToJson(two));
+    }
+
+    [Fact]
+    public void The_json_report_has_every_policy_and_the_flaky_calibration()
+    {
+        using var json = JsonDocument.Parse(SimulationReportWriter.ToJson(Simulator.Run(2, 1, Policies)));
+        var root = json.RootElement;
+
+        Assert.Equal((2, 1), (root.GetProperty("scenarios").GetInt32(), root.GetProperty("seed").GetInt32()));
+        Assert.True(root.TryGetProperty("ambiguous_cases", out _));
+        foreach (var name in Policies)
+        {
+            var policy = root.GetProperty("policies").GetProperty(name);
+            Assert.InRange(policy.GetProperty("accuracy").GetDouble(), 0, 1);
+            Assert.True(policy.GetProperty("mean_runs").GetDouble() > 0);
+            Assert.True(policy.GetProperty("mean_builds").GetDouble() > 0);
+            Assert.True(policy.GetProperty("by_band").TryGetProperty(">=0.30", out _));
+        }
+        Assert.Equal(JsonValueKind.Array, root.GetProperty("policies").GetProperty("flaky").GetProperty("calibration").ValueKind);
+    }
+
+    [Fact]
+    public void Accuracy_counts_right_results_over_all_scenarios()
+    {
+        var report = Simulator.Run(2, 1, ["git", "flaky"]);
+
+        foreach (var (policy, k) in report.Policies.Select((p, k) => (p, k)))
+        {
+            Assert.Equal(report.Cases.Count(c => c.Runs[k].Right), policy.Right);
+            Assert.Equal((double)policy.Right / 2, policy.Accuracy);
+        }
+    }
+
+    [Fact]
+    public void The_text_report_has_a_row_per_policy_and_the_calibration_table()
+    {
+        var text = SimulationReportWriter.ToText(Simulator.Run(2, 1, ["syzbot", "flaky"]));
+
+        Assert.Contains("\nsyzbot ", text);
+        Assert.Contains("\nflaky ", text);
+        Assert.Contains("flaky calibration", text);
+    }
+
+    [Fact]
+    public void A_found_result_on_an_ambiguous_scenario_is_wrong()
+    {
+        var scenario = Enumerable.Range(0, 300)
+            .Select(i => ScenarioGenerator.Generate(i, 5, new ScenarioKnobs(Commits: 100, BrokenRate: 0.5)))
+            .First(s => s.Ambiguous);
+
+        Assert.False(Scoring.IsRight(scenario, BisectionResult.Found(scenario.CulpritCommit)));
+        Assert.True(Scoring.IsRight(scenario, BisectionResult.Inconclusive(scenario.RightCandidates.Reverse().ToList())));
+    }
+
+    [Fact]
+    public void Classic_asks_its_run_count_at_every_step()
+    {
+        var graph = new CommitGraph(Enumerable.Range(0, 50).Select(i => ($"c{i}", (IReadOnlyList<string>)[i < 49 ? $"c{i + 1}" : "good"])));
+        var runs = 3;
+        var strategy = new ClassicStrategy(graph, AnyCrashPolicy.Instance, () => runs);
+        strategy.Record(new CommitOutcome("c0", true, [RunOutcome.Crash("x")]));
+        var first = Assert.IsType<TestCommit>(strategy.Next());
+        strategy.Record(new CommitOutcome(first.Commit, true, [RunOutcome.Ok()]));
+        runs = 7;
+
+        Assert.Equal((3, 7), (first.Runs, Assert.IsType<TestCommit>(strategy.Next()).Runs));
+    }
+}
