@@ -174,28 +174,23 @@ public sealed partial class GitRepository
     /// Makes a commit in <paramref name="worktree"/> that reverts <paramref name="commit"/> on top of
     /// what is checked out there; returns its hash, or null when the revert does not apply.
     /// </summary>
-    public static async Task<string?> CommitRevertAsync(string worktree, string commit, DateTimeOffset date, CancellationToken ct = default)
-    {
-        var revert = await ProcessRunner.RunAsync(IdentityGit(worktree, date, "revert", "--no-edit", commit), ct);
-        if (!revert.Succeeded)
-        {
-            await ProcessRunner.RunAsync(Git(worktree, "revert", "--abort"), ct);
-            return null;
-        }
-        var head = await ProcessRunner.RunCheckedAsync(Git(worktree, "rev-parse", "HEAD"), ct);
-        return head.StandardOutput.Trim();
-    }
+    public static Task<string?> CommitRevertAsync(string worktree, string commit, DateTimeOffset date, CancellationToken ct = default) =>
+        CommitSequencerAsync(worktree, date, ["revert", "--no-edit", commit], ct);
 
     /// <summary>
     /// Makes a commit in <paramref name="worktree"/> that applies <paramref name="commit"/> on top of
     /// what is checked out there; returns its hash, or null when it does not apply.
     /// </summary>
-    public static async Task<string?> CommitCherryPickAsync(string worktree, string commit, DateTimeOffset date, CancellationToken ct = default)
+    public static Task<string?> CommitCherryPickAsync(string worktree, string commit, DateTimeOffset date, CancellationToken ct = default) =>
+        CommitSequencerAsync(worktree, date, ["cherry-pick", "--allow-empty", commit], ct);
+
+    /// <summary>Runs git revert or cherry-pick; on a conflict aborts it and returns null, else the new HEAD.</summary>
+    private static async Task<string?> CommitSequencerAsync(string worktree, DateTimeOffset date, string[] args, CancellationToken ct)
     {
-        var pick = await ProcessRunner.RunAsync(IdentityGit(worktree, date, "cherry-pick", "--allow-empty", commit), ct);
-        if (!pick.Succeeded)
+        var applied = await ProcessRunner.RunAsync(IdentityGit(worktree, date, args), ct);
+        if (!applied.Succeeded)
         {
-            await ProcessRunner.RunAsync(Git(worktree, "cherry-pick", "--abort"), ct);
+            await ProcessRunner.RunAsync(Git(worktree, args[0], "--abort"), ct);
             return null;
         }
         var head = await ProcessRunner.RunCheckedAsync(Git(worktree, "rev-parse", "HEAD"), ct);
