@@ -40,15 +40,21 @@ internal sealed class ConsoleSource
     {
         if (Complete)
             return;
-        int drop = Math.Min(_release - _base, _count);
-        if (drop > 0)
-        {
-            Array.Copy(_buffer, drop, _buffer, 0, _count - drop);
-            _base += drop;
-            _count -= drop;
-        }
         if (_buffer.Length - _count < ChunkChars)
-            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _count + ChunkChars));
+        {
+            // Move the kept data down only when out of room: reports come every few KB, and
+            // moving the whole window on every read would copy it once per report.
+            int drop = Math.Min(_release - _base, _count);
+            if (drop > 0)
+            {
+                Array.Copy(_buffer, drop, _buffer, 0, _count - drop);
+                _base += drop;
+                _count -= drop;
+            }
+            // Twice the kept data, so that each move is paid for by as many chars read.
+            if (_buffer.Length - _count < Math.Max(ChunkChars, _count))
+                Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, 2 * _count + ChunkChars));
+        }
         int read = _reader!.Read(_buffer, _count, _buffer.Length - _count);
         if (read <= 0)
             _eof = true;

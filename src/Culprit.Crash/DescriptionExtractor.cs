@@ -19,9 +19,10 @@ internal static class DescriptionExtractor
         string? corrupted = null;
         CrashFormat? chosen = null;
         var altTitles = new List<string>();
+        var headerLines = HeaderLines(output, family.Header);
         foreach (var f in family.Formats)
         {
-            int at = TitleMatchPosition(f, output, family.Header);
+            int at = TitleMatchPosition(f, output, family.Header, headerLines);
             if (at < 0 || at > startPos)
                 continue;
             if (at == startPos && desc.Length > 0)
@@ -88,38 +89,51 @@ internal static class DescriptionExtractor
 
     /// <summary>
     /// Where the format's title first matches, or -1. Titles that stay on one line are matched
-    /// line by line, and only on lines holding the family header, which keeps the cost of the
-    /// many formats that do not apply close to nothing.
+    /// line by line, and only on lines holding the family header and the title's own leading text,
+    /// which keeps the cost of the many formats that do not apply close to nothing.
     /// </summary>
-    private static int TitleMatchPosition(CrashFormat f, string output, string header)
+    private static int TitleMatchPosition(CrashFormat f, string output, string header, List<(int Start, int End)> headerLines)
     {
-        string pattern = f.Title.ToString();
-        if (pattern.StartsWith('^'))
+        var search = f.Search;
+        if (search.Anchored)
         {
             var m = f.Title.Match(output);
             return m.Success ? m.Index : -1;
         }
-        if (pattern.Contains("\\n", StringComparison.Ordinal) || pattern.Contains("\\s", StringComparison.Ordinal))
+        if (headerLines.Count == 0)
+            return -1;
+        if (search.MultiLine)
         {
-            int first = output.IndexOf(header, StringComparison.Ordinal);
-            if (first < 0)
-                return -1;
-            var m = f.Title.Match(output, first);
+            var m = f.Title.Match(output, output.IndexOf(header, headerLines[0].Start, StringComparison.Ordinal));
             return m.Success ? m.Index : -1;
         }
+        foreach (var (lineStart, lineEnd) in headerLines)
+        {
+            if (search.Literal.Length > 0 &&
+                !output.AsSpan(lineStart, lineEnd - lineStart).Contains(search.Literal, StringComparison.Ordinal))
+                continue;
+            var m = f.Title.Match(output, lineStart, lineEnd - lineStart);
+            if (m.Success)
+                return m.Index;
+        }
+        return -1;
+    }
+
+    /// <summary>The lines holding the family header, found once for all of its formats.</summary>
+    private static List<(int Start, int End)> HeaderLines(string output, string header)
+    {
+        var lines = new List<(int, int)>();
         int from = 0;
         while (true)
         {
             int hit = output.IndexOf(header, from, StringComparison.Ordinal);
             if (hit < 0)
-                return -1;
+                return lines;
             int lineStart = output.LastIndexOf('\n', hit) + 1;
             int lineEnd = output.IndexOf('\n', hit);
             if (lineEnd < 0)
                 lineEnd = output.Length;
-            var m = f.Title.Match(output, lineStart, lineEnd - lineStart);
-            if (m.Success)
-                return m.Index;
+            lines.Add((lineStart, lineEnd));
             from = lineEnd;
         }
     }

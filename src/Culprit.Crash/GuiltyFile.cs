@@ -19,7 +19,7 @@ internal static class GuiltyFile
     // the task has been, not where the bug is.
     private static readonly Regex IgnoredLine = new(@"(hardirqs|softirqs)\s+last\s+(enabled|disabled)|^Register r[0-9]+ information|^ *#[0-9]+: [0-9a-f]+ \(", Patterns.Options);
 
-    private static readonly Regex[] Ignores = new[]
+    private static readonly Regex Ignores = new(string.Join("|", new[]
     {
         @".*\.h", "^lib/.*", "^virt/lib/.*", "^mm/kasan/.*", "^mm/kmsan/.*", "^kernel/kcov.c", "^mm/sl.b.c",
         "^mm/filemap.c", "^mm/folio-compat.c", "^mm/truncate.c", "^mm/memory.c", "^mm/percpu.*", "^mm/vmalloc.c",
@@ -32,7 +32,7 @@ internal static class GuiltyFile
         "^trusty/",                 // not in the kernel tree
         "^drivers/usb/core/urb.c",  // a WARNING there is a driver bug
         "^arch/.*/lib/crc.*",       // crashes there come from the caller
-    }.Select(p => new Regex(p, Patterns.Options)).ToArray();
+    }.Select(p => "(?:" + p + ")")), Patterns.Options);
 
     private static readonly string[] InterruptEntries = ["apic_timer_interrupt+0x", "el1h_64_irq+0x", "Exception stack"];
 
@@ -53,40 +53,35 @@ internal static class GuiltyFile
 
     private static string? FindIn(string report)
     {
-        var lines = report.Split('\n');
+        // Walks the lines as spans: only the few that name a source file are looked at closely.
         string guilty = "";
-        int i = 0;
-        for (; i < lines.Length; i++)
+        int pos = 0;
+        while (pos <= report.Length)
         {
-            if (!MayNameFile(lines[i]))
+            int end = TextLines.End(report, pos);
+            int lineStart = pos;
+            pos = end + 1;
+            if (FileIn(report, lineStart, end) is not { } file)
                 continue;
-            var m = FileName.Match(lines[i]);
-            if (!m.Success)
-                continue;
-            string file = m.Groups[1].Value;
             if (guilty.Length == 0)
                 guilty = file; // better any file than nobody to mail
-            if (IsIgnored(file, lines[i]))
+            if (IsIgnored(file, report, lineStart, end))
                 continue;
             guilty = CleanPath(file);
-            i++;
             break;
         }
         if (guilty.Length == 0)
             return null;
         string deepest = DirName(guilty);
-        for (; i < lines.Length; i++)
+        while (pos <= report.Length)
         {
-            if (!MayNameFile(lines[i]))
-                continue;
-            var m = FileName.Match(lines[i]);
-            if (!m.Success)
-                continue;
-            string file = m.Groups[1].Value;
-            if (IsIgnored(file, lines[i]))
+            int end = TextLines.End(report, pos);
+            int lineStart = pos;
+            pos = end + 1;
+            if (FileIn(report, lineStart, end) is not { } file || IsIgnored(file, report, lineStart, end))
                 continue;
             string clean = CleanPath(file);
-            if (clean.StartsWith(deepest, StringComparison.Ordinal) && DeeperPath.IsMatch(clean[deepest.Length..]))
+            if (clean.StartsWith(deepest, StringComparison.Ordinal) && DeeperPath.IsMatch(clean.AsSpan(deepest.Length)))
             {
                 guilty = clean;
                 deepest = DirName(guilty);
@@ -95,10 +90,18 @@ internal static class GuiltyFile
         return guilty;
     }
 
-    private static bool MayNameFile(string line) =>
-        line.Contains(".c:", StringComparison.Ordinal) || line.Contains(".h:", StringComparison.Ordinal);
+    /// <summary>The first "path.c:123" of the line, if any.</summary>
+    private static string? FileIn(string text, int start, int end)
+    {
+        var line = text.AsSpan(start, end - start);
+        if (!line.Contains(".c:", StringComparison.Ordinal) && !line.Contains(".h:", StringComparison.Ordinal))
+            return null;
+        var m = FileName.Match(text, start, end - start);
+        return m.Success ? m.Groups[1].Value : null;
+    }
 
-    private static bool IsIgnored(string file, string line) => Ignores.Any(r => r.IsMatch(file)) || IgnoredLine.IsMatch(line);
+    private static bool IsIgnored(string file, string text, int start, int end) =>
+        Ignores.IsMatch(file) || IgnoredLine.IsMatch(text.AsSpan(start, end - start));
 
     private static string DirName(string path)
     {

@@ -41,6 +41,8 @@ public static class LinuxCrashParser
     private static IEnumerable<CrashReport> Reports(ConsoleSource source, bool separate)
     {
         int from = 0;
+        var markers = new LogMarkers();
+        var lines = new LineCache();
         while (true)
         {
             var found = FindNext(source, from);
@@ -51,16 +53,17 @@ public static class LinuxCrashParser
                 source.ReadMore();
             int windowStart = WindowStart(source, from, lineStart);
             int windowEnd = Math.Min(source.End, lineStart + LookaheadChars);
-            var report = Build(source, windowStart, windowEnd, lineStart, family);
+            markers.Scan(source, windowStart, windowEnd);
+            var window = source.Slice(windowStart, windowEnd);
+            var (suppressed, hangup) = markers.In(window, windowStart);
+            lines.Release(windowStart);
+            var report = ReportBuilder.Build(window, lineStart - windowStart, windowStart, family, suppressed, hangup, lines);
             yield return report;
             // Go on at the next independent report: report lines inside this one (the panic after
             // a WARNING, say) belong to it.
             from = separate && report.NextReport > lineEnd ? report.NextReport : Math.Max(lineEnd, separate ? report.End : lineEnd);
         }
     }
-
-    private static CrashReport Build(ConsoleSource source, int windowStart, int windowEnd, int lineStart, OopsFamily family) =>
-        ReportBuilder.Build(source.Slice(windowStart, windowEnd), lineStart - windowStart, windowStart, family);
 
     private static int WindowStart(ConsoleSource source, int from, int lineStart)
     {

@@ -6,8 +6,14 @@ namespace Culprit.Crash;
 /// <summary>Finds the lines that start a report. Uses one vectorised multi-string search for all headers.</summary>
 internal static class OopsLines
 {
-    private static readonly SearchValues<string> Headers = SearchValues.Create(
-        LinuxCrashFormats.Families.Select(f => f.Header).Distinct().ToArray(), StringComparison.Ordinal);
+    private static readonly string[] HeaderList = LinuxCrashFormats.Families.Select(f => f.Header).Distinct().ToArray();
+
+    private static readonly SearchValues<string> Headers = SearchValues.Create(HeaderList, StringComparison.Ordinal);
+
+    // For each family (in table order), the bit of its header in a line's set of headers.
+    private static readonly ulong[] FamilyBits = HeaderList.Length <= 64
+        ? LinuxCrashFormats.Families.Select(f => 1UL << Array.IndexOf(HeaderList, f.Header)).ToArray()
+        : throw new InvalidOperationException("more than 64 report headers");
 
     /// <summary>Every literal that makes a report line need a closer look.</summary>
     private static readonly SearchValues<string> Notable = SearchValues.Create(
@@ -19,12 +25,28 @@ internal static class OopsLines
     /// <summary>The first family (in table order) this line starts, or null.</summary>
     public static OopsFamily? Match(ReadOnlySpan<char> line)
     {
-        if (line.IndexOfAny(Headers) < 0)
-            return null;
-        foreach (var family in LinuxCrashFormats.Families)
+        // The headers the line holds, from the one vectorised search instead of a search per family.
+        ulong present = 0;
+        for (int pos = 0; pos < line.Length; pos++)
         {
-            if (family.Matches(line))
-                return family;
+            int hit = line[pos..].IndexOfAny(Headers);
+            if (hit < 0)
+                break;
+            pos += hit;
+            var rest = line[pos..];
+            for (int i = 0; i < HeaderList.Length; i++)
+            {
+                if (rest.StartsWith(HeaderList[i], StringComparison.Ordinal))
+                    present |= 1UL << i;
+            }
+        }
+        if (present == 0)
+            return null;
+        var families = LinuxCrashFormats.Families;
+        for (int i = 0; i < families.Count; i++)
+        {
+            if ((present & FamilyBits[i]) != 0 && !families[i].IsSuppressed(line))
+                return families[i];
         }
         return null;
     }

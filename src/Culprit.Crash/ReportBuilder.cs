@@ -10,9 +10,12 @@ internal static class ReportBuilder
 
     /// <param name="window">The output around the report; <paramref name="start"/> is its first line.</param>
     /// <param name="offset">Position of <paramref name="window"/> in the whole log.</param>
-    public static CrashReport Build(ReadOnlySpan<char> window, int start, int offset, OopsFamily family)
+    /// <param name="suppressed">The window holds a line saying the machine, not the kernel, failed.</param>
+    /// <param name="hangup">The console was disconnected in the window.</param>
+    /// <param name="lines">Line facts shared with the neighbouring reports' windows.</param>
+    public static CrashReport Build(ReadOnlySpan<char> window, int start, int offset, OopsFamily family, bool suppressed, bool hangup, LineCache lines)
     {
-        var collected = ReportCollector.Collect(window, start, family);
+        var collected = ReportCollector.Collect(window, start, family, lines, offset);
         string text = collected.Text;
         var description = DescriptionExtractor.Extract(text[..collected.TitleTextLength], family);
         string prefix = collected.Prefix;
@@ -27,7 +30,7 @@ internal static class ReportBuilder
         }
         string rawTitle = description.Title;
         string? corrupted = description.CorruptedReason ?? CorruptionCheck.Reason(rawTitle, text, description.Format);
-        if (window.Contains(LinuxCrashFormats.ConsoleHangup, StringComparison.Ordinal))
+        if (hangup)
             corrupted ??= "console disconnected";
         string title = TitleNormalizer.Normalize(rawTitle);
         var alts = description.AltTitles.Select(TitleNormalizer.Normalize).ToList();
@@ -39,7 +42,7 @@ internal static class ReportBuilder
             AltTitles: alts,
             Type: CrashTypes.FromTitle(rawTitle),
             Corrupted: corrupted != null,
-            Suppressed: IsSuppressed(window),
+            Suppressed: suppressed,
             Frame: frameMatch.Success ? frameMatch.Groups[1].Value : null,
             GuiltyFile: GuiltyFile.Find(title, text),
             Report: prefix + text,
@@ -49,31 +52,6 @@ internal static class ReportBuilder
             CorruptedReason = corrupted,
             NextReport = collected.NextReport < 0 ? -1 : offset + collected.NextReport,
         };
-    }
-
-    private static bool IsSuppressed(ReadOnlySpan<char> window)
-    {
-        // Suppressions are single-line patterns that each contain one of the words: only lines
-        // with a word need the regexes.
-        int pos = 0;
-        while (pos < window.Length)
-        {
-            int hit = window[pos..].IndexOfAny(LinuxCrashFormats.SuppressionWords);
-            if (hit < 0)
-                return false;
-            hit += pos;
-            int lineStart = window[..hit].LastIndexOf('\n') + 1;
-            int nl = window[hit..].IndexOf('\n');
-            int lineEnd = nl < 0 ? window.Length : hit + nl;
-            var line = window[lineStart..lineEnd];
-            foreach (var re in LinuxCrashFormats.Suppressions)
-            {
-                if (re.IsMatch(line))
-                    return true;
-            }
-            pos = lineEnd + 1;
-        }
-        return false;
     }
 
     private static string FirstLine(string text)

@@ -26,7 +26,9 @@ internal static class ReportCollector
 
     public static readonly string[] MarkerLines = [LockDebugOff, AllCpuBacktrace, PanicLine, CircularLocking];
 
-    public static CollectedReport Collect(ReadOnlySpan<char> text, int start, OopsFamily family)
+    /// <param name="text">The report window; <paramref name="start"/> is the report's first line.</param>
+    /// <param name="offset">Log offset of the window, the key of <paramref name="lines"/>.</param>
+    public static CollectedReport Collect(ReadOnlySpan<char> text, int start, OopsFamily family, LineCache lines, int offset)
     {
         int firstEnd = LineEnd(text, start);
         var oopsLine = text[start..firstEnd];
@@ -44,16 +46,18 @@ internal static class ReportCollector
         bool headerRun = true;
         for (int pos = start; pos < text.Length;)
         {
-            int end = LineEnd(text, pos);
+            ref var info = ref lines.Line(text, offset, pos);
+            int end = info.End - offset;
             var line = text[pos..end];
             bool isOopsLine = pos == start;
-            var lineContext = ConsoleLine.Find(line);
+            var lineContext = info.Context;
             bool ownContext = lineContext.Is(line, context);
-            var (s, len, questionable) = ConsoleLine.Strip(line, lineContext.Kind != LineContext.None);
-            bool notable = OopsLines.IsNotable(line);
             bool sameContext = ownContext || (cpuTraceback && lineContext.IsCpu(line));
-            if (!isOopsLine && notable && nextReport < 0 && StartsAnotherReport(line) &&
-                !(headerRun && ownContext && OopsLines.Match(line) == family))
+            // Each line is looked at by every report whose window holds it: only do the work
+            // whose answer is used (once the next report is found, other contexts are skipped).
+            bool notable = (nextReport < 0 || sameContext || isOopsLine) && info.IsNotable(line);
+            if (!isOopsLine && notable && nextReport < 0 && StartsAnotherReport(ref info, line) &&
+                !(headerRun && ownContext && info.Family(line) == family))
             {
                 // The next report starts. Keep a few more lines: the stack or the "Call Trace"
                 // that belongs to this report is sometimes printed after the other header.
@@ -63,7 +67,14 @@ internal static class ReportCollector
             pos = end + 1;
             if (trailing >= 0 && trailing-- == 0)
                 break;
-            if (!isOopsLine && (questionable || !sameContext))
+            if (!isOopsLine && !sameContext)
+            {
+                if (++silence > MaxSilentLines)
+                    break;
+                continue;
+            }
+            var (s, len, questionable) = info.Strip(line);
+            if (!isOopsLine && questionable)
             {
                 // A task that printed nothing for this long is done with its report.
                 if (++silence > MaxSilentLines)
@@ -105,7 +116,7 @@ internal static class ReportCollector
             // Without caller contexts the title must come from before the next report.
             if (nextReport < 0 || realContext)
                 titleLength = report.Length;
-            if (!isOopsLine && !(notable && OopsLines.Match(line) == family))
+            if (!isOopsLine && !(notable && info.Family(line) == family))
                 headerRun = false;
         }
         return new CollectedReport(prefix, report.ToString(), titleLength, endPos, nextReport);
@@ -118,9 +129,9 @@ internal static class ReportCollector
     public const int MaxSilentLines = 300;
 
     /// <summary>A new report (or a stack-printing message) that is not part of the current one.</summary>
-    private static bool StartsAnotherReport(ReadOnlySpan<char> line) =>
+    private static bool StartsAnotherReport(ref LineCache.Entry info, ReadOnlySpan<char> line) =>
         ContainsAny(line, LinuxCrashFormats.InfoMessagesWithStack) ||
-        (OopsLines.Match(line) != null && !ContainsAny(line, LinuxCrashFormats.ReportStartIgnores));
+        (info.Family(line) != null && !ContainsAny(line, LinuxCrashFormats.ReportStartIgnores));
 
     private static string CollectPrefix(ReadOnlySpan<char> text, int start, string context)
     {

@@ -65,9 +65,15 @@ internal static class StackFrameExtractor
                             break;
                         }
                     }
-                    var frame = FrameLineMatcher.Frame(text, lineStart, lineEnd - lineStart);
-                    if (frame != null)
-                        Append(raw, frame, rule);
+                    // Without an extractor the first frame is the answer: the rest of the trace
+                    // is only walked for its end and for fault-injection lines.
+                    if (rule.Extractor is null && raw.Count > 0)
+                        continue;
+                    int names = FrameLineMatcher.Frame(ln, out var first, out var second);
+                    if (names > 0)
+                        Append(raw, ln[first].ToString(), rule);
+                    if (names > 1)
+                        Append(raw, ln[second].ToString(), rule);
                 }
             }
             else
@@ -97,12 +103,17 @@ internal static class StackFrameExtractor
         for (int g = 1; g < m.Groups.Count; g++)
         {
             var group = m.Groups[g];
-            if (!group.Success)
-                continue;
-            string frame = group.Value;
-            if (!rule.IsSkipped(frame))
-                frames.Add(frame);
+            if (group.Success)
+                Append(frames, group.Value, rule);
         }
+    }
+
+    private static void Append(List<string> frames, string frame, StackRule rule)
+    {
+        // C++ and Rust frames are named, and skipped, by their source names.
+        frame = Demangler.Demangle(frame);
+        if (!rule.IsSkipped(frame))
+            frames.Add(frame);
     }
 
     private static ExtractedFrame Choose(StackRule rule, List<string> raw)

@@ -18,32 +18,37 @@ internal static class TitleNormalizer
 
     // Titles are short and the patterns simple, so the backtracking engine is both safe and,
     // for many small inputs, much faster than the non-backtracking one.
-    private const RegexOptions Options = RegexOptions.CultureInvariant;
+    private const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.Compiled;
 
-    private static readonly (Regex Match, string Replacement)[] Replacements =
+    private static readonly (Regex Match, string Replacement, bool NeedsDigit)[] Replacements =
     [
-        (new(@"syz-executor\.?[0-9]+((/|:)[0-9]+)?", Options), "syz-executor"),
-        (new(@"syzkaller[0-9]+((/|:)[0-9]+)?", Options), "syzkaller"),
+        (new(@"syz-executor\.?[0-9]+((/|:)[0-9]+)?", Options), "syz-executor", true),
+        (new(@"syzkaller[0-9]+((/|:)[0-9]+)?", Options), "syzkaller", true),
         // Anything that looks like an address.
-        (new(@"([^a-zA-Z0-9])(?:0x)?[0-9a-f]{6,}", Options), "${1}ADDR"),
-        (new(@"([0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3})", Options), "IP"),
+        (new(@"([^a-zA-Z0-9])(?:0x)?[0-9a-f]{6,}", Options), "${1}ADDR", false),
+        (new(@"([0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3})", Options), "IP", true),
         // File line numbers.
-        (new(@"(\.[0-9A-Za-z_]+)(:[0-9]+)+", Options), "${1}:LINE"),
+        (new(@"(\.[0-9A-Za-z_]+)(:[0-9]+)+", Options), "${1}:LINE", true),
         // "ip6_fragment+0x1052/0x2d80" -> "ip6_fragment": offsets and sizes change with the build.
-        (new(@"([a-zA-Z][a-zA-Z0-9_.]+)\+0x[0-9a-z]+/0x[0-9a-z]+", Options), "${1}"),
-        (new(@"CPU#[0-9]+", Options), "CPU"),
+        (new(@"([a-zA-Z][a-zA-Z0-9_.]+)\+0x[0-9a-z]+/0x[0-9a-z]+", Options), "${1}", true),
+        (new(@"CPU#[0-9]+", Options), "CPU", true),
         // Any other standalone decimal number (repeated until stable: "0,1,2" overlaps).
-        (new(@"([^0-9A-Za-z_])([0-9]+)([^0-9A-Za-z_]|$)", Options), "${1}NUM${3}"),
+        (new(@"([^0-9A-Za-z_])([0-9]+)([^0-9A-Za-z_]|$)", Options), "${1}NUM${3}", true),
         // Numbers inside names stay (cfg80211, nl802154), unless too long to be part of a name.
-        (new(@"[0-9]{7,}", Options), "NUM"),
+        (new(@"[0-9]{7,}", Options), "NUM", true),
     ];
 
     public static string Normalize(string title)
     {
         if (title.Length > MaxRawTitle)
             title = title[..MaxRawTitle];
-        foreach (var (match, replacement) in Replacements)
+        // Only the address pattern can match a title without digits ("deadbeef"): titles of
+        // non-numeric names skip the rest.
+        bool digits = title.AsSpan().IndexOfAnyInRange('0', '9') >= 0;
+        foreach (var (match, replacement, needsDigit) in Replacements)
         {
+            if (needsDigit && !digits)
+                continue;
             while (true)
             {
                 string next = match.Replace(title, replacement);

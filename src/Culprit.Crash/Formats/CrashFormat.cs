@@ -9,16 +9,15 @@ namespace Culprit.Crash.Formats;
 /// </summary>
 internal sealed record OopsFamily(string Header, IReadOnlyList<CrashFormat> Formats, IReadOnlyList<Regex> Suppressions)
 {
-    public bool Matches(ReadOnlySpan<char> line)
+    /// <summary>Whether one of the family's suppressions matches the line (its header aside).</summary>
+    public bool IsSuppressed(ReadOnlySpan<char> line)
     {
-        if (!line.Contains(Header, StringComparison.Ordinal))
-            return false;
         foreach (var s in Suppressions)
         {
             if (s.IsMatch(line))
-                return false;
+                return true;
         }
-        return true;
+        return false;
     }
 }
 
@@ -44,6 +43,63 @@ internal sealed record CrashFormat(Regex Title, string TitleFormat)
 
     /// <summary>Reaching this format means the report lost its real header.</summary>
     public bool Corrupted { get; init; }
+
+    private TitleSearch? _search;
+
+    /// <summary>How <see cref="Title"/> is looked for, worked out once from its pattern.</summary>
+    public TitleSearch Search => _search ??= TitleSearch.For(Title.ToString());
+}
+
+/// <summary>
+/// How a title pattern can be searched cheaply: anchored at the report start, spanning lines, or
+/// within one line, in which case <see cref="Literal"/> is text every match contains, so that
+/// lines without it need no regex.
+/// </summary>
+internal sealed record TitleSearch(bool Anchored, bool MultiLine, string Literal)
+{
+    public static TitleSearch For(string pattern) => new(
+        pattern.StartsWith('^'),
+        pattern.Contains("\\n", StringComparison.Ordinal) || pattern.Contains("\\s", StringComparison.Ordinal),
+        LeadingLiteral(pattern));
+
+    /// <summary>The text a pattern starts with before any regex syntax ("" when unsure).</summary>
+    public static string LeadingLiteral(string pattern)
+    {
+        if (HasTopLevelAlternation(pattern))
+            return "";
+        int i = 0;
+        while (i < pattern.Length && !IsSyntax(pattern[i]))
+            i++;
+        // A quantifier after the literal makes its last character optional.
+        if (i < pattern.Length && pattern[i] is '?' or '*' or '{')
+            i--;
+        return i <= 0 ? "" : pattern[..i];
+    }
+
+    private static bool IsSyntax(char c) => c is '\\' or '.' or '^' or '$' or '(' or ')' or '[' or ']' or '|' or '?' or '*' or '+' or '{' or '}';
+
+    private static bool HasTopLevelAlternation(string pattern)
+    {
+        int depth = 0;
+        bool inClass = false;
+        for (int i = 0; i < pattern.Length; i++)
+        {
+            char c = pattern[i];
+            if (c == '\\')
+                i++;
+            else if (inClass)
+                inClass = c != ']';
+            else if (c == '[')
+                inClass = true;
+            else if (c == '(')
+                depth++;
+            else if (c == ')')
+                depth--;
+            else if (c == '|' && depth == 0)
+                return true;
+        }
+        return false;
+    }
 }
 
 /// <summary>
@@ -75,7 +131,7 @@ internal sealed record StackRule(IReadOnlyList<Regex?> Parts)
 
 /// <summary>
 /// The skip list as a vectorised substring search for the plain names plus one small
-/// non-backtracking regex for the patterns (the whole list is too large for one automaton).
+/// regex for the patterns.
 /// </summary>
 internal sealed class SkipMatcher
 {

@@ -19,7 +19,7 @@ internal static class FrameExtractors
         for (int i = 0; i < frames.Count; i++)
         {
             string frame = frames[i];
-            if (StallAnchors.Any(a => a.IsMatch(frame)))
+            if (StallAnchors.IsMatch(frame))
             {
                 if (frame.Contains("smp_call_function", StringComparison.Ordinal))
                     return ("smp_call_function", i);
@@ -64,7 +64,8 @@ internal static class FrameExtractors
         "context_switch", "__switch_to", "cancel_delayed_work", "rcu_barrier",
     ];
 
-    private static readonly Regex[] StallAnchors = new[]
+    // One alternation: it is tried on every frame of every stall.
+    private static readonly Regex StallAnchors = new(string.Join("|", new[]
     {
         // Generic dispatchers, and some of their callers in case names change.
         "process_one_work", "do_syscall_", "do_fast_syscall_", "sysenter_dispatch", "tracesys_phase2",
@@ -87,5 +88,5 @@ internal static class FrameExtractors
         // Work done on the way back to user space.
         "__fput", "task_work_run", "exit_to_usermode", "smp_call_function", "tasklet_action",
         "tasklet_hi_action",
-    }.Select(p => new Regex(p, Patterns.Options)).ToArray();
+    }.Select(p => "(?:" + p + ")")), Patterns.Options);
 }

@@ -597,9 +597,11 @@ internal static class LinuxCrashFormats
         "panic: .*cannot allocate memory");
 
     /// <summary>Each suppression above contains one of these; a window without them needs no regex.</summary>
-    public static readonly System.Buffers.SearchValues<string> SuppressionWords = System.Buffers.SearchValues.Create(
-        ["panic: ", "fatal error: ", "signal SIGBUS", "SYZFAIL: SIGBUS", "Out of memory: Kill process", "Killed process",
-            "lowmemorykiller: Killing", "INIT: PANIC", "stack smashing detected"], StringComparison.Ordinal);
+    public static readonly string[] SuppressionWordList =
+    [
+        "panic: ", "fatal error: ", "signal SIGBUS", "SYZFAIL: SIGBUS", "Out of memory: Kill process", "Killed process",
+        "lowmemorykiller: Killing", "INIT: PANIC", "stack smashing detected",
+    ];
 
     /// <summary>Sometimes a timestamp lands in the middle of the title line.</summary>
     public static readonly Regex CorruptedTitle = Compile(@"\[ *[0-9]+\.[0-9]+\]");

@@ -27,7 +27,10 @@ internal static class StackConventions
         Patterns.Compile("Uninit was stored to memory at"),
     ];
 
-    /// <summary>Stack frame lines; each capture is a function name.</summary>
+    /// <summary>
+    /// Stack frame lines; each capture is a function name. The specification of
+    /// <see cref="FrameLineMatcher.Frame"/>, which matches them by hand on the hot path.
+    /// </summary>
     public static readonly Regex[] FrameLines =
     [
         Patterns.Compile("^ *(?:{{PC}} ){0,2}{{FUNC}}"),

@@ -105,7 +105,11 @@ public sealed class KernelBuilder(KernelBuildOptions options)
 
         var output = Path.GetFullPath(Options.OutputDirectory);
         Directory.CreateDirectory(output);
-        await File.WriteAllTextAsync(Path.Combine(output, ".config"), KernelConfigFile.ForBuild(_config!), cancellationToken);
+        var configPath = Path.Combine(output, ".config");
+        var previous = File.Exists(configPath) ? (Text: await File.ReadAllTextAsync(configPath, cancellationToken), Time: File.GetLastWriteTimeUtc(configPath)) : default;
+        // Every commit starts from the user's config, not from the previous commit's olddefconfig
+        // result: symbols a commit's Kconfig lacks must come back at the next commit that has them.
+        await File.WriteAllTextAsync(configPath, KernelConfigFile.ForBuild(_config!), cancellationToken);
         var image = Path.Combine(output, ImagePath);
         if (File.Exists(image))
         {
@@ -116,6 +120,12 @@ public sealed class KernelBuilder(KernelBuildOptions options)
         if (!config.Succeeded)
         {
             return Failed(Explain(config, "make olddefconfig"));
+        }
+        if (previous.Text is not null && await File.ReadAllTextAsync(configPath, cancellationToken) == previous.Text)
+        {
+            // Same effective config as the last build here: give .config back its old time, or
+            // make would re-run syncconfig and redo work for nothing (a third of a no-op rebuild).
+            File.SetLastWriteTimeUtc(configPath, previous.Time);
         }
         var build = await MakeAsync(compiler, "bzImage", cancellationToken);
         if (!build.Succeeded)

@@ -1,4 +1,4 @@
-namespace Culprit.Git.Tests;
+namespace Culprit.TestSupport;
 
 /// <summary>A directory under /tmp removed when the test is done.</summary>
 public sealed class TempDir : IDisposable

@@ -1,0 +1,75 @@
+using Culprit.Kernel.Build;
+using Culprit.Processes;
+
+namespace Culprit.Kernel.Tests.Support;
+
+[CollectionDefinition(Name)]
+public sealed class KernelBuildCollection : ICollectionFixture<KernelBuildFixture>
+{
+    /// <summary>Kernel builds are heavy: the tests that run them share workers and run one at a time.</summary>
+    public const string Name = "kernel builds";
+}
+
+/// <summary>
+/// Two build workers on the test kernel tree, each a git worktree and an O= directory, kept in the
+/// test cache between runs so that only the first run builds from scratch. Their paths differ in
+/// length and depth on purpose: equal signatures must not depend on where a worker builds.
+/// </summary>
+public sealed class KernelBuildFixture : IAsyncLifetime
+{
+    public TestKernelTree Tree { get; private set; } = null!;
+    public BuildWorker A { get; private set; } = null!;
+    public BuildWorker B { get; private set; } = null!;
+
+    public static string Root => Path.Combine(TestCache.Directory, "kernel-builder");
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(TestKernelTree.Tarball))
+        {
+            return; // every test here is skipped
+        }
+        Tree = await TestKernelTree.GetAsync();
+        A = await BuildWorker.EnsureAsync(Tree, Path.Combine(Root, "a"));
+        B = await BuildWorker.EnsureAsync(Tree, Path.Combine(Root, "worker-with-a-longer-path", "b"));
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+}
+
+/// <summary>One worker: its checkout (Source) and its O= directory (Output).</summary>
+public sealed record BuildWorker(string Source, string Output)
+{
+    public static async Task<BuildWorker> EnsureAsync(TestKernelTree tree, string directory)
+    {
+        var source = Path.Combine(directory, "src");
+        var output = Path.Combine(directory, "out");
+        if (!await IsWorktreeOfAsync(source, tree))
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            Directory.CreateDirectory(directory);
+            await tree.GitAsync("worktree", "prune");
+            await tree.GitAsync("worktree", "add", "-q", "--detach", "-f", source, tree.Good);
+        }
+        return new BuildWorker(source, output);
+    }
+
+    public async Task CheckoutAsync(string revision) =>
+        await ProcessRunner.RunCheckedAsync(new ProcessSpec("git", ["-C", Source, "checkout", "-q", "--detach", "-f", revision]) { Timeout = TimeSpan.FromMinutes(10) });
+
+    public KernelBuilder Builder(string config) => new(new KernelBuildOptions(Source, Output, config));
+
+    private static async Task<bool> IsWorktreeOfAsync(string source, TestKernelTree tree)
+    {
+        if (!Directory.Exists(source))
+        {
+            return false;
+        }
+        var result = await ProcessRunner.RunAsync(new ProcessSpec("git", ["-C", source, "rev-parse", "--path-format=absolute", "--git-common-dir"]));
+        return result.Succeeded
+            && Path.GetFullPath(result.StandardOutput.Trim()) == Path.GetFullPath(Path.Combine(tree.Repository, ".git"));
+    }
+}
