@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Culprit.Processes;
+using Xunit.Abstractions;
 
 namespace Culprit.Cli.Tests;
 
@@ -8,7 +9,7 @@ namespace Culprit.Cli.Tests;
 /// generated history on top (docs-only commits, a build break and its fix, one real bug reachable
 /// through sethostname), bisected with real builds and real QEMU boots.
 /// </summary>
-public sealed class KernelModeTests
+public sealed class KernelModeTests(ITestOutputHelper output)
 {
     private static string RepoRoot()
     {
@@ -72,6 +73,7 @@ public sealed class KernelModeTests
 
         var tested = root.GetProperty("tested").EnumerateArray().ToList();
         var stats = root.GetProperty("stats");
+        output.WriteLine($"kernel e2e: {stats}");
         Assert.True(stats.GetProperty("signature_reuses").GetInt32() >= 1, "a docs-only commit should reuse a tested kernel's outcome");
         Assert.Contains(tested, t => t.GetProperty("build_error").ValueKind == JsonValueKind.String && t.GetProperty("verdict").GetString() == "skip");
     }
