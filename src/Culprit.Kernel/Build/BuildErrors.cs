@@ -34,7 +34,9 @@ public static partial class BuildErrors
     public static string Summarize(string output, IEnumerable<string> directories, int maxErrors = 10, int tail = 5)
     {
         var prefixes = directories.Where(d => d.Length > 0).Select(d => d.TrimEnd('/') + "/").OrderByDescending(d => d.Length).ToList();
+        // make's "Entering/Leaving directory" lines only name where the worker builds.
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(l => !l.Contains(" directory '", StringComparison.Ordinal) || !(l.Contains("Entering", StringComparison.Ordinal) || l.Contains("Leaving", StringComparison.Ordinal)))
             .Select(Clean)
             .ToList();
         var errors = lines.Where(IsErrorLine).Distinct().Take(maxErrors).ToList();
