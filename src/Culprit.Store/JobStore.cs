@@ -57,43 +57,51 @@ public sealed class JobStore : IDisposable
 
     private static void Migrate(SqliteConnection db, string path)
     {
-        var version = Convert.ToInt32(Scalar(db, "PRAGMA user_version;"));
-        var tables = Convert.ToInt32(Scalar(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table';"));
-        if (version == 0 && tables > 0)
+        // Under the write lock, so that two processes opening a new store at once cannot both create it.
+        Exec(db, "BEGIN IMMEDIATE;");
+        try
         {
-            throw new StoreException($"store {path} is not a Culprit store (it holds other tables)");
+            var version = Convert.ToInt32(Scalar(db, "PRAGMA user_version;"));
+            var tables = Convert.ToInt32(Scalar(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table';"));
+            if (version == 0 && tables > 0)
+            {
+                throw new StoreException($"store {path} is not a Culprit store (it holds other tables)");
+            }
+            if (version > SchemaVersion)
+            {
+                throw new StoreException($"store {path} was written by a newer Culprit (schema {version})");
+            }
+            if (version < SchemaVersion)
+            {
+                Exec(db, """
+                    CREATE TABLE jobs (
+                        id TEXT PRIMARY KEY,
+                        spec TEXT NOT NULL,
+                        state TEXT NOT NULL,
+                        result TEXT,
+                        created_at TEXT NOT NULL,
+                        updated_at TEXT NOT NULL);
+                    CREATE TABLE outcomes (
+                        job_id TEXT NOT NULL REFERENCES jobs(id),
+                        seq INTEGER NOT NULL,
+                        outcome TEXT NOT NULL,
+                        PRIMARY KEY (job_id, seq));
+                    CREATE TABLE log (
+                        job_id TEXT NOT NULL REFERENCES jobs(id),
+                        line_no INTEGER NOT NULL,
+                        outcomes INTEGER NOT NULL,
+                        text TEXT NOT NULL,
+                        PRIMARY KEY (job_id, line_no));
+                    PRAGMA user_version = 1;
+                    """);
+            }
+            Exec(db, "COMMIT;");
         }
-        if (version > SchemaVersion)
+        catch
         {
-            throw new StoreException($"store {path} was written by a newer Culprit (schema {version})");
+            Exec(db, "ROLLBACK;");
+            throw;
         }
-        if (version == SchemaVersion)
-        {
-            return;
-        }
-        Exec(db, """
-            BEGIN;
-            CREATE TABLE jobs (
-                id TEXT PRIMARY KEY,
-                spec TEXT NOT NULL,
-                state TEXT NOT NULL,
-                result TEXT,
-                created_at TEXT NOT NULL,
-                updated_at TEXT NOT NULL);
-            CREATE TABLE outcomes (
-                job_id TEXT NOT NULL REFERENCES jobs(id),
-                seq INTEGER NOT NULL,
-                outcome TEXT NOT NULL,
-                PRIMARY KEY (job_id, seq));
-            CREATE TABLE log (
-                job_id TEXT NOT NULL REFERENCES jobs(id),
-                line_no INTEGER NOT NULL,
-                outcomes INTEGER NOT NULL,
-                text TEXT NOT NULL,
-                PRIMARY KEY (job_id, line_no));
-            PRAGMA user_version = 1;
-            COMMIT;
-            """);
     }
 
     /// <summary>Creates a job with a fresh id and returns it.</summary>
