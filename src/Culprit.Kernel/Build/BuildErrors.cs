@@ -77,7 +77,7 @@ public static partial class BuildErrors
         return null;
     }
 
-    [GeneratedRegex(@"\berror:|undefined reference to|No rule to make target|\bError: ", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\berror:|undefined reference to|No rule to make target", RegexOptions.IgnoreCase)]
     private static partial Regex ErrorLine();
 
     [GeneratedRegex(@"(gelf\.h|libelf\.h): No such file|please install libelf-dev")]

@@ -17,6 +17,8 @@ public sealed class KernelBuildCollection : ICollectionFixture<KernelBuildFixtur
 /// </summary>
 public sealed class KernelBuildFixture : IAsyncLifetime
 {
+    private FileStream? _lock;
+
     public TestKernelTree Tree { get; private set; } = null!;
     public BuildWorker A { get; private set; } = null!;
     public BuildWorker B { get; private set; } = null!;
@@ -30,11 +32,35 @@ public sealed class KernelBuildFixture : IAsyncLifetime
             return; // every test here is skipped
         }
         Tree = await TestKernelTree.GetAsync();
+        Directory.CreateDirectory(Root);
+        _lock = await LockAsync(Path.Combine(Root, ".lock"));
         A = await BuildWorker.EnsureAsync(Tree, Path.Combine(Root, "a"));
         B = await BuildWorker.EnsureAsync(Tree, Path.Combine(Root, "worker-with-a-longer-path", "b"));
     }
 
-    public Task DisposeAsync() => Task.CompletedTask;
+    public Task DisposeAsync()
+    {
+        _lock?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    // Another test process (a second `dotnet test`) must not build in the same workers meanwhile:
+    // an exclusive open is an flock on Linux, released when this process ends however it ends.
+    private static async Task<FileStream> LockAsync(string path)
+    {
+        var deadline = DateTime.UtcNow.AddHours(1);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2));
+            }
+        }
+    }
 }
 
 /// <summary>One worker: its checkout (Source) and its O= directory (Output).</summary>
