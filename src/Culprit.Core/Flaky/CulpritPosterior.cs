@@ -1,35 +1,30 @@
 namespace Culprit.Core.Flaky;
 
 /// <summary>
-/// The joint posterior over which crashes are the bug (hypothesis h), the culprit and the run model
-/// (p, ε). Commits that every tested commit sees alike (all of them ancestors of the same tested
-/// commits) have the same likelihood, so they are kept as one group: a test splits the groups it
-/// cuts, and its runs add the same log-likelihood to every member. Groups stay few (about two per
-/// tested commit) whatever the range's size.
+/// The posterior over the culprit, with each title cluster either the bug or background and each
+/// bug cluster's run model (p, ε) integrated out. Commits that every tested commit sees alike (all
+/// of them ancestors of the same tested commits) have the same likelihood, so they are kept as one
+/// group: a test splits the groups it cuts, and its runs add the same log-likelihood to every
+/// member. Groups stay few (about two per tested commit) whatever the range's size.
 /// <para>
-/// Under h a run is the bug, another crash, or clean. Other crashes happen at a background rate ρ
-/// on every commit alike (integrated out with a uniform prior), so they say nothing about the
-/// culprit but do weigh in comparing hypotheses.
+/// A cluster that is the bug shows on a run of a commit with the bug with its own chance p (+ε),
+/// on one without with chance ε; each cluster has its own rate because each manifestation of a bug
+/// has its own, and because that is what exposes an unrelated crash taken for the bug: its rate
+/// does not change at the culprit, the bug's does. A background cluster's likelihood does not
+/// depend on the culprit (the caller gives it). With independent roles per cluster the sum over
+/// every split into bug and background factorises: per group, a product over clusters of
+/// "prior × likelihood as the bug + (1 − prior) × likelihood as background", less the splits in
+/// which the bad commit showed none of the bug.
 /// </para>
 /// </summary>
 internal sealed class CulpritPosterior
 {
-    /// <summary>
-    /// The background rate of other crashes has a Beta(1, 20) prior (mean 5 %): unrelated crashes
-    /// are the exception, which is what keeps "the bug is that rare other crash" from explaining a
-    /// frequent crash away as background.
-    /// </summary>
-    private const int BackgroundPriorWeight = 20;
-
     private readonly AncestorSets _ancestors;
     private readonly ModelGrid _grid;
     private readonly int[] _groupOf;
     private readonly List<Group> _groups = [];
     private readonly HashSet<int> _splitBy = [];
-    private int _hypotheses;
-    private int[] _bug = [];
-    private int[] _other = [];
-    private int _clean;
+    private int _clusters;
 
     public CulpritPosterior(AncestorSets ancestors, ModelGrid grid)
     {
@@ -37,26 +32,23 @@ internal sealed class CulpritPosterior
         _grid = grid;
         _groupOf = new int[ancestors.Count];
         _groups.Add(new Group(ancestors.Count, 0));
-        Reset(1);
+        Reset(0);
     }
 
-    /// <summary>Forgets all runs (not the grouping) and starts over with <paramref name="hypotheses"/> hypotheses.</summary>
-    public void Reset(int hypotheses)
+    /// <summary>Forgets all runs (not the grouping) and starts over with <paramref name="clusters"/> tracked clusters.</summary>
+    public void Reset(int clusters)
     {
-        _hypotheses = hypotheses;
-        _bug = new int[hypotheses];
-        _other = new int[hypotheses];
-        _clean = 0;
+        _clusters = clusters;
         foreach (var g in _groups)
         {
-            g.LogLikelihood = new double[hypotheses * _grid.Cells];
+            g.LogLikelihood = new double[clusters * _grid.Cells];
         }
     }
 
-    /// <summary>Adds one test of <paramref name="commit"/>: per hypothesis its bug and other-crash runs, and its clean runs.</summary>
-    public void Observe(int commit, IReadOnlyList<(int Bug, int Other)> perHypothesis, int cleanRuns)
+    /// <summary>Adds one test of <paramref name="commit"/>: its crashes per tracked cluster out of <paramref name="runs"/> useful runs.</summary>
+    public void Observe(int commit, IReadOnlyList<int> crashesPerCluster, int runs)
     {
-        if (perHypothesis.All(x => x.Bug + x.Other == 0) && cleanRuns == 0)
+        if (runs == 0 || _clusters == 0)
         {
             return;
         }
@@ -64,27 +56,21 @@ internal sealed class CulpritPosterior
         {
             Split(commit);
         }
-        _clean += cleanRuns;
         var cells = _grid.Cells;
         var eps = _grid.Epsilon.Length;
-        for (var h = 0; h < _hypotheses; h++)
+        for (var k = 0; k < _clusters; k++)
         {
-            var bugRuns = perHypothesis[h].Bug;
-            _bug[h] += bugRuns;
-            _other[h] += perHypothesis[h].Other;
-            if (bugRuns + cleanRuns == 0)
-            {
-                continue;
-            }
+            var hits = crashesPerCluster[k];
+            var misses = runs - hits;
             foreach (var g in _groups)
             {
-                var log = g.LogLikelihood.AsSpan(h * cells, cells);
+                var log = g.LogLikelihood.AsSpan(k * cells, cells);
                 if (_ancestors.Contains(commit, g.Representative))
                 {
                     // The culprit is an ancestor of the commit: it has the bug.
                     for (var c = 0; c < cells; c++)
                     {
-                        log[c] += bugRuns * _grid.LogBadHit[c] + cleanRuns * _grid.LogBadMiss[c];
+                        log[c] += hits * _grid.LogBadHit[c] + misses * _grid.LogBadMiss[c];
                     }
                 }
                 else
@@ -92,59 +78,143 @@ internal sealed class CulpritPosterior
                     for (var c = 0; c < cells; c++)
                     {
                         var e = c % eps;
-                        log[c] += bugRuns * _grid.LogGoodHit[e] + cleanRuns * _grid.LogGoodMiss[e];
+                        log[c] += hits * _grid.LogGoodHit[e] + misses * _grid.LogGoodMiss[e];
                     }
                 }
             }
         }
     }
 
-    public PosteriorSnapshot Snapshot(IReadOnlyList<double> hypothesisPriors)
+    /// <param name="roles">The tracked clusters' priors and whether the bad commit showed them.</param>
+    /// <param name="backgroundLogEvidence">Per tracked cluster, the log-probability of its crashes as background.</param>
+    public PosteriorSnapshot Snapshot(ClusterRoles roles, IReadOnlyList<double> backgroundLogEvidence)
     {
         var cells = _grid.Cells;
-        var hypothesisLog = new double[_hypotheses];
-        for (var h = 0; h < _hypotheses; h++)
+        var groups = _groups.Count;
+        if (_clusters == 0)
         {
-            hypothesisLog[h] = Math.Log(hypothesisPriors[h])
-                + LogBeta(_other[h] + 1, _bug[h] + _clean + BackgroundPriorWeight) - LogBeta(1, BackgroundPriorWeight);
-        }
-        var max = double.NegativeInfinity;
-        foreach (var g in _groups)
-        {
-            var logCount = Math.Log(g.Count);
-            for (var h = 0; h < _hypotheses; h++)
+            var uniformCells = new double[cells];
+            for (var c = 0; c < cells; c++)
             {
+                uniformCells[c] = Math.Exp(_grid.LogPrior[c]);
+            }
+            var sizes0 = _groups.Select(g => g.Count).ToArray();
+            return new PosteriorSnapshot(_grid, (int[])_groupOf.Clone(), sizes0,
+                sizes0.Select(n => (double)n / _groupOf.Length).ToArray(), uniformCells, []);
+        }
+        // Per group and cluster: the log marginal likelihood of the cluster's runs if it is the bug.
+        var asBug = new double[groups * _clusters];
+        var groupLog = new double[groups];
+        for (var gi = 0; gi < groups; gi++)
+        {
+            var full = 0.0;
+            var noBadCommitCluster = 0.0;
+            for (var k = 0; k < _clusters; k++)
+            {
+                var a = LogSumExp(_groups[gi].LogLikelihood.AsSpan(k * cells, cells), _grid.LogPrior);
+                asBug[gi * _clusters + k] = a;
+                var bug = Math.Log(roles.Prior[k]) + a;
+                var background = roles.Prior[k] < 1 ? Math.Log(1 - roles.Prior[k]) + backgroundLogEvidence[k] : double.NegativeInfinity;
+                var either = LogAddExp(bug, background);
+                full += either;
+                noBadCommitCluster += roles.OnBadCommit[k] ? background : either;
+            }
+            // Splits in which none of the bad commit's crashes is the bug are not allowed.
+            var x = noBadCommitCluster - full;
+            groupLog[gi] = full + (x < -1e-12 ? Math.Log(-double.ExpM1(x)) : -700) + Math.Log(_groups[gi].Count);
+        }
+        var max = groupLog.Max();
+        var groupMass = groupLog.Select(l => Math.Exp(l - max)).ToArray();
+        Scale(groupMass, groupMass.Sum());
+
+        var bugProbability = new double[_clusters];
+        var meanRate = new double[_clusters];
+        var cellMassOf = new double[_clusters][];
+        for (var k = 0; k < _clusters; k++)
+        {
+            cellMassOf[k] = new double[cells];
+            var background = roles.Prior[k] < 1 ? Math.Log(1 - roles.Prior[k]) + backgroundLogEvidence[k] : double.NegativeInfinity;
+            for (var gi = 0; gi < groups; gi++)
+            {
+                var a = asBug[gi * _clusters + k];
+                var bug = Math.Log(roles.Prior[k]) + a;
+                bugProbability[k] += groupMass[gi] * Math.Exp(bug - LogAddExp(bug, background));
+                var log = _groups[gi].LogLikelihood.AsSpan(k * cells, cells);
                 for (var c = 0; c < cells; c++)
                 {
-                    max = Math.Max(max, hypothesisLog[h] + logCount + _grid.LogPrior[c] + g.LogLikelihood[h * cells + c]);
+                    cellMassOf[k][c] += groupMass[gi] * Math.Exp(_grid.LogPrior[c] + log[c] - a);
                 }
             }
-        }
-        var groupMass = new double[_groups.Count];
-        var cellMass = new double[cells];
-        var hypothesisMass = new double[_hypotheses];
-        var total = 0.0;
-        for (var gi = 0; gi < _groups.Count; gi++)
-        {
-            var g = _groups[gi];
-            var logCount = Math.Log(g.Count);
-            for (var h = 0; h < _hypotheses; h++)
+            for (var c = 0; c < cells; c++)
             {
-                for (var c = 0; c < cells; c++)
-                {
-                    var w = Math.Exp(hypothesisLog[h] + logCount + _grid.LogPrior[c] + g.LogLikelihood[h * cells + c] - max);
-                    groupMass[gi] += w;
-                    cellMass[c] += w;
-                    hypothesisMass[h] += w;
-                    total += w;
-                }
+                meanRate[k] += cellMassOf[k][c] * _grid.P[_grid.PIndex(c)];
             }
         }
-        Scale(groupMass, total);
-        Scale(cellMass, total);
-        Scale(hypothesisMass, total);
+        var cellMass = TotalRateCells(cellMassOf, bugProbability, meanRate);
         var sizes = _groups.Select(g => g.Count).ToArray();
-        return new PosteriorSnapshot(_grid, (int[])_groupOf.Clone(), sizes, groupMass, cellMass, hypothesisMass);
+        return new PosteriorSnapshot(_grid, (int[])_groupOf.Clone(), sizes, groupMass, cellMass, bugProbability);
+    }
+
+    /// <summary>
+    /// The distribution of (p, ε) for the bug as a whole, which is what the planner needs: the main
+    /// cluster's (the likeliest bug cluster's) distribution shifted by the expected rates of the other
+    /// clusters that are probably the bug too.
+    /// </summary>
+    private double[] TotalRateCells(double[][] cellMassOf, double[] bugProbability, double[] meanRate)
+    {
+        var main = 0;
+        for (var k = 1; k < _clusters; k++)
+        {
+            if (bugProbability[k] * meanRate[k] > bugProbability[main] * meanRate[main])
+            {
+                main = k;
+            }
+        }
+        var shift = 0.0;
+        for (var k = 0; k < _clusters; k++)
+        {
+            if (k != main)
+            {
+                shift += bugProbability[k] * meanRate[k];
+            }
+        }
+        var eps = _grid.Epsilon.Length;
+        var cells = new double[_grid.Cells];
+        for (var c = 0; c < _grid.Cells; c++)
+        {
+            var p = Math.Min(1, _grid.P[_grid.PIndex(c)] + shift);
+            cells[_grid.NearestP(p) * eps + _grid.EpsilonIndex(c)] += cellMassOf[main][c];
+        }
+        return cells;
+    }
+
+    private static double LogSumExp(ReadOnlySpan<double> log, double[] logPrior)
+    {
+        var max = double.NegativeInfinity;
+        for (var c = 0; c < log.Length; c++)
+        {
+            max = Math.Max(max, log[c] + logPrior[c]);
+        }
+        var sum = 0.0;
+        for (var c = 0; c < log.Length; c++)
+        {
+            sum += Math.Exp(log[c] + logPrior[c] - max);
+        }
+        return max + Math.Log(sum);
+    }
+
+    private static double LogAddExp(double a, double b)
+    {
+        if (double.IsNegativeInfinity(a))
+        {
+            return b;
+        }
+        if (double.IsNegativeInfinity(b))
+        {
+            return a;
+        }
+        var max = Math.Max(a, b);
+        return max + Math.Log(Math.Exp(a - max) + Math.Exp(b - max));
     }
 
     private static void Scale(double[] values, double total)
@@ -153,18 +223,6 @@ internal sealed class CulpritPosterior
         {
             values[i] /= total;
         }
-    }
-
-    private static double LogBeta(int a, int b) => LogFactorial(a - 1) + LogFactorial(b - 1) - LogFactorial(a + b - 1);
-
-    private static double LogFactorial(int n)
-    {
-        var sum = 0.0;
-        for (var i = 2; i <= n; i++)
-        {
-            sum += Math.Log(i);
-        }
-        return sum;
     }
 
     private void Split(int commit)

@@ -30,7 +30,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
     private readonly CommitGraph _graph;
     private readonly AncestorSets _ancestors;
     private readonly TitleClusters _clusters = new();
-    private List<BugHypothesis> _hypotheses = [];
+    private ClusterRoles _roles = new([], [], []);
     private readonly CostModel _costs = new();
     private readonly List<(int Commit, CommitOutcome Outcome)> _history = [];
     private readonly HashSet<int> _broken = [];
@@ -55,7 +55,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
         Options = options ?? FlakyOptions.Default;
         _ancestors = new AncestorSets(graph);
         _posterior = new CulpritPosterior(_ancestors, Options.AnyCrash ? ModelGrid.AnyCrash : ModelGrid.TitleMatching);
-        _snapshot = _posterior.Snapshot([1.0]);
+        _snapshot = _posterior.Snapshot(_roles, []);
     }
 
     public string Name => "flaky";
@@ -72,14 +72,24 @@ public sealed class FlakyStrategy : IBisectionStrategy
     public double? ReproChance => BugDefined ? _snapshot.ReproChance : null;
 
     /// <summary>The titles (and alt titles) that most likely are the bug.</summary>
-    public IReadOnlyList<string> BugTitles => BugDefined ? TitlesOf(Likeliest) : [];
+    public IReadOnlyList<string> BugTitles => BugDefined && !Options.AnyCrash ? BugClusterSet().SelectMany(_clusters.TitlesOf).ToList() : [];
 
     /// <summary>The probability that <see cref="BugTitles"/> are the bug's crashes (and no others).</summary>
-    public double BugTitlesProbability => BugDefined ? _snapshot.HypothesisMass(_snapshot.LikeliestHypothesis()) : 0;
+    public double BugTitlesProbability =>
+        BugDefined ? Enumerable.Range(0, _roles.Count).Aggregate(1.0, (acc, k) => acc * Math.Max(_snapshot.BugProbability(k), 1 - _snapshot.BugProbability(k))) : 0;
 
-    private bool BugDefined => _hypotheses.Count > 0 && _clusters.Clusters.Any(_clusters.SeenOnBadCommit);
+    private bool BugDefined => _roles.Count > 0 && _clusters.Clusters.Any(_clusters.SeenOnBadCommit);
 
-    private BugHypothesis Likeliest => _hypotheses[_snapshot.LikeliestHypothesis()];
+    /// <summary>Whether a run counts as the bug: its cluster is more likely the bug than background.</summary>
+    private bool IsBugRun(RunOutcome run)
+    {
+        var k = BugClusters.ClusterIndex(run, _clusters, _roles, Options.AnyCrash);
+        return k >= 0 && _snapshot.BugProbability(k) >= 0.5;
+    }
+
+    /// <summary>The clusters more likely the bug than background.</summary>
+    private List<string> BugClusterSet() =>
+        Enumerable.Range(0, _roles.Count).Where(k => _snapshot.BugProbability(k) >= 0.5).Select(k => _roles.Clusters[k]).ToList();
 
     /// <summary>The probability that <paramref name="commit"/> is the culprit.</summary>
     public double ProbabilityOf(string commit) => _snapshot.ProbabilityOf(_graph.IndexOf(commit));
@@ -87,7 +97,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
     public BisectionStep Next()
     {
         var bad = _graph.Commits[0];
-        if (!BugDefined || (!BugHypotheses.Settled(_clusters, Options.AnyCrash) && _badTests < BadCommitAttempts))
+        if (!BugDefined || (!BugClusters.Settled(_clusters, Options.AnyCrash) && _badTests < BadCommitAttempts))
         {
             // First make sure what the bug looks like: a flaky reproducer may show it once, or show
             // an unrelated crash instead, in the bad commit's first runs.
@@ -156,7 +166,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
         if (index < 0)
         {
             // Outside the range (the good boundary or a release): the model assumes it good.
-            var unrelated = BugDefined ? Unrelated(outcome, Likeliest) : [];
+            var unrelated = BugDefined ? Unrelated(outcome) : [];
             var bug = outcome.Runs.Count(r => TitleClusters.IsCrash(r)) > unrelated.Count;
             return new Judgement(outcome.Commit, bug ? Verdict.Bad : outcome.Built ? Verdict.Good : Verdict.Skip, UnrelatedRuns: unrelated);
         }
@@ -180,7 +190,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
             _badTests++;
         }
 
-        var previousBug = BugDefined ? string.Join("|", Likeliest.Clusters) : null;
+        var previousBug = BugDefined ? string.Join("|", BugClusterSet()) : null;
         var changed = false;
         foreach (var run in outcome.Runs)
         {
@@ -195,7 +205,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
         {
             Observe(index, outcome);
         }
-        _snapshot = _posterior.Snapshot(_hypotheses.Count == 0 ? [1.0] : _hypotheses.Select(h => h.Prior).ToList());
+        _snapshot = TakeSnapshot();
 
         var notes = new List<string>();
         Verdict verdict;
@@ -209,8 +219,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
         }
         else
         {
-            var likeliest = Likeliest;
-            unrelatedRuns = Unrelated(outcome, likeliest);
+            unrelatedRuns = Unrelated(outcome);
             var useful = outcome.Runs.Count(r => r.Result == RunResult.Ok) + outcome.Runs.Count(TitleClusters.IsCrash) - unrelatedRuns.Count;
             if (index == 0)
             {
@@ -227,11 +236,11 @@ public sealed class FlakyStrategy : IBisectionStrategy
                 verdict = q >= 0.5 ? Verdict.Bad : Verdict.Good;
                 probability = verdict == Verdict.Bad ? q : 1 - q;
             }
-            var bugNow = string.Join("|", likeliest.Clusters);
-            if (!likeliest.AnyCrash && bugNow != previousBug)
+            var bugNow = BugClusterSet();
+            if (!Options.AnyCrash && string.Join("|", bugNow) != previousBug)
             {
                 notes.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"the bug is taken to be: {string.Join(" / ", likeliest.Clusters)} ({BugTitlesProbability * 100:0.0}% probability)"));
+                    $"the bug is taken to be: {string.Join(" / ", bugNow)} ({BugTitlesProbability * 100:0.0}% probability)"));
             }
             if (FlakinessNote() is { } note)
             {
@@ -241,24 +250,62 @@ public sealed class FlakyStrategy : IBisectionStrategy
         return new Judgement(outcome.Commit, verdict, probability, unrelatedRuns, notes);
     }
 
+    private PosteriorSnapshot TakeSnapshot()
+    {
+        if (_roles.Count == 0)
+        {
+            return _posterior.Snapshot(_roles, []);
+        }
+        var runs = 0;
+        var crashes = new int[_roles.Count];
+        foreach (var (_, outcome) in _history)
+        {
+            foreach (var run in outcome.Runs)
+            {
+                if (run.Result == RunResult.InfraError)
+                {
+                    continue;
+                }
+                runs++;
+                if (BugClusters.ClusterIndex(run, _clusters, _roles, Options.AnyCrash) is var k and >= 0)
+                {
+                    crashes[k]++;
+                }
+            }
+        }
+        return _posterior.Snapshot(_roles, crashes.Select(x => BugClusters.BackgroundLogEvidence(x, runs)).ToList());
+    }
+
     private void Observe(int index, CommitOutcome outcome)
     {
-        if (_hypotheses.Count == 0)
+        if (_roles.Count == 0)
         {
             // No crash yet: nothing to say about the culprit; the runs stay in the history for later.
             return;
         }
-        var counts = _hypotheses.Select(h => BugHypotheses.Count(outcome.Runs, _clusters, h)).ToList();
-        var clean = outcome.Runs.Count(r => r.Result == RunResult.Ok);
+        var crashes = new int[_roles.Count];
+        var runs = 0;
+        foreach (var run in outcome.Runs)
+        {
+            if (run.Result == RunResult.InfraError)
+            {
+                continue;
+            }
+            runs++;
+            if (BugClusters.ClusterIndex(run, _clusters, _roles, Options.AnyCrash) is var k and >= 0)
+            {
+                crashes[k]++;
+            }
+        }
         // Infra errors say nothing; unrelated crashes are few enough to count as useful here.
-        _usefulRuns += outcome.Runs.Count(r => r.Result != RunResult.InfraError);
-        _posterior.Observe(index, counts.Select(c => (c.Bug, c.Other)).ToList(), clean);
+        _usefulRuns += runs;
+        _posterior.Observe(index, crashes, runs);
     }
 
     private void Replay()
     {
-        _hypotheses = BugHypotheses.From(_clusters, Options.AnyCrash);
-        _posterior.Reset(Math.Max(1, _hypotheses.Count));
+        _roles = BugClusters.Roles(_clusters, Options.AnyCrash);
+        _posterior.Reset(_roles.Count);
         _usefulRuns = 0;
         foreach (var (commit, outcome) in _history)
         {
@@ -269,13 +316,10 @@ public sealed class FlakyStrategy : IBisectionStrategy
         }
     }
 
-    private HashSet<int> Unrelated(CommitOutcome outcome, BugHypothesis bug) =>
+    private HashSet<int> Unrelated(CommitOutcome outcome) =>
         Enumerable.Range(0, outcome.Runs.Count)
-            .Where(i => TitleClusters.IsCrash(outcome.Runs[i]) && !bug.Covers(_clusters.ClusterOf(outcome.Runs[i])))
+            .Where(i => TitleClusters.IsCrash(outcome.Runs[i]) && !IsBugRun(outcome.Runs[i]))
             .ToHashSet();
-
-    private List<string> TitlesOf(BugHypothesis bug) =>
-        bug.AnyCrash ? [] : bug.Clusters.SelectMany(_clusters.TitlesOf).ToList();
 
     /// <summary>P(the commit has the bug) = the mass of its ancestors.</summary>
     private double HasBugProbability(int commit)

@@ -9,11 +9,11 @@ namespace Culprit.Core.Flaky;
 internal sealed class ModelGrid
 {
     /// <summary>
-    /// With title matching, a crash counted as the bug on a commit without it is rare, but not
-    /// negligible: an unrelated crash seen on the bad commit is taken for the bug until the data
-    /// say otherwise. The prior leans to the small values (half its weight on 0.05 %), so that a
-    /// matched crash stays near-proof that its commit has the bug unless the data show otherwise;
-    /// a uniform prior let the large values dilute every crash at low repro chances.
+    /// With title matching, a crash counted as the bug on a commit without it is rare: crashes of
+    /// other bugs are background under some hypothesis (see <see cref="BugHypotheses"/>), so ε only
+    /// has to cover the odd mistitled report. Kept small, a matched crash stays near-proof that its
+    /// commit has the bug; were ε allowed to reach the rate of unrelated crashes, "that unrelated
+    /// crash is the bug, showing everywhere at rate ε" would explain the data as well as the truth.
     /// </summary>
     public static ModelGrid TitleMatching { get; } = new(40, [0.0005, 0.003, 0.01, 0.03, 0.08], [0.5, 0.25, 0.13, 0.08, 0.04]);
 
@@ -68,6 +68,20 @@ internal sealed class ModelGrid
     public int Cells { get; }
 
     public int PIndex(int cell) => cell / Epsilon.Length;
+
+    /// <summary>The grid point of p closest to <paramref name="p"/>.</summary>
+    public int NearestP(double p)
+    {
+        var best = 0;
+        for (var j = 1; j < P.Length; j++)
+        {
+            if (Math.Abs(P[j] - p) < Math.Abs(P[best] - p))
+            {
+                best = j;
+            }
+        }
+        return best;
+    }
 
     public int EpsilonIndex(int cell) => cell % Epsilon.Length;
 

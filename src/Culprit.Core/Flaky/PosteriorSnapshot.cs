@@ -1,10 +1,11 @@
 namespace Culprit.Core.Flaky;
 
 /// <summary>
-/// The posterior at one point of the bisection: the mass of each group of equally likely commits
-/// and the mass of each run-model cell (p, ε), both summed over everything else.
+/// The posterior at one point of the bisection: the mass of each group of equally likely commits,
+/// the mass of each run-model cell (p, ε) of the bug as a whole, and per tracked title cluster the
+/// probability that it is the bug.
 /// </summary>
-internal sealed class PosteriorSnapshot(ModelGrid grid, int[] groupOf, int[] groupSizes, double[] groupMass, double[] cellMass, double[] hypothesisMass)
+internal sealed class PosteriorSnapshot(ModelGrid grid, int[] groupOf, int[] groupSizes, double[] groupMass, double[] cellMass, double[] bugProbability)
 {
     public ModelGrid Grid => grid;
 
@@ -20,21 +21,8 @@ internal sealed class PosteriorSnapshot(ModelGrid grid, int[] groupOf, int[] gro
 
     public double CellMass(int cell) => cellMass[cell];
 
-    public double HypothesisMass(int hypothesis) => hypothesisMass[hypothesis];
-
-    /// <summary>The most likely hypothesis about which crashes are the bug (the first among equals).</summary>
-    public int LikeliestHypothesis()
-    {
-        var best = 0;
-        for (var h = 1; h < hypothesisMass.Length; h++)
-        {
-            if (hypothesisMass[h] > hypothesisMass[best])
-            {
-                best = h;
-            }
-        }
-        return best;
-    }
+    /// <summary>The probability that tracked cluster <paramref name="cluster"/> is the bug.</summary>
+    public double BugProbability(int cluster) => bugProbability[cluster];
 
     /// <summary>The probability that <paramref name="commit"/> is the culprit.</summary>
     public double ProbabilityOf(int commit) => groupMass[groupOf[commit]] / groupSizes[groupOf[commit]];

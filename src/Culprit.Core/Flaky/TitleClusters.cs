@@ -12,6 +12,7 @@ internal sealed class TitleClusters
     private readonly Dictionary<string, string> _parent = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _firstSeen = new(StringComparer.Ordinal);
     private readonly List<string> _onBadCommit = [];
+    private readonly List<string> _all = [];
 
     /// <summary>Adds the titles of a run's crash; true when the clusters changed.</summary>
     public bool Add(RunOutcome run, bool onBadCommit)
@@ -22,6 +23,7 @@ internal sealed class TitleClusters
         }
         var title = run.Title ?? "";
         var changed = Touch(title);
+        _all.Add(title);
         foreach (var alt in run.AltTitles ?? [])
         {
             changed |= Touch(alt);
@@ -46,6 +48,9 @@ internal sealed class TitleClusters
 
     /// <summary>How many of the bad commit's runs crashed with this cluster.</summary>
     public int CountOnBadCommit(string cluster) => _onBadCommit.Count(t => Root(t) == cluster);
+
+    /// <summary>How many runs, on any commit, crashed with this cluster.</summary>
+    public int CountAll(string cluster) => _all.Count(t => Root(t) == cluster);
 
     /// <summary>Every title and alt title in a cluster.</summary>
     public IEnumerable<string> TitlesOf(string cluster) =>

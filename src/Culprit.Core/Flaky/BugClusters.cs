@@ -1,0 +1,117 @@
+using Culprit.Core.Domain;
+
+namespace Culprit.Core.Flaky;
+
+/// <summary>
+/// What the model knows a priori about each title cluster: whether the bad commit showed it (the bug
+/// must be among those), and how likely it is to be the bug rather than background. Each cluster is
+/// one or the other: the bug's crashes show only on commits that have it, at the cluster's own rate;
+/// a background cluster (another bug) shows at its own rate on every commit alike.
+/// </summary>
+/// <param name="Clusters">The clusters the model tracks, in a fixed order.</param>
+/// <param name="Prior">Per cluster, the prior probability it is the bug.</param>
+/// <param name="OnBadCommit">Per cluster, whether the bad commit showed it.</param>
+internal sealed record ClusterRoles(IReadOnlyList<string> Clusters, IReadOnlyList<double> Prior, IReadOnlyList<bool> OnBadCommit)
+{
+    public int Count => Clusters.Count;
+
+    public int IndexOf(string? cluster)
+    {
+        for (var i = 0; i < Clusters.Count; i++)
+        {
+            if (Clusters[i] == cluster)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
+
+/// <summary>
+/// The rules that say which crashes may be the bug. The bad commit's most frequent crash is very
+/// likely the bug, its other crashes about as likely as not, and crashes it never showed seldom (an
+/// unrelated crash is far more common than a manifestation the bad commit did not show). With the
+/// any-crash policy every crash is one cluster, the bug for certain.
+/// </summary>
+internal static class BugClusters
+{
+    /// <summary>Pseudo-cluster for the any-crash policy.</summary>
+    public const string AnyCrash = "\u0000any crash";
+
+    /// <summary>Clusters the model tracks; the runs of rarer ones only count as runs without the bug.</summary>
+    private const int MaxClusters = 12;
+
+    private const double MainCrashPrior = 0.9;
+    private const double OtherBadCommitCrashPrior = 0.5;
+    private const double LaterCrashPrior = 0.1;
+
+    /// <summary>
+    /// The rate of a background cluster has a Beta(1, 40) prior (mean 2.5 % of runs): another bug's
+    /// crash is the exception on any one run.
+    /// </summary>
+    private const int BackgroundPriorWeight = 40;
+
+    public static ClusterRoles Roles(TitleClusters clusters, bool anyCrash)
+    {
+        if (anyCrash)
+        {
+            return new ClusterRoles([AnyCrash], [1.0], [true]);
+        }
+        var ordered = clusters.Clusters
+            .Select((c, seen) => (Cluster: c, Seen: seen))
+            .OrderByDescending(x => clusters.CountOnBadCommit(x.Cluster))
+            .ThenByDescending(x => clusters.CountAll(x.Cluster))
+            .ThenBy(x => x.Seen)
+            .Take(MaxClusters)
+            .Select(x => x.Cluster)
+            .ToList();
+        if (ordered.Count == 0 || !clusters.SeenOnBadCommit(ordered[0]))
+        {
+            return new ClusterRoles([], [], []);
+        }
+        var onBad = ordered.Select(clusters.SeenOnBadCommit).ToList();
+        var prior = ordered.Select((c, i) => i == 0 ? MainCrashPrior : onBad[i] ? OtherBadCommitCrashPrior : LaterCrashPrior).ToList();
+        return new ClusterRoles(ordered, prior, onBad);
+    }
+
+    /// <summary>The tracked cluster a run counts for (-1 for clean runs, infra errors and untracked crashes).</summary>
+    public static int ClusterIndex(RunOutcome run, TitleClusters clusters, ClusterRoles roles, bool anyCrash)
+    {
+        if (!TitleClusters.IsCrash(run))
+        {
+            return -1;
+        }
+        return anyCrash ? 0 : roles.IndexOf(clusters.ClusterOf(run));
+    }
+
+    /// <summary>
+    /// Whether the bad commit has shown clearly enough what the bug looks like: its most frequent
+    /// crash at least twice (or any crash at all under the any-crash policy).
+    /// </summary>
+    public static bool Settled(TitleClusters clusters, bool anyCrash)
+    {
+        var most = clusters.Clusters.Select(clusters.CountOnBadCommit).DefaultIfEmpty(0).Max();
+        return most > 0 && (anyCrash || most >= 2);
+    }
+
+    /// <summary>
+    /// The log-probability of one cluster's crashes if it is background: <paramref name="crashes"/>
+    /// of <paramref name="runs"/> runs, at a rate integrated out over its Beta prior. It does not
+    /// depend on the culprit.
+    /// </summary>
+    public static double BackgroundLogEvidence(int crashes, int runs) =>
+        LogBeta(crashes + 1, runs - crashes + BackgroundPriorWeight) - LogBeta(1, BackgroundPriorWeight);
+
+    private static double LogBeta(int a, int b) => LogFactorial(a - 1) + LogFactorial(b - 1) - LogFactorial(a + b - 1);
+
+    private static double LogFactorial(int n)
+    {
+        var sum = 0.0;
+        for (var i = 2; i <= n; i++)
+        {
+            sum += Math.Log(i);
+        }
+        return sum;
+    }
+}
