@@ -104,6 +104,22 @@ public class FlakyStrategyTests
     }
 
     [Fact]
+    public void An_unrelated_crash_seen_on_the_bad_commit_stops_counting_once_it_shows_on_commits_without_the_bug()
+    {
+        var graph = Linear(300);
+        var strategy = new FlakyStrategy(graph);
+
+        // The bad commit's first runs show the bug and, as often, an unrelated crash (every 4th
+        // clean run, on every commit alike): only where their crashes fall tells them apart.
+        var (result, _) = Drive(strategy, graph, culprit: 41, every: 3, unrelatedEvery: 4);
+
+        Assert.Equal(ResultKind.Found, result.Kind);
+        Assert.Equal("c41", result.Culprit);
+        Assert.Contains(Bug, strategy.BugTitles);
+        Assert.DoesNotContain(Other, strategy.BugTitles);
+    }
+
+    [Fact]
     public void Under_the_any_crash_policy_every_crash_counts()
     {
         var graph = Linear(20);

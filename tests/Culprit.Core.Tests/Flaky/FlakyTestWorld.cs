@@ -23,13 +23,16 @@ internal static class FlakyTestWorld
 
     /// <summary>
     /// Drives the strategy to the end against a world where commits with index ≤ <paramref name="culprit"/>
-    /// have the bug, which shows in every <paramref name="every"/>-th run of each test (deterministic).
+    /// have the bug, which shows in every <paramref name="every"/>-th run of each test (deterministic);
+    /// with <paramref name="unrelatedEvery"/>, every such run on any commit that did not show the bug
+    /// crashes with the unrelated <see cref="Other"/> instead.
     /// </summary>
     public static (BisectionResult Result, List<CommitOutcome> Outcomes) Drive(
-        FlakyStrategy strategy, CommitGraph graph, int culprit, int every = 1, ISet<int>? broken = null, int firstRuns = 10)
+        FlakyStrategy strategy, CommitGraph graph, int culprit, int every = 1, ISet<int>? broken = null, int firstRuns = 10, int unrelatedEvery = 0)
     {
         var outcomes = new List<CommitOutcome>();
         var counter = 0;
+        var unrelatedCounter = 0;
         CommitOutcome Test(string commit, int runs)
         {
             var index = graph.IndexOf(commit);
@@ -40,7 +43,18 @@ internal static class FlakyTestWorld
             var list = new List<RunOutcome>();
             for (var r = 0; r < runs; r++)
             {
-                list.Add(index <= culprit && counter++ % every == 0 ? RunOutcome.Crash(Bug, altTitles: [BugAlt], seconds: 60) : RunOutcome.Ok(300));
+                if (index <= culprit && counter++ % every == 0)
+                {
+                    list.Add(RunOutcome.Crash(Bug, altTitles: [BugAlt], seconds: 60));
+                }
+                else if (unrelatedEvery > 0 && ++unrelatedCounter % unrelatedEvery == 0)
+                {
+                    list.Add(RunOutcome.Crash(Other, seconds: 60));
+                }
+                else
+                {
+                    list.Add(RunOutcome.Ok(300));
+                }
             }
             return new CommitOutcome(commit, true, list, BuildSeconds: 600, TestSeconds: list.Sum(r => r.Seconds));
         }
