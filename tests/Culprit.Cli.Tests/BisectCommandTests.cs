@@ -11,7 +11,7 @@ public sealed class BisectCommandTests
         using var temp = new TempDir();
         var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 12, culprit: 7);
         var json = temp.Sub("result.json");
-        var run = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", repo.Hashes[^1], "--good", repo.Hashes[0],
+        var run = await CliHarness.InvokeAsync("bisect", "--strategy", "classic", "--repo", repo.Path, "--bad", repo.Hashes[^1], "--good", repo.Hashes[0],
             "--build", ScriptedRepository.Build, "--test", ScriptedRepository.Test, "--runs", "2", "--no-verify", "--json", json, "--store", temp.Sub("s.db"));
 
         Assert.Equal(0, run.ExitCode);
@@ -32,6 +32,23 @@ public sealed class BisectCommandTests
         Assert.Equal(bisected, stats.GetProperty("revisions_tested").GetInt32());
         Assert.Equal(2 * stats.GetProperty("builds").GetInt32(), stats.GetProperty("runs").GetInt32());
         Assert.False(string.IsNullOrEmpty(root.GetProperty("job").GetString()));
+    }
+
+    [Fact]
+    public async Task Without_strategy_a_cause_bisection_is_flaky_and_states_its_confidence()
+    {
+        using var temp = new TempDir();
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 12, culprit: 7);
+        var json = temp.Sub("result.json");
+        var run = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0],
+            "--build", ScriptedRepository.Build, "--test", ScriptedRepository.Test, "--runs", "2", "--no-verify", "--json", json, "--store", temp.Sub("s.db"));
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains($"first bad commit: {repo.Hashes[7]} change number 7", run.Output);
+        Assert.Contains("culprit confidence: ", run.Output);
+        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        Assert.Equal("flaky", doc.RootElement.GetProperty("strategy").GetString());
+        Assert.True(doc.RootElement.GetProperty("confidence").GetDouble() >= 0.95);
     }
 
     [Fact]
@@ -58,7 +75,7 @@ public sealed class BisectCommandTests
         using var temp = new TempDir();
         var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 10, culprit: 6, broken: [5]);
         var json = temp.Sub("r.json");
-        var run = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0],
+        var run = await CliHarness.InvokeAsync("bisect", "--strategy", "classic", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0],
             "--build", ScriptedRepository.Build, "--test", ScriptedRepository.Test, "--runs", "1", "--json", json, "--store", temp.Sub("s.db"));
 
         Assert.Equal(0, run.ExitCode);

@@ -14,7 +14,7 @@ public sealed class ResumeTests
         var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 40, culprit: 23, broken: [11]);
         var store = temp.Sub("s.db");
         var slowTest = "sleep 0.2; " + ScriptedRepository.Test;
-        var args = new[] { "bisect", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0], "--build", ScriptedRepository.Build,
+        var args = new[] { "bisect", "--strategy", "classic", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0], "--build", ScriptedRepository.Build,
             "--test", slowTest, "--runs", "2", "--store", store };
 
         using var kill = new CancellationTokenSource();

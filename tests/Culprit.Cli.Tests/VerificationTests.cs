@@ -16,7 +16,7 @@ public sealed class VerificationTests
         var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 21, culprit: 11);
         const string flakyTest = "if [ \"$(cat bug)\" = 1 ] && [ $(( ($(cat n) + CULPRIT_RUN) % 2 )) -eq 0 ]; then echo 'TITLE: WARNING in flaky_fn'; exit 1; fi";
         var json = temp.Sub("r.json");
-        var run = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0],
+        var run = await CliHarness.InvokeAsync("bisect", "--strategy", "classic", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0],
             "--build", ScriptedRepository.Build, "--test", flakyTest, "--runs", "1", "--json", json, "--store", temp.Sub("s.db"));
 
         Assert.Equal(0, run.ExitCode);
