@@ -152,5 +152,11 @@ internal readonly record struct LineContext(int Kind, int Start, int Length)
         _ => line.Slice(Start, Length).SequenceEqual(context),
     };
 
+    /// <summary>
+    /// Equal for equal contexts (a hash of a caller context), so that the lines of other tasks are
+    /// told apart without comparing their text.
+    /// </summary>
+    public int Key(ReadOnlySpan<char> line) => Kind == Caller ? string.GetHashCode(line.Slice(Start, Length)) : Kind;
+
     public bool IsCpu(ReadOnlySpan<char> line) => Kind == Caller && line.Slice(Start, Length).TrimStart('[').TrimStart(' ').StartsWith("C");
 }

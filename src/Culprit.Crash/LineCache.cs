@@ -15,13 +15,19 @@ internal sealed class LineCache
     private int _first, _end;   // live entries [_first, _end): consecutive lines in log order
     private int _cursor;        // where the next sequential look-up is expected
     private Entry _scratch;     // for lines that cannot be kept
+    // The last search for notable literals: from _notableSearchFrom, the first hit is at
+    // _nextNotable, or there is none up to _notableSearchUntil (log offsets).
+    private const int NoNotable = int.MaxValue;
+    private const int NotableSearchChars = 16 * 1024;
+    private int _notableSearchFrom = int.MaxValue, _nextNotable = -1, _notableSearchUntil = -1;
 
     /// <summary>Facts about one line; positions are log offsets or relative to the line start.</summary>
     internal struct Entry
     {
         public int Start, End;            // log offsets of the line and of its '\n' (or the text end)
         public LineContext Context;       // relative to the line
-        public sbyte Notable;             // -1: not computed yet
+        public int ContextKey;            // equal for equal contexts (see LineContext.Key)
+        public bool Notable;              // holds one of the notable literals (OopsLines.IndexOfNotable)
         public bool Stripped;
         public bool Questionable;
         public int TextStart, TextLength; // relative to the line, after the printk prefix
@@ -39,13 +45,6 @@ internal sealed class LineCache
             return _family;
         }
 
-        public bool IsNotable(ReadOnlySpan<char> line)
-        {
-            if (Notable < 0)
-                Notable = OopsLines.IsNotable(line) ? (sbyte)1 : (sbyte)0;
-            return Notable > 0;
-        }
-
         public (int Start, int Length, bool Questionable) Strip(ReadOnlySpan<char> line)
         {
             if (!Stripped)
@@ -55,6 +54,30 @@ internal sealed class LineCache
             }
             return (TextStart, TextLength, Questionable);
         }
+    }
+
+    /// <summary>
+    /// Whether the line [<paramref name="pos"/>, <paramref name="end"/>) of the window holds a
+    /// notable literal. One vectorised search runs ahead to the next hit and answers for every
+    /// line before it: notable lines are rare, and a search per line costs more in its setup than
+    /// in its scan. The literals hold no newline, so a hit inside the line is a hit of the line.
+    /// </summary>
+    private bool IsNotable(ReadOnlySpan<char> window, int offset, int pos, int end)
+    {
+        int start = offset + pos, stop = offset + end;
+        bool known = start >= _notableSearchFrom && start <= _nextNotable &&
+            (_nextNotable != NoNotable || stop <= _notableSearchUntil);
+        if (!known)
+        {
+            // Ahead by a bounded amount: the next window reaches further, and a search to the
+            // end of each window would rescan most of it for every report.
+            int until = Math.Min(window.Length, Math.Max(end, pos + NotableSearchChars));
+            int hit = OopsLines.IndexOfNotable(window[pos..until]);
+            _notableSearchFrom = start;
+            _nextNotable = hit < 0 ? NoNotable : start + hit;
+            _notableSearchUntil = offset + until;
+        }
+        return _nextNotable < stop;
     }
 
     /// <summary>Forgets the lines that start before <paramref name="logOffset"/> (windows only move forward).</summary>
@@ -81,12 +104,15 @@ internal sealed class LineCache
         }
         int nl = window[pos..].IndexOf('\n');
         int end = nl < 0 ? window.Length : pos + nl;
+        var line = window[pos..end];
+        var context = ConsoleLine.Find(line);
         var entry = new Entry
         {
             Start = abs,
             End = offset + end,
-            Context = ConsoleLine.Find(window[pos..end]),
-            Notable = -1,
+            Context = context,
+            ContextKey = context.Key(line),
+            Notable = IsNotable(window, offset, pos, end),
         };
         if (nl < 0)
         {

@@ -20,7 +20,12 @@ internal static class OopsLines
         LinuxCrashFormats.Families.Select(f => f.Header)
             .Concat(LinuxCrashFormats.InfoMessagesWithStack)
             .Concat(ReportCollector.MarkerLines)
+            .Select(OnOneLine)
             .Distinct().ToArray(), StringComparison.Ordinal);
+
+    // Lines are classified by searches that run across many lines at once (LineCache).
+    private static string OnOneLine(string literal) =>
+        literal.Contains('\n') ? throw new InvalidOperationException($"a notable literal spans lines: {literal}") : literal;
 
     /// <summary>The first family (in table order) this line starts, or null.</summary>
     public static OopsFamily? Match(ReadOnlySpan<char> line)
@@ -51,7 +56,8 @@ internal static class OopsLines
         return null;
     }
 
-    public static bool IsNotable(ReadOnlySpan<char> line) => line.IndexOfAny(Notable) >= 0;
+    /// <summary>Where the first notable literal starts in <paramref name="text"/>, or -1. None holds a newline.</summary>
+    public static int IndexOfNotable(ReadOnlySpan<char> text) => text.IndexOfAny(Notable);
 
     /// <summary>
     /// The first report line that starts at or after <paramref name="from"/> and ends before

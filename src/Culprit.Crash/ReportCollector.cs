@@ -38,7 +38,8 @@ internal static class ReportCollector
         int minLines = oopsLine.Contains("BUG: KMSAN:", StringComparison.Ordinal) ? 16 : 22;
         bool realContext = context.Length > 0 && context != ConsoleLine.NoCaller;
 
-        var report = new StringBuilder();
+        var report = new ReportText();
+        int contextKey = 0;
         int endPos = firstEnd, textLines = 0, nextReport = -1, silence = 0, titleLength = 0, trailing = -1;
         bool skipText = false, cpuTraceback = false;
         // Symbolized reports repeat the first line once per inlined frame: such a run of headers
@@ -51,11 +52,11 @@ internal static class ReportCollector
             var line = text[pos..end];
             bool isOopsLine = pos == start;
             var lineContext = info.Context;
-            bool ownContext = lineContext.Is(line, context);
+            if (isOopsLine)
+                contextKey = info.ContextKey;
+            bool ownContext = info.ContextKey == contextKey && lineContext.Is(line, context);
             bool sameContext = ownContext || (cpuTraceback && lineContext.IsCpu(line));
-            // Each line is looked at by every report whose window holds it: only do the work
-            // whose answer is used (once the next report is found, other contexts are skipped).
-            bool notable = (nextReport < 0 || sameContext || isOopsLine) && info.IsNotable(line);
+            bool notable = info.Notable;
             if (!isOopsLine && notable && nextReport < 0 && StartsAnotherReport(ref info, line) &&
                 !(headerRun && ownContext && info.Family(line) == family))
             {
@@ -111,7 +112,7 @@ internal static class ReportCollector
                 continue;
             }
             silence = 0;
-            report.Append(line.Slice(s, len)).Append('\n');
+            report.AppendLine(line.Slice(s, len));
             endPos = end;
             // Without caller contexts the title must come from before the next report.
             if (nextReport < 0 || realContext)

@@ -76,6 +76,23 @@ public sealed class RobustnessTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
     }
 
+    [Theory]
+    [InlineData("BUG: KASAN: use-after-free in f+0x1/0x2")]
+    [InlineData("WARNING: suspicious RCU usage")]
+    [InlineData("INFO: inconsistent lock state ] takes")]
+    [InlineData("BUG: held lock freed!")]
+    public void Headers_of_multi_line_formats_are_parsed_in_linear_time(string header)
+    {
+        // Formats like "header, then a later line with X, then one with Y" once took minutes
+        // on such a log: every header rescanned the rest of the report, once per nested loop.
+        var sb = new StringBuilder();
+        for (int i = 0; sb.Length < 1024 * 1024; i++)
+            sb.Append("[    1.000000] ").Append(header).Append(i % 7 == 0 ? " at: takes a b c d e f g\n" : "\n");
+        var clock = Stopwatch.StartNew();
+        ParsesEverything(sb.ToString());
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+    }
+
     [Fact]
     public void Many_report_headers_are_parsed_in_linear_time()
     {

@@ -28,10 +28,10 @@ internal sealed record OopsFamily(string Header, IReadOnlyList<CrashFormat> Form
 /// alternative titles. The crash type follows from the title (see <see cref="CrashTypes"/>), so
 /// that one title always has one type whichever format produced it.
 /// </summary>
-internal sealed record CrashFormat(Regex Title, string TitleFormat)
+internal sealed record CrashFormat(FormatRegex Title, string TitleFormat)
 {
     /// <summary>When set, must match too (it supplies the captures); a title without it is a corrupted report.</summary>
-    public Regex? Report { get; init; }
+    public FormatRegex? Report { get; init; }
 
     public IReadOnlyList<string> AltFormats { get; init; } = [];
 

@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Culprit.Crash.Formats;
 
 /// <summary>Frame choosers for reports whose top frame is a random victim rather than the bug.</summary>
@@ -64,9 +62,10 @@ internal static class FrameExtractors
         "context_switch", "__switch_to", "cancel_delayed_work", "rcu_barrier",
     ];
 
-    // One alternation: it is tried on every frame of every stall.
-    private static readonly Regex StallAnchors = new(string.Join("|", new[]
-    {
+    // Tried on every frame of every stall: plain names, "^name" (a prefix) and "^name$" (the whole
+    // name), matched without a regex.
+    private static readonly NameList StallAnchors = new(
+    [
         // Generic dispatchers, and some of their callers in case names change.
         "process_one_work", "do_syscall_", "do_fast_syscall_", "sysenter_dispatch", "tracesys_phase2",
         "el0_svc_handler", "invoke_syscall", "ret_fast_syscall", "netif_receive_skb", "do_softirq",
@@ -82,11 +81,12 @@ internal static class FrameExtractors
         "^sock_sendmsg", "^sock_recvmsg", "^sock_release", "^__sock_release", "^setsockopt$",
         "kernel_setsockopt", "sock_common_setsockopt", "^listen$", "kernel_listen", "sk_common_release",
         "^sock_mmap", "^accept$", "kernel_accept", "^sock_do_ioctl", "^sock_ioctl", "^compat_sock_ioctl",
-        "^nfnetlink_rcv_msg", "^rtnetlink_rcv_msg", "^netlink_dump", "^(sys_)?(socketpair|connect|ioctl)",
+        "^nfnetlink_rcv_msg", "^rtnetlink_rcv_msg", "^netlink_dump", "^socketpair", "^connect", "^ioctl",
+        "^sys_socketpair", "^sys_connect", "^sys_ioctl",
         // Page faults.
         "__do_fault", "do_page_fault", "^page_fault$",
         // Work done on the way back to user space.
         "__fput", "task_work_run", "exit_to_usermode", "smp_call_function", "tasklet_action",
         "tasklet_hi_action",
-    }.Select(p => "(?:" + p + ")")), Patterns.Options);
+    ]);
 }

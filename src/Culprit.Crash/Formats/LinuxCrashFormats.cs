@@ -13,7 +13,7 @@ internal static class LinuxCrashFormats
 {
     private static readonly Regex? Trace = StackRule.Trace;
 
-    private static CrashFormat F(string title, string format) => new(Compile(title), format);
+    private static CrashFormat F(string title, string format) => new(Format(title), format);
 
     private static StackRule Stack(params Regex?[] parts) => new(parts);
 
@@ -42,7 +42,7 @@ internal static class LinuxCrashFormats
         [
             F("BUG: KASAN:", "KASAN: {1} {3} in {4}") with
             {
-                Report = Compile(@"BUG: KASAN: ([a-z\-]+) in {{FUNC}}(?:.*\n)+?.*(Read|Write) (?:of size|at addr) (?:[0-9a-f]+)"),
+                Report = Format(@"BUG: KASAN: ([a-z\-]+) in {{FUNC}}(?:.*\n)+?.*(Read|Write) (?:of size|at addr) (?:[0-9a-f]+)"),
                 AltFormats = ["bad-access in {4}"],
                 Stack = new StackRule([Compile(@"BUG: KASAN: (?:[a-z\-]+) in {{FUNC}}"), StackConventions.CallTrace, Trace])
                 {
@@ -52,7 +52,7 @@ internal static class LinuxCrashFormats
             },
             F("BUG: KASAN:", "KASAN: invalid-free in {2}") with
             {
-                Report = Compile("BUG: KASAN: (?:double-free or invalid-free|double-free|invalid-free) in {{FUNC}}"),
+                Report = Format("BUG: KASAN: (?:double-free or invalid-free|double-free|invalid-free) in {{FUNC}}"),
                 AltFormats = ["invalid-free in {2}"],
                 Stack = new StackRule([Compile("BUG: KASAN: (?:double-free or invalid-free|double-free|invalid-free) in {{FUNC}}"), StackConventions.CallTrace, Trace])
                 {
@@ -63,7 +63,7 @@ internal static class LinuxCrashFormats
             F("BUG: KASAN: (.*)", "KASAN: {1}") with { Corrupted = true },
             F("BUG: KMSAN: kernel-usb-infoleak", "KMSAN: kernel-usb-infoleak in {2}") with
             {
-                Report = Compile("BUG: KMSAN: kernel-usb-infoleak in {{FUNC}}"),
+                Report = Format("BUG: KMSAN: kernel-usb-infoleak in {{FUNC}}"),
                 AltFormats = ["KMSAN origin in {3}"],
                 Stack = new StackRule([Trace, Compile("(Local variable .* created at:|Uninit was created at:)"), Trace])
                 {
@@ -73,7 +73,7 @@ internal static class LinuxCrashFormats
             },
             F("BUG: KMSAN:", "KMSAN: {1} in {3}") with
             {
-                Report = Compile(@"BUG: KMSAN: ([a-z\-]+) in {{FUNC}}"),
+                Report = Format(@"BUG: KMSAN: ([a-z\-]+) in {{FUNC}}"),
                 AltFormats = ["bad-access in {3}"],
                 Stack = new StackRule([Trace, Compile("(Local variable .* created at:|Uninit was created at:)"), Trace])
                 {
@@ -82,8 +82,8 @@ internal static class LinuxCrashFormats
                 },
                 NoStackTrace = true,
             },
-            F("BUG: KCSAN: data-race", "KCSAN: {1}") with { Report = Compile("BUG: KCSAN: (.*)"), NoStackTrace = true },
-            F("BUG: KCSAN:", "KCSAN: {1}") with { Report = Compile("BUG: KCSAN: (.*)"), NoStackTrace = true },
+            F("BUG: KCSAN: data-race", "KCSAN: {1}") with { Report = Format("BUG: KCSAN: (.*)"), NoStackTrace = true },
+            F("BUG: KCSAN:", "KCSAN: {1}") with { Report = Format("BUG: KCSAN: (.*)"), NoStackTrace = true },
             F("BUG: KFENCE: (use-after-free|out-of-bounds) (read|write) in {{FUNC}}", "KFENCE: {1} {2} in {4}") with
             {
                 AltFormats = ["bad-access in {4}"],
@@ -128,12 +128,12 @@ internal static class LinuxCrashFormats
             },
             F("BUG: .*still has locks held!", "BUG: still has locks held in {1}") with
             {
-                Report = Compile(@"BUG: .*still has locks held!(?:.*\n)+?.*{{PC}} +{{FUNC}}"),
+                Report = Format(@"BUG: .*still has locks held!(?:.*\n)+?.*{{PC}} +{{FUNC}}"),
             },
             F("BUG: scheduling while atomic", "BUG: scheduling while atomic in {1}") with { Stack = CallTraceStack("schedule") },
             F("BUG: lock held when returning to user space", "BUG: lock held when returning to user space in {1}") with
             {
-                Report = Compile(@"BUG: lock held when returning to user space(?:.*\n)+?.*leaving the kernel with locks still held(?:.*\n)+?.*at: (?:{{PC}} +)?{{FUNC}}"),
+                Report = Format(@"BUG: lock held when returning to user space(?:.*\n)+?.*leaving the kernel with locks still held(?:.*\n)+?.*at: (?:{{PC}} +)?{{FUNC}}"),
                 NoStackTrace = true,
             },
             F("BUG: bad unlock balance detected!", "BUG: bad unlock balance in {1}") with
@@ -142,7 +142,7 @@ internal static class LinuxCrashFormats
             },
             F("BUG: held lock freed!", "BUG: held lock freed in {1}") with
             {
-                Report = Compile(@"BUG: held lock freed!(?:.*\n)+?.*{{PC}} +{{FUNC}}"),
+                Report = Format(@"BUG: held lock freed!(?:.*\n)+?.*{{PC}} +{{FUNC}}"),
             },
             F("BUG: Bad rss-counter state", "BUG: Bad rss-counter state") with { NoStackTrace = true },
             F("BUG: non-zero nr_ptes on freeing mm", "BUG: non-zero nr_ptes on freeing mm") with { NoStackTrace = true },
@@ -150,7 +150,7 @@ internal static class LinuxCrashFormats
             // The filesystem type and block device (loop0/1/2) would split one bug into many.
             F("BUG: Dentry .* still in use", "BUG: Dentry still in use in {1}") with
             {
-                Report = Compile(@"BUG: Dentry .* still in use \([0-9]+\) \[(unmount) of ([^\]]+)\]"),
+                Report = Format(@"BUG: Dentry .* still in use \([0-9]+\) \[(unmount) of ([^\]]+)\]"),
                 AltFormats = ["BUG: Dentry still in use [{1} of {2}]"],
             },
             F("BUG: Bad page (state|cache)", "BUG: Bad page {1} in {2}") with
@@ -174,7 +174,7 @@ internal static class LinuxCrashFormats
             },
             F("BUG: workqueue leaked lock or atomic", "BUG: workqueue leaked lock or atomic in {1}") with
             {
-                Report = Compile(@"BUG: workqueue leaked lock or atomic(?:.*\n)+?.*last function: ([a-zA-Z0-9_]+)\n"),
+                Report = Format(@"BUG: workqueue leaked lock or atomic(?:.*\n)+?.*last function: ([a-zA-Z0-9_]+)\n"),
                 NoStackTrace = true,
             },
             F("BUG: memory leak", "memory leak in {1}") with
@@ -215,12 +215,12 @@ internal static class LinuxCrashFormats
             F(@"WARNING: .*kernel/locking/lockdep\.c.*lock_", "WARNING: locking bug in {1}") with { Stack = WarningStack("lock_sock", "release_sock") },
             F("WARNING: .*still has locks held!", "WARNING: still has locks held in {1}") with
             {
-                Report = Compile(@"WARNING: .*still has locks held!(?:.*\n)+?.*at: {{FUNC}}"),
+                Report = Format(@"WARNING: .*still has locks held!(?:.*\n)+?.*at: {{FUNC}}"),
             },
             F("WARNING: Nested lock was not taken", "WARNING: nested lock was not taken in {1}") with { Stack = WarningStack() },
             F("WARNING: lock held when returning to user space", "WARNING: lock held when returning to user space in {1}") with
             {
-                Report = Compile(@"WARNING: lock held when returning to user space(?:.*\n)+?.*leaving the kernel with locks still held(?:.*\n)+?.*at: (?:{{PC}} +)?{{FUNC}}"),
+                Report = Format(@"WARNING: lock held when returning to user space(?:.*\n)+?.*leaving the kernel with locks still held(?:.*\n)+?.*at: (?:{{PC}} +)?{{FUNC}}"),
                 NoStackTrace = true,
             },
             F(@"WARNING: .*mm/.*\.c.* k?.?malloc", "WARNING: kmalloc bug in {1}") with { Stack = WarningStack("kmalloc", "krealloc", "slab", "kmem") },
@@ -235,7 +235,7 @@ internal static class LinuxCrashFormats
             F("WARNING: {{SRC}} at {{FUNC}}", "WARNING in {3}") with { Stack = WarningStack() },
             F("WARNING: possible circular locking dependency detected", "possible deadlock in {1}") with
             {
-                Report = Compile(@"WARNING: possible circular locking dependency detected(?:.*\n)+?.*is trying to acquire lock"),
+                Report = Format(@"WARNING: possible circular locking dependency detected(?:.*\n)+?.*is trying to acquire lock"),
                 Stack = new StackRule([Compile("at: (?:{{PC}} +)?{{FUNC}}"), Compile("at: (?:{{PC}} +)?{{FUNC}}"), Trace])
                 {
                     // Work items carry lockdep maps, so these deadlocks belong to the work item code.
@@ -244,7 +244,7 @@ internal static class LinuxCrashFormats
             },
             F("WARNING: possible irq lock inversion dependency detected", "possible deadlock in {1}") with
             {
-                Report = Compile(@"WARNING: possible irq lock inversion dependency detected(?:.*\n)+?.*just changed the state of lock(?:.*\n)+?.*at: (?:{{PC}} +)?{{FUNC}}"),
+                Report = Format(@"WARNING: possible irq lock inversion dependency detected(?:.*\n)+?.*just changed the state of lock(?:.*\n)+?.*at: (?:{{PC}} +)?{{FUNC}}"),
             },
             F("WARNING: .*-safe -> .*-unsafe lock order detected", "possible deadlock in {1}") with
             {
@@ -252,16 +252,16 @@ internal static class LinuxCrashFormats
             },
             F("WARNING: possible recursive locking detected", "possible deadlock in {1}") with
             {
-                Report = Compile(@"WARNING: possible recursive locking detected(?:.*\n)+?.*is trying to acquire lock(?:.*\n)+?.*at: (?:{{PC}} +)?{{FUNC}}"),
+                Report = Format(@"WARNING: possible recursive locking detected(?:.*\n)+?.*is trying to acquire lock(?:.*\n)+?.*at: (?:{{PC}} +)?{{FUNC}}"),
             },
             F("WARNING: inconsistent lock state", "inconsistent lock state in {2}") with
             {
-                Report = Compile(@"WARNING: inconsistent lock state(?:.*\n)+?.*takes(?:.*\n)+?.*at: (?:{{PC}} +)?{{FUNC}}"),
+                Report = Format(@"WARNING: inconsistent lock state(?:.*\n)+?.*takes(?:.*\n)+?.*at: (?:{{PC}} +)?{{FUNC}}"),
                 Stack = CallTraceStack(),
             },
             F("WARNING: suspicious RCU usage", "WARNING: suspicious RCU usage in {2}") with
             {
-                Report = Compile(@"WARNING: suspicious RCU usage(?:.*\n)+?.*?{{SRC}}"),
+                Report = Format(@"WARNING: suspicious RCU usage(?:.*\n)+?.*?{{SRC}}"),
                 Stack = CallTraceStack("rcu", "kmem", "slab"),
             },
             F("WARNING: kernel stack regs at [0-9a-f]+ in [^ ]* has bad '([^']+)' value", "WARNING: kernel stack regs has bad '{1}' value") with { NoStackTrace = true },
@@ -272,7 +272,7 @@ internal static class LinuxCrashFormats
             },
             F("WARNING: held lock freed!", "WARNING: held lock freed in {1}") with
             {
-                Report = Compile(@"WARNING: held lock freed!(?:.*\n)+?.*at:(?: {{PC}})? +{{FUNC}}"),
+                Report = Format(@"WARNING: held lock freed!(?:.*\n)+?.*at:(?: {{PC}})? +{{FUNC}}"),
             },
             F("WARNING: kernel stack regs .* has bad 'bp' value", "WARNING: kernel stack regs has bad value") with { NoStackTrace = true },
             F("WARNING: kernel stack frame pointer .* has bad value", "WARNING: kernel stack regs has bad value") with { NoStackTrace = true },
@@ -295,23 +295,23 @@ internal static class LinuxCrashFormats
         [
             F("INFO: possible circular locking dependency detected", "possible deadlock in {1}") with
             {
-                Report = Compile(@"INFO: possible circular locking dependency detected \](?:.*\n)+?.*is trying to acquire lock(?:.*\n)+?.*at: {{PC}} +{{FUNC}}"),
+                Report = Format(@"INFO: possible circular locking dependency detected \](?:.*\n)+?.*is trying to acquire lock(?:.*\n)+?.*at: {{PC}} +{{FUNC}}"),
             },
             F("INFO: possible irq lock inversion dependency detected", "possible deadlock in {1}") with
             {
-                Report = Compile(@"INFO: possible irq lock inversion dependency detected \](?:.*\n)+?.*just changed the state of lock(?:.*\n)+?.*at: {{PC}} +{{FUNC}}"),
+                Report = Format(@"INFO: possible irq lock inversion dependency detected \](?:.*\n)+?.*just changed the state of lock(?:.*\n)+?.*at: {{PC}} +{{FUNC}}"),
             },
             F("INFO: SOFTIRQ-safe -> SOFTIRQ-unsafe lock order detected", "possible deadlock in {1}") with
             {
-                Report = Compile(@"INFO: SOFTIRQ-safe -> SOFTIRQ-unsafe lock order detected \](?:.*\n)+?.*is trying to acquire(?:.*\n)+?.*at: {{PC}} +{{FUNC}}"),
+                Report = Format(@"INFO: SOFTIRQ-safe -> SOFTIRQ-unsafe lock order detected \](?:.*\n)+?.*is trying to acquire(?:.*\n)+?.*at: {{PC}} +{{FUNC}}"),
             },
             F("INFO: possible recursive locking detected", "possible deadlock in {1}") with
             {
-                Report = Compile(@"INFO: possible recursive locking detected \](?:.*\n)+?.*is trying to acquire lock(?:.*\n)+?.*at: {{PC}} +{{FUNC}}"),
+                Report = Format(@"INFO: possible recursive locking detected \](?:.*\n)+?.*is trying to acquire lock(?:.*\n)+?.*at: {{PC}} +{{FUNC}}"),
             },
             F("INFO: inconsistent lock state", "inconsistent lock state in {1}") with
             {
-                Report = Compile(@"INFO: inconsistent lock state \](?:.*\n)+?.*takes(?:.*\n)+?.*at: {{PC}} +{{FUNC}}"),
+                Report = Format(@"INFO: inconsistent lock state \](?:.*\n)+?.*takes(?:.*\n)+?.*at: {{PC}} +{{FUNC}}"),
             },
             F("INFO: rcu_(?:preempt|sched|bh) (?:self-)?detected(?: expedited)? stall", "INFO: rcu detected stall in {1}") with
             {
@@ -339,7 +339,7 @@ internal static class LinuxCrashFormats
             },
             F("INFO: suspicious RCU usage", "INFO: suspicious RCU usage in {2}") with
             {
-                Report = Compile(@"INFO: suspicious RCU usage(?:.*\n)+?.*?{{SRC}}"),
+                Report = Format(@"INFO: suspicious RCU usage(?:.*\n)+?.*?{{SRC}}"),
                 Stack = CallTraceStack("rcu", "kmem", "slab"),
             },
             // A task name may hold a newline of its own.
@@ -398,17 +398,17 @@ internal static class LinuxCrashFormats
             // With a smashed stack the kernel may fail to print the function name or to unwind.
             F("Kernel panic - not syncing: stack-protector:", "kernel panic: stack is corrupted in {1}") with
             {
-                Report = Compile("Kernel panic - not syncing: stack-protector: Kernel stack is corrupted in: {{FUNC}}"),
+                Report = Format("Kernel panic - not syncing: stack-protector: Kernel stack is corrupted in: {{FUNC}}"),
                 NoStackTrace = true,
             },
             F("Kernel panic - not syncing: stack-protector:", "kernel panic: stack is corrupted in {1}") with
             {
-                Report = Compile("Kernel panic - not syncing: stack-protector: Kernel stack is corrupted in: [a-f0-9]+"),
+                Report = Format("Kernel panic - not syncing: stack-protector: Kernel stack is corrupted in: [a-f0-9]+"),
                 Stack = CallTraceStack("stack_chk"),
             },
             F("Kernel panic - not syncing: corrupted stack end", "kernel panic: corrupted stack end in {1}") with
             {
-                Report = Compile("Kernel panic - not syncing: corrupted stack end detected inside scheduler"),
+                Report = Format("Kernel panic - not syncing: corrupted stack end detected inside scheduler"),
                 AltFormats = ["stack-overflow in {1}"],
                 Stack = CallTraceStack("schedule", "retint_kernel") with { Extractor = FrameExtractors.Stall },
             },
@@ -436,7 +436,7 @@ internal static class LinuxCrashFormats
         [
             F("rust_kernel: panicked", "{1} in {2}") with
             {
-                Report = Compile(@"rust_kernel: panicked at [^\n]*?\n(.+?)\n"),
+                Report = Format(@"rust_kernel: panicked at [^\n]*?\n(.+?)\n"),
                 Stack = CallTraceStack(Regex.Escape("__rustc::rust_begin_unwind")),
             },
         ], []),
@@ -471,7 +471,7 @@ internal static class LinuxCrashFormats
         [
             F("UBSAN:", "UBSAN: undefined-behaviour in {1}") with
             {
-                Report = Compile("UBSAN: Undefined behaviour in"),
+                Report = Format("UBSAN: Undefined behaviour in"),
                 Stack = CallTraceStack("ubsan", "overflow"),
             },
             F("UBSAN: array-index-out-of-bounds in", "UBSAN: array-index-out-of-bounds in {1}") with
@@ -481,7 +481,7 @@ internal static class LinuxCrashFormats
             },
             F("UBSAN:", "UBSAN: {1} in {2}") with
             {
-                Report = Compile("UBSAN: (.*?) in"),
+                Report = Format("UBSAN: (.*?) in"),
                 Stack = CallTraceStack("ubsan", "overflow"),
             },
         ], []),
@@ -528,11 +528,11 @@ internal static class LinuxCrashFormats
         [
             F("trusty: panic.* ASSERT FAILED", "trusty: ASSERT FAILED: {1}") with
             {
-                Report = Compile(@"trusty: panic \(.*?\):(?: DEBUG)? ASSERT FAILED at \(.*?\): (.+)"),
+                Report = Format(@"trusty: panic \(.*?\):(?: DEBUG)? ASSERT FAILED at \(.*?\): (.+)"),
                 NoStackTrace = true,
             },
             F("trusty: panic.* ASSERT FAILED.*: *(.*)", "trusty: ASSERT FAILED: {1}") with { Corrupted = true },
-            F("trusty: panic", "trusty: panic: {1}") with { Report = Compile(@"trusty: panic \(.*?\): (.+)"), NoStackTrace = true },
+            F("trusty: panic", "trusty: panic: {1}") with { Report = Format(@"trusty: panic \(.*?\): (.+)"), NoStackTrace = true },
         ], []),
 
         // Go runtime crashes (syzkaller's own tools).

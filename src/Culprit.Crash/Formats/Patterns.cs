@@ -26,6 +26,9 @@ internal static class Patterns
     /// <summary>Expands the {{PC}}, {{FUNC}}, {{SRC}} and {{ADDR}} placeholders and compiles the pattern.</summary>
     public static Regex Compile(string pattern) => new(Expand(pattern), Options);
 
+    /// <summary>Like <see cref="Compile"/>, for the title and report regexes of a format.</summary>
+    public static FormatRegex Format(string pattern) => new(Expand(pattern), Options);
+
     public static string Expand(string pattern) => pattern
         .Replace("{{ADDR}}", Addr, StringComparison.Ordinal)
         .Replace("{{PC}}", Pc, StringComparison.Ordinal)
