@@ -256,23 +256,8 @@ public sealed class FlakyStrategy : IBisectionStrategy
         {
             return _posterior.Snapshot(_roles, []);
         }
-        var runs = 0;
         var crashes = new int[_roles.Count];
-        foreach (var (_, outcome) in _history)
-        {
-            foreach (var run in outcome.Runs)
-            {
-                if (run.Result == RunResult.InfraError)
-                {
-                    continue;
-                }
-                runs++;
-                if (BugClusters.ClusterIndex(run, _clusters, _roles, Options.AnyCrash) is var k and >= 0)
-                {
-                    crashes[k]++;
-                }
-            }
-        }
+        var runs = _history.Sum(h => CountRuns(h.Outcome.Runs, crashes));
         return _posterior.Snapshot(_roles, crashes.Select(x => BugClusters.BackgroundLogEvidence(x, runs)).ToList());
     }
 
@@ -284,22 +269,29 @@ public sealed class FlakyStrategy : IBisectionStrategy
             return;
         }
         var crashes = new int[_roles.Count];
-        var runs = 0;
-        foreach (var run in outcome.Runs)
+        var runs = CountRuns(outcome.Runs, crashes);
+        // Infra errors say nothing; unrelated crashes are few enough to count as useful here.
+        _usefulRuns += runs;
+        _posterior.Observe(index, crashes, runs);
+    }
+
+    /// <summary>Adds each crash to its tracked cluster's count; returns the runs that were not infra errors.</summary>
+    private int CountRuns(IEnumerable<RunOutcome> runs, int[] crashesPerCluster)
+    {
+        var useful = 0;
+        foreach (var run in runs)
         {
             if (run.Result == RunResult.InfraError)
             {
                 continue;
             }
-            runs++;
+            useful++;
             if (BugClusters.ClusterIndex(run, _clusters, _roles, Options.AnyCrash) is var k and >= 0)
             {
-                crashes[k]++;
+                crashesPerCluster[k]++;
             }
         }
-        // Infra errors say nothing; unrelated crashes are few enough to count as useful here.
-        _usefulRuns += runs;
-        _posterior.Observe(index, crashes, runs);
+        return useful;
     }
 
     private void Replay()
