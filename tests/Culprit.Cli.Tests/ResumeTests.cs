@@ -7,14 +7,16 @@ namespace Culprit.Cli.Tests;
 /// <summary>A job killed at any moment resumes where it stopped and never tests a commit twice.</summary>
 public sealed class ResumeTests
 {
-    [Fact]
-    public async Task A_job_killed_with_sigkill_resumes_to_the_same_culprit_without_retesting_any_commit()
+    [Theory]
+    [InlineData("classic")]
+    [InlineData("flaky")]
+    public async Task A_job_killed_with_sigkill_resumes_to_the_same_culprit_without_retesting_any_commit(string strategy)
     {
         using var temp = new TempDir();
         var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 40, culprit: 23, broken: [11]);
         var store = temp.Sub("s.db");
         var slowTest = "sleep 0.2; " + ScriptedRepository.Test;
-        var args = new[] { "bisect", "--strategy", "classic", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0], "--build", ScriptedRepository.Build,
+        var args = new[] { "bisect", "--strategy", strategy, "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0], "--build", ScriptedRepository.Build,
             "--test", slowTest, "--runs", "2", "--store", store };
 
         using var kill = new CancellationTokenSource();
@@ -52,16 +54,34 @@ public sealed class ResumeTests
         var tested = doc.RootElement.GetProperty("tested").EnumerateArray()
             .Where(t => !t.GetProperty("phase").GetString()!.StartsWith("verify", StringComparison.Ordinal))
             .Select(t => t.GetProperty("commit").GetString()).ToList();
-        Assert.Equal(tested.Count, tested.Distinct().Count());
+        if (strategy == "classic")
+        {
+            Assert.Equal(tested.Count, tested.Distinct().Count());
+        }
         Assert.True(tested.Count > beforeResume, "resume went on testing after the stored outcomes");
 
-        // The stored log reads as one uninterrupted job: each commit's test appears once.
+        // The resumed job took exactly the steps an uninterrupted one takes.
+        var uninterruptedJson = temp.Sub("u.json");
+        var uninterrupted = await CliHarness.InvokeAsync([.. args.Select(a => a == store ? temp.Sub("u.db") : a), "--json", uninterruptedJson]);
+        Assert.Equal(0, uninterrupted.ExitCode);
+        using var expected = JsonDocument.Parse(await File.ReadAllTextAsync(uninterruptedJson));
+        Assert.Equal(Steps(expected.RootElement), Steps(doc.RootElement));
+
+        // The stored log reads as one uninterrupted job: each test appears once (classic tests each commit once).
         var show = await CliHarness.InvokeAsync("show", id, "--store", store);
         var testing = show.Output.Split('\n').TakeWhile(l => !l.StartsWith("verifying the culprit", StringComparison.Ordinal))
             .Where(l => l.StartsWith("testing commit ", StringComparison.Ordinal)).ToList();
-        Assert.Equal(testing.Count, testing.Distinct().Count());
+        if (strategy == "classic")
+        {
+            Assert.Equal(testing.Count, testing.Distinct().Count());
+        }
         Assert.Equal(tested.Count, testing.Count);
     }
+
+    private static List<string> Steps(JsonElement result) =>
+        result.GetProperty("tested").EnumerateArray()
+            .Select(t => $"{t.GetProperty("phase").GetString()} {t.GetProperty("commit").GetString()} {t.GetProperty("verdict").GetString()}")
+            .ToList();
 
     [Fact]
     public async Task Resuming_a_finished_job_tests_nothing_and_gives_the_same_result()
