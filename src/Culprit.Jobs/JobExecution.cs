@@ -62,7 +62,8 @@ internal sealed class JobExecution(
         log.Line($"# git bisect start {newEnd} {oldEnd}");
         var graph = new CommitGraph(await repo.RevListAsync(newEnd, [oldEnd], ct));
         var strategy = StrategyFactory.Create(spec, graph, Policy);
-        foreach (var known in ledger.All.Where(e => e.Outcome.Commit == newEnd && e.Phase is "reproduce" or "fixed").Select(e => e.Outcome))
+        // The ends' tests so far: the crashing one defines the bug (for a fix it lies outside the range).
+        foreach (var known in ledger.All.Where(e => (e.Outcome.Commit == newEnd || e.Outcome.Commit == crashing) && e.Phase is "reproduce" or "fixed").Select(e => e.Outcome))
         {
             strategy.Record(known);
         }

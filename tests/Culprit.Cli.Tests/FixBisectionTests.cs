@@ -28,6 +28,23 @@ public sealed class FixBisectionTests
     }
 
     [Fact]
+    public async Task A_fix_of_a_crash_shown_in_a_third_of_the_runs_is_found_with_its_confidence()
+    {
+        using var temp = new TempDir();
+        var demo = await DemoRepository.CreateAsync(temp.Sub("demo"), flaky: true, withFix: true);
+        var json = temp.Sub("r.json");
+        var run = await CliHarness.InvokeAsync("bisect", "--fix", "--strategy", "flaky", "--repo", demo.Path, "--bad", "v1.3", "--good", "HEAD",
+            "--build", "make", "--test", "./test.sh", "--runs", "6", "--no-verify", "--json", json, "--store", temp.Sub("s.db"));
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains($"first good commit: {demo.Fix} {DemoRepository.FixSubject}", run.Output);
+        Assert.Contains("culprit confidence: ", run.Output);
+        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        Assert.Equal("flaky", doc.RootElement.GetProperty("strategy").GetString());
+        Assert.True(doc.RootElement.GetProperty("confidence").GetDouble() >= 0.95);
+    }
+
+    [Fact]
     public async Task Custom_terms_name_the_verdicts_like_git_bisect()
     {
         using var temp = new TempDir();

@@ -18,7 +18,7 @@ internal static class BisectCommand
         var runs = new Option<int>("--runs") { Description = "test runs per commit", DefaultValueFactory = _ => 10 };
         var runTimeout = new Option<double>("--run-timeout") { Description = "seconds one run may take", DefaultValueFactory = _ => 600 };
         var json = new Option<string?>("--json") { Description = "write the result object to this file" };
-        var strategy = new Option<string?>("--strategy") { Description = "flaky (Bayesian, the default) or classic (git bisect's choice of commits; the default with --fix)" };
+        var strategy = new Option<string?>("--strategy") { Description = "flaky (Bayesian, the default) or classic (git bisect's choice of commits)" };
         var fix = new Option<bool>("--fix") { Description = "find the commit that fixed the crash" };
         var termOld = new Option<string?>("--term-old") { Description = "name of the old state (like git bisect)" };
         var termNew = new Option<string?>("--term-new") { Description = "name of the new state (like git bisect)" };
@@ -58,7 +58,7 @@ internal static class BisectCommand
                 Test = parse.GetValue(test),
                 Runs = parse.GetValue(runs),
                 RunTimeoutSeconds = parse.GetValue(runTimeout),
-                Strategy = parse.GetValue(strategy) ?? StrategyFactory.DefaultFor(isFix ? Direction.Fix : Direction.Cause),
+                Strategy = parse.GetValue(strategy) ?? StrategyFactory.Default,
                 Direction = isFix ? Direction.Fix : Direction.Cause,
                 TermOld = parse.GetValue(termOld) ?? "good",
                 TermNew = parse.GetValue(termNew) ?? "bad",

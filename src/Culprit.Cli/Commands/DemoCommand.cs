@@ -16,7 +16,7 @@ internal static class DemoCommand
         var dir = new Option<string?>("--dir") { Description = "where to create the demo repository (default: a new temporary directory)" };
         var flaky = new Option<bool>("--flaky") { Description = "the crash shows in about a third of the runs" };
         var fix = new Option<bool>("--fix") { Description = "the history also fixes the bug; find the fixing commit" };
-        var strategy = new Option<string?>("--strategy") { Description = "flaky or classic (default: flaky; classic with --fix)" };
+        var strategy = new Option<string?>("--strategy") { Description = "flaky (the default) or classic" };
         var runs = new Option<int>("--runs") { Description = "test runs per commit", DefaultValueFactory = _ => 10 };
         var json = new Option<string?>("--json") { Description = "write the result object to this file" };
         var store = StoreOption.Create();
@@ -42,7 +42,7 @@ internal static class DemoCommand
                 Test = "./test.sh",
                 Runs = parse.GetValue(runs),
                 RunTimeoutSeconds = 60,
-                Strategy = parse.GetValue(strategy) ?? StrategyFactory.DefaultFor(isFix ? Direction.Fix : Direction.Cause),
+                Strategy = parse.GetValue(strategy) ?? StrategyFactory.Default,
             };
             var equivalent = isFix
                 ? $"culprit bisect --fix --repo {demo.Path} --bad v1.3 --good HEAD --build make --test ./test.sh --strategy {spec.Strategy}"

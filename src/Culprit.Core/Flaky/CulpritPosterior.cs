@@ -24,12 +24,20 @@ internal sealed class CulpritPosterior
     private readonly int[] _groupOf;
     private readonly List<Group> _groups = [];
     private readonly HashSet<int> _splitBy = [];
+    private readonly bool _fix;
     private int _clusters;
 
-    public CulpritPosterior(AncestorSets ancestors, ModelGrid grid)
+    public const int OutsideTheRange = -1;
+
+    /// <param name="fix">
+    /// The culprit fixed the bug: the commits that have it (its descendants) are the ones without
+    /// the bug, and the others show it.
+    /// </param>
+    public CulpritPosterior(AncestorSets ancestors, ModelGrid grid, bool fix = false)
     {
         _ancestors = ancestors;
         _grid = grid;
+        _fix = fix;
         _groupOf = new int[ancestors.Count];
         _groups.Add(new Group(ancestors.Count, 0));
         Reset(0);
@@ -45,14 +53,18 @@ internal sealed class CulpritPosterior
         }
     }
 
-    /// <summary>Adds one test of <paramref name="commit"/>: its crashes per tracked cluster out of <paramref name="runs"/> useful runs.</summary>
+    /// <summary>
+    /// Adds one test of <paramref name="commit"/>: its crashes per tracked cluster out of
+    /// <paramref name="runs"/> useful runs. <see cref="OutsideTheRange"/> stands for a commit that has
+    /// no culprit among its ancestors (the crashing end of a fix bisection).
+    /// </summary>
     public void Observe(int commit, IReadOnlyList<int> crashesPerCluster, int runs)
     {
         if (runs == 0 || _clusters == 0)
         {
             return;
         }
-        if (_splitBy.Add(commit))
+        if (commit != OutsideTheRange && _splitBy.Add(commit))
         {
             Split(commit);
         }
@@ -65,9 +77,10 @@ internal sealed class CulpritPosterior
             foreach (var g in _groups)
             {
                 var log = g.LogLikelihood.AsSpan(k * cells, cells);
-                if (_ancestors.Contains(commit, g.Representative))
+                var descends = commit != OutsideTheRange && _ancestors.Contains(commit, g.Representative);
+                if (descends != _fix)
                 {
-                    // The culprit is an ancestor of the commit: it has the bug.
+                    // The culprit is an ancestor of the commit (or, for a fix, is not): it has the bug.
                     for (var c = 0; c < cells; c++)
                     {
                         log[c] += hits * _grid.LogBadHit[c] + misses * _grid.LogBadMiss[c];

@@ -6,7 +6,8 @@ namespace Culprit.Core.Flaky;
 /// bound the work (the bad commit's runs and build included); <paramref name="AnyCrash"/> counts a
 /// crash of any title as the bug, like syzbot; <paramref name="Seed"/> only changes which commits are
 /// sampled when the range is too large to score every one; <paramref name="FirstRuns"/> is the number
-/// of runs the bad commit gets first (doubled on each retry while the crash has not shown).
+/// of runs the bad commit gets first (doubled on each retry while the crash has not shown);
+/// <paramref name="Fix"/> looks for the commit that fixed the crash instead of the one that caused it.
 /// The budget's defaults let a one-in-ten reproducer on thousands of commits finish; easy cases end
 /// long before it, so on the benchmark the mean stays below syzbot's ~213 runs.
 /// </summary>
@@ -16,7 +17,8 @@ public sealed record FlakyOptions(
     int MaxBuilds = 120,
     bool AnyCrash = false,
     int Seed = 0,
-    int FirstRuns = 10)
+    int FirstRuns = 10,
+    bool Fix = false)
 {
     public static FlakyOptions Default { get; } = new();
 }

@@ -44,7 +44,13 @@ public sealed class FlakyStrategy : IBisectionStrategy
     private int _builtRuns;
     private double? _reportedReproChance;
 
-    /// <param name="graph">The range: its first commit (newest) is the known bad commit.</param>
+    /// <summary>The commit known to crash: the bad commit, or for a fix the old end (outside the range), once recorded.</summary>
+    private string? _crashing;
+
+    /// <param name="graph">
+    /// The range: its first commit (newest) is the known bad commit; for a fix, the known fixed one,
+    /// and the first crashing outcome recorded from outside the range is the crashing end.
+    /// </param>
     public FlakyStrategy(CommitGraph graph, FlakyOptions? options = null)
     {
         if (graph.Count == 0)
@@ -53,8 +59,9 @@ public sealed class FlakyStrategy : IBisectionStrategy
         }
         _graph = graph;
         Options = options ?? FlakyOptions.Default;
+        _crashing = Options.Fix ? null : graph.Commits[0];
         _ancestors = new AncestorSets(graph);
-        _posterior = new CulpritPosterior(_ancestors, Options.AnyCrash ? ModelGrid.AnyCrash : ModelGrid.TitleMatching);
+        _posterior = new CulpritPosterior(_ancestors, Options.AnyCrash ? ModelGrid.AnyCrash : ModelGrid.TitleMatching, Options.Fix);
         _snapshot = _posterior.Snapshot(_roles, []);
     }
 
@@ -96,7 +103,10 @@ public sealed class FlakyStrategy : IBisectionStrategy
 
     public BisectionStep Next()
     {
-        var bad = _graph.Commits[0];
+        if (_crashing is not { } bad)
+        {
+            return new Finished(new BisectionResult(ResultKind.NotReproduced, null, [], Message: "no crashing commit was tested"));
+        }
         if (!BugDefined || (!BugClusters.Settled(_clusters, Options.AnyCrash) && _badTests < BadCommitAttempts))
         {
             // First make sure what the bug looks like: a flaky reproducer may show it once, or show
@@ -151,7 +161,8 @@ public sealed class FlakyStrategy : IBisectionStrategy
             (_broken.Count + 0.5) / (_builds + 10.0),
             Options.MaxRuns - _runs,
             Options.Seed,
-            DecisiveOdds));
+            DecisiveOdds,
+            Options.Fix));
         if (plan is null)
         {
             return GiveUp("no test left can tell the candidates apart");
@@ -163,7 +174,12 @@ public sealed class FlakyStrategy : IBisectionStrategy
     public Judgement Record(CommitOutcome outcome)
     {
         var index = _graph.IndexOf(outcome.Commit);
-        if (index < 0)
+        if (index < 0 && Options.Fix && (_crashing ?? (outcome.Runs.Any(TitleClusters.IsCrash) ? outcome.Commit : null)) == outcome.Commit)
+        {
+            _crashing = outcome.Commit;
+            index = CulpritPosterior.OutsideTheRange;
+        }
+        else if (index < 0)
         {
             // Outside the range (the good boundary or a release): the model assumes it good.
             var unrelated = BugDefined ? Unrelated(outcome) : [];
@@ -175,17 +191,21 @@ public sealed class FlakyStrategy : IBisectionStrategy
         _runs += outcome.Runs.Count;
         _costs.Add(outcome);
         _history.Add((index, outcome));
+        var isCrashing = outcome.Commit == _crashing;
         if (!outcome.Built)
         {
-            if (index != 0)
+            if (index > 0)
             {
                 _broken.Add(index);
             }
             return new Judgement(outcome.Commit, Verdict.Skip, Notes: [$"build failed: {outcome.BuildError}"]);
         }
-        _tested.Add(index);
+        if (index >= 0)
+        {
+            _tested.Add(index);
+        }
         _builtRuns += outcome.Runs.Count;
-        if (index == 0)
+        if (isCrashing)
         {
             _badTests++;
         }
@@ -194,7 +214,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
         var changed = false;
         foreach (var run in outcome.Runs)
         {
-            changed |= _clusters.Add(run, index == 0);
+            changed |= _clusters.Add(run, isCrashing);
         }
         if (changed)
         {
@@ -211,19 +231,21 @@ public sealed class FlakyStrategy : IBisectionStrategy
         Verdict verdict;
         double? probability = null;
         IReadOnlySet<int> unrelatedRuns = new HashSet<int>();
+        // The crashing commit is the new state for a cause, the old one for a fix.
+        var crashingVerdict = Options.Fix ? Verdict.Good : Verdict.Bad;
         if (!BugDefined)
         {
-            verdict = Verdict.Bad;
-            probability = 1.0;
-            notes.Add($"the crash has not shown on the bad commit yet ({_runs} runs)");
+            verdict = isCrashing ? crashingVerdict : Verdict.Skip;
+            probability = isCrashing ? 1.0 : null;
+            notes.Add($"the crash has not shown on the crashing commit yet ({_runs} runs)");
         }
         else
         {
             unrelatedRuns = Unrelated(outcome);
             var useful = outcome.Runs.Count(r => r.Result == RunResult.Ok) + outcome.Runs.Count(TitleClusters.IsCrash) - unrelatedRuns.Count;
-            if (index == 0)
+            if (isCrashing || index == 0)
             {
-                verdict = Verdict.Bad;
+                verdict = isCrashing ? crashingVerdict : Verdict.Bad;
                 probability = 1.0;
             }
             else if (useful == 0)
@@ -232,7 +254,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
             }
             else
             {
-                var q = HasBugProbability(index);
+                var q = NewStateProbability(index);
                 verdict = q >= 0.5 ? Verdict.Bad : Verdict.Good;
                 probability = verdict == Verdict.Bad ? q : 1 - q;
             }
@@ -313,8 +335,11 @@ public sealed class FlakyStrategy : IBisectionStrategy
             .Where(i => TitleClusters.IsCrash(outcome.Runs[i]) && !IsBugRun(outcome.Runs[i]))
             .ToHashSet();
 
-    /// <summary>P(the commit has the bug) = the mass of its ancestors.</summary>
-    private double HasBugProbability(int commit)
+    /// <summary>
+    /// P(the commit is in the new state: it has the bug, or for a fix the fix) = the mass of its
+    /// ancestors.
+    /// </summary>
+    private double NewStateProbability(int commit)
     {
         var q = 0.0;
         for (var g = 0; g < _snapshot.Groups; g++)

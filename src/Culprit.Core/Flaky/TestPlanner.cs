@@ -36,7 +36,8 @@ internal static class TestPlanner
         double BrokenBuildChance,
         int RunsLeft,
         int Seed,
-        double DecisiveOdds);
+        double DecisiveOdds,
+        bool Fix = false);
 
     public static TestPlan? Choose(Inputs input)
     {
@@ -108,7 +109,8 @@ internal static class TestPlanner
             foreach (var g in gains)
             {
                 var cost = input.BuildSeconds + g.Runs * input.RunSeconds;
-                var gain = g.At(q) * builds;
+                // For a fix, the commits in the new state are the ones without the bug.
+                var gain = g.At(input.Fix ? 1 - q : q) * builds;
                 var score = gain / cost;
                 if (score > bestScore)
                 {

@@ -120,6 +120,23 @@ public class FlakyStrategyTests
     }
 
     [Fact]
+    public void A_fix_bisection_finds_the_commit_after_which_a_flaky_crash_is_gone()
+    {
+        var graph = Linear(300);
+        var strategy = new FlakyStrategy(graph, new FlakyOptions(Fix: true));
+
+        var (result, outcomes) = Drive(strategy, graph, culprit: 41, every: 3, fix: true);
+
+        Assert.Equal(ResultKind.Found, result.Kind);
+        Assert.Equal("c41", result.Culprit);
+        Assert.True(result.Confidence >= 0.95);
+        // Crashing commits are in the old state (good), fixed ones in the new (bad), like git bisect's terms.
+        var crashed = outcomes.First(o => graph.IndexOf(o.Commit) > 41 && o.Runs.Any(r => r.Result == RunResult.Crashed));
+        Assert.Equal(Verdict.Good, strategy.Record(crashed).Verdict);
+        Assert.Equal(Verdict.Bad, strategy.Record(outcomes.First(o => o.Commit == "c41")).Verdict);
+    }
+
+    [Fact]
     public void Under_the_any_crash_policy_every_crash_counts()
     {
         var graph = Linear(20);

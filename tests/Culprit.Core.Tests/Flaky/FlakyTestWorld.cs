@@ -25,10 +25,13 @@ internal static class FlakyTestWorld
     /// Drives the strategy to the end against a world where commits with index ≤ <paramref name="culprit"/>
     /// have the bug, which shows in every <paramref name="every"/>-th run of each test (deterministic);
     /// with <paramref name="unrelatedEvery"/>, every such run on any commit that did not show the bug
-    /// crashes with the unrelated <see cref="Other"/> instead.
+    /// crashes with the unrelated <see cref="Other"/> instead. With <paramref name="fix"/> the culprit
+    /// fixed the bug: the commits with index ≤ culprit are the ones without it, and the first test is
+    /// of the crashing parent of the range's oldest commit ("good"), then of c0.
     /// </summary>
     public static (BisectionResult Result, List<CommitOutcome> Outcomes) Drive(
-        FlakyStrategy strategy, CommitGraph graph, int culprit, int every = 1, ISet<int>? broken = null, int firstRuns = 10, int unrelatedEvery = 0)
+        FlakyStrategy strategy, CommitGraph graph, int culprit, int every = 1, ISet<int>? broken = null, int firstRuns = 10, int unrelatedEvery = 0,
+        bool fix = false)
     {
         var outcomes = new List<CommitOutcome>();
         var counter = 0;
@@ -43,7 +46,8 @@ internal static class FlakyTestWorld
             var list = new List<RunOutcome>();
             for (var r = 0; r < runs; r++)
             {
-                if (index <= culprit && counter++ % every == 0)
+                var hasBug = fix ? index < 0 || index > culprit : index <= culprit;
+                if (hasBug && counter++ % every == 0)
                 {
                     list.Add(RunOutcome.Crash(Bug, altTitles: [BugAlt], seconds: 60));
                 }
@@ -59,9 +63,12 @@ internal static class FlakyTestWorld
             return new CommitOutcome(commit, true, list, BuildSeconds: 600, TestSeconds: list.Sum(r => r.Seconds));
         }
 
-        var first = Test(graph.Commits[0], firstRuns);
-        outcomes.Add(first);
-        strategy.Record(first);
+        foreach (var commit in fix ? ["good", graph.Commits[0]] : new[] { graph.Commits[0] })
+        {
+            var first = Test(commit, firstRuns);
+            outcomes.Add(first);
+            strategy.Record(first);
+        }
         for (var step = 0; step < 500; step++)
         {
             switch (strategy.Next())
