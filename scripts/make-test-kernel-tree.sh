@@ -144,11 +144,9 @@ as "Ada Writer" "ada@culprit.example.org"
 append Documentation/admin-guide/kernel-parameters.txt "	Culprit's test tree boots with console=ttyS0 and no other parameter."
 commit "docs: kernel-parameters: the test tree's command line" "Documentation only."
 
-as "Finn Exit" "finn@culprit.example.org"
-replace kernel/exit.c 'do_exit\(\(error_code&0xff\)<<8\);' 'do_exit(exit_code_to_status(error_code));'
-commit "exit: use a helper to turn exit codes into status" "Prepares for sharing the conversion with exit_group. The helper comes in a later patch."
-broken=$(hash)
-
+# git's first pick on this 33-commit line is its middle, position 16 (the tcp commit): the build
+# break (15) and its fix (17) surround it, so the bisection must skip a broken build. The commits
+# just before the culprit (17, 18) build, so the answer stays unambiguous.
 as "Ada Writer" "ada@culprit.example.org"
 append Documentation/filesystems/proc.rst "The hostname shown in /proc/sys/kernel/hostname is the one set by sethostname(2)."
 commit "docs: proc: where the hostname comes from" "Clarify the relation between /proc and sethostname."
@@ -160,16 +158,6 @@ commit "usb: hub: document the port power ordering" "No functional change."
 as "Mo Wireless" "mo@culprit.example.org"
 append net/bluetooth/hci_core.c "/* Bluetooth: commands are sent one at a time; the next waits for the previous completion. */"
 commit "Bluetooth: document command serialisation" "No functional change."
-
-as "Finn Exit" "finn@culprit.example.org"
-replace kernel/exit.c '(\nSYSCALL_DEFINE1\(exit, int, error_code\))' '
-static inline int exit_code_to_status(int error_code)
-{
-	return (error_code & 0xff) << 8;
-}
-$1'
-commit "exit: add exit_code_to_status()" "Fixes the build broken by the previous exit patch."
-fixed=$(hash)
 
 as "Hana Fs" "hana@culprit.example.org"
 append fs/btrfs/super.c "/* btrfs: mount options are parsed twice, once for the device list and once for the rest. */"
@@ -183,9 +171,25 @@ as "Kai Scsi" "kai@culprit.example.org"
 append drivers/i2c/busses/i2c-i801.c "/* i801: block transfers fall back to byte-by-byte mode on older chipsets. */"
 commit "i2c: i801: document the block transfer fallback" "No functional change."
 
+as "Finn Exit" "finn@culprit.example.org"
+replace kernel/exit.c 'do_exit\(\(error_code&0xff\)<<8\);' 'do_exit(exit_code_to_status(error_code));'
+commit "exit: use a helper to turn exit codes into status" "Prepares for sharing the conversion with exit_group. The helper comes in a later patch."
+broken=$(hash)
+
 as "Ivan Net" "ivan@culprit.example.org"
 append net/ipv4/tcp.c "/* tcp: the receive window is never shrunk, see RFC 7323 section 2.4. */"
 commit "tcp: note that the window is never shrunk" "No functional change."
+broken_commits="$broken $(hash)"
+
+as "Finn Exit" "finn@culprit.example.org"
+replace kernel/exit.c '(\nSYSCALL_DEFINE1\(exit, int, error_code\))' '
+static inline int exit_code_to_status(int error_code)
+{
+	return (error_code & 0xff) << 8;
+}
+$1'
+commit "exit: add exit_code_to_status()" "Fixes the build broken by the previous exit patch."
+fixed=$(hash)
 
 as "Ada Writer" "ada@culprit.example.org"
 append Documentation/filesystems/vfs.rst "Filesystems must not rely on the order in which dentries are pruned."
@@ -292,6 +296,7 @@ culprit_author=dana@culprit.example.org
 crash_function=__do_sys_sethostname
 build_broken=$broken
 build_fixed=$fixed
+build_broken_commits=$broken_commits
 docs_only=$docs1
 docs_only_after_culprit=$docs_after
 EOF

@@ -9,7 +9,6 @@ public static class UserErrors
 {
     public static bool Is(Exception ex) => ex is JobException or GitException or StoreException or JobFailedException
         or ProcessStartException or ProcessFailedException
-        or Kernel.MissingToolException or Kernel.KernelConfigException
-        or Machines.MissingToolException or Machines.ReproducerException
+        or MissingToolException or Kernel.KernelConfigException or Machines.ReproducerException
         or IOException or UnauthorizedAccessException;
 }

@@ -1,3 +1,5 @@
+using Culprit.Processes;
+
 namespace Culprit.Machines;
 
 /// <summary>The host programs kernel mode runs, found before any work starts so a missing one fails early.</summary>
@@ -27,7 +29,7 @@ public static class HostTools
 
     /// <summary>The QEMU binary, or <see cref="MissingToolException"/> naming the package.</summary>
     public static string RequireQemu(string program = DefaultQemu) =>
-        Find(program) ?? throw new MissingToolException(program, "qemu-system-x86", "not found");
+        Find(program) ?? throw new MissingToolException(program, "qemu-system-x86");
 
     /// <summary>
     /// A statically linked busybox, or <see cref="MissingToolException"/>: Debian's plain busybox
@@ -35,11 +37,11 @@ public static class HostTools
     /// </summary>
     public static string RequireStaticBusybox(string path = DefaultBusybox)
     {
-        var found = Find(path) ?? throw new MissingToolException(path, "busybox-static", "not found");
+        var found = Find(path) ?? throw new MissingToolException(path, "busybox-static");
         var elf = ElfFile.Read(found);
         if (elf is null || !elf.IsStatic)
         {
-            throw new MissingToolException(found, "busybox-static", "is not a statically linked executable");
+            throw new MissingToolException(found, "busybox-static", $"{found} is not a statically linked executable");
         }
         return found;
     }

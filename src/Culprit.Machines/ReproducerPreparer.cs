@@ -57,7 +57,7 @@ public static class ReproducerPreparer
         }
         catch (ProcessStartException)
         {
-            throw new MissingToolException("gcc", "gcc", "not found");
+            throw new MissingToolException("gcc", "gcc");
         }
         if (!result.Succeeded)
         {

@@ -45,13 +45,20 @@ public sealed class KernelModeTests(ITestOutputHelper output)
         var json = temp.Sub("r.json");
         var repro = Path.Combine(AppContext.BaseDirectory, "data", "kernel-repro.c");
 
-        var run = await CliHarness.InvokeAsync("bisect", "--kernel", "--repo", tree["repo"], "--bad", tree["bad"],
+        // The classic strategy, so that the path is git's and its first pick (a broken build) is tested.
+        var run = await CliHarness.InvokeAsync("bisect", "--kernel", "--strategy", "classic", "--repo", tree["repo"], "--bad", tree["bad"],
             "--config", tree["config"], "--repro", repro, "--runs", "2", "--vms", "2", "--boot-timeout", "300", "--run-timeout", "300",
             "--json", json, "--store", temp.Sub("s.db"));
 
         Assert.True(run.ExitCode == 0, run.Error + run.Output);
         using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(json));
         var root = doc.RootElement;
+        var tested = root.GetProperty("tested").EnumerateArray().ToList();
+        var stats = root.GetProperty("stats");
+        output.WriteLine($"kernel e2e: {stats}");
+        output.WriteLine("kernel e2e path: " + string.Join(", ", tested.Select(t =>
+            $"{Commit(t)[..12]} {t.GetProperty("phase").GetString()} {t.GetProperty("verdict").GetString()}"
+            + (t.GetProperty("reused_from").GetString() is { } from ? $" (reused {from[..12]})" : ""))));
         Assert.Equal("found", root.GetProperty("result").GetString());
         Assert.Equal(tree["culprit"], root.GetProperty("culprit").GetProperty("commit").GetString());
         Assert.StartsWith("WARNING in ", root.GetProperty("crash_title").GetString());
@@ -71,12 +78,23 @@ public sealed class KernelModeTests(ITestOutputHelper output)
         Assert.Matches(@"parent  signature: [0-9a-f]{64}", run.Output);
         Assert.Matches(@"cc: \[""", run.Output);
 
-        var tested = root.GetProperty("tested").EnumerateArray().ToList();
-        var stats = root.GetProperty("stats");
-        output.WriteLine($"kernel e2e: {stats}");
         Assert.True(stats.GetProperty("signature_reuses").GetInt32() >= 1, "a docs-only commit should reuse a tested kernel's outcome");
-        // Every broken commit the bisection reached was skipped with its error (git's path over this tree may not reach them).
-        Assert.All(tested.Where(t => t.GetProperty("build_error").ValueKind == JsonValueKind.String), t => Assert.Equal("skip", t.GetProperty("verdict").GetString()));
+        // git's first pick, the middle of the range, does not build: the bisection skips it with the compiler's error and goes on.
+        var broken = tree["build_broken_commits"].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var failed = tested.Where(t => t.GetProperty("build_error").ValueKind == JsonValueKind.String).ToList();
+        Assert.NotEmpty(failed);
+        Assert.All(failed, t =>
+        {
+            Assert.Contains(Commit(t), broken);
+            Assert.Equal("skip", t.GetProperty("verdict").GetString());
+            Assert.Contains("exit_code_to_status", t.GetProperty("build_error").GetString());
+            Assert.Empty(t.GetProperty("runs").EnumerateArray());
+        });
+        Assert.Contains(tested, t => broken.Contains(Commit(t)));
+        Assert.DoesNotContain(tested, t => broken.Contains(Commit(t)) && t.GetProperty("verdict").GetString() != "skip");
+        Assert.Matches(@"build failed:\n    .*exit_code_to_status", run.Output);
+
+        static string Commit(JsonElement t) => t.GetProperty("commit").GetString()!;
     }
 
     [KernelFact]

@@ -42,6 +42,20 @@ public sealed class TestKernelTreeTests
     }
 
     [KernelSourceFact]
+    public async Task Gits_first_pick_is_a_broken_build_and_the_commits_before_the_culprit_build()
+    {
+        var tree = await TestKernelTree.GetAsync();
+        var broken = tree.Facts["build_broken_commits"].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+        // Broken: from the break up to its fix, and nothing else.
+        var breakToFix = (await tree.GitAsync("rev-list", "--reverse", $"{tree.BuildBroken}^..{tree.BuildFixed}")).Split('\n');
+        Assert.Equal(breakToFix[..^1], broken);
+        // The first commit a bisection of the whole range tests does not build.
+        Assert.Contains(await tree.GitAsync("rev-list", "--bisect", tree.Bad, $"^{tree.Good}"), broken);
+        Assert.DoesNotContain(await tree.GitAsync("rev-parse", $"{tree.Culprit}^"), broken);
+    }
+
+    [KernelSourceFact]
     public async Task The_config_is_a_full_tinyconfig_with_the_test_options()
     {
         var tree = await TestKernelTree.GetAsync();

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Culprit.Processes;
 
 namespace Culprit.Kernel.Build;
 

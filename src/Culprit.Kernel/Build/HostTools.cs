@@ -1,3 +1,5 @@
+using Culprit.Processes;
+
 namespace Culprit.Kernel.Build;
 
 /// <summary>Finds programs on a search path and names the Debian package that provides them.</summary>
