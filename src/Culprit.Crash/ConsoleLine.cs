@@ -18,7 +18,10 @@ internal static class ConsoleLine
     public static string Context(ReadOnlySpan<char> line) => Find(line).ToString(line);
 
     /// <summary>The context of a line as a position in it (no allocation; this runs on every line).</summary>
-    public static LineContext Find(ReadOnlySpan<char> line)
+    public static LineContext Find(ReadOnlySpan<char> line) => Find(line, line.Contains(Login, StringComparison.Ordinal));
+
+    /// <param name="mayHoldLogin">False when the caller knows the line holds no <see cref="Login"/>.</param>
+    public static LineContext Find(ReadOnlySpan<char> line, bool mayHoldLogin)
     {
         int start = 0;
         const string dropped = "** ";
@@ -29,19 +32,22 @@ internal static class ConsoleLine
             int digits = SkipDigits(line, i);
             if (digits > i && line[digits..].StartsWith(" printk messages dropped ** ", StringComparison.Ordinal))
             {
-                var ctx = AfterLogin(line, digits + " printk messages dropped ** ".Length);
+                var ctx = AfterLogin(line, digits + " printk messages dropped ** ".Length, mayHoldLogin);
                 if (ctx.Kind != LineContext.None)
                     return ctx;
             }
         }
-        return AfterLogin(line, start);
+        return AfterLogin(line, start, mayHoldLogin);
     }
 
+    /// <summary>A serial console login prompt, after which printk output may continue on the same line.</summary>
+    public const string Login = " login: ";
+
     // "(?:.* login: )?" prefers the last " login: " occurrence, then earlier ones, then none.
-    private static LineContext AfterLogin(ReadOnlySpan<char> line, int from)
+    private static LineContext AfterLogin(ReadOnlySpan<char> line, int from, bool mayHoldLogin)
     {
         var rest = line[from..];
-        if (rest.Contains(" login: ", StringComparison.Ordinal))
+        if (mayHoldLogin && rest.Contains(Login, StringComparison.Ordinal))
         {
             int end = rest.Length;
             while (end > 0)
@@ -118,15 +124,46 @@ internal static class ConsoleLine
             return (0, len, false);
         int start = line.IndexOf("] ", StringComparison.Ordinal) + 2;
         var rest = line[start..];
-        if (!rest.Contains("<EOI>", StringComparison.Ordinal))
+        var (eoi, q) = EoiAndQuestionMark(rest);
+        if (!eoi)
         {
-            int q = rest.IndexOf(" ? ", StringComparison.Ordinal);
             if (q >= 0)
                 return (start + q + 2, rest.Length - q - 2, true);
             if (rest.EndsWith(" (unreliable)", StringComparison.Ordinal))
                 return (start, rest.Length - 13, true);
         }
         return (start, rest.Length, false);
+    }
+
+    /// <summary>
+    /// Whether the text holds "&lt;EOI&gt;", and where its first " ? " is (-1 when none): one pass
+    /// over the line for both, as this runs on every report line.
+    /// </summary>
+    private static (bool Eoi, int Question) EoiAndQuestionMark(ReadOnlySpan<char> text)
+    {
+        int question = -1;
+        for (int i = 0; i < text.Length;)
+        {
+            int hit = text[i..].IndexOfAny('<', '?');
+            if (hit < 0)
+            {
+                break;
+            }
+            hit += i;
+            if (text[hit] == '<')
+            {
+                if (text[hit..].StartsWith("<EOI>", StringComparison.Ordinal))
+                {
+                    return (true, question);
+                }
+            }
+            else if (question < 0 && hit > 0 && hit + 1 < text.Length && text[hit - 1] == ' ' && text[hit + 1] == ' ')
+            {
+                question = hit - 1;
+            }
+            i = hit + 1;
+        }
+        return (false, question);
     }
 
     public static bool IsTaskContext(string context) => context.Length > 2 && context.AsSpan().TrimStart('[').TrimStart(' ').StartsWith("T");

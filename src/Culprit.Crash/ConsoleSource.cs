@@ -8,6 +8,7 @@ namespace Culprit.Crash;
 internal sealed class ConsoleSource
 {
     private const int ChunkChars = 64 * 1024;
+    private const int RoomPerKept = 3;
 
     private readonly string? _text;
     private readonly TextReader? _reader;
@@ -51,9 +52,10 @@ internal sealed class ConsoleSource
                 _base += drop;
                 _count -= drop;
             }
-            // Twice the kept data, so that each move is paid for by as many chars read.
-            if (_buffer.Length - _count < Math.Max(ChunkChars, _count))
-                Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, 2 * _count + ChunkChars));
+            // Room for three times the kept data, so that each move is paid for by three times as
+            // many chars read (the kept window is a few hundred KB: a move is not cheap).
+            if (_buffer.Length - _count < Math.Max(ChunkChars, RoomPerKept * _count))
+                Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, (RoomPerKept + 1) * _count + ChunkChars));
         }
         int read = _reader!.Read(_buffer, _count, _buffer.Length - _count);
         if (read <= 0)

@@ -14,12 +14,25 @@ internal static class CorruptionCheck
             return null;
         // Every "Call Trace", "backtrace", "Allocated" or "Freed" must be followed by a frame.
         bool hasStackTrace = false;
-        bool anyStart = FrameLineMatcher.MayHoldStackStart(report);
-        foreach (var start in StackConventions.StackStarts)
+        var firstWords = FirstStackStartWords(report);
+        var starts = StackConventions.StackStarts;
+        for (int i = 0; i < starts.Length; i++)
         {
-            if (!anyStart)
-                break;
-            var m = start.Match(report);
+            // No match can begin before the first of the words it holds.
+            var (words, lead) = StackConventions.StackStartWords[i];
+            int first = int.MaxValue;
+            foreach (var word in words)
+            {
+                if (firstWords.TryGetValue(word, out int at))
+                {
+                    first = Math.Min(first, at);
+                }
+            }
+            if (first == int.MaxValue)
+            {
+                continue;
+            }
+            var m = starts[i].Match(report, Math.Max(0, first - lead));
             if (!m.Success)
                 continue;
             // The trace line itself, then up to 15 lines that must show a frame.
@@ -46,6 +59,33 @@ internal static class CorruptionCheck
                 return "no frames in a stack trace";
         }
         return hasStackTrace ? null : "no stack trace in report";
+    }
+
+    /// <summary>Where each stack start word first occurs in the report (one search for all of them).</summary>
+    private static Dictionary<string, int> FirstStackStartWords(string report)
+    {
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int pos = 0; pos < report.Length;)
+        {
+            int hit = FrameLineMatcher.StackStartWords.IndexOfAny(report.AsSpan(pos));
+            if (hit < 0)
+            {
+                break;
+            }
+            pos += hit;
+            foreach (var (words, _) in StackConventions.StackStartWords)
+            {
+                foreach (var word in words)
+                {
+                    if (report.AsSpan(pos).StartsWith(word, StringComparison.Ordinal))
+                    {
+                        first.TryAdd(word, pos);
+                    }
+                }
+            }
+            pos++;
+        }
+        return first;
     }
 
     /// <summary>Lines from <paramref name="start"/> to the end, counting up to 4 (as a split would).</summary>

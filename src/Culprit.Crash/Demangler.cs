@@ -188,14 +188,7 @@ internal static class Demangler
                     Path(sb, inValue);
                     if (inValue)
                         sb.Append("::");
-                    sb.Append('<');
-                    for (int n = 0; !Eat('E'); n++)
-                    {
-                        if (n > 0)
-                            sb.Append(", ");
-                        GenericArg(sb);
-                    }
-                    sb.Append('>');
+                    ListUntilEnd(sb, '<', '>', () => GenericArg(sb));
                     break;
                 case 'B':
                     BackRef(() => Path(sb, inValue));
@@ -298,14 +291,7 @@ internal static class Demangler
                         break;
                     case 'T':
                         _pos++;
-                        sb.Append('(');
-                        for (int n = 0; !Eat('E'); n++)
-                        {
-                            if (n > 0)
-                                sb.Append(", ");
-                            Type(sb);
-                        }
-                        sb.Append(')');
+                        ListUntilEnd(sb, '(', ')', () => Type(sb));
                         break;
                     case 'B':
                         _pos++;
@@ -320,6 +306,21 @@ internal static class Demangler
                 }
             }
             _depth--;
+        }
+
+        /// <summary>Items up to the closing 'E', comma-separated between <paramref name="open"/> and <paramref name="close"/>.</summary>
+        private void ListUntilEnd(StringBuilder sb, char open, char close, Action item)
+        {
+            sb.Append(open);
+            for (int n = 0; !Eat('E'); n++)
+            {
+                if (n > 0)
+                {
+                    sb.Append(", ");
+                }
+                item();
+            }
+            sb.Append(close);
         }
 
         private void BackRef(Action parse)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.RegularExpressions;
 using Culprit.Crash.Formats;
 
@@ -7,16 +6,25 @@ namespace Culprit.Crash;
 /// <summary>Cheap literal pre-checks in front of the per-line stack regexes (they run on every report line).</summary>
 internal static class FrameLineMatcher
 {
-    private static readonly SearchValues<string> StackStartWords = SearchValues.Create(
-        ["Call Trace", "Call trace", "Allocated", "Freed", "backtrace", "Backtrace:", "Uninit was stored"], StringComparison.Ordinal);
+    /// <summary>Every line that <see cref="StackConventions.StackStarts"/> matches holds one of these.</summary>
+    public static readonly LiteralSearch StackStartWords = new(StackConventions.StackStartWords.SelectMany(s => s.Words));
+
+    /// <summary>Every line that <see cref="StackConventions.CorruptedLines"/> matches holds this.</summary>
+    public const string FaultInjection = "should_fail";
 
     public static bool IsStackStart(ReadOnlySpan<char> line) =>
-        line.IndexOfAny(StackStartWords) >= 0 && Any(StackConventions.StackStarts, line);
+        StackStartWords.IndexOfAny(line) >= 0 && MatchesStackStart(line);
 
-    public static bool MayHoldStackStart(ReadOnlySpan<char> text) => text.IndexOfAny(StackStartWords) >= 0;
+    /// <summary><see cref="IsStackStart"/> for a line already known to hold one of <see cref="StackStartWords"/>.</summary>
+    public static bool MatchesStackStart(ReadOnlySpan<char> line) => Any(StackConventions.StackStarts, line);
+
+    public static bool MayHoldStackStart(ReadOnlySpan<char> text) => StackStartWords.IndexOfAny(text) >= 0;
 
     public static bool IsCorruptedLine(ReadOnlySpan<char> line) =>
-        line.Contains("should_fail", StringComparison.Ordinal) && Any(StackConventions.CorruptedLines, line);
+        line.Contains(FaultInjection, StringComparison.Ordinal) && MatchesCorruptedLine(line);
+
+    /// <summary><see cref="IsCorruptedLine"/> for a line already known to hold <see cref="FaultInjection"/>.</summary>
+    public static bool MatchesCorruptedLine(ReadOnlySpan<char> line) => Any(StackConventions.CorruptedLines, line);
 
     /// <summary>
     /// The function names of a stack frame line, as the captures of the first of

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.RegularExpressions;
 using Culprit.Crash.Formats;
 
@@ -55,14 +54,13 @@ internal static class GuiltyFile
 
     private static string? FindIn(string report)
     {
-        // Walks the lines as spans: only the few that name a source file are looked at closely.
+        // Only the few lines that hold a ".c:" or ".h:" can name a source file: jump from one to
+        // the next instead of looking at every line.
+        var suffixes = new ForwardSearch(report, SourceSuffixes);
         string guilty = "";
         int pos = 0;
-        while (pos <= report.Length)
+        while (NextCandidateLine(report, ref suffixes, ref pos, out int lineStart, out int end))
         {
-            int end = TextLines.End(report, pos);
-            int lineStart = pos;
-            pos = end + 1;
             if (FileIn(report, lineStart, end) is not { } file)
                 continue;
             if (guilty.Length == 0)
@@ -75,11 +73,8 @@ internal static class GuiltyFile
         if (guilty.Length == 0)
             return null;
         string deepest = DirName(guilty);
-        while (pos <= report.Length)
+        while (NextCandidateLine(report, ref suffixes, ref pos, out int lineStart, out int end))
         {
-            int end = TextLines.End(report, pos);
-            int lineStart = pos;
-            pos = end + 1;
             if (FileIn(report, lineStart, end) is not { } file || IsIgnored(file, report, lineStart, end))
                 continue;
             string clean = CleanPath(file);
@@ -93,6 +88,29 @@ internal static class GuiltyFile
     }
 
     /// <summary>
+    /// The first line at or after <paramref name="pos"/> (a line start) that holds a source
+    /// suffix; <paramref name="pos"/> moves past it.
+    /// </summary>
+    private static bool NextCandidateLine(string report, ref ForwardSearch suffixes, ref int pos, out int lineStart, out int lineEnd)
+    {
+        lineStart = lineEnd = 0;
+        if (pos > report.Length)
+        {
+            return false;
+        }
+        int hit = suffixes.Next(pos);
+        if (hit >= report.Length)
+        {
+            pos = report.Length + 1;
+            return false;
+        }
+        lineStart = report.LastIndexOf('\n', hit) + 1;
+        lineEnd = TextLines.End(report, hit);
+        pos = lineEnd + 1;
+        return true;
+    }
+
+    /// <summary>
     /// The first "path.c:123" of the line, if any: what <see cref="FileName"/> captures, found by
     /// hand because it runs on every line of every report. A path is a run of path characters,
     /// and a ':' ends any run, so a match ends where its run ends: at the first ".c:"/".h:" that
@@ -103,7 +121,7 @@ internal static class GuiltyFile
         var line = text.AsSpan(start, end - start);
         for (int from = 0; from < line.Length;)
         {
-            int hit = line[from..].IndexOfAny(SourceSuffixes);
+            int hit = SourceSuffixes.IndexOfAny(line[from..]);
             if (hit < 0)
                 return null;
             int dot = from + hit;
@@ -119,7 +137,7 @@ internal static class GuiltyFile
         return null;
     }
 
-    private static readonly SearchValues<string> SourceSuffixes = SearchValues.Create([".c:", ".h:"], StringComparison.Ordinal);
+    private static readonly LiteralSearch SourceSuffixes = new([".c:", ".h:"]);
 
     private static bool IsNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '-';
 

@@ -15,11 +15,17 @@ internal sealed class LineCache
     private int _first, _end;   // live entries [_first, _end): consecutive lines in log order
     private int _cursor;        // where the next sequential look-up is expected
     private Entry _scratch;     // for lines that cannot be kept
-    // The last search for notable literals: from _notableSearchFrom, the first hit is at
-    // _nextNotable, or there is none up to _notableSearchUntil (log offsets).
-    private const int NoNotable = int.MaxValue;
-    private const int NotableSearchChars = 16 * 1024;
-    private int _notableSearchFrom = int.MaxValue, _nextNotable = -1, _notableSearchUntil = -1;
+    private LookaheadSearch _notable = new(OopsLines.Notable);
+    private LookaheadSearch _login = new(LoginPrompt);
+
+    private static readonly LiteralSearch LoginPrompt = new([ConsoleLine.Login]);
+
+    // Line numbers of kept lines, and for each context key the last kept line that has it (to link
+    // it to the next one). Bounded: a log can have any number of tasks, and a forgotten key only
+    // leaves a link unknown.
+    private int _seq;
+    private readonly Dictionary<int, int> _lastLineOfKey = [];
+    private const int MaxKeys = 4096;
 
     /// <summary>Facts about one line; positions are log offsets or relative to the line start.</summary>
     internal struct Entry
@@ -27,10 +33,12 @@ internal sealed class LineCache
         public int Start, End;            // log offsets of the line and of its '\n' (or the text end)
         public LineContext Context;       // relative to the line
         public int ContextKey;            // equal for equal contexts (see LineContext.Key)
-        public bool Notable;              // holds one of the notable literals (OopsLines.IndexOfNotable)
+        public bool Notable;              // holds one of the notable literals (OopsLines.Notable)
         public bool Stripped;
         public bool Questionable;
         public int TextStart, TextLength; // relative to the line, after the printk prefix
+        public int Seq;                   // line number of a kept line (consecutive lines, consecutive numbers); 0 if not kept
+        public int NextSameKey;           // Seq of the next kept line with the same ContextKey, 0 while not known
         private bool _matched;
         private OopsFamily? _family;
 
@@ -54,30 +62,6 @@ internal sealed class LineCache
             }
             return (TextStart, TextLength, Questionable);
         }
-    }
-
-    /// <summary>
-    /// Whether the line [<paramref name="pos"/>, <paramref name="end"/>) of the window holds a
-    /// notable literal. One vectorised search runs ahead to the next hit and answers for every
-    /// line before it: notable lines are rare, and a search per line costs more in its setup than
-    /// in its scan. The literals hold no newline, so a hit inside the line is a hit of the line.
-    /// </summary>
-    private bool IsNotable(ReadOnlySpan<char> window, int offset, int pos, int end)
-    {
-        int start = offset + pos, stop = offset + end;
-        bool known = start >= _notableSearchFrom && start <= _nextNotable &&
-            (_nextNotable != NoNotable || stop <= _notableSearchUntil);
-        if (!known)
-        {
-            // Ahead by a bounded amount: the next window reaches further, and a search to the
-            // end of each window would rescan most of it for every report.
-            int until = Math.Min(window.Length, Math.Max(end, pos + NotableSearchChars));
-            int hit = OopsLines.IndexOfNotable(window[pos..until]);
-            _notableSearchFrom = start;
-            _nextNotable = hit < 0 ? NoNotable : start + hit;
-            _notableSearchUntil = offset + until;
-        }
-        return _nextNotable < stop;
     }
 
     /// <summary>Forgets the lines that start before <paramref name="logOffset"/> (windows only move forward).</summary>
@@ -105,14 +89,14 @@ internal sealed class LineCache
         int nl = window[pos..].IndexOf('\n');
         int end = nl < 0 ? window.Length : pos + nl;
         var line = window[pos..end];
-        var context = ConsoleLine.Find(line);
+        var context = ConsoleLine.Find(line, _login.InLine(window, offset, pos, end));
         var entry = new Entry
         {
             Start = abs,
             End = offset + end,
             Context = context,
             ContextKey = context.Key(line),
-            Notable = IsNotable(window, offset, pos, end),
+            Notable = _notable.InLine(window, offset, pos, end),
         };
         if (nl < 0)
         {
@@ -124,9 +108,56 @@ internal sealed class LineCache
             _first = _end = 0;
         if (_end == _entries.Length)
             MakeRoom();
+        entry.Seq = ++_seq;
+        LinkToPreviousOfKey(entry.ContextKey, entry.Seq);
         _entries[_end] = entry;
         _cursor = _end + 1;
         return ref _entries[_end++];
+    }
+
+    private void LinkToPreviousOfKey(int key, int seq)
+    {
+        if (_lastLineOfKey.Count >= MaxKeys)
+        {
+            _lastLineOfKey.Clear();
+        }
+        ref int last = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_lastLineOfKey, key, out _);
+        // The entry being added is not stored yet, so a live index is one of the earlier lines.
+        int i = IndexOfSeq(last);
+        if (i >= 0)
+        {
+            _entries[i].NextSameKey = seq;
+        }
+        last = seq;
+    }
+
+    /// <summary>
+    /// The kept line numbered <paramref name="seq"/> (see <see cref="Entry.Seq"/>): its start and
+    /// end as log offsets, when it is still kept. All kept lines between two kept lines are kept too.
+    /// </summary>
+    public bool TryGetLine(int seq, out int start, out int end)
+    {
+        int i = IndexOfSeq(seq);
+        start = i < 0 ? 0 : _entries[i].Start;
+        end = i < 0 ? 0 : _entries[i].End;
+        return i >= 0;
+    }
+
+    /// <summary><see cref="Entry.NextSameKey"/> of the kept line numbered <paramref name="seq"/>, or 0.</summary>
+    public int NextSameKey(int seq)
+    {
+        int i = IndexOfSeq(seq);
+        return i < 0 ? 0 : _entries[i].NextSameKey;
+    }
+
+    private int IndexOfSeq(int seq)
+    {
+        if (seq <= 0 || _first == _end)
+        {
+            return -1;
+        }
+        long i = _first + ((long)seq - _entries[_first].Seq);
+        return i >= _first && i < _end ? (int)i : -1;
     }
 
     private int IndexOf(int abs)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Culprit.Crash.Formats;
 
 namespace Culprit.Crash;
@@ -12,7 +11,7 @@ namespace Culprit.Crash;
 internal sealed class LogMarkers
 {
     private static readonly string[] Words = [.. LinuxCrashFormats.SuppressionWordList, LinuxCrashFormats.ConsoleHangup];
-    private static readonly SearchValues<string> AnyWord = SearchValues.Create(Words, StringComparison.Ordinal);
+    private static readonly LiteralSearch AnyWord = new(Words);
     private static readonly int LongestWord = Words.Max(w => w.Length);
 
     private readonly Queue<int> _hits = new(); // log offsets of word hits, in order
@@ -30,7 +29,7 @@ internal sealed class LogMarkers
         int pos = 0;
         while (pos < span.Length)
         {
-            int hit = span[pos..].IndexOfAny(AnyWord);
+            int hit = AnyWord.IndexOfAny(span[pos..]);
             if (hit < 0)
                 break;
             int at = from + pos + hit;
@@ -87,13 +86,7 @@ internal sealed class LogMarkers
         return false;
     }
 
-    private static bool IsSuppression(ReadOnlySpan<char> line)
-    {
-        foreach (var re in LinuxCrashFormats.Suppressions)
-        {
-            if (re.IsMatch(line))
-                return true;
-        }
-        return false;
-    }
+    private static bool IsSuppression(ReadOnlySpan<char> line) => Suppression.IsMatch(line);
+
+    private static readonly RegexUnion Suppression = new(LinuxCrashFormats.Suppressions);
 }

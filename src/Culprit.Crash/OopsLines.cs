@@ -1,4 +1,3 @@
-using System.Buffers;
 using Culprit.Crash.Formats;
 
 namespace Culprit.Crash;
@@ -8,20 +7,27 @@ internal static class OopsLines
 {
     private static readonly string[] HeaderList = LinuxCrashFormats.Families.Select(f => f.Header).Distinct().ToArray();
 
-    private static readonly SearchValues<string> Headers = SearchValues.Create(HeaderList, StringComparison.Ordinal);
+    private static readonly LiteralSearch Headers = new(HeaderList);
 
     // For each family (in table order), the bit of its header in a line's set of headers.
     private static readonly ulong[] FamilyBits = HeaderList.Length <= 64
         ? LinuxCrashFormats.Families.Select(f => 1UL << Array.IndexOf(HeaderList, f.Header)).ToArray()
         : throw new InvalidOperationException("more than 64 report headers");
 
-    /// <summary>Every literal that makes a report line need a closer look.</summary>
-    private static readonly SearchValues<string> Notable = SearchValues.Create(
-        LinuxCrashFormats.Families.Select(f => f.Header)
+    /// <summary>Every literal that makes a report line need a closer look. None holds a newline.</summary>
+    public static readonly LiteralSearch Notable = new(
+        Minimal(LinuxCrashFormats.Families.Select(f => f.Header)
             .Concat(LinuxCrashFormats.InfoMessagesWithStack)
             .Concat(ReportCollector.MarkerLines)
             .Select(OnOneLine)
-            .Distinct().ToArray(), StringComparison.Ordinal);
+            .Distinct().ToArray()));
+
+    /// <summary>
+    /// The literals that hold none of the others: a line holds one of the whole list exactly when it
+    /// holds one of these, and every literal less makes the multi-string search faster.
+    /// </summary>
+    private static string[] Minimal(string[] literals) =>
+        literals.Where(l => !literals.Any(other => other != l && l.Contains(other, StringComparison.Ordinal))).ToArray();
 
     // Lines are classified by searches that run across many lines at once (LineCache).
     private static string OnOneLine(string literal) =>
@@ -34,7 +40,7 @@ internal static class OopsLines
         ulong present = 0;
         for (int pos = 0; pos < line.Length; pos++)
         {
-            int hit = line[pos..].IndexOfAny(Headers);
+            int hit = Headers.IndexOfAny(line[pos..]);
             if (hit < 0)
                 break;
             pos += hit;
@@ -56,9 +62,6 @@ internal static class OopsLines
         return null;
     }
 
-    /// <summary>Where the first notable literal starts in <paramref name="text"/>, or -1. None holds a newline.</summary>
-    public static int IndexOfNotable(ReadOnlySpan<char> text) => text.IndexOfAny(Notable);
-
     /// <summary>
     /// The first report line that starts at or after <paramref name="from"/> and ends before
     /// <paramref name="end"/> (a line without its newline counts only when <paramref name="final"/>).
@@ -68,7 +71,7 @@ internal static class OopsLines
         int pos = from;
         while (pos < text.Length)
         {
-            int hit = text[pos..].IndexOfAny(Headers);
+            int hit = Headers.IndexOfAny(text[pos..]);
             if (hit < 0)
                 return null;
             hit += pos;

@@ -45,6 +45,7 @@ internal static class ReportCollector
         // Symbolized reports repeat the first line once per inlined frame: such a run of headers
         // right at the start is one report.
         bool headerRun = true;
+        int lastOfKey = 0; // the last line looked at with the report's context key (LineCache.Entry.Seq)
         for (int pos = start; pos < text.Length;)
         {
             ref var info = ref lines.Line(text, offset, pos);
@@ -54,6 +55,26 @@ internal static class ReportCollector
             var lineContext = info.Context;
             if (isOopsLine)
                 contextKey = info.ContextKey;
+            if (info.ContextKey == contextKey)
+            {
+                lastOfKey = info.Seq;
+            }
+            else if (nextReport >= 0 && !cpuTraceback && TrailingSkip(lines, lastOfKey, info.Seq, offset, text.Length) is var (skipped, next))
+            {
+                // Once the next report has started, lines of other contexts only count towards the
+                // limits below: go straight to the next line of this context when it is known.
+                if ((trailing >= 0 && trailing < skipped) || silence + skipped > MaxSilentLines)
+                {
+                    break;
+                }
+                if (trailing >= 0)
+                {
+                    trailing -= skipped;
+                }
+                silence += skipped;
+                pos = next;
+                continue;
+            }
             bool ownContext = info.ContextKey == contextKey && lineContext.Is(line, context);
             bool sameContext = ownContext || (cpuTraceback && lineContext.IsCpu(line));
             bool notable = info.Notable;
@@ -121,6 +142,21 @@ internal static class ReportCollector
                 headerRun = false;
         }
         return new CollectedReport(prefix, report.ToString(), titleLength, endPos, nextReport);
+    }
+
+    /// <summary>
+    /// When the line after <paramref name="lastOfKey"/> with the same context key is known and in
+    /// the window: how many lines from <paramref name="seq"/> (a line of another key) lead to it,
+    /// and where it starts in the window.
+    /// </summary>
+    private static (int Lines, int Start)? TrailingSkip(LineCache lines, int lastOfKey, int seq, int offset, int windowLength)
+    {
+        int next = lines.NextSameKey(lastOfKey);
+        if (next <= seq || !lines.TryGetLine(next, out int start, out int end) || end - offset > windowLength)
+        {
+            return null;
+        }
+        return (next - seq, start - offset);
     }
 
     /// <summary>Lines looked at after the next report has started.</summary>

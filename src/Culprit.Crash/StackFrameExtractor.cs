@@ -23,6 +23,9 @@ internal static class StackFrameExtractor
         var raw = new List<string>();
         var results = new List<ExtractedFrame>();
         bool ok = true;
+        // Each line is checked for fault injection and for a new trace; most hold neither word.
+        var faultInjection = new ForwardSearch(text, FrameLineMatcher.FaultInjection);
+        var stackStart = new ForwardSearch(text, FrameLineMatcher.StackStartWords);
         int traces = 0;
         for (int partIdx = 0; ; partIdx++)
         {
@@ -48,13 +51,15 @@ internal static class StackFrameExtractor
                     int lineStart = next, lineEnd = TextLines.End(text, next);
                     next = lineEnd + 1;
                     var ln = text.AsSpan(lineStart, lineEnd - lineStart);
-                    if (FrameLineMatcher.IsCorruptedLine(ln))
+                    if (faultInjection.In(lineStart, lineEnd) && FrameLineMatcher.MatchesCorruptedLine(ln))
                     {
                         ok = false;
                         break;
                     }
-                    if (FrameLineMatcher.IsStackStart(ln))
+                    if (stackStart.In(lineStart, lineEnd) && FrameLineMatcher.MatchesStackStart(ln))
+                    {
                         break;
+                    }
                     if (partIdx != parts.Count - 1 && parts[partIdx + 1] is { } nextPart)
                     {
                         var m = nextPart.Match(text, lineStart, lineEnd - lineStart);
@@ -76,22 +81,18 @@ internal static class StackFrameExtractor
                         Append(raw, ln[second].ToString(), rule);
                 }
             }
-            else
+            else if (next <= text.Length)
             {
-                while (next <= text.Length)
+                // The first line the part matches, unless fault injection comes first.
+                var (m, after, faultInjected) = LinePartSearch.Find(part, text, next, ref faultInjection);
+                next = after;
+                if (faultInjected)
                 {
-                    int lineStart = next, lineEnd = TextLines.End(text, next);
-                    next = lineEnd + 1;
-                    if (FrameLineMatcher.IsCorruptedLine(text.AsSpan(lineStart, lineEnd - lineStart)))
-                    {
-                        ok = false;
-                        break;
-                    }
-                    var m = part.Match(text, lineStart, lineEnd - lineStart);
-                    if (!m.Success)
-                        continue;
+                    ok = false;
+                }
+                else if (m != null)
+                {
                     Append(raw, m, rule);
-                    break;
                 }
             }
         }

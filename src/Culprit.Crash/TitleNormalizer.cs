@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.RegularExpressions;
 using Culprit.Crash.Formats;
@@ -38,7 +39,28 @@ internal static class TitleNormalizer
         (new(@"[0-9]{7,}", Options), "NUM", true),
     ];
 
+    // Titles repeat (a warning that fires again and again, the alternative titles of one kind of
+    // report): each is normalised once. Bounded, so that a log of endless distinct titles does not
+    // grow it; clearing it only costs recomputing.
+    private static readonly ConcurrentDictionary<string, string> Normalized = new(StringComparer.Ordinal);
+    private const int MaxNormalized = 10_000;
+
     public static string Normalize(string title)
+    {
+        if (Normalized.TryGetValue(title, out var known))
+        {
+            return known;
+        }
+        string normalized = NormalizeUncached(title);
+        if (Normalized.Count >= MaxNormalized)
+        {
+            Normalized.Clear();
+        }
+        Normalized[title] = normalized;
+        return normalized;
+    }
+
+    private static string NormalizeUncached(string title)
     {
         if (title.Length > MaxRawTitle)
             title = title[..MaxRawTitle];

@@ -10,15 +10,9 @@ namespace Culprit.Crash.Formats;
 internal sealed record OopsFamily(string Header, IReadOnlyList<CrashFormat> Formats, IReadOnlyList<Regex> Suppressions)
 {
     /// <summary>Whether one of the family's suppressions matches the line (its header aside).</summary>
-    public bool IsSuppressed(ReadOnlySpan<char> line)
-    {
-        foreach (var s in Suppressions)
-        {
-            if (s.IsMatch(line))
-                return true;
-        }
-        return false;
-    }
+    public bool IsSuppressed(ReadOnlySpan<char> line) => (_suppressed ??= new RegexUnion(Suppressions)).IsMatch(line);
+
+    private RegexUnion? _suppressed;
 }
 
 /// <summary>

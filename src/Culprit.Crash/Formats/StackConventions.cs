@@ -28,6 +28,23 @@ internal static class StackConventions
     ];
 
     /// <summary>
+    /// For each of <see cref="StackStarts"/>, the words one of which every match holds, and how far
+    /// after the match start the word begins: a report without the words needs no regex, and one
+    /// with them needs it only from the first word on.
+    /// </summary>
+    public static readonly (string[] Words, int Lead)[] StackStartWords =
+    [
+        (["Call Trace", "Call trace"], 0),
+        (["Allocated"], 0),
+        (["Allocated"], 0),
+        (["Freed"], 0),
+        (["Freed"], 0),
+        (["backtrace"], 2),
+        (["Backtrace:"], 0),
+        (["Uninit was stored"], 0),
+    ];
+
+    /// <summary>
     /// Stack frame lines; each capture is a function name. The specification of
     /// <see cref="FrameLineMatcher.Frame"/>, which matches them by hand on the hot path.
     /// </summary>
