@@ -98,6 +98,29 @@ public sealed class KernelModeTests(ITestOutputHelper output)
     }
 
     [KernelFact]
+    public async Task The_default_flaky_strategy_finds_the_kernel_bug_commit_with_its_confidence()
+    {
+        var tree = await TestTreeAsync();
+        using var temp = new TempDir("culprit-kernel");
+        var json = temp.Sub("r.json");
+        var repro = Path.Combine(AppContext.BaseDirectory, "data", "kernel-repro.c");
+
+        var run = await CliHarness.InvokeAsync("bisect", "--kernel", "--repo", tree["repo"], "--bad", tree["bad"], "--good", tree["good"],
+            "--config", tree["config"], "--repro", repro, "--runs", "2", "--vms", "2", "--ccache", "--no-verify",
+            "--boot-timeout", "300", "--run-timeout", "300", "--json", json, "--store", temp.Sub("s.db"));
+
+        Assert.True(run.ExitCode == 0, run.Error + run.Output);
+        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var root = doc.RootElement;
+        output.WriteLine($"kernel e2e (flaky): {root.GetProperty("stats")}");
+        Assert.Equal("flaky", root.GetProperty("strategy").GetString());
+        Assert.Equal("found", root.GetProperty("result").GetString());
+        Assert.Equal(tree["culprit"], root.GetProperty("culprit").GetProperty("commit").GetString());
+        Assert.True(root.GetProperty("confidence").GetDouble() >= 0.95);
+        Assert.Contains("culprit confidence: ", run.Output);
+    }
+
+    [KernelFact]
     public async Task A_reproducer_that_does_not_compile_is_a_one_line_error()
     {
         var tree = await TestTreeAsync();
