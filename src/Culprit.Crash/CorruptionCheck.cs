@@ -5,7 +5,8 @@ namespace Culprit.Crash;
 /// <summary>Decides whether a report with a good title is still truncated or mixed with other output.</summary>
 internal static class CorruptionCheck
 {
-    public static string? Reason(string title, string report, CrashFormat? format)
+    /// <summary>Why the report text <c>report[start..]</c> is corrupted, or null.</summary>
+    public static string? Reason(string title, string report, int start, CrashFormat? format)
     {
         if (LinuxCrashFormats.CorruptedTitle.IsMatch(title))
             return "title matches corrupted regexp";
@@ -14,7 +15,7 @@ internal static class CorruptionCheck
             return null;
         // Every "Call Trace", "backtrace", "Allocated" or "Freed" must be followed by a frame.
         bool hasStackTrace = false;
-        var firstWords = FirstStackStartWords(report);
+        var firstWords = FirstStackStartWords(report, start);
         var starts = StackConventions.StackStarts;
         for (int i = 0; i < starts.Length; i++)
         {
@@ -32,7 +33,7 @@ internal static class CorruptionCheck
             {
                 continue;
             }
-            var m = starts[i].Match(report, Math.Max(0, first - lead));
+            var m = RegionMatch.From(starts[i], report, start, Math.Max(start, first - lead));
             if (!m.Success)
                 continue;
             // The trace line itself, then up to 15 lines that must show a frame.
@@ -62,10 +63,10 @@ internal static class CorruptionCheck
     }
 
     /// <summary>Where each stack start word first occurs in the report (one search for all of them).</summary>
-    private static Dictionary<string, int> FirstStackStartWords(string report)
+    private static Dictionary<string, int> FirstStackStartWords(string report, int start)
     {
         var first = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int pos = 0; pos < report.Length;)
+        for (int pos = start; pos < report.Length;)
         {
             int hit = FrameLineMatcher.StackStartWords.IndexOfAny(report.AsSpan(pos));
             if (hit < 0)

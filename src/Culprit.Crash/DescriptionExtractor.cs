@@ -11,7 +11,8 @@ internal static class DescriptionExtractor
 {
     public const string NoFrames = "extracted no frames";
 
-    public static Description? Extract(string output, OopsFamily family)
+    /// <summary>The description of the report text <c>output[start..]</c>; positions are in <paramref name="output"/>.</summary>
+    public static Description? Extract(string output, int start, OopsFamily family)
     {
         int startPos = output.Length;
         bool matchedTitle = false;
@@ -19,10 +20,10 @@ internal static class DescriptionExtractor
         string? corrupted = null;
         CrashFormat? chosen = null;
         var altTitles = new List<string>();
-        var headerLines = HeaderLines(output, family.Header);
+        var headerLines = HeaderLines(output, start, family.Header);
         foreach (var f in family.Formats)
         {
-            int at = TitleMatchPosition(f, output, family.Header, headerLines);
+            int at = TitleMatchPosition(f, output, start, family.Header, headerLines);
             if (at < 0 || at > startPos)
                 continue;
             if (at == startPos && desc.Length > 0)
@@ -37,13 +38,13 @@ internal static class DescriptionExtractor
             Match match;
             if (f.Report != null)
             {
-                match = f.Report.Match(output);
+                match = f.Report.MatchFrom(output, start, start);
                 if (!match.Success)
                     continue;
             }
             else
             {
-                match = f.Title.Match(output, at);
+                match = f.Title.MatchFrom(output, start, at);
             }
             var args = new List<string>();
             for (int g = 1; g < match.Groups.Count; g++)
@@ -76,7 +77,7 @@ internal static class DescriptionExtractor
             // A title matched but not the rest of its format: the report was cut or mixed up.
             if (matchedTitle)
                 corrupted = "matched title but not report regexp";
-            int pos = output.IndexOf(family.Header, StringComparison.Ordinal);
+            int pos = output.IndexOf(family.Header, start, StringComparison.Ordinal);
             if (pos < 0)
                 return null;
             int end = output.IndexOf('\n', pos);
@@ -92,19 +93,19 @@ internal static class DescriptionExtractor
     /// line by line, and only on lines holding the family header and the title's own leading text,
     /// which keeps the cost of the many formats that do not apply close to nothing.
     /// </summary>
-    private static int TitleMatchPosition(CrashFormat f, string output, string header, List<(int Start, int End)> headerLines)
+    private static int TitleMatchPosition(CrashFormat f, string output, int start, string header, List<(int Start, int End)> headerLines)
     {
         var search = f.Search;
         if (search.Anchored)
         {
-            var m = f.Title.Match(output);
+            var m = f.Title.MatchFrom(output, start, start);
             return m.Success ? m.Index : -1;
         }
         if (headerLines.Count == 0)
             return -1;
         if (search.MultiLine)
         {
-            var m = f.Title.Match(output, output.IndexOf(header, headerLines[0].Start, StringComparison.Ordinal));
+            var m = f.Title.MatchFrom(output, start, output.IndexOf(header, headerLines[0].Start, StringComparison.Ordinal));
             return m.Success ? m.Index : -1;
         }
         foreach (var (lineStart, lineEnd) in headerLines)
@@ -120,16 +121,16 @@ internal static class DescriptionExtractor
     }
 
     /// <summary>The lines holding the family header, found once for all of its formats.</summary>
-    private static List<(int Start, int End)> HeaderLines(string output, string header)
+    private static List<(int Start, int End)> HeaderLines(string output, int start, string header)
     {
         var lines = new List<(int, int)>();
-        int from = 0;
+        int from = start;
         while (true)
         {
             int hit = output.IndexOf(header, from, StringComparison.Ordinal);
             if (hit < 0)
                 return lines;
-            int lineStart = output.LastIndexOf('\n', hit) + 1;
+            int lineStart = Math.Max(start, output.LastIndexOf('\n', hit) + 1);
             int lineEnd = output.IndexOf('\n', hit);
             if (lineEnd < 0)
                 lineEnd = output.Length;

@@ -37,29 +37,31 @@ internal static class GuiltyFile
 
     private static readonly string[] InterruptEntries = ["apic_timer_interrupt+0x", "el1h_64_irq+0x", "Exception stack"];
 
-    public static string? Find(string title, string report)
+    /// <summary>The guilty file of the report text <c>report[start..]</c>.</summary>
+    public static string? Find(string title, string report, int start)
     {
         if (title.StartsWith("INFO: rcu detected stall", StringComparison.Ordinal))
         {
             // Stalls have many generic frames on top; start from the interrupt entry instead.
             foreach (var entry in InterruptEntries)
             {
-                int pos = report.IndexOf(entry, StringComparison.Ordinal);
-                if (pos >= 0 && FindIn(report[pos..]) is { } file)
+                int pos = report.IndexOf(entry, start, StringComparison.Ordinal);
+                if (pos >= 0 && FindIn(report, pos) is { } file)
                     return file;
             }
         }
-        return FindIn(report);
+        return FindIn(report, start);
     }
 
-    private static string? FindIn(string report)
+    /// <summary>The guilty file in <c>report[start..]</c>, read as if that were the whole report.</summary>
+    private static string? FindIn(string report, int start)
     {
         // Only the few lines that hold a ".c:" or ".h:" can name a source file: jump from one to
         // the next instead of looking at every line.
         var suffixes = new ForwardSearch(report, SourceSuffixes);
         string guilty = "";
-        int pos = 0;
-        while (NextCandidateLine(report, ref suffixes, ref pos, out int lineStart, out int end))
+        int pos = start;
+        while (NextCandidateLine(report, start, ref suffixes, ref pos, out int lineStart, out int end))
         {
             if (FileIn(report, lineStart, end) is not { } file)
                 continue;
@@ -73,7 +75,7 @@ internal static class GuiltyFile
         if (guilty.Length == 0)
             return null;
         string deepest = DirName(guilty);
-        while (NextCandidateLine(report, ref suffixes, ref pos, out int lineStart, out int end))
+        while (NextCandidateLine(report, start, ref suffixes, ref pos, out int lineStart, out int end))
         {
             if (FileIn(report, lineStart, end) is not { } file || IsIgnored(file, report, lineStart, end))
                 continue;
@@ -89,9 +91,9 @@ internal static class GuiltyFile
 
     /// <summary>
     /// The first line at or after <paramref name="pos"/> (a line start) that holds a source
-    /// suffix; <paramref name="pos"/> moves past it.
+    /// suffix; <paramref name="pos"/> moves past it. The first line begins at <paramref name="start"/>.
     /// </summary>
-    private static bool NextCandidateLine(string report, ref ForwardSearch suffixes, ref int pos, out int lineStart, out int lineEnd)
+    private static bool NextCandidateLine(string report, int start, ref ForwardSearch suffixes, ref int pos, out int lineStart, out int lineEnd)
     {
         lineStart = lineEnd = 0;
         if (pos > report.Length)
@@ -104,7 +106,7 @@ internal static class GuiltyFile
             pos = report.Length + 1;
             return false;
         }
-        lineStart = report.LastIndexOf('\n', hit) + 1;
+        lineStart = Math.Max(start, report.LastIndexOf('\n', hit) + 1);
         lineEnd = TextLines.End(report, hit);
         pos = lineEnd + 1;
         return true;

@@ -16,20 +16,24 @@ internal static class ReportBuilder
     public static CrashReport Build(ReadOnlySpan<char> window, int start, int offset, OopsFamily family, bool suppressed, bool hangup, LineCache lines)
     {
         var collected = ReportCollector.Collect(window, start, family, lines, offset);
-        string text = collected.Text;
-        var description = DescriptionExtractor.Extract(text[..collected.TitleTextLength], family);
-        string prefix = collected.Prefix;
+        string report = collected.Report;
+        int textStart = collected.TextStart;
+        // The title comes from the text up to TitleEnd: read in place when that is all of it (the
+        // usual case); a copy otherwise, as the regexes must not see beyond it.
+        var description = collected.TitleEnd == report.Length
+            ? DescriptionExtractor.Extract(report, textStart, family)
+            : DescriptionExtractor.Extract(report[textStart..collected.TitleEnd], 0, family);
         if (description is null)
         {
             // The header is not in the collected lines (e.g. filtered as another context):
-            // fall back to the raw output.
-            prefix = "";
-            text = window[start..collected.EndPos].ToString();
-            description = DescriptionExtractor.Extract(text, family)
-                ?? new Description(FirstLine(text), [], "header not found", null);
+            // fall back to the raw output, without the context lines.
+            report = window[start..collected.EndPos].ToString();
+            textStart = 0;
+            description = DescriptionExtractor.Extract(report, 0, family)
+                ?? new Description(FirstLine(report), [], "header not found", null);
         }
         string rawTitle = description.Title;
-        string? corrupted = description.CorruptedReason ?? CorruptionCheck.Reason(rawTitle, text, description.Format);
+        string? corrupted = description.CorruptedReason ?? CorruptionCheck.Reason(rawTitle, report, textStart, description.Format);
         if (hangup)
             corrupted ??= "console disconnected";
         string title = TitleNormalizer.Normalize(rawTitle);
@@ -44,8 +48,8 @@ internal static class ReportBuilder
             Corrupted: corrupted != null,
             Suppressed: suppressed,
             Frame: frameMatch.Success ? frameMatch.Groups[1].Value : null,
-            GuiltyFile: GuiltyFile.Find(title, text),
-            Report: prefix + text,
+            GuiltyFile: GuiltyFile.Find(title, report, textStart),
+            Report: report,
             Start: offset + start,
             End: offset + Math.Max(collected.EndPos, skipPos))
         {

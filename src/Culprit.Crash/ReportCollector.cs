@@ -1,15 +1,18 @@
-using System.Text;
 using Culprit.Crash.Formats;
 
 namespace Culprit.Crash;
 
 /// <summary>The lines of one report, separated from the output of other tasks and CPUs.</summary>
+/// <remarks>
+/// The context lines and the report lines make one string, the report as returned: the text is
+/// analysed in place, at <see cref="TextStart"/>, rather than copied out of it.
+/// </remarks>
 internal sealed record CollectedReport(
-    string Prefix,       // up to 5 (50 with a task context) earlier lines of the same context
-    string Text,         // the report lines, printk prefixes removed
-    int TitleTextLength, // Text[..TitleTextLength] is what the title is taken from
-    int EndPos,          // end of the report's last line in the window
-    int NextReport);     // where the next independent report starts in the window, or -1
+    string Report,   // up to 5 (50 with a task context) earlier lines of the same context, then the text
+    int TextStart,   // where the report lines (printk prefixes removed) start in Report
+    int TitleEnd,    // Report[TextStart..TitleEnd] is what the title is taken from
+    int EndPos,      // end of the report's last line in the window
+    int NextReport); // where the next independent report starts in the window, or -1
 
 /// <summary>
 /// Collects a report from its first line on (syzkaller's findReport). Unlike syzkaller, which
@@ -33,14 +36,15 @@ internal static class ReportCollector
         int firstEnd = LineEnd(text, start);
         var oopsLine = text[start..firstEnd];
         string context = ConsoleLine.Context(oopsLine);
-        string prefix = CollectPrefix(text, start, context);
+        var report = new ReportText();
+        AppendPrefix(ref report, text, start, context);
+        int textStart = report.Length;
         // Enough of a KMSAN report (it has no "Call Trace") to cut at a panic_on_warn panic.
         int minLines = oopsLine.Contains("BUG: KMSAN:", StringComparison.Ordinal) ? 16 : 22;
         bool realContext = context.Length > 0 && context != ConsoleLine.NoCaller;
 
-        var report = new ReportText();
         int contextKey = 0;
-        int endPos = firstEnd, textLines = 0, nextReport = -1, silence = 0, titleLength = 0, trailing = -1;
+        int endPos = firstEnd, textLines = 0, nextReport = -1, silence = 0, titleEnd = textStart, trailing = -1;
         bool skipText = false, cpuTraceback = false;
         // Symbolized reports repeat the first line once per inlined frame: such a run of headers
         // right at the start is one report.
@@ -137,11 +141,11 @@ internal static class ReportCollector
             endPos = end;
             // Without caller contexts the title must come from before the next report.
             if (nextReport < 0 || realContext)
-                titleLength = report.Length;
+                titleEnd = report.Length;
             if (!isOopsLine && !(notable && info.Family(line) == family))
                 headerRun = false;
         }
-        return new CollectedReport(prefix, report.ToString(), titleLength, endPos, nextReport);
+        return new CollectedReport(report.ToString(), textStart, titleEnd, endPos, nextReport);
     }
 
     /// <summary>
@@ -170,10 +174,12 @@ internal static class ReportCollector
         ContainsAny(line, LinuxCrashFormats.InfoMessagesWithStack) ||
         (info.Family(line) != null && !ContainsAny(line, LinuxCrashFormats.ReportStartIgnores));
 
-    private static string CollectPrefix(ReadOnlySpan<char> text, int start, string context)
+    /// <summary>Appends the earlier lines of the report's context, printk prefixes removed.</summary>
+    private static void AppendPrefix(ref ReportText report, ReadOnlySpan<char> text, int start, string context)
     {
         int max = ConsoleLine.IsTaskContext(context) ? 50 : 5;
-        var lines = new List<string>();
+        // Found last to first: where each line's text is in the window.
+        var lines = new List<(int Start, int Length)>();
         int end = start - 1; // the '\n' before the report
         for (int looked = 0; end >= 0 && lines.Count < max && looked < MaxSilentLines; looked++)
         {
@@ -184,14 +190,16 @@ internal static class ReportCollector
             {
                 var (s, len, questionable) = ConsoleLine.Strip(line, lineContext.Kind != LineContext.None);
                 if (len > 0 && !questionable)
-                    lines.Add(line.Slice(s, len).ToString());
+                {
+                    lines.Add((lineStart + s, len));
+                }
             }
             end = lineStart - 1;
         }
-        var sb = new StringBuilder();
         for (int i = lines.Count - 1; i >= 0; i--)
-            sb.Append(lines[i]).Append('\n');
-        return sb.ToString();
+        {
+            report.AppendLine(text.Slice(lines[i].Start, lines[i].Length));
+        }
     }
 
     private static int LineEnd(ReadOnlySpan<char> text, int pos)

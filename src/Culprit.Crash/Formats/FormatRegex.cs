@@ -31,6 +31,9 @@ internal sealed class FormatRegex
     public FormatRegex(string pattern, RegexOptions options)
     {
         _regex = new Regex(pattern, options);
+        // Reports are read in place, after their context lines (see MatchFrom).
+        if (RegionMatch.LooksBehind(pattern))
+            throw new ArgumentException($"a format regex must not look behind: {pattern}");
         if (!pattern.Contains(LineLoop, StringComparison.Ordinal))
             return;
         var parts = pattern.Split(LineLoop);
@@ -46,6 +49,13 @@ internal sealed class FormatRegex
 
     public Match Match(string text, int startat) =>
         _header is null ? _regex.Match(text, startat) : Match(text, startat, text.Length - startat);
+
+    /// <summary>
+    /// Like <c>Match(text[regionStart..], startat - regionStart)</c>, with positions in
+    /// <paramref name="text"/> (see <see cref="RegionMatch.From"/>).
+    /// </summary>
+    public Match MatchFrom(string text, int regionStart, int startat) =>
+        startat == regionStart ? Match(text, regionStart, text.Length - regionStart) : Match(text, startat);
 
     public Match Match(string text, int beginning, int length)
     {
