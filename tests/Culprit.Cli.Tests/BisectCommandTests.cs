@@ -45,10 +45,7 @@ public sealed class BisectCommandTests
 
         Assert.Equal(0, run.ExitCode);
         Assert.Contains($"first bad commit: {repo.Hashes[7]} change number 7", run.Output);
-        Assert.Contains("culprit confidence: ", run.Output);
-        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(json));
-        Assert.Equal("flaky", doc.RootElement.GetProperty("strategy").GetString());
-        Assert.True(doc.RootElement.GetProperty("confidence").GetDouble() >= 0.95);
+        await FlakyResultAssert.FoundWithConfidenceAsync(run, json);
     }
 
     [Fact]
