@@ -172,17 +172,21 @@ public sealed partial class GitRepository
 
     /// <summary>
     /// Makes a commit in <paramref name="worktree"/> that reverts <paramref name="commit"/> on top of
-    /// what is checked out there; returns its hash, or null when the revert does not apply.
+    /// what is checked out there; returns its hash, or null when the revert does not apply. A merge
+    /// is reverted against its first parent (<c>-m 1</c>): what the merge brought into the mainline.
     /// </summary>
-    public static Task<string?> CommitRevertAsync(string worktree, string commit, DateTimeOffset date, CancellationToken ct = default) =>
-        CommitSequencerAsync(worktree, date, ["revert", "--no-edit", commit], ct);
+    public static Task<string?> CommitRevertAsync(string worktree, string commit, DateTimeOffset date, bool isMerge = false, CancellationToken ct = default) =>
+        CommitSequencerAsync(worktree, date, ["revert", "--no-edit", .. Mainline(isMerge), commit], ct);
 
     /// <summary>
     /// Makes a commit in <paramref name="worktree"/> that applies <paramref name="commit"/> on top of
-    /// what is checked out there; returns its hash, or null when it does not apply.
+    /// what is checked out there; returns its hash, or null when it does not apply. A merge brings
+    /// its changes against the first parent (<c>-m 1</c>).
     /// </summary>
-    public static Task<string?> CommitCherryPickAsync(string worktree, string commit, DateTimeOffset date, CancellationToken ct = default) =>
-        CommitSequencerAsync(worktree, date, ["cherry-pick", "--allow-empty", commit], ct);
+    public static Task<string?> CommitCherryPickAsync(string worktree, string commit, DateTimeOffset date, bool isMerge = false, CancellationToken ct = default) =>
+        CommitSequencerAsync(worktree, date, ["cherry-pick", "--allow-empty", .. Mainline(isMerge), commit], ct);
+
+    private static string[] Mainline(bool isMerge) => isMerge ? ["-m", "1"] : [];
 
     /// <summary>Runs git revert or cherry-pick; on a conflict aborts it and returns null, else the new HEAD.</summary>
     private static async Task<string?> CommitSequencerAsync(string worktree, DateTimeOffset date, string[] args, CancellationToken ct)

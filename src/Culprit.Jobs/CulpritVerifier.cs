@@ -31,12 +31,12 @@ internal sealed class CulpritVerifier(JobSpec spec, GitRepository repo, string w
         log.Line(cause
             ? $"verifying the culprit: testing {spec.Bad} with {culprit} reverted"
             : $"verifying the culprit: testing {spec.Bad} with {culprit} cherry-picked");
-        var changed = await MakeCommitAsync(culprit, spec.Bad, cause, ct);
+        var changed = await MakeCommitAsync(culprit, spec.Bad, cause, parents.Count > 1, ct);
         string revert;
         if (changed is null)
         {
             revert = "does-not-apply";
-            log.Line($"the {what} does not apply");
+            log.Line(cause ? $"the revert of {culprit} does not apply on top of {spec.Bad}" : $"{culprit} does not cherry-pick onto {spec.Bad}");
         }
         else
         {
@@ -57,7 +57,7 @@ internal sealed class CulpritVerifier(JobSpec spec, GitRepository repo, string w
         var doubtful = reason is not null;
         log.Line(doubtful
             ? $"the culprit is doubtful: {reason}"
-            : $"culprit verified: parent {(parentOk == true ? "as expected" : "not tested")}, {what} {revert}");
+            : $"culprit verified: {Reports.ReportPhrases.ParentCheck(parentOk, !cause, null)}; {Reports.ReportPhrases.RevertCheck(revert, !cause)}");
         return new Verification(parentOk, revert, doubtful, reason);
     }
 
@@ -70,7 +70,7 @@ internal sealed class CulpritVerifier(JobSpec spec, GitRepository repo, string w
     }
 
     /// <summary>The revert (or cherry-pick) as a commit of its own, made the same way on every resume.</summary>
-    private async Task<string?> MakeCommitAsync(string culprit, string onto, bool revert, CancellationToken ct)
+    private async Task<string?> MakeCommitAsync(string culprit, string onto, bool revert, bool isMerge, CancellationToken ct)
     {
         var scratch = Path.Combine(workDir, "verify");
         await repo.AddWorktreeAsync(scratch, onto, ct);
@@ -78,8 +78,8 @@ internal sealed class CulpritVerifier(JobSpec spec, GitRepository repo, string w
         {
             var date = (await repo.CommitInfoAsync(onto, ct)).AuthorDate;
             return revert
-                ? await GitRepository.CommitRevertAsync(scratch, culprit, date, ct)
-                : await GitRepository.CommitCherryPickAsync(scratch, culprit, date, ct);
+                ? await GitRepository.CommitRevertAsync(scratch, culprit, date, isMerge, ct)
+                : await GitRepository.CommitCherryPickAsync(scratch, culprit, date, isMerge, ct);
         }
         finally
         {

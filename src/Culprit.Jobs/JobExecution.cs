@@ -9,7 +9,8 @@ internal sealed class JobExecution(
     JobSpec spec, string jobId, GitRepository repo, string workDir, OutcomeLedger ledger, JobLog log, StatusTracker status, CommitTestRunner tests)
 {
     private readonly Dictionary<string, Judgement> _judgements = new(StringComparer.Ordinal);
-    private readonly IVerdictPolicy _causePolicy = AnyCrashPolicy.Instance;
+    private readonly IVerdictPolicy _causePolicy = StrategyFactory.CausePolicy(spec);
+    private readonly IEndpointJudge _judge = StrategyFactory.EndpointJudge(spec);
 
     private IVerdictPolicy Policy => spec.Direction == Direction.Cause ? _causePolicy : new FixDirectionPolicy(_causePolicy);
 
@@ -20,15 +21,17 @@ internal sealed class JobExecution(
             ? $"bisecting cause commit starting from {crashing}"
             : $"bisecting fixing commit since {crashing}");
 
-        var reproduced = await TestAsync(crashing, "reproduce", ct);
-        // A flaky reproducer may miss its first runs: the flaky strategy tries twice more with double the runs.
-        for (var attempt = 1; attempt <= 2 && spec.Strategy == "flaky" && reproduced.Built && _causePolicy.Judge(reproduced) != Verdict.Bad; attempt++)
+        var reproduce = new List<CommitOutcome> { await TestAsync(crashing, "reproduce", ct) };
+        // The strategy's judge says whether the crash reproduced, or asks for more runs first (a flaky reproducer may miss its first runs).
+        EndpointStep said;
+        while ((said = _judge.JudgeCrashing(reproduce)) is MoreRuns more)
         {
-            log.Line($"no crash in {reproduced.Runs.Count} runs on {crashing}: trying again with {spec.Runs << attempt} runs");
-            reproduced = await TestAsync(crashing, spec.Runs << attempt, "reproduce", ct);
+            log.Line(more.Why);
+            reproduce.Add(await TestAsync(crashing, more.Runs, "reproduce", ct));
         }
-        if (_causePolicy.Judge(reproduced) != Verdict.Bad)
+        if (((EndpointVerdict)said).Verdict != Verdict.Bad)
         {
+            var reproduced = reproduce[^1];
             var why = reproduced.Built ? $"all runs: {Summary(reproduced)}" : $"build failed: {reproduced.BuildError}";
             log.Line($"the crash does not reproduce on {crashing}: {why}");
             return await FinishAsync(new BisectionResult(ResultKind.NotReproduced, null, [], Message: $"the crash does not reproduce on {crashing} ({why})"), null);
@@ -38,11 +41,18 @@ internal sealed class JobExecution(
         if (spec.Direction == Direction.Cause)
         {
             newEnd = crashing;
-            var good = spec.Good ?? await FindGoodReleaseAsync(crashing, ct);
+            string? good = spec.Good;
             if (good is null)
             {
-                log.Line("no good release found: the crash reproduces on every release tested");
-                return await FinishAsync(new BisectionResult(ResultKind.NoGoodCommit, null, [], Message: "the crash reproduces on every release tested"), null);
+                var (goodRelease, newestBad) = await FindGoodReleaseAsync(reproduce, ct);
+                if (goodRelease is null)
+                {
+                    log.Line("no good release found: the crash reproduces on every release tested");
+                    return await FinishAsync(new BisectionResult(ResultKind.NoGoodCommit, null, [], Message: "the crash reproduces on every release tested"), null);
+                }
+                good = goodRelease;
+                // Like syzbot: the range starts at the newest release that crashed, not at the bad commit.
+                newEnd = newestBad ?? crashing;
             }
             oldEnd = good;
         }
@@ -50,8 +60,14 @@ internal sealed class JobExecution(
         {
             oldEnd = crashing;
             newEnd = spec.Good ?? throw new JobException("a fix bisection needs --good (the newer commit without the crash)");
-            var fixedOutcome = await TestAsync(newEnd, "fixed", ct);
-            if (_causePolicy.Judge(fixedOutcome) != Verdict.Good)
+            var fixedTests = new List<CommitOutcome> { await TestAsync(newEnd, "fixed", ct) };
+            while ((said = _judge.JudgeRelease(reproduce, fixedTests)) is MoreRuns more)
+            {
+                log.Line(more.Why);
+                fixedTests.Add(await TestAsync(newEnd, more.Runs, "fixed", ct));
+            }
+            var fixedOutcome = fixedTests[^1];
+            if (((EndpointVerdict)said).Verdict != Verdict.Good)
             {
                 var why = fixedOutcome.Built ? $"all runs: {Summary(fixedOutcome)}" : $"build failed: {fixedOutcome.BuildError}";
                 log.Line($"the crash is not gone on {newEnd}: {why}");
@@ -63,7 +79,7 @@ internal sealed class JobExecution(
         var graph = new CommitGraph(await repo.RevListAsync(newEnd, [oldEnd], ct));
         var strategy = StrategyFactory.Create(spec, graph, Policy);
         // The ends' tests so far: the crashing one defines the bug (for a fix it lies outside the range).
-        foreach (var known in ledger.All.Where(e => (e.Outcome.Commit == newEnd || e.Outcome.Commit == crashing) && e.Phase is "reproduce" or "fixed").Select(e => e.Outcome))
+        foreach (var known in ledger.All.Where(e => (e.Outcome.Commit == newEnd || e.Outcome.Commit == crashing) && e.Phase is "reproduce" or "fixed" or "release").Select(e => e.Outcome))
         {
             strategy.Record(known);
         }
@@ -109,9 +125,13 @@ internal sealed class JobExecution(
         }
     }
 
-    private async Task<string?> FindGoodReleaseAsync(string bad, CancellationToken ct)
+    /// <summary>
+    /// Walks back over releases, newest first, until one is judged good; returns it and the newest
+    /// release judged bad on the way (null if none was).
+    /// </summary>
+    private async Task<(string? Good, string? NewestBad)> FindGoodReleaseAsync(IReadOnlyList<CommitOutcome> crashing, CancellationToken ct)
     {
-        IEnumerable<(string Tag, string Commit)> releases = await repo.ReleaseTagsBeforeAsync(bad, ct);
+        IEnumerable<(string Tag, string Commit)> releases = await repo.ReleaseTagsBeforeAsync(spec.Bad, ct);
         if (spec.Kernel is { } kernel)
         {
             // Like syzbot: recent releases one by one, older ones sparser, none before --oldest-release.
@@ -119,16 +139,32 @@ internal sealed class JobExecution(
             var picked = Kernel.Releases.ReleaseTags.Pick(all.Select(r => r.Tag), kernel.OldestRelease).ToHashSet();
             releases = all.Where(r => picked.Contains(r.Tag));
         }
+        string? newestBad = null;
         foreach (var (tag, commit) in releases)
         {
             log.Line($"testing release {tag}");
-            var outcome = await TestAsync(commit, "release", ct);
-            if (_causePolicy.Judge(outcome) == Verdict.Good)
+            var tests = new List<CommitOutcome> { await TestAsync(commit, "release", ct) };
+            EndpointStep said;
+            while ((said = _judge.JudgeRelease(crashing, tests)) is MoreRuns more)
             {
-                return commit;
+                log.Line(more.Why);
+                tests.Add(await TestAsync(commit, more.Runs, "release", ct));
+            }
+            var verdict = (EndpointVerdict)said;
+            if (verdict.Why is { } why)
+            {
+                log.Line(why);
+            }
+            if (verdict.Verdict == Verdict.Good)
+            {
+                return (commit, newestBad);
+            }
+            if (verdict.Verdict == Verdict.Bad)
+            {
+                newestBad ??= commit;
             }
         }
-        return null;
+        return (null, newestBad);
     }
 
     /// <summary>Tests a commit outside the bisection proper (the ends, releases) and logs its runs.</summary>

@@ -20,6 +20,9 @@ public sealed record JobResult
     public string? Report { get; init; }
     public string? Signature { get; init; }
     public string? ParentSignature { get; init; }
+
+    /// <summary>Kernel mode: the culprit's kernel is the same binary as its parent's (as syzbot flags it); null when unknown.</summary>
+    public bool? NoopChange { get; init; }
     public IReadOnlyList<string> Cc { get; init; } = [];
     public Verification? Verification { get; init; }
     public string? Message { get; init; }
@@ -44,7 +47,7 @@ public sealed record TestedCommit(
     double? Probability = null,
     string? Phase = null);
 
-public sealed record JobStats(int RevisionsTested, int Builds, int Runs, double TotalSeconds, double BuildSeconds, double TestSeconds, int SignatureReuses = 0, int Boots = 0);
+public sealed record JobStats(int RevisionsTested, int Builds, int Runs, double TotalSeconds, double BuildSeconds, double TestSeconds, int SignatureReuses = 0, int? Boots = null);
 
 /// <summary>What verifying a culprit showed.</summary>
 public sealed record Verification(bool? ParentOk, string Revert, bool Doubtful, string? Reason);

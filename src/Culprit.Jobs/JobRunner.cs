@@ -72,8 +72,31 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
             store.SetState(jobId, "failed", JsonSerializer.Serialize(result, JsonDefaults.Options), _clock.GetUtcNow());
             throw new JobFailedException(ex.Message, result, ex);
         }
+        finally
+        {
+            RemoveIfEmpty(Path.Combine(workRoot, jobId));
+        }
         store.SetState(jobId, "finished", JsonSerializer.Serialize(result, JsonDefaults.Options), _clock.GetUtcNow());
         return result;
+    }
+
+    /// <summary>A job that leaves nothing to keep (its worktree removed) leaves no empty folder behind.</summary>
+    private void RemoveIfEmpty(string jobDir)
+    {
+        foreach (var dir in new[] { jobDir, workRoot })
+        {
+            try
+            {
+                if (Directory.Exists(dir) && !Directory.EnumerateFileSystemEntries(dir).Any())
+                {
+                    Directory.Delete(dir);
+                }
+            }
+            catch (IOException)
+            {
+                // Another job's folder appeared meanwhile: it stays.
+            }
+        }
     }
 }
 

@@ -37,6 +37,9 @@ public sealed record JobSpec
     public int? MaxRuns { get; init; }
     public int? MaxBuilds { get; init; }
     public bool AnyCrash { get; init; }
+
+    /// <summary>The bug's crash title as the user named it (<c>--title</c>); other crashes are other bugs.</summary>
+    public string? Title { get; init; }
     public bool Verify { get; init; } = true;
     public int Seed { get; init; }
 

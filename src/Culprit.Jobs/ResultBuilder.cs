@@ -16,11 +16,13 @@ internal sealed class ResultBuilder(
     public async Task<(JobResult Result, IReadOnlyList<string> LogLines)> BuildAsync(BisectionResult answer, Verification? verification, CancellationToken ct)
     {
         var lines = new List<string>();
-        var stats = Stats(entries);
-        var crash = CrashOf(spec.Bad);
+        var stats = Stats(entries, spec);
+        var bugTitles = answer.BugTitles ?? (spec.Title is { } named ? [named] : null);
+        var crash = CrashOf(spec.Bad, bugTitles);
         CulpritInfo? culprit = null;
         string? signature = null, parentSignature = null, report = crash?.Detail;
         IReadOnlyList<string> cc = [];
+        bool? noop = null;
 
         if (answer.Kind == ResultKind.Found && answer.Culprit is { } hash)
         {
@@ -41,6 +43,14 @@ internal sealed class ResultBuilder(
             {
                 lines.Add($"parent  signature: {parentSignature}");
             }
+            if (signature is not null && parentSignature is not null)
+            {
+                noop = signature == parentSignature;
+                if (noop == true)
+                {
+                    lines.Add(NoopChangeLine);
+                }
+            }
             lines.Add(TimeLine(stats));
             if (answer.Confidence is { } confidence)
             {
@@ -56,7 +66,7 @@ internal sealed class ResultBuilder(
                 : (await new Kernel.Maintainers.MaintainersLookup(repo.Path).FindAsync(hash, ct)).Addresses;
             lines.Add("cc: [" + string.Join(' ', cc.Select(e => $"\"{e}\"")) + "]");
             // The culprit's own crash report reads best: it is the kernel the culprit produced.
-            var own = spec.Direction == Direction.Cause ? CrashOf(hash) : null;
+            var own = spec.Direction == Direction.Cause ? CrashOf(hash, bugTitles) : null;
             report = own?.Detail ?? report;
         }
         else if (answer.Kind == ResultKind.Inconclusive)
@@ -101,10 +111,11 @@ internal sealed class ResultBuilder(
             Report = report,
             Signature = signature,
             ParentSignature = parentSignature,
+            NoopChange = noop,
             Cc = cc,
             Verification = verification,
             Message = answer.Message,
-            Tested = Tested(entries, judgements, spec.Direction),
+            Tested = Tested(entries, judgements, spec),
             Stats = stats,
         };
         return (result, lines);
@@ -124,6 +135,9 @@ internal sealed class ResultBuilder(
         return spec.Direction == Direction.Cause ? "first bad commit" : "first good commit";
     }
 
+    /// <summary>Said when the culprit's kernel equals its parent's: the change cannot be what the crash needs.</summary>
+    public const string NoopChangeLine = "the culprit does not change the kernel binary";
+
     public static JobResult Error(string jobId, JobSpec spec, IReadOnlyList<StoredEntry> entries, string message) => new()
     {
         Job = jobId,
@@ -133,20 +147,59 @@ internal sealed class ResultBuilder(
         Bad = spec.Bad,
         Good = spec.Good,
         Message = message,
-        Tested = Tested(entries, new Dictionary<string, Judgement>(), spec.Direction),
-        Stats = Stats(entries),
+        Tested = Tested(entries, new Dictionary<string, Judgement>(), spec),
+        Stats = Stats(entries, spec),
     };
 
     private CommitOutcome? Latest(string commit) => entries.Select(e => e.Outcome).LastOrDefault(o => o.Commit == commit);
 
-    private RunOutcome? CrashOf(string commit) =>
-        entries.Select(e => e.Outcome).Where(o => o.Commit == commit)
-            .SelectMany(o => o.Runs).FirstOrDefault(r => r.Result is RunResult.Crashed or RunResult.TimedOut);
+    /// <summary>
+    /// The crash that names the bug on a commit: a run showing the likeliest of the bug's titles,
+    /// else the first crash (strategies that count every crash alike give no titles).
+    /// </summary>
+    private RunOutcome? CrashOf(string commit, IReadOnlyList<string>? bugTitles)
+    {
+        var crashes = entries.Select(e => e.Outcome).Where(o => o.Commit == commit)
+            .SelectMany(o => o.Runs).Where(r => r.Result is RunResult.Crashed or RunResult.TimedOut).ToList();
+        if (bugTitles is null || bugTitles.Count == 0)
+        {
+            return crashes.FirstOrDefault();
+        }
+        int Rank(RunOutcome run)
+        {
+            var best = int.MaxValue;
+            foreach (var title in (run.AltTitles ?? []).Prepend(run.Title ?? ""))
+            {
+                var i = IndexOf(bugTitles, title);
+                if (i >= 0 && i < best)
+                {
+                    best = i;
+                }
+            }
+            return best;
+        }
+        // The strategy judged these titles the bug: a run with none of them is another bug's crash.
+        return crashes.Select(r => (Run: r, Rank: Rank(r))).Where(x => x.Rank != int.MaxValue)
+            .OrderBy(x => x.Rank).Select(x => x.Run).FirstOrDefault();
+    }
+
+    private static int IndexOf(IReadOnlyList<string> list, string item)
+    {
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] == item)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
 
     private static string TimeLine(JobStats s) =>
         $"revisions tested: {s.RevisionsTested}, total time: {GoDuration.Format(s.TotalSeconds)} (build: {GoDuration.Format(s.BuildSeconds)}, test: {GoDuration.Format(s.TestSeconds)})";
 
-    public static JobStats Stats(IReadOnlyList<StoredEntry> entries)
+    /// <summary>The job's figures; boots only where runs boot VMs (kernel mode).</summary>
+    public static JobStats Stats(IReadOnlyList<StoredEntry> entries, JobSpec spec)
     {
         var outcomes = entries.Select(e => e.Outcome).ToList();
         var build = outcomes.Sum(o => o.BuildSeconds);
@@ -160,16 +213,17 @@ internal sealed class ResultBuilder(
             BuildSeconds: build,
             TestSeconds: test,
             SignatureReuses: outcomes.Count(o => o.ReusedFrom is not null),
-            Boots: fresh.Sum(o => o.Runs.Count));
+            Boots: spec.Kernel is null ? null : fresh.Sum(o => o.Runs.Count));
     }
 
     /// <summary>Every test in order; verdicts are in the strategy's terms (for a fix, a crashing commit is "good", the old state).</summary>
-    private static IReadOnlyList<TestedCommit> Tested(IReadOnlyList<StoredEntry> entries, IReadOnlyDictionary<string, Judgement> judgements, Direction direction) =>
+    private static IReadOnlyList<TestedCommit> Tested(IReadOnlyList<StoredEntry> entries, IReadOnlyDictionary<string, Judgement> judgements, JobSpec spec) =>
         entries.Select(e =>
         {
+            var cause = StrategyFactory.CausePolicy(spec);
             var o = e.Outcome;
             judgements.TryGetValue(o.Commit, out var j);
-            IVerdictPolicy policy = direction == Direction.Cause ? AnyCrashPolicy.Instance : new FixDirectionPolicy(AnyCrashPolicy.Instance);
+            IVerdictPolicy policy = spec.Direction == Direction.Cause ? cause : new FixDirectionPolicy(cause);
             var verdict = j?.Verdict ?? policy.Judge(o);
             var runs = o.Runs.Select((r, i) => new TestedRun(r.Result.ToWire(), r.Title, j?.UnrelatedRuns?.Contains(i) == true,
                 r.Result == RunResult.InfraError ? r.Detail : null)).ToList();

@@ -15,6 +15,17 @@ public static class StrategyFactory
     /// </summary>
     public const string Default = "flaky";
 
+    /// <summary>The one verdict function for crashes of a job's runs (cause direction): the named bug's, or any.</summary>
+    public static IVerdictPolicy CausePolicy(JobSpec spec) =>
+        spec.Title is { } title ? new NamedCrashPolicy(title) : AnyCrashPolicy.Instance;
+
+    /// <summary>How the job's strategy judges the crashing commit and releases before the range is known.</summary>
+    public static IEndpointJudge EndpointJudge(JobSpec spec) => spec.Strategy switch
+    {
+        "flaky" => new FlakyEndpointJudge(CausePolicy(spec), FlakyOptionsOf(spec)),
+        _ => new PolicyEndpointJudge(CausePolicy(spec)),
+    };
+
     public static IBisectionStrategy Create(JobSpec spec, CommitGraph graph, IVerdictPolicy policy) => spec.Strategy switch
     {
         "classic" => new ClassicStrategy(graph, policy, spec.Runs),
@@ -32,6 +43,7 @@ public static class StrategyFactory
             AnyCrash: spec.AnyCrash,
             Seed: spec.Seed,
             FirstRuns: spec.Runs,
-            Fix: spec.Direction == Direction.Fix);
+            Fix: spec.Direction == Direction.Fix,
+            BugTitle: spec.Title);
     }
 }

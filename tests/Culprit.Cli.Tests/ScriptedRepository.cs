@@ -23,8 +23,12 @@ internal sealed class ScriptedRepository
     /// <summary>Commit hashes, oldest (index 0) first.</summary>
     public string[] Hashes { get; }
 
-    /// <summary>Creates <paramref name="count"/> commits; the bug is in <paramref name="culprit"/> and after; <paramref name="broken"/> do not build.</summary>
-    public static async Task<ScriptedRepository> CreateAsync(string path, int count, int culprit, IEnumerable<int>? broken = null, IReadOnlyDictionary<int, string>? tags = null)
+    /// <summary>
+    /// Creates <paramref name="count"/> commits; the bug is in <paramref name="culprit"/> and after; <paramref name="broken"/> do not build;
+    /// the file <c>other</c> says 1 from <paramref name="otherBugFrom"/> on (a second, unrelated bug).
+    /// </summary>
+    public static async Task<ScriptedRepository> CreateAsync(
+        string path, int count, int culprit, IEnumerable<int>? broken = null, IReadOnlyDictionary<int, string>? tags = null, int? otherBugFrom = null)
     {
         var brokenSet = (broken ?? []).ToHashSet();
         Directory.CreateDirectory(path);
@@ -35,6 +39,7 @@ internal sealed class ScriptedRepository
             await File.WriteAllTextAsync(System.IO.Path.Combine(path, "bug"), i >= culprit ? "1\n" : "0\n");
             await File.WriteAllTextAsync(System.IO.Path.Combine(path, "broken"), brokenSet.Contains(i) ? "1\n" : "0\n");
             await File.WriteAllTextAsync(System.IO.Path.Combine(path, "n"), $"{i}\n");
+            await File.WriteAllTextAsync(System.IO.Path.Combine(path, "other"), i >= otherBugFrom ? "1\n" : "0\n");
             await Git(path, "add", "-A");
             var date = (1_700_000_000 + i * 3600).ToString(CultureInfo.InvariantCulture) + " +0000";
             await ProcessRunner.RunCheckedAsync(new ProcessSpec("git", ["-C", path, "commit", "-q", "-m", $"change number {i}"])

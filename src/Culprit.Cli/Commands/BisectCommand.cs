@@ -38,13 +38,14 @@ internal static class BisectCommand
         var maxRuns = new Option<int?>("--max-runs") { Description = "flaky strategy: budget of test runs" };
         var maxBuilds = new Option<int?>("--max-builds") { Description = "flaky strategy: budget of builds" };
         var anyCrash = new Option<bool>("--any-crash") { Description = "count a crash of any title as the bug (syzbot's policy)" };
+        var title = new Option<string?>("--title") { Description = "the bug's crash title (any title of its crash): other crashes count as other bugs" };
         var seed = new Option<int>("--seed") { Description = "flaky strategy: seed for its sampling", DefaultValueFactory = _ => 0 };
 
         var command = new Command("bisect", "Find the commit that introduced (or fixed) a crash.")
         {
             repo, bad, good, build, test, runs, runTimeout, json, strategy, fix, termOld, termNew, noVerify, store,
             kernel, config, repro, compiler, compilers, ccache, vms, vmMemory, bootTimeout, oldestRelease,
-            confidence, maxRuns, maxBuilds, anyCrash, seed,
+            confidence, maxRuns, maxBuilds, anyCrash, seed, title,
         };
         command.SetAction((parse, ct) => CliErrors.GuardAsync(parse, async () =>
         {
@@ -67,6 +68,7 @@ internal static class BisectCommand
                 MaxRuns = parse.GetValue(maxRuns),
                 MaxBuilds = parse.GetValue(maxBuilds),
                 AnyCrash = parse.GetValue(anyCrash),
+                Title = parse.GetValue(title),
                 Seed = parse.GetValue(seed),
                 Kernel = !parse.GetValue(kernel) ? null : new KernelSpec
                 {
@@ -111,6 +113,10 @@ internal static class BisectCommand
         if (spec.Strategy is not ("classic" or "flaky"))
         {
             throw new JobException($"unknown strategy: {spec.Strategy} (known: classic, flaky)");
+        }
+        if (spec.Title is { } title && (title.Trim().Length == 0 || spec.AnyCrash))
+        {
+            throw new JobException(spec.AnyCrash ? "give either --title or --any-crash, not both" : "--title must not be empty");
         }
         if (spec.Confidence is <= 0.5 or >= 1)
         {

@@ -25,7 +25,9 @@ public static class ResultKindNames
 /// <summary>
 /// The answer of a strategy. <paramref name="Candidates"/> holds the commits that may still be the
 /// culprit when the answer is inconclusive; <paramref name="Probabilities"/> their probability when
-/// the strategy keeps one.
+/// the strategy keeps one. <paramref name="BugTitles"/> are the crash titles the strategy holds to be
+/// the bug, likeliest first (null when it counts every crash alike): the result's crash title and
+/// report are taken from a run with one of them, not from an unrelated crash.
 /// </summary>
 public sealed record BisectionResult(
     ResultKind Kind,
@@ -33,7 +35,8 @@ public sealed record BisectionResult(
     IReadOnlyList<string> Candidates,
     double? Confidence = null,
     IReadOnlyDictionary<string, double>? Probabilities = null,
-    string? Message = null)
+    string? Message = null,
+    IReadOnlyList<string>? BugTitles = null)
 {
     public static BisectionResult Found(string culprit, double? confidence = null) =>
         new(ResultKind.Found, culprit, [culprit], confidence);

@@ -46,21 +46,33 @@ internal static class BugClusters
     private const double OtherBadCommitCrashPrior = 0.5;
     private const double LaterCrashPrior = 0.1;
 
+    /// <summary>Priors when the user named the bug: its cluster is the bug, any other crash almost surely another bug.</summary>
+    private const double NamedBugPrior = 0.999;
+    private const double OtherThanNamedPrior = 0.01;
+
     /// <summary>
     /// The rate of a background cluster has a Beta(1, 40) prior (mean 2.5 % of runs): another bug's
     /// crash is the exception on any one run.
     /// </summary>
     private const int BackgroundPriorWeight = 40;
 
-    public static ClusterRoles Roles(TitleClusters clusters, bool anyCrash)
+    /// <param name="bugTitle">A title the user named as the bug's (see <see cref="FlakyOptions.BugTitle"/>), or null.</param>
+    public static ClusterRoles Roles(TitleClusters clusters, bool anyCrash, string? bugTitle = null)
     {
         if (anyCrash)
         {
             return new ClusterRoles([AnyCrash], [1.0], [true]);
         }
+        var named = bugTitle is null ? null : clusters.ClusterOfTitle(bugTitle);
+        if (bugTitle is not null && named is null)
+        {
+            // The named crash has not shown yet: no hypothesis about the bug can be made.
+            return new ClusterRoles([], [], []);
+        }
         var ordered = clusters.Clusters
             .Select((c, seen) => (Cluster: c, Seen: seen))
-            .OrderByDescending(x => clusters.CountOnBadCommit(x.Cluster))
+            .OrderByDescending(x => x.Cluster == named)
+            .ThenByDescending(x => clusters.CountOnBadCommit(x.Cluster))
             .ThenByDescending(x => clusters.CountAll(x.Cluster))
             .ThenBy(x => x.Seen)
             .Take(MaxClusters)
@@ -71,7 +83,9 @@ internal static class BugClusters
             return new ClusterRoles([], [], []);
         }
         var onBad = ordered.Select(clusters.SeenOnBadCommit).ToList();
-        var prior = ordered.Select((c, i) => i == 0 ? MainCrashPrior : onBad[i] ? OtherBadCommitCrashPrior : LaterCrashPrior).ToList();
+        var prior = named is not null
+            ? ordered.Select(c => c == named ? NamedBugPrior : OtherThanNamedPrior).ToList()
+            : ordered.Select((c, i) => i == 0 ? MainCrashPrior : onBad[i] ? OtherBadCommitCrashPrior : LaterCrashPrior).ToList();
         return new ClusterRoles(ordered, prior, onBad);
     }
 
@@ -87,11 +101,14 @@ internal static class BugClusters
 
     /// <summary>
     /// Whether the bad commit has shown clearly enough what the bug looks like: its most frequent
-    /// crash at least twice (or any crash at all under the any-crash policy).
+    /// crash (or the crash the user named) at least twice, or any crash at all under the any-crash policy.
     /// </summary>
-    public static bool Settled(TitleClusters clusters, bool anyCrash)
+    public static bool Settled(TitleClusters clusters, bool anyCrash, string? bugTitle = null)
     {
-        var most = clusters.Clusters.Select(clusters.CountOnBadCommit).DefaultIfEmpty(0).Max();
+        var named = bugTitle is null ? null : clusters.ClusterOfTitle(bugTitle);
+        var most = bugTitle is not null
+            ? named is null ? 0 : clusters.CountOnBadCommit(named)
+            : clusters.Clusters.Select(clusters.CountOnBadCommit).DefaultIfEmpty(0).Max();
         return most > 0 && (anyCrash || most >= 2);
     }
 

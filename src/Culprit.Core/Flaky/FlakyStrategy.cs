@@ -98,6 +98,28 @@ public sealed class FlakyStrategy : IBisectionStrategy
     private List<string> BugClusterSet() =>
         Enumerable.Range(0, _roles.Count).Where(k => _snapshot.BugProbability(k) >= 0.5).Select(k => _roles.Clusters[k]).ToList();
 
+    /// <summary>
+    /// The titles of the clusters more likely the bug than background, the likeliest cluster first
+    /// (ties: the one the bad commit showed most), for the result's crash title and report.
+    /// </summary>
+    private IReadOnlyList<string>? RankedBugTitles()
+    {
+        if (!BugDefined || Options.AnyCrash)
+        {
+            return null;
+        }
+        return Enumerable.Range(0, _roles.Count)
+            .Where(k => _snapshot.BugProbability(k) >= 0.5)
+            .OrderByDescending(k => _snapshot.BugProbability(k))
+            .ThenByDescending(k => _clusters.CountOnBadCommit(_roles.Clusters[k]))
+            .ThenBy(k => k)
+            .SelectMany(k => _clusters.TitlesOf(_roles.Clusters[k]))
+            .ToList();
+    }
+
+    /// <summary>A final answer, naming the crash titles held to be the bug.</summary>
+    private Finished Finish(BisectionResult result) => new(result with { BugTitles = RankedBugTitles() });
+
     /// <summary>The probability that <paramref name="commit"/> is the culprit.</summary>
     public double ProbabilityOf(string commit) => _snapshot.ProbabilityOf(_graph.IndexOf(commit));
 
@@ -105,16 +127,16 @@ public sealed class FlakyStrategy : IBisectionStrategy
     {
         if (_crashing is not { } bad)
         {
-            return new Finished(new BisectionResult(ResultKind.NotReproduced, null, [], Message: "no crashing commit was tested"));
+            return Finish(new BisectionResult(ResultKind.NotReproduced, null, [], Message: "no crashing commit was tested"));
         }
-        if (!BugDefined || (!BugClusters.Settled(_clusters, Options.AnyCrash) && _badTests < BadCommitAttempts))
+        if (!BugDefined || (!BugClusters.Settled(_clusters, Options.AnyCrash, Options.BugTitle) && _badTests < BadCommitAttempts))
         {
             // First make sure what the bug looks like: a flaky reproducer may show it once, or show
             // an unrelated crash instead, in the bad commit's first runs.
             var spent = _runs >= Options.MaxRuns || _builds >= Options.MaxBuilds;
             if (!BugDefined && (_badTests >= BadCommitAttempts || spent))
             {
-                return new Finished(new BisectionResult(ResultKind.NotReproduced, null, [], Message:
+                return Finish(new BisectionResult(ResultKind.NotReproduced, null, [], Message:
                     $"the crash did not reproduce on {bad} in {_runs} runs"));
             }
             if (!spent)
@@ -135,12 +157,12 @@ public sealed class FlakyStrategy : IBisectionStrategy
             var members = _snapshot.MembersOf(heaviest).ToList();
             if (members.Count == 1)
             {
-                return new Finished(new BisectionResult(
+                return Finish(new BisectionResult(
                     ResultKind.Found, _graph.Commits[members[0]], [_graph.Commits[members[0]]], mass, Probabilities(members)));
             }
             if (!CanBeTold(members))
             {
-                return new Finished(new BisectionResult(
+                return Finish(new BisectionResult(
                     ResultKind.Inconclusive, null, members.Select(m => _graph.Commits[m]).ToList(), mass, Probabilities(members),
                     "only commits whose build is broken separate these candidates"));
             }
@@ -167,8 +189,11 @@ public sealed class FlakyStrategy : IBisectionStrategy
         {
             return GiveUp("no test left can tell the candidates apart");
         }
-        var effective = (int)Math.Round(_snapshot.EffectiveCandidates());
-        return new TestCommit(_graph.Commits[plan.Commit], plan.Runs, Math.Max(0, effective - 1), GitBisection.EstimateSteps(effective));
+        var effective = Math.Max(1, (int)Math.Round(_snapshot.EffectiveCandidates()));
+        // In git's terms: a test splits the candidates about in half, and the larger half, less the
+        // commit tested, is what is left to test after it (2 candidates: 0 left, 0 steps).
+        var left = Math.Max(0, effective - Math.Max(1, effective / 2) - 1);
+        return new TestCommit(_graph.Commits[plan.Commit], plan.Runs, left, GitBisection.EstimateSteps(effective));
     }
 
     public Judgement Record(CommitOutcome outcome)
@@ -318,7 +343,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
 
     private void Replay()
     {
-        _roles = BugClusters.Roles(_clusters, Options.AnyCrash);
+        _roles = BugClusters.Roles(_clusters, Options.AnyCrash, Options.BugTitle);
         _posterior.Reset(_roles.Count);
         _usefulRuns = 0;
         foreach (var (commit, outcome) in _history)
@@ -393,7 +418,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
             .Select(x => x.Commit)
             .ToList();
         var confidence = ranked.Sum(_snapshot.ProbabilityOf);
-        return new Finished(new BisectionResult(
+        return Finish(new BisectionResult(
             ResultKind.Inconclusive, null, ranked.Select(c => _graph.Commits[c]).ToList(), null, Probabilities(ranked),
             $"{why}; the culprit is one of these with {confidence * 100:0.0}% probability"));
     }

@@ -40,6 +40,9 @@ internal sealed class TitleClusters
     /// <summary>The cluster of a crashed run (by its title), or null for runs that did not crash.</summary>
     public string? ClusterOf(RunOutcome run) => IsCrash(run) && _parent.ContainsKey(run.Title ?? "") ? Root(run.Title ?? "") : null;
 
+    /// <summary>The cluster holding a title or alt title, or null if no run showed it yet.</summary>
+    public string? ClusterOfTitle(string title) => _parent.ContainsKey(title) ? Root(title) : null;
+
     /// <summary>Clusters in the order their first title was seen.</summary>
     public IReadOnlyList<string> Clusters =>
         _parent.Keys.Where(t => Root(t) == t).OrderBy(t => _firstSeen[t]).ToList();

@@ -43,3 +43,29 @@ public sealed class FixDirectionPolicy(IVerdictPolicy inner) : IVerdictPolicy
         _ => Verdict.Skip,
     };
 }
+
+/// <summary>
+/// The user named the bug's crash (as a syzbot report names its bug): bad if a run crashed with that
+/// title (or has it among its alt titles), good if a run was OK or crashed otherwise (another bug's
+/// crash says nothing about this one), skip when the build failed or every run was an infra error.
+/// </summary>
+public sealed class NamedCrashPolicy(string title) : IVerdictPolicy
+{
+    public string Title { get; } = title;
+
+    public bool IsTheBug(RunOutcome run) =>
+        run.Result is RunResult.Crashed or RunResult.TimedOut && (run.Title == Title || (run.AltTitles?.Contains(Title) ?? false));
+
+    public Verdict Judge(CommitOutcome outcome)
+    {
+        if (!outcome.Built)
+        {
+            return Verdict.Skip;
+        }
+        if (outcome.Runs.Any(IsTheBug))
+        {
+            return Verdict.Bad;
+        }
+        return outcome.Runs.Any(r => r.Result != RunResult.InfraError) ? Verdict.Good : Verdict.Skip;
+    }
+}

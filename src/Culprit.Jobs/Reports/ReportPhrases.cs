@@ -48,11 +48,13 @@ internal static class ReportPhrases
         result.Good ?? result.Tested.LastOrDefault(t => t.Phase == "release" && t.Verdict == "good")?.Commit;
 
     /// <summary>What the parent check showed, e.g. <c>its parent does not crash (20 runs)</c>.</summary>
-    public static string ParentCheck(JobResult result, Verification v)
+    public static string ParentCheck(JobResult result, Verification v) =>
+        ParentCheck(v.ParentOk, IsFix(result), result.Tested.LastOrDefault(t => t.Phase == "verify-parent")?.Runs.Count);
+
+    public static string ParentCheck(bool? parentOk, bool fix, int? runs)
     {
-        var runs = result.Tested.LastOrDefault(t => t.Phase == "verify-parent")?.Runs.Count;
         var count = runs is > 0 ? $" ({runs} runs)" : "";
-        return (v.ParentOk, IsFix(result)) switch
+        return (parentOk, fix) switch
         {
             (null, _) => "its parent was not tested",
             (true, false) => "its parent does not crash" + count,
@@ -63,16 +65,18 @@ internal static class ReportPhrases
     }
 
     /// <summary>What reverting the culprit (cherry-picking the fix, for a fix bisection) showed.</summary>
-    public static string RevertCheck(JobResult result, Verification v) => (v.Revert, IsFix(result)) switch
+    public static string RevertCheck(JobResult result, Verification v) => RevertCheck(v.Revert, IsFix(result));
+
+    public static string RevertCheck(string code, bool fix) => (code, fix) switch
     {
         ("passed", false) => "reverting it on top of the bad commit removes the crash",
         ("failed", false) => "the crash stays when it is reverted on top of the bad commit",
-        ("does-not-apply", false) => "the revert does not apply on top of the bad commit",
-        ("build-failed", false) => "the bad commit with the revert does not build",
+        ("does-not-apply", false) => "the revert does not apply on top of the bad commit (not checked)",
+        ("build-failed", false) => "the bad commit with the revert does not build (not checked)",
         ("passed", true) => "cherry-picking it onto the crashing commit removes the crash",
         ("failed", true) => "the crash stays when it is cherry-picked onto the crashing commit",
-        ("does-not-apply", true) => "it does not cherry-pick onto the crashing commit",
-        ("build-failed", true) => "the crashing commit with it cherry-picked does not build",
+        ("does-not-apply", true) => "it does not cherry-pick onto the crashing commit (not checked)",
+        ("build-failed", true) => "the crashing commit with it cherry-picked does not build (not checked)",
         (var other, false) => $"revert: {other}",
         (var other, true) => $"cherry-pick: {other}",
     };

@@ -31,6 +31,10 @@ public static class TextReport
             {
                 text.AppendLine($"parent  signature: {parentSignature}");
             }
+            if (result.NoopChange == true)
+            {
+                text.AppendLine(ResultBuilder.NoopChangeLine);
+            }
             text.AppendLine(TimeLine(result.Stats));
             if (result.Confidence is { } confidence)
             {

@@ -1,0 +1,113 @@
+using System.Globalization;
+using Culprit.Core.Domain;
+using Culprit.Core.Strategies;
+
+namespace Culprit.Core.Flaky;
+
+/// <summary>
+/// The flaky strategy's judge of the ends. The crashing commit gets two more tests with twice the
+/// runs each before the crash counts as not reproduced. A release crashing with one of the crashing
+/// commit's titles has the bug; a clean one is good only once the bug would have shown with
+/// probability <see cref="FlakyOptions.Confidence"/>: with the repro chance p estimated from the
+/// crashing commit's runs (Beta posterior), the chance of n clean runs despite the bug is
+/// E[(1-p)^n]; runs double until that is small enough or the budget for one release is spent.
+/// </summary>
+public sealed class FlakyEndpointJudge(IVerdictPolicy policy, FlakyOptions options) : IEndpointJudge
+{
+    private const int CrashingAttempts = 3;
+
+    /// <summary>A release gets at most this many times the first run count before it is judged as it stands.</summary>
+    private const int ReleaseRunFactor = 8;
+
+    /// <summary>Prior odds that an older release still has the bug: even.</summary>
+    private const double PriorBugOdds = 1.0;
+
+    public EndpointStep JudgeCrashing(IReadOnlyList<CommitOutcome> tests)
+    {
+        var last = tests[^1];
+        if (policy.Judge(last) == Verdict.Bad || tests.Any(t => policy.Judge(t) == Verdict.Bad))
+        {
+            return new EndpointVerdict(Verdict.Bad);
+        }
+        if (!last.Built || tests.Count >= CrashingAttempts)
+        {
+            return new EndpointVerdict(Verdict.Good);
+        }
+        var runs = options.FirstRuns << tests.Count;
+        return new MoreRuns(runs, $"no crash in {last.Runs.Count} runs on {last.Commit}: trying again with {runs} runs");
+    }
+
+    public EndpointStep JudgeRelease(IReadOnlyList<CommitOutcome> crashing, IReadOnlyList<CommitOutcome> tests)
+    {
+        var titles = BugTitles(crashing);
+        var runs = tests.SelectMany(t => t.Runs).ToList();
+        if (tests.Any(t => policy.Judge(t) == Verdict.Bad && t.Runs.Any(r => IsBug(r, titles))))
+        {
+            return new EndpointVerdict(Verdict.Bad);
+        }
+        if (!tests[^1].Built)
+        {
+            return new EndpointVerdict(Verdict.Skip);
+        }
+        // Crashes with other titles are another bug's: they say only that this run did not show ours.
+        var clean = runs.Count(r => r.Result != RunResult.InfraError);
+        if (clean == 0)
+        {
+            return new EndpointVerdict(Verdict.Skip);
+        }
+        var bugRuns = crashing.SelectMany(t => t.Runs).Where(r => r.Result != RunResult.InfraError).ToList();
+        var k = bugRuns.Count(r => IsBug(r, titles));
+        var m = bugRuns.Count;
+        var missed = ChanceOfMissing(k, m, clean);
+        var pBug = PriorBugOdds * missed / (PriorBugOdds * missed + 1);
+        if (pBug <= 1 - options.Confidence)
+        {
+            return new EndpointVerdict(Verdict.Good);
+        }
+        var spent = tests.Sum(t => t.Runs.Count);
+        if (spent >= options.FirstRuns * ReleaseRunFactor)
+        {
+            return new EndpointVerdict(Verdict.Good, string.Create(CultureInfo.InvariantCulture,
+                $"taken as good after {clean} clean runs, though a flaky bug could still hide there ({pBug * 100:0.0}% probability)"));
+        }
+        var more = Math.Min(spent, options.FirstRuns * ReleaseRunFactor - spent);
+        return new MoreRuns(more, string.Create(CultureInfo.InvariantCulture,
+            $"{clean} clean runs do not rule the bug out (repro chance {(k + 1.0) / (m + 2.0):0.00}; {pBug * 100:0.0}% it is there): testing again with {more} runs"));
+    }
+
+    /// <summary>
+    /// E[(1-p)^n] for p ~ Beta(k+1, m-k+1): the chance that n runs all miss a bug whose crashes
+    /// showed in k of m runs of the crashing commit.
+    /// </summary>
+    public static double ChanceOfMissing(int k, int m, int n)
+    {
+        // B(k+1, m-k+1+n) / B(k+1, m-k+1) = Π_{i=0}^{n-1} (m-k+1+i) / (m+2+i)
+        var log = 0.0;
+        for (var i = 0; i < n; i++)
+        {
+            log += Math.Log(m - k + 1.0 + i) - Math.Log(m + 2.0 + i);
+        }
+        return Math.Exp(log);
+    }
+
+    private HashSet<string> BugTitles(IReadOnlyList<CommitOutcome> crashing)
+    {
+        if (options.BugTitle is { } named)
+        {
+            return [named];
+        }
+        var titles = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var run in crashing.SelectMany(t => t.Runs).Where(TitleClusters.IsCrash))
+        {
+            titles.Add(run.Title ?? "");
+            foreach (var alt in run.AltTitles ?? [])
+            {
+                titles.Add(alt);
+            }
+        }
+        return titles;
+    }
+
+    private bool IsBug(RunOutcome run, HashSet<string> titles) =>
+        TitleClusters.IsCrash(run) && (options.AnyCrash || titles.Contains(run.Title ?? "") || (run.AltTitles ?? []).Any(titles.Contains));
+}

@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text.Json;
+using Culprit.Processes;
+
+namespace Culprit.Cli.Tests;
+
+/// <summary>A culprit that is a merge commit: verified by reverting it against its first parent, like <c>git revert -m 1</c>.</summary>
+public sealed class MergeCulpritTests
+{
+    /// <summary>Crashes only where both halves of the bug are present: each branch brings one, so the merge brings the bug.</summary>
+    private const string Test = "if [ \"$(cat a 2>/dev/null)\" = 1 ] && [ \"$(cat b 2>/dev/null)\" = 1 ]; then echo 'TITLE: BUG: both halves'; exit 1; fi";
+
+    [Theory]
+    [InlineData("classic")]
+    [InlineData("flaky")]
+    public async Task A_merge_culprit_is_reverted_with_its_first_parent_as_mainline(string strategy)
+    {
+        using var temp = new TempDir();
+        var path = temp.Sub("repo");
+        Directory.CreateDirectory(path);
+        var clock = new int[1];
+        await Git(path, "init", "-q", "-b", "main");
+        await CommitAsync(path, "base", ("x", "0"), clock);
+        var good = await HeadAsync(path);
+        await Git(path, "checkout", "-q", "-b", "side");
+        await CommitAsync(path, "side: first half", ("a", "1"), clock);
+        await CommitAsync(path, "side: more", ("c", "1"), clock);
+        await Git(path, "checkout", "-q", "main");
+        await CommitAsync(path, "main: second half", ("b", "1"), clock);
+        await CommitAsync(path, "main: more", ("d", "1"), clock);
+        await Git(path, Identity(clock), "merge", "-q", "--no-ff", "-m", "Merge branch side", "side");
+        var merge = await HeadAsync(path);
+        await CommitAsync(path, "main: after", ("e", "1"), clock);
+
+        var json = temp.Sub("r.json");
+        var run = await CliHarness.InvokeAsync("bisect", "--strategy", strategy, "--repo", path, "--bad", "main", "--good", good,
+            "--build", "true", "--test", Test, "--runs", "2", "--json", json, "--store", temp.Sub("s.db"));
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var root = doc.RootElement;
+        Assert.Equal(merge, root.GetProperty("culprit").GetProperty("commit").GetString());
+        Assert.Equal("passed", root.GetProperty("verification").GetProperty("revert").GetString());
+        Assert.False(root.GetProperty("verification").GetProperty("doubtful").GetBoolean());
+    }
+
+    private static async Task CommitAsync(string path, string subject, (string File, string Content) change, int[] clock)
+    {
+        await File.WriteAllTextAsync(Path.Combine(path, change.File), change.Content + "\n");
+        await Git(path, "add", "-A");
+        await Git(path, Identity(clock), "commit", "-q", "-m", subject);
+    }
+
+    private static Dictionary<string, string?> Identity(int[] clock)
+    {
+        var date = (1_700_000_000 + clock[0]++ * 3600).ToString(CultureInfo.InvariantCulture) + " +0000";
+        return new()
+        {
+            ["GIT_AUTHOR_NAME"] = "Dev", ["GIT_AUTHOR_EMAIL"] = "dev@example.com", ["GIT_AUTHOR_DATE"] = date,
+            ["GIT_COMMITTER_NAME"] = "Dev", ["GIT_COMMITTER_EMAIL"] = "dev@example.com", ["GIT_COMMITTER_DATE"] = date,
+        };
+    }
+
+    private static Task<ProcessResult> Git(string path, params string[] args) => Git(path, null, args);
+
+    private static Task<ProcessResult> Git(string path, Dictionary<string, string?>? env, params string[] args) =>
+        ProcessRunner.RunCheckedAsync(new ProcessSpec("git", ["-C", path, .. args]) { Environment = env ?? new Dictionary<string, string?>() });
+
+    private static async Task<string> HeadAsync(string path) => (await Git(path, "rev-parse", "HEAD")).StandardOutput.Trim();
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+using Culprit.Core.Domain;
+using Culprit.Core.Testing;
+using Culprit.Processes;
+using Culprit.Store;
+using Culprit.TestSupport;
+
+namespace Culprit.Jobs.Tests.Flows;
+
+/// <summary>
+/// A whole job flow against one fake at the tester seam (like syzkaller's bisect_test.go): a real
+/// linear git repository of numbered commits, and a tester whose builds and runs a test scripts by
+/// commit number. Everything above the seam (job runner, strategies, store, verification, reports)
+/// is the real code.
+/// </summary>
+internal sealed class ScriptedWorld : IDisposable
+{
+    private readonly TempDir _temp = new("culprit-flow");
+
+    private ScriptedWorld(string[] hashes) => Hashes = hashes;
+
+    /// <summary>Commit hashes, oldest (number 0) first.</summary>
+    public string[] Hashes { get; }
+
+    public string RepoPath => _temp.Sub("repo");
+
+    public string StorePath => _temp.Sub("jobs.db");
+
+    /// <summary>The signature a commit's build gets (default: one per commit).</summary>
+    public Func<int, string?> Signature { get; init; } = n => $"sig-{n}";
+
+    /// <summary>Whether a commit builds.</summary>
+    public Func<int, bool> Builds { get; init; } = _ => true;
+
+    /// <summary>The outcome of run <c>i</c> on commit <c>n</c> (commits outside the numbered ones, e.g. reverts, get -1).</summary>
+    public required Func<int, int, RunOutcome> Run { get; init; }
+
+    /// <summary>Every build the tester was asked for, by commit number, in order.</summary>
+    public List<int> BuildsDone { get; } = [];
+
+    /// <summary>Every run made, by commit number.</summary>
+    public List<int> RunsDone { get; } = [];
+
+    /// <summary>Creates <paramref name="count"/> commits, each changing the file <c>n</c>; <paramref name="tags"/> tags commits by number.</summary>
+    public static async Task<ScriptedWorld> CreateAsync(int count, Func<int, int, RunOutcome> run, IReadOnlyDictionary<int, string>? tags = null,
+        Func<int, string?>? signature = null, Func<int, bool>? builds = null)
+    {
+        var hashes = new string[count];
+        var world = new ScriptedWorld(hashes) { Run = run, Signature = signature ?? (n => $"sig-{n}"), Builds = builds ?? (_ => true) };
+        var path = world.RepoPath;
+        Directory.CreateDirectory(path);
+        await Git(path, null, "init", "-q", "-b", "main");
+        for (var i = 0; i < count; i++)
+        {
+            await File.WriteAllTextAsync(Path.Combine(path, "n"), $"{i}\n");
+            await Git(path, null, "add", "-A");
+            var date = (1_700_000_000 + i * 3600).ToString(CultureInfo.InvariantCulture) + " +0000";
+            await Git(path, new Dictionary<string, string?>
+            {
+                ["GIT_AUTHOR_NAME"] = "Dev", ["GIT_AUTHOR_EMAIL"] = "dev@example.com", ["GIT_AUTHOR_DATE"] = date,
+                ["GIT_COMMITTER_NAME"] = "Dev", ["GIT_COMMITTER_EMAIL"] = "dev@example.com", ["GIT_COMMITTER_DATE"] = date,
+            }, "commit", "-q", "-m", $"change number {i}");
+            hashes[i] = (await Git(path, null, "rev-parse", "HEAD")).StandardOutput.Trim();
+            if (tags is not null && tags.TryGetValue(i, out var tag))
+            {
+                await Git(path, null, "tag", tag);
+            }
+        }
+        return world;
+    }
+
+    /// <summary>Runs a job to its result; returns it with the log lines.</summary>
+    public async Task<(JobResult Result, IReadOnlyList<string> Log)> BisectAsync(JobSpec spec)
+    {
+        using var store = JobStore.Open(StorePath);
+        var log = new StringWriter();
+        var runner = new JobRunner(store, (_, _, _, _) => Task.FromResult<ICommitTester>(new Tester(this)), new TextJobListener(log), _temp.Sub("work"));
+        var id = await runner.CreateAsync(spec with { Repo = RepoPath });
+        var result = await runner.RunAsync(id);
+        return (result, log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    public int NumberOf(string hash) => Array.IndexOf(Hashes, hash);
+
+    public void Dispose() => _temp.Dispose();
+
+    private static Task<ProcessResult> Git(string path, Dictionary<string, string?>? env, params string[] args) =>
+        ProcessRunner.RunCheckedAsync(new ProcessSpec("git", ["-C", path, .. args]) { Environment = env ?? new Dictionary<string, string?>() });
+
+    private sealed class Tester(ScriptedWorld world) : ICommitTester
+    {
+        public int ParallelRuns => 1;
+
+        public Task<string?> PrepareAsync(string commit, CancellationToken ct) => Task.FromResult<string?>(null);
+
+        public Task<BuildResult> BuildAsync(string commit, CancellationToken ct)
+        {
+            var n = world.NumberOf(commit);
+            world.BuildsDone.Add(n);
+            var ok = n < 0 || world.Builds(n);
+            // A commit Culprit made (a revert) is a kernel of its own.
+            var signature = n < 0 ? $"sig-made-{commit[..12]}" : world.Signature(n);
+            return Task.FromResult(new BuildResult(commit, ok, ok ? null : "error: does not build", null, ok ? signature : null, 1));
+        }
+
+        public Task<RunOutcome> RunAsync(BuildResult build, int runIndex, CancellationToken ct)
+        {
+            var n = world.NumberOf(build.Commit);
+            world.RunsDone.Add(n);
+            return Task.FromResult(world.Run(n, runIndex));
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
