@@ -10,7 +10,10 @@ namespace Culprit.Jobs;
 /// the fix's parent must still crash, and the fix cherry-picked onto the crashing commit must remove
 /// the crash. Either check failing makes the culprit doubtful, with the reason.
 /// </summary>
-internal sealed class CulpritVerifier(JobSpec spec, GitRepository repo, string workDir, JobLog log, CommitTestRunner tests, Func<CommitOutcome, bool> crashes)
+/// <param name="earlier">The outcomes of a commit's tests before verification: they count toward the parent's runs.</param>
+internal sealed class CulpritVerifier(
+    JobSpec spec, GitRepository repo, string workDir, JobLog log, CommitTestRunner tests, Func<CommitOutcome, bool> crashes,
+    Func<string, IReadOnlyList<CommitOutcome>> earlier)
 {
     public async Task<Verification> VerifyAsync(string culprit, CancellationToken ct)
     {
@@ -19,10 +22,26 @@ internal sealed class CulpritVerifier(JobSpec spec, GitRepository repo, string w
         bool? parentOk = null;
         if (parents.Count > 0)
         {
-            var runs = spec.Runs * 2;
-            log.Line($"verifying the culprit: testing its parent {parents[0]} with {runs} runs");
-            var parent = await tests.TestAsync(parents[0], runs, "verify-parent", ct);
-            LogRuns(parent);
+            // Runs the parent already had (the bisection often tested it) count: only the rest are run.
+            var wanted = spec.Runs * 2;
+            var known = earlier(parents[0]).Where(o => o.Built).ToList();
+            var knownRuns = known.Sum(o => o.Runs.Count);
+            CommitOutcome parent;
+            if (knownRuns >= wanted || (known.Count > 0 && known.Any(crashes) && cause))
+            {
+                log.Line($"verifying the culprit: its parent {parents[0]} was tested with {knownRuns} runs already");
+                parent = Merged(parents[0], known);
+            }
+            else
+            {
+                var runs = wanted - knownRuns;
+                log.Line(knownRuns == 0
+                    ? $"verifying the culprit: testing its parent {parents[0]} with {runs} runs"
+                    : $"verifying the culprit: testing its parent {parents[0]} with {runs} more runs ({knownRuns} done)");
+                var fresh = await tests.TestAsync(parents[0], runs, "verify-parent", ct);
+                LogRuns(fresh);
+                parent = fresh.Built ? Merged(parents[0], [.. known, fresh]) : fresh;
+            }
             // Cause: the parent must be clean. Fix: the parent must still crash.
             parentOk = parent.Built && parent.Oks + parent.Crashes > 0 ? crashes(parent) != cause : null;
         }
@@ -60,6 +79,10 @@ internal sealed class CulpritVerifier(JobSpec spec, GitRepository repo, string w
             : $"culprit verified: {Reports.ReportPhrases.ParentCheck(parentOk, !cause, null)}; {Reports.ReportPhrases.RevertCheck(revert, !cause)}");
         return new Verification(parentOk, revert, doubtful, reason);
     }
+
+    /// <summary>All runs of a commit's tests as one outcome, for one verdict over them.</summary>
+    private static CommitOutcome Merged(string commit, IReadOnlyList<CommitOutcome> outcomes) =>
+        outcomes[^1] with { Commit = commit, Runs = outcomes.SelectMany(o => o.Runs).ToList() };
 
     private void LogRuns(CommitOutcome outcome)
     {

@@ -92,7 +92,11 @@ internal sealed class JobExecution(
                 Verification? verification = null;
                 if (finished.Result.Kind == ResultKind.Found && spec.Verify)
                 {
-                    var verifier = new CulpritVerifier(spec, repo, workDir, log, tests, o => _causePolicy.Judge(o) == Verdict.Bad);
+                    // The bug's crashes, as the strategy judged them: another bug's crash on the parent is no doubt about the culprit.
+                    var bugTitles = finished.Result.BugTitles;
+                    var verifier = new CulpritVerifier(spec, repo, workDir, log, tests,
+                        o => _causePolicy.Judge(o) == Verdict.Bad && (bugTitles is null || o.Runs.Any(r => r.ShowsAnyOf(bugTitles))),
+                        commit => ledger.All.Where(e => e.Outcome.Commit == commit && !e.Phase.StartsWith("verify", StringComparison.Ordinal)).Select(e => e.Outcome).ToList());
                     verification = await verifier.VerifyAsync(finished.Result.Culprit!, ct);
                 }
                 return await FinishAsync(finished.Result, strategy, verification);

@@ -30,6 +30,12 @@ public sealed record RunOutcome(
     public static RunOutcome Infra(string reason, double seconds = 0) => new(RunResult.InfraError, Detail: reason, Seconds: seconds);
     public static RunOutcome Timeout(string reason, double seconds = 0) => new(RunResult.TimedOut, Title: reason, Seconds: seconds);
 
+    public bool IsCrash => Result is RunResult.Crashed or RunResult.TimedOut;
+
+    /// <summary>Whether this run crashed with one of <paramref name="titles"/> as its title or an alt title.</summary>
+    public bool ShowsAnyOf(IEnumerable<string> titles) =>
+        IsCrash && titles.Any(t => t == Title || (AltTitles?.Contains(t) ?? false));
+
     /// <summary>The short text the log shows for this run: <c>OK</c>, <c>crashed: TITLE</c>, <c>boot failed: …</c>.</summary>
     public string Describe() => Result switch
     {

@@ -108,6 +108,5 @@ public sealed class FlakyEndpointJudge(IVerdictPolicy policy, FlakyOptions optio
         return titles;
     }
 
-    private bool IsBug(RunOutcome run, HashSet<string> titles) =>
-        TitleClusters.IsCrash(run) && (options.AnyCrash || titles.Contains(run.Title ?? "") || (run.AltTitles ?? []).Any(titles.Contains));
+    private bool IsBug(RunOutcome run, HashSet<string> titles) => run.IsCrash && (options.AnyCrash || run.ShowsAnyOf(titles));
 }

@@ -53,8 +53,7 @@ public sealed class NamedCrashPolicy(string title) : IVerdictPolicy
 {
     public string Title { get; } = title;
 
-    public bool IsTheBug(RunOutcome run) =>
-        run.Result is RunResult.Crashed or RunResult.TimedOut && (run.Title == Title || (run.AltTitles?.Contains(Title) ?? false));
+    public bool IsTheBug(RunOutcome run) => run.ShowsAnyOf([Title]);
 
     public Verdict Judge(CommitOutcome outcome)
     {

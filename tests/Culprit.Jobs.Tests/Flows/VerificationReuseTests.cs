@@ -1,0 +1,34 @@
+using Culprit.Core.Domain;
+
+namespace Culprit.Jobs.Tests.Flows;
+
+/// <summary>Verification does not rerun what is known: the parent's runs during the bisection count toward its twice-the-runs check.</summary>
+public sealed class VerificationReuseTests
+{
+    [Fact]
+    public async Task The_parents_earlier_runs_count_toward_its_check()
+    {
+        // git's path on 0..16 with the bug at 8 tests 8 then 7: the parent is known with 2 runs, 2 more make 4.
+        using var world = await ScriptedWorld.CreateAsync(17, (n, _) => n >= 8 ? RunOutcome.Crash("BUG: bad thing") : RunOutcome.Ok());
+        var (result, log) = await world.BisectAsync(new JobSpec { Repo = "", Bad = world.Hashes[16], Good = world.Hashes[0], Strategy = "classic", Runs = 2 });
+
+        Assert.Equal(world.Hashes[8], result.Culprit?.Commit);
+        var parentRuns = world.RunsDone.Count(n => n == 7);
+        Assert.Equal(4, parentRuns);
+        Assert.Contains($"verifying the culprit: testing its parent {world.Hashes[7]} with 2 more runs (2 done)", log);
+        Assert.True(result.Verification?.ParentOk);
+    }
+
+    [Fact]
+    public async Task A_parent_tested_enough_during_the_bisection_is_not_tested_again()
+    {
+        using var world = await ScriptedWorld.CreateAsync(17, (n, _) => n >= 8 ? RunOutcome.Crash("BUG: bad thing") : RunOutcome.Ok());
+        var (result, log) = await world.BisectAsync(new JobSpec { Repo = "", Bad = world.Hashes[16], Good = world.Hashes[0], Strategy = "classic", Runs = 1 });
+        var before = result.Tested.Where(t => t.Phase == "bisect" && t.Commit == world.Hashes[7]).Sum(t => t.Runs.Count);
+
+        Assert.Equal(world.Hashes[8], result.Culprit?.Commit);
+        Assert.Equal(1, before);
+        Assert.Equal(2, world.RunsDone.Count(n => n == 7));
+        Assert.DoesNotContain(result.Tested, t => t.Phase == "verify-parent" && t.Runs.Count > 1);
+    }
+}
