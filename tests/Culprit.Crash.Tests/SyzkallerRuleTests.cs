@@ -99,4 +99,29 @@ public sealed class SyzkallerRuleTests
             " </IRQ>");
         Assert.Equal("inconsistent lock state in x25_kill_by_neigh", LinuxCrashParser.Parse(log)!.Title);
     }
+
+    [Fact]
+    public void Output_of_other_programs_before_a_printk_prefix_leaves_the_line_in_its_task()
+    {
+        string log =
+            "date-utmp-runlev[  288.557819][T21583] ------------[ cut here ]------------\n" +
+            "el.service [0m.[  288.564375][T21583] WARNING: CPU: 72 PID: 21583 at ./include/linux/scatterlist.h:412 iommu_map_sg+0x496/0xa40\n" +
+            "[  288.575609][T21583] Modules linked in:\n" +
+            "[  288.604937][T21583] RIP: 0010:iommu_map_sg+0x496/0xa40\n" +
+            "[  288.690351][T21583] Call Trace:\n" +
+            "[  288.690355][T21583]  <TASK>\n" +
+            "ty.service [0m.[  288.720353][T21583]  [<ffffffff83630ad8>] iommu_dma_map_sg+0xb58/0x1020\n" +
+            "[  288.976911][T21583]  </TASK>\n";
+        var report = LinuxCrashParser.Parse(log)!;
+        Assert.Equal("WARNING in iommu_map_sg", report.Title);
+        Assert.Contains("\nRIP: 0010:iommu_map_sg+0x496/0xa40\n", report.Report, StringComparison.Ordinal);
+        Assert.DoesNotContain("el.service", report.Report, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_ipv6_host_route_is_titled_without_the_address()
+    {
+        string log = Log("IPv6: BUG: Address fc00:: on device lo is missing its host route.", "lo speed is unknown, defaulting to 1000");
+        Assert.Equal("BUG: Address IPV6ADDR on device lo is missing its host route.", LinuxCrashParser.Parse(log)!.Title);
+    }
 }

@@ -166,6 +166,11 @@ internal static class LinuxCrashFormats
                 },
             },
             F("BUG: Bad page map", "BUG: Bad page map"),
+            // IPv6 addrconf: the address changes from run to run, the device names the bug.
+            F(@"BUG: Address [0-9a-fA-F:.]+ on device ([a-zA-Z0-9_.@-]+) is missing its host route", "BUG: Address IPV6ADDR on device {1} is missing its host route.") with
+            {
+                NoStackTrace = true,
+            },
             // Newer kernels show the busy workers of the stalled pool: the first one's work function
             // names the lockup. Older ones do not, and the title stays generic.
             F("BUG: workqueue lockup", "BUG: workqueue lockup in {1}") with
