@@ -124,4 +124,26 @@ public sealed class SyzkallerRuleTests
         string log = Log("IPv6: BUG: Address fc00:: on device lo is missing its host route.", "lo speed is unknown, defaulting to 1000");
         Assert.Equal("BUG: Address IPV6ADDR on device lo is missing its host route.", LinuxCrashParser.Parse(log)!.Title);
     }
+
+    [Fact]
+    public void An_old_kmsan_usb_infoleak_is_titled_from_its_call_trace_not_from_the_origin_marker()
+    {
+        string log = Log(
+            "=====================================================",
+            "BUG: KMSAN: kernel-usb-infoleak in kmsan_handle_urb+0x28/0x40",
+            "CPU: 0 PID: 12331 Comm: syz-executor.4 Not tainted 5.8.0-rc5-syzkaller #0",
+            "Call Trace:",
+            " dump_stack+0x21c/0x280",
+            " kmsan_report+0xf7/0x1e0",
+            " kmsan_handle_urb+0x28/0x40",
+            " usb_submit_urb+0x861/0x2470",
+            " hid_submit_ctrl+0xc3d/0x1260",
+            " usbhid_restart_ctrl_queue+0x3e9/0x5c0",
+            "",
+            "Uninit was created at:",
+            " kmsan_internal_poison_shadow+0x66/0xd0",
+            " hcd_buffer_alloc+0x279/0x650",
+            "=====================================================");
+        Assert.Equal("KMSAN: kernel-usb-infoleak in hid_submit_ctrl", LinuxCrashParser.Parse(log)!.Title);
+    }
 }

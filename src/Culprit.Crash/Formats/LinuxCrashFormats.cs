@@ -34,6 +34,12 @@ internal static class LinuxCrashFormats
         Skip = skip,
     };
 
+    /// <summary>
+    /// Where KMSAN's origin stack starts. Not a frame: the stack before it names the bug (older
+    /// KMSAN put that stack under "Call Trace:" and said "Variable was created at:" instead).
+    /// </summary>
+    private static readonly Regex KmsanOrigin = Compile("(?:Local variable .* created at:|Uninit was created at:)");
+
     private static Regex[] Suppress(params string[] patterns) => patterns.Select(Compile).ToArray();
 
     public static readonly IReadOnlyList<OopsFamily> Families =
@@ -65,8 +71,9 @@ internal static class LinuxCrashFormats
             {
                 Report = Format("BUG: KMSAN: kernel-usb-infoleak in {{FUNC}}"),
                 AltFormats = ["KMSAN origin in {3}"],
-                Stack = new StackRule([Trace, Compile("(Local variable .* created at:|Uninit was created at:)"), Trace])
+                Stack = new StackRule([Trace, KmsanOrigin, Trace])
                 {
+                    Parts2 = [StackConventions.CallTrace, Trace],
                     Skip = ["alloc_skb", "usb_submit_urb", "usb_start_wait_urb", "usb_bulk_msg", "usb_interrupt_msg", "usb_control_msg"],
                 },
                 NoStackTrace = true,
@@ -75,7 +82,7 @@ internal static class LinuxCrashFormats
             {
                 Report = Format(@"BUG: KMSAN: ([a-z\-]+) in {{FUNC}}"),
                 AltFormats = ["bad-access in {3}"],
-                Stack = new StackRule([Trace, Compile("(Local variable .* created at:|Uninit was created at:)"), Trace])
+                Stack = new StackRule([Trace, KmsanOrigin, Trace])
                 {
                     // Older KMSAN printed the access stack under "Call Trace:" and its origin as
                     // "Variable was created at:"; only the access stack names the bug then.
