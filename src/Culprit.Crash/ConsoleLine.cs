@@ -61,7 +61,29 @@ internal static class ConsoleLine
                 end = at + " login: ".Length - 1;
             }
         }
-        return Timestamp(line, from);
+        var direct = Timestamp(line, from);
+        return direct.Kind != LineContext.None ? direct : AfterGarbage(line, from);
+    }
+
+    /// <summary>
+    /// The first printk prefix later in the line: output of other programs (systemd status, a
+    /// half-written shell line) sometimes lands on the console right before a kernel line, which
+    /// then still belongs to its task or CPU.
+    /// </summary>
+    private static LineContext AfterGarbage(ReadOnlySpan<char> line, int from)
+    {
+        for (int i = from + 1; i < line.Length;)
+        {
+            int hit = line[i..].IndexOf('[');
+            if (hit < 0)
+                break;
+            i += hit;
+            var ctx = Timestamp(line, i);
+            if (ctx.Kind != LineContext.None)
+                return ctx;
+            i++;
+        }
+        return default;
     }
 
     // "(?:<N>)?\[ *N.N\](\[ *(?:C|T)N\])? "
@@ -95,11 +117,11 @@ internal static class ConsoleLine
             {
                 int e = SkipDigits(line, c + 1);
                 if (e > c + 1 && e + 1 < line.Length && line[e] == ']' && line[e + 1] == ' ')
-                    return new LineContext(LineContext.Caller, k, e + 1 - k);
+                    return new LineContext(LineContext.Caller, k, e + 1 - k, e + 2);
             }
         }
         if (k < line.Length && line[k] == ' ')
-            return new LineContext(LineContext.Printk, 0, 0);
+            return new LineContext(LineContext.Printk, 0, 0, k + 1);
         return default;
     }
 
@@ -114,15 +136,15 @@ internal static class ConsoleLine
     /// The text after the printk prefix, and whether it is a "questionable" frame (x86 " ? func",
     /// powerpc "(unreliable)"): frames the unwinder only guessed, never used for titles.
     /// </summary>
-    public static (int Start, int Length, bool Questionable) Strip(ReadOnlySpan<char> line, bool hasPrefix)
+    public static (int Start, int Length, bool Questionable) Strip(ReadOnlySpan<char> line, LineContext context)
     {
         int len = line.Length;
         if (len > 0 && line[len - 1] == '\r')
             len--;
         line = line[..len];
-        if (!hasPrefix)
+        if (context.Kind == LineContext.None)
             return (0, len, false);
-        int start = line.IndexOf("] ", StringComparison.Ordinal) + 2;
+        int start = Math.Min(context.TextStart, len);
         var rest = line[start..];
         var (eoi, q) = EoiAndQuestionMark(rest);
         if (!eoi)
@@ -169,8 +191,11 @@ internal static class ConsoleLine
     public static bool IsTaskContext(string context) => context.Length > 2 && context.AsSpan().TrimStart('[').TrimStart(' ').StartsWith("T");
 }
 
-/// <summary>Where a line's printk context is: none, a bare timestamp, or a caller id at [Start, Start+Length).</summary>
-internal readonly record struct LineContext(int Kind, int Start, int Length)
+/// <summary>
+/// Where a line's printk context is: none, a bare timestamp, or a caller id at [Start, Start+Length);
+/// the kernel's text starts at <see cref="TextStart"/>.
+/// </summary>
+internal readonly record struct LineContext(int Kind, int Start, int Length, int TextStart = 0)
 {
     public const int None = 0, Printk = 1, Caller = 2;
 

@@ -57,7 +57,7 @@ internal sealed class LineCache
         {
             if (!Stripped)
             {
-                (TextStart, TextLength, Questionable) = ConsoleLine.Strip(line, Context.Kind != LineContext.None);
+                (TextStart, TextLength, Questionable) = ConsoleLine.Strip(line, Context);
                 Stripped = true;
             }
             return (TextStart, TextLength, Questionable);

@@ -188,7 +188,7 @@ internal static class ReportCollector
             var lineContext = ConsoleLine.Find(line);
             if (lineContext.Is(line, context))
             {
-                var (s, len, questionable) = ConsoleLine.Strip(line, lineContext.Kind != LineContext.None);
+                var (s, len, questionable) = ConsoleLine.Strip(line, lineContext);
                 if (len > 0 && !questionable)
                 {
                     lines.Add((lineStart + s, len));

@@ -34,6 +34,12 @@ internal static class LinuxCrashFormats
         Skip = skip,
     };
 
+    /// <summary>
+    /// Where KMSAN's origin stack starts. Not a frame: the stack before it names the bug (older
+    /// KMSAN put that stack under "Call Trace:" and said "Variable was created at:" instead).
+    /// </summary>
+    private static readonly Regex KmsanOrigin = Compile("(?:Local variable .* created at:|Uninit was created at:)");
+
     private static Regex[] Suppress(params string[] patterns) => patterns.Select(Compile).ToArray();
 
     public static readonly IReadOnlyList<OopsFamily> Families =
@@ -65,8 +71,9 @@ internal static class LinuxCrashFormats
             {
                 Report = Format("BUG: KMSAN: kernel-usb-infoleak in {{FUNC}}"),
                 AltFormats = ["KMSAN origin in {3}"],
-                Stack = new StackRule([Trace, Compile("(Local variable .* created at:|Uninit was created at:)"), Trace])
+                Stack = new StackRule([Trace, KmsanOrigin, Trace])
                 {
+                    Parts2 = [StackConventions.CallTrace, Trace],
                     Skip = ["alloc_skb", "usb_submit_urb", "usb_start_wait_urb", "usb_bulk_msg", "usb_interrupt_msg", "usb_control_msg"],
                 },
                 NoStackTrace = true,
@@ -75,8 +82,11 @@ internal static class LinuxCrashFormats
             {
                 Report = Format(@"BUG: KMSAN: ([a-z\-]+) in {{FUNC}}"),
                 AltFormats = ["bad-access in {3}"],
-                Stack = new StackRule([Trace, Compile("(Local variable .* created at:|Uninit was created at:)"), Trace])
+                Stack = new StackRule([Trace, KmsanOrigin, Trace])
                 {
+                    // Older KMSAN printed the access stack under "Call Trace:" and its origin as
+                    // "Variable was created at:"; only the access stack names the bug then.
+                    Parts2 = [StackConventions.CallTrace, Trace],
                     // Crypto code is where uninit data is hit, but a bad name for the bug.
                     Skip = ["alloc_skb", "netlink_ack", "netlink_rcv_skb", "_encrypt$", "^(?:crypto|cipher|drbg|rng)_"],
                 },
@@ -163,6 +173,18 @@ internal static class LinuxCrashFormats
                 },
             },
             F("BUG: Bad page map", "BUG: Bad page map"),
+            // IPv6 addrconf: the address changes from run to run, the device names the bug.
+            F(@"BUG: Address [0-9a-fA-F:.]+ on device ([a-zA-Z0-9_.@-]+) is missing its host route", "BUG: Address IPV6ADDR on device {1} is missing its host route.") with
+            {
+                NoStackTrace = true,
+            },
+            // Newer kernels show the busy workers of the stalled pool: the first one's work function
+            // names the lockup. Older ones do not, and the title stays generic.
+            F("BUG: workqueue lockup", "BUG: workqueue lockup in {1}") with
+            {
+                Report = Format(@"BUG: workqueue lockup(?:.*\n)+?.*Showing backtraces of busy workers in stalled worker pools:(?:.*\n)+?.*Workqueue: [a-zA-Z0-9_.-]+ ([a-zA-Z0-9_]+)"),
+                NoStackTrace = true,
+            },
             F("BUG: workqueue lockup", "BUG: workqueue lockup") with { NoStackTrace = true },
             F("BUG: sleeping function called from invalid context at (.*)", "BUG: sleeping function called from invalid context in {2}") with
             {
@@ -229,10 +251,11 @@ internal static class LinuxCrashFormats
             {
                 Stack = WarningStack("usb_submit_urb", "usb_start_wait_urb", "usb_bulk_msg", "usb_interrupt_msg", "usb_control_msg"),
             },
-            // Since v6.19: "WARNING: file.c:123 at 0x..., CPU#0: ..."
-            F(@"WARNING: {{SRC}} at 0x[0-9]+, CPU#[0-9]+", "WARNING in {2}") with { Stack = WarningStack() },
+            // Since v6.19 the location comes first, after the failed condition when the kernel prints
+            // it: "WARNING: [cond] file.c:123 at func+0x../0x.., CPU#0: comm/pid" (or "at 0x...").
+            // The title names the faulting function either way, from the RIP line or the trace.
+            F(@"WARNING: (?:.* )?{{SRC}} at (?:0x[0-9a-f]+|{{FUNC}}|[a-zA-Z0-9_]+,)", "WARNING in {3}") with { Stack = WarningStack() },
             F("WARNING: .* at {{SRC}} {{FUNC}}", "WARNING in {3}") with { Stack = WarningStack() },
-            F("WARNING: {{SRC}} at {{FUNC}}", "WARNING in {3}") with { Stack = WarningStack() },
             F("WARNING: possible circular locking dependency detected", "possible deadlock in {1}") with
             {
                 Report = Format(@"WARNING: possible circular locking dependency detected(?:.*\n)+?.*is trying to acquire lock"),
