@@ -7,10 +7,13 @@ namespace Culprit.Jobs;
 /// <summary>
 /// Tests one commit for a job: takes the stored outcome when replaying, else checks out, builds,
 /// reuses the outcome of an equal signature, or runs the test N times (in parallel where the tester
-/// allows), and appends the outcome to the ledger before anything else happens.
+/// allows), and appends the outcome to the ledger before anything else happens. A commit whose every
+/// run was an infra error of the machine is not stored: the job stops there and a resume tests it again.
 /// </summary>
 internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledger, JobLog log, StatusTracker status)
 {
+    private bool _setupLogged;
+
     public int SignatureReuses { get; private set; }
 
     public async Task<CommitOutcome> TestAsync(string commit, int runs, string phase, CancellationToken ct)
@@ -19,6 +22,12 @@ internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledge
         {
             return stored;
         }
+        if (!_setupLogged && tester.SetupNote is { } setup)
+        {
+            // Before the first test this pass runs (a resume may run on another machine).
+            log.Line(setup);
+        }
+        _setupLogged = true;
         status.Testing(commit, "building", runs);
         var compiler = await tester.PrepareAsync(commit, ct);
         log.Line(compiler is null ? $"testing commit {commit}" : $"testing commit {commit} with {compiler}");
@@ -59,6 +68,16 @@ internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledge
         });
         await Task.WhenAll(tasks);
         var outcome = new CommitOutcome(commit, true, results, null, build.Compiler, build.Signature, build.Seconds, watch.Elapsed.TotalSeconds);
+        if (outcome.Untestable)
+        {
+            foreach (var line in RunLines.For(outcome))
+            {
+                log.Line(line);
+            }
+            var message = UntestableCommitException.Describe(outcome);
+            log.Line(message);
+            throw new UntestableCommitException(message);
+        }
         return Append(outcome, phase);
     }
 

@@ -65,6 +65,12 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
             var run = new JobExecution(spec, jobId, repo, Path.Combine(workRoot, jobId), ledger, log, status, new CommitTestRunner(tester, ledger, log, status));
             result = await run.ExecuteAsync(ct);
         }
+        catch (UntestableCommitException)
+        {
+            // Not a result: the machine could not test a commit. Mended, `culprit resume` goes on from there.
+            store.SetState(jobId, "stopped", null, _clock.GetUtcNow());
+            throw;
+        }
         catch (Exception ex) when (UserErrors.Is(ex) || ex is InvalidOperationException)
         {
             log.Line($"error: {ex.Message}");

@@ -59,4 +59,7 @@ public sealed record KernelSpec
     public int VmMemoryMb { get; init; } = 512;
     public double BootTimeoutSeconds { get; init; } = 120;
     public string? OldestRelease { get; init; }
+
+    /// <summary><c>--accel</c>: auto (probe KVM, fall back to TCG), kvm or tcg.</summary>
+    public Machines.AccelMode Accel { get; init; } = Machines.AccelMode.Auto;
 }

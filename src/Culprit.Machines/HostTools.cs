@@ -45,18 +45,4 @@ public static class HostTools
         }
         return found;
     }
-
-    /// <summary>True when this process may open /dev/kvm, so QEMU can use hardware virtualization.</summary>
-    public static bool KvmUsable()
-    {
-        try
-        {
-            using var kvm = new FileStream("/dev/kvm", FileMode.Open, FileAccess.ReadWrite);
-            return true;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
 }

@@ -6,7 +6,8 @@ namespace Culprit.Machines;
 
 /// <summary>
 /// Boots one fresh QEMU VM per run: the kernel image, the initramfs, the console on the first serial
-/// port captured to a file, KVM when /dev/kvm is usable and TCG otherwise. A watchdog stops a VM that
+/// port captured to a file, with the <see cref="Accelerator"/> decided for this machine (see
+/// <see cref="Accelerators"/>). A watchdog stops a VM that
 /// does not boot in time, outlives the run timeout or goes silent, killing QEMU's process tree. The
 /// run is classified from its console by <see cref="RunClassifier"/> with the crash parser given here.
 /// </summary>
@@ -20,17 +21,17 @@ public sealed class QemuMachine
     private readonly Func<string, CrashReport?> _parseCrash;
 
     /// <summary>Finds QEMU now: <see cref="MissingToolException"/> naming qemu-system-x86 when it is not installed.</summary>
-    public QemuMachine(VmOptions options, Func<string, CrashReport?> parseCrash)
+    public QemuMachine(VmOptions options, Func<string, CrashReport?> parseCrash, Accelerator accelerator)
     {
         Options = options;
         _parseCrash = parseCrash;
         _qemu = HostTools.RequireQemu(options.Qemu);
-        UsesKvm = options.Kvm ?? HostTools.KvmUsable();
+        Accelerator = accelerator;
     }
 
     public VmOptions Options { get; }
 
-    public bool UsesKvm { get; }
+    public Accelerator Accelerator { get; }
 
     /// <summary>QEMU's arguments for one run (without the program name).</summary>
     public IReadOnlyList<string> Arguments(string kernelImage, string initramfs)
@@ -46,7 +47,7 @@ public sealed class QemuMachine
             "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio",
             "-no-reboot",
         ];
-        args.AddRange(UsesKvm ? ["-enable-kvm", "-cpu", "host"] : ["-accel", "tcg"]);
+        args.AddRange(Accelerator.QemuArguments);
         return args;
     }
 

@@ -8,7 +8,9 @@ namespace Culprit.Machines;
 /// a crash report on the console is a crash (a boot failure when it came before init); a reproducer
 /// that finished, or that was still running at the run timeout on a kernel that kept talking, is OK;
 /// a console that went silent after boot is a timeout titled "no output from test machine"; anything
-/// that keeps the reproducer from running at all is an infra error, never good or bad.
+/// that keeps the reproducer from running at all is an infra error, never good or bad. Infra errors
+/// the kernel caused (it crashed, hung or reset before init, or ended the VM itself) are marked
+/// <see cref="RunOutcome.CommitFault"/>; the rest (QEMU failed, no output at all) are the machine's.
 /// </summary>
 public static class RunClassifier
 {
@@ -22,11 +24,11 @@ public static class RunClassifier
         {
             return run.Booted
                 ? RunOutcome.Crash(crash.Title, crash.Report, crash.AltTitles, s)
-                : RunOutcome.Infra($"boot failed: {crash.Title}", s);
+                : RunOutcome.Infra($"boot failed: {crash.Title}", s) with { CommitFault = true };
         }
         if (!run.Booted)
         {
-            return RunOutcome.Infra($"boot failed: {BootFailure(run)}", s);
+            return RunOutcome.Infra($"boot failed: {BootFailure(run)}", s) with { CommitFault = KernelStoppedTheBoot(run) };
         }
         if (run.ReproExitStatus is { } status)
         {
@@ -38,9 +40,17 @@ public static class RunClassifier
             // syzkaller's C reproducers loop until they are stopped: surviving the whole run with a
             // live console is what a good kernel does.
             VmStop.RunTimeout => RunOutcome.Ok(s) with { Detail = $"repro still running after {Secs(run.Options.RunTimeout)}, no crash" },
-            _ => RunOutcome.Infra($"lost connection to test machine: {LostConnection(run)}", s),
+            _ => RunOutcome.Infra($"lost connection to test machine: {LostConnection(run)}", s) with { CommitFault = !QemuFailed(run) },
         };
     }
+
+    /// <summary>
+    /// A boot that the kernel itself ended: it printed something, then hung or reset before init, and
+    /// QEMU did not fail. An empty console or a QEMU error means the machine never ran the kernel.
+    /// </summary>
+    private static bool KernelStoppedTheBoot(VmObservation run) => !run.ConsoleEmpty && !QemuFailed(run);
+
+    private static bool QemuFailed(VmObservation run) => run.QemuExitCode is { } code && code != 0;
 
     private static string BootFailure(VmObservation run)
     {

@@ -2,7 +2,7 @@ namespace Culprit.Machines;
 
 /// <summary>
 /// How test VMs are run: the <c>--vm-memory</c>, <c>--boot-timeout</c>, <c>--run-timeout</c> and
-/// <c>--vms</c> options, plus where QEMU is and whether to use KVM.
+/// <c>--vms</c> options, plus where QEMU is and <c>--accel</c>.
 /// </summary>
 public sealed record VmOptions
 {
@@ -26,8 +26,8 @@ public sealed record VmOptions
     /// <summary>The QEMU program: a name looked up on PATH or a path.</summary>
     public string Qemu { get; init; } = HostTools.DefaultQemu;
 
-    /// <summary>True or false to force the choice; null uses KVM exactly when /dev/kvm can be opened.</summary>
-    public bool? Kvm { get; init; }
+    /// <summary><c>--accel</c>: how <see cref="Accelerators"/> picks KVM or TCG.</summary>
+    public AccelMode Accel { get; init; } = AccelMode.Auto;
 
     /// <summary>Appended to <see cref="KernelCmdline.Default"/> (e.g. a subsystem's boot parameters).</summary>
     public string? ExtraCmdline { get; init; }

@@ -10,17 +10,28 @@ public sealed class VmPool : IDisposable
 {
     private readonly SemaphoreSlim _slots;
 
-    public VmPool(VmOptions options, Func<string, CrashReport?> parseCrash)
+    public VmPool(VmOptions options, Func<string, CrashReport?> parseCrash, Accelerator accelerator)
     {
-        if (options.Vms < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.Vms, "the number of VMs must be at least 1");
-        }
-        Machine = new QemuMachine(options, parseCrash);
+        CheckSize(options);
+        Machine = new QemuMachine(options, parseCrash, accelerator);
         _slots = new SemaphoreSlim(options.Vms, options.Vms);
     }
 
+    /// <summary>
+    /// Finds QEMU, then decides the accelerator by booting a probe VM (<see cref="Accelerators"/>);
+    /// <see cref="AcceleratorNote"/> says which for the job's log.
+    /// </summary>
+    public static async Task<VmPool> CreateAsync(VmOptions options, Func<string, CrashReport?> parseCrash, CancellationToken ct = default)
+    {
+        CheckSize(options);
+        var choice = await Accelerators.ChooseAsync(HostTools.RequireQemu(options.Qemu), options.Accel, ct);
+        return new VmPool(options, parseCrash, choice.Accelerator) { AcceleratorNote = choice.Note };
+    }
+
     public QemuMachine Machine { get; }
+
+    /// <summary>The log line that says which accelerator the VMs use and why, when it was probed.</summary>
+    public string? AcceleratorNote { get; private init; }
 
     public int Size => Machine.Options.Vms;
 
@@ -39,4 +50,12 @@ public sealed class VmPool : IDisposable
     }
 
     public void Dispose() => _slots.Dispose();
+
+    private static void CheckSize(VmOptions options)
+    {
+        if (options.Vms < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Vms, "the number of VMs must be at least 1");
+        }
+    }
 }

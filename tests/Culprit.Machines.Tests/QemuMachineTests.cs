@@ -12,7 +12,7 @@ public sealed class QemuMachineTests(TestKernel kernel, ITestOutputHelper output
 
     public void Dispose() => _dir.Dispose();
 
-    private QemuMachine Machine(VmOptions? options = null) => new(options ?? Vms.Options, Vms.Parser);
+    private QemuMachine Machine(VmOptions? options = null) => new(options ?? Vms.Options, Vms.Parser, Accelerator.Tcg);
 
     private async Task<VmRun> RunAsync(string initramfs, VmOptions? options = null, string? kernelImage = null)
     {
@@ -116,6 +116,7 @@ public sealed class QemuMachineTests(TestKernel kernel, ITestOutputHelper output
         Assert.Equal(RunResult.InfraError, run.Outcome.Result);
         // Not an archive: the kernel keeps an empty rootfs, finds no init anywhere and panics.
         Assert.StartsWith("boot failed: kernel panic: No working init found", run.Outcome.Detail);
+        Assert.True(run.Outcome.CommitFault);
     }
 
     [QemuFact]
@@ -200,7 +201,7 @@ public sealed class QemuMachineTests(TestKernel kernel, ITestOutputHelper output
     [Fact]
     public void A_missing_qemu_names_the_debian_package()
     {
-        var error = Assert.Throws<MissingToolException>(() => new QemuMachine(Vms.Options with { Qemu = "qemu-system-nonexistent" }, Vms.Parser));
+        var error = Assert.Throws<MissingToolException>(() => new QemuMachine(Vms.Options with { Qemu = "qemu-system-nonexistent" }, Vms.Parser, Accelerator.Tcg));
 
         Assert.Equal("qemu-system-nonexistent not found: install the Debian package qemu-system-x86", error.Message);
     }
@@ -208,7 +209,7 @@ public sealed class QemuMachineTests(TestKernel kernel, ITestOutputHelper output
     [QemuFact]
     public void Without_kvm_qemu_runs_tcg_with_the_syzbot_style_command_line()
     {
-        var args = Machine(Vms.Options with { Kvm = false }).Arguments("/k/bzImage", "/i/initramfs.cpio.gz");
+        var args = Machine(Vms.Options).Arguments("/k/bzImage", "/i/initramfs.cpio.gz");
 
         Assert.Equal(
             ["-m", "256", "-smp", "1", "-kernel", "/k/bzImage", "-initrd", "/i/initramfs.cpio.gz", "-append", KernelCmdline.Default,
@@ -216,6 +217,14 @@ public sealed class QemuMachineTests(TestKernel kernel, ITestOutputHelper output
             args);
         Assert.Contains("panic_on_warn=1", KernelCmdline.Default);
         Assert.Contains("panic=-1", KernelCmdline.Default);
+    }
+
+    [QemuFact]
+    public void With_kvm_qemu_runs_the_cpu_model_the_probe_chose()
+    {
+        var args = new QemuMachine(Vms.Options, Vms.Parser, Accelerator.KvmWith("host,-arch-capabilities")).Arguments("/k/bzImage", "/i/initramfs.cpio.gz");
+
+        Assert.Equal(["-no-reboot", "-accel", "kvm", "-cpu", "host,-arch-capabilities"], args.TakeLast(5));
     }
 
     private static async Task<string> ReadSharedAsync(string path)

@@ -139,4 +139,38 @@ public sealed class RunClassifierTests
         Assert.Equal(RunResult.InfraError, outcome.Result);
         Assert.Equal($"boot failed: {error}", outcome.Detail);
     }
+
+    [Fact]
+    public void Boot_failures_the_kernel_caused_are_marked_as_the_commits_fault()
+    {
+        var panicBeforeInit = Classify(Observed(Boot.Replace(ConsoleMarkers.Booted, "") + Warning));
+        var hungBeforeInit = Classify(Observed("[    0.1] Linux version 6.1.0\n", VmStop.BootTimeout, exitCode: null));
+        var resetBeforeInit = Classify(Observed("[    0.1] Linux version 6.1.0\n", exitCode: 0));
+        var endedAfterBoot = Classify(Observed(Boot + "[    1.3] reboot: Restarting system\n"));
+
+        Assert.All([panicBeforeInit, hungBeforeInit, resetBeforeInit, endedAfterBoot], o =>
+        {
+            Assert.Equal(RunResult.InfraError, o.Result);
+            Assert.True(o.CommitFault, o.Detail);
+        });
+        Assert.False(new CommitOutcome("c", true, [panicBeforeInit, hungBeforeInit]).Untestable);
+    }
+
+    [Fact]
+    public void A_vm_that_never_ran_the_kernel_is_the_machines_fault()
+    {
+        const string error = "qemu-system-x86_64: error: failed to set MSR 0x10a to 0x69";
+        var qemuError = Classify(Observed(error + "\n", exitCode: 134, qemuErrors: error + "\n"));
+        var silent = Classify(Observed("", VmStop.BootTimeout, exitCode: null));
+        var qemuDiedAfterBoot = Classify(Observed(Boot, exitCode: 137, qemuErrors: "qemu-system-x86_64: terminating on signal 9\n"));
+
+        Assert.Equal($"boot failed: {error}", qemuError.Detail);
+        Assert.All([qemuError, silent, qemuDiedAfterBoot], o =>
+        {
+            Assert.Equal(RunResult.InfraError, o.Result);
+            Assert.False(o.CommitFault, o.Detail);
+        });
+        Assert.True(new CommitOutcome("c", true, [qemuError, silent]).Untestable);
+        Assert.False(new CommitOutcome("c", true, [qemuError, RunOutcome.Ok()]).Untestable);
+    }
 }

@@ -13,7 +13,7 @@ public sealed class VmPoolTests(TestKernel kernel) : IDisposable
     {
         // Each VM stays up for a few seconds after boot, so two at once must overlap.
         var initramfs = await Vms.InitramfsAsync(_dir, "repro.sh", "sleep 3\n");
-        using var pool = new VmPool(Vms.Options with { Vms = vms }, Vms.Parser);
+        using var pool = new VmPool(Vms.Options with { Vms = vms }, Vms.Parser, Accelerator.Tcg);
         return await Task.WhenAll(
             pool.RunAsync(kernel.BzImage, initramfs, _dir.File("run-0/console.log")),
             pool.RunAsync(kernel.BzImage, initramfs, _dir.File("run-1/console.log")));
@@ -43,6 +43,6 @@ public sealed class VmPoolTests(TestKernel kernel) : IDisposable
     [Fact]
     public void A_pool_needs_at_least_one_vm()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new VmPool(Vms.Options with { Vms = 0 }, Vms.Parser));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new VmPool(Vms.Options with { Vms = 0 }, Vms.Parser, Accelerator.Tcg));
     }
 }

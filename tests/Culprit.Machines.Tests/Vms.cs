@@ -11,7 +11,6 @@ internal static class Vms
         MemoryMb = 256,
         BootTimeout = TimeSpan.FromSeconds(90),
         RunTimeout = TimeSpan.FromSeconds(60),
-        Kvm = false,
     };
 
     public static readonly Func<string, CrashReport?> Parser = LinuxCrashParser.Parse;

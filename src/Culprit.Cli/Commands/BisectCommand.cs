@@ -33,6 +33,7 @@ internal static class BisectCommand
         var vms = new Option<int>("--vms") { Description = "VMs to run at once (kernel mode)", DefaultValueFactory = _ => 1 };
         var vmMemory = new Option<int>("--vm-memory") { Description = "memory per VM in MB (kernel mode)", DefaultValueFactory = _ => 512 };
         var bootTimeout = new Option<double>("--boot-timeout") { Description = "seconds a VM may take to boot (kernel mode)", DefaultValueFactory = _ => 120 };
+        var accel = new Option<string?>("--accel") { Description = "auto (try KVM, else TCG), kvm or tcg: how the VMs run (kernel mode)" };
         var oldestRelease = new Option<string?>("--oldest-release") { Description = "do not test releases older than this tag (kernel mode)" };
         var confidence = new Option<double>("--confidence") { Description = "flaky strategy: stop when one commit is the culprit with this probability", DefaultValueFactory = _ => 0.95 };
         var maxRuns = new Option<int?>("--max-runs") { Description = "flaky strategy: budget of test runs" };
@@ -44,7 +45,7 @@ internal static class BisectCommand
         var command = new Command("bisect", "Find the commit that introduced (or fixed) a crash.")
         {
             repo, bad, good, build, test, runs, runTimeout, json, strategy, fix, termOld, termNew, noVerify, store,
-            kernel, config, repro, compiler, compilers, ccache, vms, vmMemory, bootTimeout, oldestRelease,
+            kernel, config, repro, compiler, compilers, ccache, vms, vmMemory, bootTimeout, oldestRelease, accel,
             confidence, maxRuns, maxBuilds, anyCrash, seed, title,
         };
         command.SetAction((parse, ct) => CliErrors.GuardAsync(parse, async () =>
@@ -81,8 +82,13 @@ internal static class BisectCommand
                     VmMemoryMb = parse.GetValue(vmMemory),
                     BootTimeoutSeconds = parse.GetValue(bootTimeout),
                     OldestRelease = parse.GetValue(oldestRelease),
+                    Accel = AccelModeOf(parse.GetValue(accel)),
                 },
             };
+            if (spec.Kernel is null && parse.GetValue(accel) is not null)
+            {
+                throw new JobException("--accel is for kernel mode (--kernel)");
+            }
             Validate(spec);
             using var jobs = JobStore.Open(parse.GetValue(store)!);
             var output = parse.InvocationConfiguration.Output;
@@ -107,6 +113,14 @@ internal static class BisectCommand
         }
         return Path.GetFullPath(path);
     }
+
+    private static Machines.AccelMode AccelModeOf(string? value) => value switch
+    {
+        null or "auto" => Machines.AccelMode.Auto,
+        "kvm" => Machines.AccelMode.Kvm,
+        "tcg" => Machines.AccelMode.Tcg,
+        _ => throw new JobException($"--accel must be auto, kvm or tcg (got {value})"),
+    };
 
     private static void Validate(JobSpec spec)
     {

@@ -22,6 +22,12 @@ public sealed record CommitOutcome(
     public int Oks => Runs.Count(r => r.Result == RunResult.Ok);
     public int InfraErrors => Runs.Count(r => r.Result == RunResult.InfraError);
 
+    /// <summary>
+    /// Built, but every run was an infra error of the test machine (QEMU could not start, the test
+    /// said 125): the commit could not be tested at all, which is not the same as "no crash".
+    /// </summary>
+    public bool Untestable => Built && Runs.Count > 0 && Runs.All(r => r.Result == RunResult.InfraError && !r.CommitFault);
+
     /// <summary>The title of the first crashed run, if any.</summary>
     public string? FirstCrashTitle => Runs.FirstOrDefault(r => r.Result is RunResult.Crashed or RunResult.TimedOut)?.Title;
 }

@@ -24,6 +24,13 @@ public sealed record RunOutcome(
     IReadOnlyList<string>? AltTitles = null,
     double Seconds = 0)
 {
+    /// <summary>
+    /// For an infra error: the tested commit itself caused it (its kernel crashed, hung or reset before
+    /// init, or ended the VM). It says nothing about the bug either, but another try on a mended
+    /// machine would see the same, so such runs never make a commit <see cref="CommitOutcome.Untestable"/>.
+    /// </summary>
+    public bool CommitFault { get; init; }
+
     public static RunOutcome Ok(double seconds = 0) => new(RunResult.Ok, Seconds: seconds);
     public static RunOutcome Crash(string title, string? report = null, IReadOnlyList<string>? altTitles = null, double seconds = 0) =>
         new(RunResult.Crashed, title, report, altTitles, seconds);

@@ -12,6 +12,9 @@ public interface ICommitTester : IAsyncDisposable
     /// <summary>How many runs may go at once (VMs for the kernel).</summary>
     int ParallelRuns { get; }
 
+    /// <summary>A line for the job's log about the test environment chosen at setup (the VMs' accelerator), or null.</summary>
+    string? SetupNote => null;
+
     /// <summary>
     /// Checks the commit out and picks the toolchain; returns its description for the log
     /// (<c>gcc (GCC) 12.2.0</c>) or null when there is none to name.

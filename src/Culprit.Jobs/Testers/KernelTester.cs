@@ -34,7 +34,9 @@ public sealed class KernelTester : ICommitTester
 
     public int ParallelRuns => _pool.Size;
 
-    /// <summary>Checks the setup (config, tools, reproducer, QEMU, busybox) before anything is built.</summary>
+    public string? SetupNote => _pool.AcceleratorNote;
+
+    /// <summary>Checks the setup (config, tools, reproducer, QEMU and its accelerator, busybox) before anything is built.</summary>
     public static async Task<KernelTester> CreateAsync(JobSpec spec, GitRepository repo, string dir, CancellationToken ct)
     {
         var kernel = spec.Kernel ?? throw new JobException("not a kernel job");
@@ -53,8 +55,9 @@ public sealed class KernelTester : ICommitTester
             BootTimeout = TimeSpan.FromSeconds(kernel.BootTimeoutSeconds),
             RunTimeout = TimeSpan.FromSeconds(spec.RunTimeoutSeconds),
             Vms = Math.Max(1, kernel.Vms),
+            Accel = kernel.Accel,
         };
-        var pool = new VmPool(vmOptions, LinuxCrashParser.Parse);
+        var pool = await VmPool.CreateAsync(vmOptions, LinuxCrashParser.Parse, ct);
         var reproducer = await ReproducerPreparer.PrepareAsync(kernel.Repro, dir, ct);
         var initramfs = await new InitramfsBuilder().BuildAsync(reproducer, Path.Combine(dir, "initramfs.cpio.gz"), ct);
         await repo.AddWorktreeAsync(options.SourceDirectory, spec.Bad, ct);

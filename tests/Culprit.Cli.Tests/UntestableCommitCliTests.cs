@@ -1,0 +1,108 @@
+using Culprit.Store;
+
+namespace Culprit.Cli.Tests;
+
+/// <summary>
+/// `culprit bisect` on a commit the machine cannot test: exit 1 with one line, the job stopped (not
+/// finished) and `culprit resume` going on once the machine is mended. `--accel` is checked and kept
+/// in the job for resume.
+/// </summary>
+public sealed class UntestableCommitCliTests
+{
+    [Fact]
+    public async Task A_bad_commit_whose_every_run_is_an_infra_error_stops_the_job_and_resume_finishes_it_once_mended()
+    {
+        using var temp = new TempDir();
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 8, culprit: 5);
+        var broken = temp.Sub("machine-broken");
+        await File.WriteAllTextAsync(broken, "");
+        var test = $"if [ -e '{broken}' ]; then echo 'vm lost'; exit 125; fi; " + ScriptedRepository.Test;
+        var store = temp.Sub("s.db");
+
+        var run = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0],
+            "--build", ScriptedRepository.Build, "--test", test, "--runs", "2", "--no-verify", "--store", store);
+
+        var expected = $"could not test {repo.Hashes[7]}: every run was an infra error (vm lost)";
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal($"culprit: {expected}", run.Error.Trim());
+        Assert.Contains(expected, run.Output);
+        Assert.DoesNotContain("does not reproduce", run.Output);
+        string id;
+        using (var jobs = JobStore.Open(store))
+        {
+            var job = Assert.Single(jobs.ListJobs());
+            Assert.Equal("stopped", job.State);
+            id = job.Id;
+        }
+        var show = await CliHarness.InvokeAsync("show", id, "--store", store);
+        Assert.Contains($"job {id} is stopped: `culprit resume {id}` continues it", show.Output);
+
+        File.Delete(broken);
+        var resumed = await CliHarness.InvokeAsync("resume", id, "--store", store);
+
+        Assert.True(resumed.ExitCode == 0, resumed.Error + resumed.Output);
+        Assert.Contains($"first bad commit: {repo.Hashes[5]}", resumed.Output);
+    }
+
+    [Fact]
+    public async Task A_stopped_job_that_still_cannot_test_stops_again_on_resume_with_a_non_zero_exit()
+    {
+        using var temp = new TempDir();
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 4, culprit: 2);
+        var store = temp.Sub("s.db");
+        await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0],
+            "--build", ScriptedRepository.Build, "--test", "exit 125", "--runs", "1", "--store", store);
+        using var jobs = JobStore.Open(store);
+        var id = Assert.Single(jobs.ListJobs()).Id;
+
+        var resumed = await CliHarness.InvokeAsync("resume", id, "--store", store);
+
+        Assert.Equal(1, resumed.ExitCode);
+        Assert.Equal($"culprit: could not test {repo.Hashes[3]}: every run was an infra error (exit status 125)", resumed.Error.Trim());
+        Assert.Equal("stopped", jobs.GetJob(id).State);
+    }
+
+    [Theory]
+    [InlineData("--accel", "fast", "--kernel", "culprit: --accel must be auto, kvm or tcg (got fast)")]
+    [InlineData("--accel", "kvm", "--no-verify", "culprit: --accel is for kernel mode (--kernel)")]
+    public async Task A_bad_accel_is_a_one_line_error(string option, string value, string mode, string error)
+    {
+        using var temp = new TempDir();
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 2, culprit: 1);
+        var config = temp.Sub("k.config");
+        var repro = temp.Sub("r.sh");
+        await File.WriteAllTextAsync(config, "CONFIG_X=y\n");
+        await File.WriteAllTextAsync(repro, "exit 0\n");
+
+        var run = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", mode, "--config", config, "--repro", repro,
+            "--build", "true", "--test", "true", option, value, "--store", temp.Sub("s.db"));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(error, run.Error.Trim());
+        Assert.False(File.Exists(temp.Sub("s.db")), "nothing is stored for a job with bad options");
+    }
+
+    [KernelFact]
+    public async Task Accel_is_kept_in_the_job_so_that_resume_runs_its_vms_the_same_way()
+    {
+        using var temp = new TempDir();
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 2, culprit: 1);
+        var config = temp.Sub("k.config");
+        var repro = temp.Sub("r.sh");
+        await File.WriteAllTextAsync(config, "CONFIG_X=y\n");
+        await File.WriteAllTextAsync(repro, "exit 0\n");
+        var store = temp.Sub("s.db");
+
+        // Not a kernel tree: the job stops at the first build, after the VMs were set up.
+        var run = await CliHarness.InvokeAsync("bisect", "--kernel", "--accel", "tcg", "--repo", repo.Path, "--bad", "main",
+            "--config", config, "--repro", repro, "--store", store);
+        using var jobs = JobStore.Open(store);
+        var id = Assert.Single(jobs.ListJobs()).Id;
+        var resumed = await CliHarness.InvokeAsync("resume", id, "--store", store);
+
+        Assert.Contains("VMs: using TCG (--accel tcg)", run.Output);
+        // resume has no --accel of its own: the stored job's says how its VMs run.
+        Assert.Contains("VMs: using TCG (--accel tcg)", resumed.Output);
+        Assert.Contains("\"accel\":\"tcg\"", jobs.GetJob(id).SpecJson);
+    }
+}

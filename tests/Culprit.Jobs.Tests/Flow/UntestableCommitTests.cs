@@ -1,0 +1,189 @@
+using Culprit.Core.Domain;
+using Culprit.Store;
+
+namespace Culprit.Jobs.Tests.Flow;
+
+/// <summary>
+/// A commit where every run is an infra error of the test machine stops the job, resumable, instead
+/// of reading "no crash" into it; boot failures the kernel caused stay what they were. Whole job
+/// flows on a real git repository, through one scripted tester.
+/// </summary>
+public sealed class UntestableCommitTests : IDisposable
+{
+    private const string MsrReason = "qemu-system-x86_64: error: failed to set MSR 0x10a to 0x69";
+    private static readonly RunOutcome MachineFailure = RunOutcome.Infra($"boot failed: {MsrReason}", 0.1);
+    private static readonly RunOutcome BootPanic = RunOutcome.Infra("boot failed: kernel panic: VFS: Unable to mount root fs", 1) with { CommitFault = true };
+    private static readonly RunOutcome Bug = RunOutcome.Crash("WARNING in sethostname", "WARNING: CPU: 0 PID: 1 at kernel/sys.c:1380", seconds: 1);
+
+    private readonly TempDir _temp = new("culprit-untestable");
+    private readonly StringWriter _output = new();
+    private readonly JobStore _store;
+
+    public UntestableCommitTests()
+    {
+        _store = JobStore.Open(_temp.Sub("s.db"));
+    }
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        _temp.Dispose();
+    }
+
+    private async Task<(LinearRepository Repo, ScriptedTester Tester, JobRunner Runner)> SetUpAsync(int commits = 16, IReadOnlyDictionary<int, string>? tags = null, string? setupNote = null)
+    {
+        var repo = await LinearRepository.CreateAsync(_temp.Sub("repo"), commits, tags);
+        var tester = new ScriptedTester(repo) { SetupNote = setupNote };
+        var runner = new JobRunner(_store, (_, _, _, _) => Task.FromResult<Core.Testing.ICommitTester>(tester), new TextJobListener(_output), _temp.Sub("work"));
+        return (repo, tester, runner);
+    }
+
+    private static JobSpec Spec(LinearRepository repo, string strategy = "classic", bool withGood = true) => new()
+    {
+        Repo = repo.Path,
+        Bad = repo.Hashes[^1],
+        Good = withGood ? repo.Hashes[0] : null,
+        Runs = 2,
+        Strategy = strategy,
+        Verify = false,
+    };
+
+    private List<string> Log(string id) => _store.Log(id).Select(l => l.Text).ToList();
+
+    [Fact]
+    public async Task A_bad_commit_whose_every_run_fails_to_boot_stops_the_job_and_a_resume_after_the_mend_finds_the_culprit()
+    {
+        var (repo, tester, runner) = await SetUpAsync();
+        tester.Run = _ => MachineFailure;
+        var id = await runner.CreateAsync(Spec(repo));
+
+        var stop = await Assert.ThrowsAsync<UntestableCommitException>(() => runner.RunAsync(id));
+
+        var expected = $"could not test {repo.Hashes[^1]}: every run failed to boot ({MsrReason})";
+        Assert.Equal(expected, stop.Message);
+        Assert.True(Jobs.UserErrors.Is(stop));
+        var record = _store.GetJob(id);
+        Assert.Equal("stopped", record.State);
+        Assert.Null(record.ResultJson);
+        Assert.Empty(_store.Outcomes(id));
+        Assert.Equal(expected, Log(id)[^1]);
+        Assert.Contains($"all runs: boot failed: {MsrReason}", Log(id));
+        Assert.DoesNotContain(Log(id), l => l.Contains("does not reproduce", StringComparison.Ordinal));
+
+        tester.Run = i => i >= 9 ? Bug : RunOutcome.Ok(1);
+        var result = await runner.RunAsync(id);
+
+        Assert.Equal("found", result.Result);
+        Assert.Equal(repo.Hashes[9], result.Culprit!.Commit);
+        Assert.Equal("finished", _store.GetJob(id).State);
+        Assert.DoesNotContain(Log(id), l => l.StartsWith("could not test", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("classic")]
+    [InlineData("flaky")]
+    public async Task A_commit_inside_the_range_whose_every_run_fails_to_boot_stops_the_job_where_it_is(string strategy)
+    {
+        var (repo, tester, runner) = await SetUpAsync();
+        // The machine breaks after the bad commit was tested.
+        tester.Run = i => i == 15 ? Bug : MachineFailure;
+        var id = await runner.CreateAsync(Spec(repo, strategy));
+
+        var stop = await Assert.ThrowsAsync<UntestableCommitException>(() => runner.RunAsync(id));
+
+        var untested = repo.Hashes.Skip(1).SkipLast(1).Single(h => stop.Message.StartsWith($"could not test {h}: every run failed to boot (", StringComparison.Ordinal));
+        Assert.Equal("stopped", _store.GetJob(id).State);
+        Assert.Single(_store.Outcomes(id)); // the bad commit's, kept for the resume
+        Assert.DoesNotContain(Log(id), l => l.StartsWith("# git bisect skip", StringComparison.Ordinal));
+        Assert.DoesNotContain(Log(id), l => l.StartsWith("# git bisect good", StringComparison.Ordinal));
+        Assert.Equal(stop.Message, Log(id)[^1]);
+        var badRuns = tester.RunsPerCommit[15];
+
+        tester.Run = i => i >= 9 ? Bug : RunOutcome.Ok(1);
+        var result = await runner.RunAsync(id);
+
+        Assert.Equal("found", result.Result);
+        Assert.Equal(repo.Hashes[9], result.Culprit!.Commit);
+        Assert.Equal(badRuns, tester.RunsPerCommit[15]); // its stored outcome was replayed, not retested
+        Assert.Contains(Log(id), l => l.StartsWith("testing commit " + untested, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_release_whose_every_run_fails_to_boot_stops_the_release_walk()
+    {
+        var (repo, tester, runner) = await SetUpAsync(tags: new Dictionary<int, string> { [2] = "v1.0", [6] = "v2.0" });
+        tester.Run = i => i == 15 ? Bug : MachineFailure;
+        var id = await runner.CreateAsync(Spec(repo, withGood: false));
+
+        var stop = await Assert.ThrowsAsync<UntestableCommitException>(() => runner.RunAsync(id));
+
+        Assert.Equal($"could not test {repo.Hashes[6]}: every run failed to boot ({MsrReason})", stop.Message);
+        Assert.Contains("testing release v2.0", Log(id));
+        Assert.DoesNotContain("testing release v1.0", Log(id));
+        Assert.Equal("stopped", _store.GetJob(id).State);
+    }
+
+    [Fact]
+    public async Task Boot_failures_the_kernel_caused_are_skipped_inside_the_range_as_before()
+    {
+        var (repo, tester, runner) = await SetUpAsync();
+        tester.Run = i => i >= 12 ? Bug : i is >= 6 and <= 8 ? BootPanic : RunOutcome.Ok(1);
+        var id = await runner.CreateAsync(Spec(repo));
+
+        var result = await runner.RunAsync(id);
+
+        Assert.Equal("found", result.Result);
+        Assert.Equal(repo.Hashes[12], result.Culprit!.Commit);
+        Assert.Equal("finished", _store.GetJob(id).State);
+        Assert.Contains(Log(id), l => l.StartsWith("# git bisect skip ", StringComparison.Ordinal));
+        Assert.Contains("all runs: boot failed: kernel panic: VFS: Unable to mount root fs", Log(id));
+    }
+
+    [Fact]
+    public async Task A_bad_commit_whose_kernel_panics_on_every_boot_does_not_reproduce_as_before()
+    {
+        var (repo, tester, runner) = await SetUpAsync(commits: 4);
+        tester.Run = _ => BootPanic;
+        var id = await runner.CreateAsync(Spec(repo));
+
+        var result = await runner.RunAsync(id);
+
+        Assert.Equal("not-reproduced", result.Result);
+        Assert.Equal("finished", _store.GetJob(id).State);
+    }
+
+    [Fact]
+    public async Task Infra_errors_that_are_not_boots_are_named_as_such()
+    {
+        var (repo, tester, runner) = await SetUpAsync(commits: 4);
+        tester.Run = _ => RunOutcome.Infra("infra error: vm lost");
+        var id = await runner.CreateAsync(Spec(repo));
+
+        var stop = await Assert.ThrowsAsync<UntestableCommitException>(() => runner.RunAsync(id));
+
+        Assert.Equal($"could not test {repo.Hashes[^1]}: every run was an infra error (vm lost)", stop.Message);
+    }
+
+    [Fact]
+    public async Task The_testers_setup_note_is_logged_before_the_first_test_of_each_pass()
+    {
+        const string note = "VMs: KVM unusable here (failed to set MSR 0x10a), using TCG";
+        var (repo, tester, runner) = await SetUpAsync(setupNote: note);
+        tester.Run = i => i == 15 ? Bug : MachineFailure;
+        var id = await runner.CreateAsync(Spec(repo));
+
+        await Assert.ThrowsAsync<UntestableCommitException>(() => runner.RunAsync(id));
+        var first = Log(id);
+        tester.Run = i => i >= 9 ? Bug : RunOutcome.Ok(1);
+        await runner.RunAsync(id);
+        var resumed = Log(id);
+
+        Assert.Single(first, note);
+        Assert.Equal($"testing commit {repo.Hashes[^1]}", first[first.IndexOf(note) + 1]);
+        // The resume ran on a machine of its own: its choice is logged where its tests start.
+        Assert.Equal(2, resumed.Count(l => l == note));
+        var second = resumed.LastIndexOf(note);
+        Assert.StartsWith("testing commit ", resumed[second + 1]);
+        Assert.True(second > resumed.IndexOf($"testing commit {repo.Hashes[^1]}"));
+    }
+}

@@ -1,0 +1,109 @@
+using Culprit.Core.Domain;
+using Xunit.Abstractions;
+
+namespace Culprit.Machines.Tests;
+
+/// <summary>
+/// The accelerator decided by booting probe VMs with real QEMU, on this machine and behind wrappers
+/// that break KVM the way nested virtualization does; the choice then boots the real test kernel.
+/// </summary>
+[Collection(VmCollection.Name)]
+public sealed class AcceleratorProbeTests(TestKernel kernel, ITestOutputHelper output) : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private async Task<VmRun> BootAsync(VmPool pool)
+    {
+        var initramfs = await Vms.InitramfsAsync(_dir, "repro.sh", "echo probed\nexit 0\n");
+        var run = await pool.RunAsync(kernel.BzImage, initramfs, _dir.File("console.log"));
+        output.WriteLine($"{pool.Machine.Accelerator}: {run.Outcome.Describe()} {run.Outcome.Detail}, boot {run.BootSeconds:0.0} s");
+        return run;
+    }
+
+    [QemuFact]
+    public async Task Where_kvm_fails_to_set_msr_0x10a_the_vms_fall_back_to_tcg_say_so_and_boot()
+    {
+        var qemu = QemuWrappers.KvmFailsWithMsrError(_dir);
+
+        using var pool = await VmPool.CreateAsync(Vms.Options with { Qemu = qemu }, Vms.Parser);
+
+        Assert.Equal(Accelerator.Tcg, pool.Machine.Accelerator);
+        Assert.Equal("VMs: KVM unusable here (failed to set MSR 0x10a), using TCG", pool.AcceleratorNote);
+        Assert.Equal(["-accel", "tcg"], pool.Machine.Arguments("/k", "/i").TakeLast(2));
+        var run = await BootAsync(pool);
+        Assert.Equal(RunResult.Ok, run.Outcome.Result);
+    }
+
+    [QemuFact]
+    public async Task Accel_kvm_where_kvm_fails_is_a_one_line_error()
+    {
+        var qemu = QemuWrappers.KvmFailsWithMsrError(_dir);
+
+        var error = await Assert.ThrowsAsync<VmSetupException>(() => VmPool.CreateAsync(Vms.Options with { Qemu = qemu, Accel = AccelMode.Kvm }, Vms.Parser));
+
+        Assert.Equal("--accel kvm: KVM unusable here (failed to set MSR 0x10a); use --accel auto or tcg", error.Message);
+    }
+
+    [QemuFact]
+    public async Task Where_kvm_refuses_only_cpu_host_the_vms_use_kvm_with_host_minus_arch_capabilities()
+    {
+        var qemu = QemuWrappers.KvmRefusesCpuHostOnly(_dir);
+
+        using var pool = await VmPool.CreateAsync(Vms.Options with { Qemu = qemu }, Vms.Parser);
+
+        Assert.Equal(Accelerator.KvmWith("host,-arch-capabilities"), pool.Machine.Accelerator);
+        Assert.Equal("VMs: KVM cannot run -cpu host here (failed to set MSR 0x10a), using KVM with -cpu host,-arch-capabilities", pool.AcceleratorNote);
+        Assert.Equal(RunResult.Ok, (await BootAsync(pool)).Outcome.Result);
+    }
+
+    [QemuFact]
+    public async Task On_this_machine_the_probes_choice_boots_the_test_kernel()
+    {
+        using var pool = await VmPool.CreateAsync(Vms.Options, Vms.Parser);
+        output.WriteLine(pool.AcceleratorNote);
+
+        var run = await BootAsync(pool);
+
+        Assert.Equal(RunResult.Ok, run.Outcome.Result);
+        Assert.StartsWith("VMs: ", pool.AcceleratorNote);
+    }
+
+    [QemuFact]
+    public async Task The_probe_runs_a_tcg_vm_with_the_real_qemu()
+    {
+        var result = await AcceleratorProbe.TryAsync(HostTools.RequireQemu(), Accelerator.Tcg, CancellationToken.None);
+
+        Assert.True(result.Works, result.Reason);
+    }
+
+    [QemuFact]
+    public async Task A_probe_that_qemu_fails_carries_qemus_reason()
+    {
+        var result = await AcceleratorProbe.TryAsync(QemuWrappers.AlwaysFails(_dir), Accelerator.Tcg, CancellationToken.None);
+
+        Assert.Equal(new ProbeResult(false, "failed to set MSR 0x10a"), result);
+    }
+
+    [QemuFact]
+    public async Task Runs_on_a_qemu_that_cannot_start_a_vm_are_machine_infra_errors_and_leave_the_commit_untestable()
+    {
+        var machine = new QemuMachine(Vms.Options with { Qemu = QemuWrappers.AlwaysFails(_dir) }, Vms.Parser, Accelerator.KvmWith("host"));
+        var initramfs = await Vms.InitramfsAsync(_dir, "repro.sh", "exit 0\n");
+
+        var runs = new List<RunOutcome>();
+        for (var i = 0; i < 2; i++)
+        {
+            runs.Add((await machine.RunAsync(kernel.BzImage, initramfs, _dir.File($"run-{i}/console.log"))).Outcome);
+        }
+
+        Assert.All(runs, r =>
+        {
+            Assert.Equal(RunResult.InfraError, r.Result);
+            Assert.Equal($"boot failed: {QemuWrappers.MsrError}", r.Detail);
+            Assert.False(r.CommitFault);
+        });
+        Assert.True(new CommitOutcome("c", true, runs).Untestable);
+    }
+}

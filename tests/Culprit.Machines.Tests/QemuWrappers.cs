@@ -1,0 +1,60 @@
+namespace Culprit.Machines.Tests;
+
+/// <summary>
+/// Stand-ins for the QEMU of a machine whose KVM is broken in a known way: scripts that answer some
+/// command lines with QEMU's own nested-virtualization error and pass the rest to the real QEMU.
+/// </summary>
+internal static class QemuWrappers
+{
+    public const string MsrError = "qemu-system-x86_64: error: failed to set MSR 0x10a to 0x69";
+    private const string Assertion = "qemu-system-x86_64: ../../target/i386/kvm/kvm.c:3183: kvm_buf_set_msrs: Assertion `ret == cpu->kvm_msr_buf->nmsrs' failed.";
+
+    private static string RealQemu => HostTools.Find(HostTools.DefaultQemu) ?? throw new InvalidOperationException("qemu-system-x86_64 is not installed");
+
+    /// <summary>KVM fails for every CPU model, as where /dev/kvm opens but vCPUs cannot be set up; TCG runs.</summary>
+    public static string KvmFailsWithMsrError(TempDirectory dir) => Write(dir, "qemu-msr", $$"""
+        #!/bin/bash
+        prev=
+        for a in "$@"; do
+            if [ "$prev" = -accel ] && [ "$a" = kvm ]; then
+                echo '{{MsrError}}' >&2
+                echo '{{Assertion.Replace("'", "'\\''", StringComparison.Ordinal)}}' >&2
+                exit 134
+            fi
+            prev=$a
+        done
+        exec '{{RealQemu}}' "$@"
+        """);
+
+    /// <summary>KVM refuses only <c>-cpu host</c>; other KVM models are run (under TCG, so no KVM is needed to test this).</summary>
+    public static string KvmRefusesCpuHostOnly(TempDirectory dir) => Write(dir, "qemu-host-msr", $$"""
+        #!/bin/bash
+        args=() kvm=0 cpu=
+        while [ $# -gt 0 ]; do
+            case "$1" in
+                -accel) if [ "$2" = kvm ]; then kvm=1; args+=(-accel tcg); else args+=(-accel "$2"); fi; shift 2 ;;
+                -cpu) cpu=$2; shift 2 ;;
+                *) args+=("$1"); shift ;;
+            esac
+        done
+        if [ $kvm = 1 ] && [ "$cpu" = host ]; then
+            echo '{{MsrError}}' >&2
+            exit 134
+        fi
+        exec '{{RealQemu}}' "${args[@]}"
+        """);
+
+    /// <summary>A QEMU that fails every VM whatever it is asked, as a broken host does.</summary>
+    public static string AlwaysFails(TempDirectory dir) => Write(dir, "qemu-broken", $$"""
+        #!/bin/sh
+        echo '{{MsrError}}' >&2
+        exit 134
+        """);
+
+    private static string Write(TempDirectory dir, string name, string script)
+    {
+        var path = dir.Write(name, script + "\n");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
+    }
+}
