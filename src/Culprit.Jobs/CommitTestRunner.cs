@@ -50,6 +50,8 @@ internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledge
             }
         }
         status.Testing(commit, "testing", runs);
+        // Runs of a commit are numbered across its tests, so a retest's runs are new runs, not the same ones again.
+        var firstRun = ledger.RunsSoFar(commit);
         var watch = Stopwatch.StartNew();
         var results = new RunOutcome[runs];
         using var gate = new SemaphoreSlim(Math.Max(1, tester.ParallelRuns));
@@ -58,7 +60,7 @@ internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledge
             await gate.WaitAsync(ct);
             try
             {
-                results[i] = await tester.RunAsync(build, i, ct);
+                results[i] = await tester.RunAsync(build, firstRun + i, ct);
                 status.RunDone(results[i]);
             }
             finally

@@ -55,6 +55,9 @@ internal sealed class OutcomeLedger
         _next = _stored.Count;
     }
 
+    /// <summary>How many runs the commit had so far (reused outcomes count none): a new test's runs are numbered on from there.</summary>
+    public int RunsSoFar(string commit) => _stored.Take(_next).Where(e => e.Outcome.Commit == commit && e.Outcome.ReusedFrom is null).Sum(e => e.Outcome.Runs.Count);
+
     public bool HasOutcomeFor(string commit) => _stored.Take(_next).Any(e => e.Outcome.Commit == commit);
 
     /// <summary>The latest stored outcome with this signature, for reuse without testing.</summary>

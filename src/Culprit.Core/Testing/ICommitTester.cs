@@ -24,7 +24,7 @@ public interface ICommitTester : IAsyncDisposable
     /// <summary>Builds the prepared commit. A failed build is a result, not an exception.</summary>
     Task<BuildResult> BuildAsync(string commit, CancellationToken cancellationToken);
 
-    /// <summary>Runs the test once on a successful build; <paramref name="runIndex"/> counts from 0.</summary>
+    /// <summary>Runs the test once on a successful build; <paramref name="runIndex"/> counts the commit's runs in the job from 0.</summary>
     Task<RunOutcome> RunAsync(BuildResult build, int runIndex, CancellationToken cancellationToken);
 }
 
