@@ -14,6 +14,10 @@ internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledge
 {
     private bool _setupLogged;
 
+    /// <summary>The tester's last build (what its worktree and output hold now) and the compiler it named.</summary>
+    private BuildResult? _lastBuild;
+    private string? _lastCompiler;
+
     public int SignatureReuses { get; private set; }
 
     public async Task<CommitOutcome> TestAsync(string commit, int runs, string phase, CancellationToken ct)
@@ -29,9 +33,21 @@ internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledge
         }
         _setupLogged = true;
         status.Testing(commit, "building", runs);
-        var compiler = await tester.PrepareAsync(commit, ct);
-        log.Line(compiler is null ? $"testing commit {commit}" : $"testing commit {commit} with {compiler}");
-        var build = await tester.BuildAsync(commit, ct);
+        BuildResult build;
+        if (_lastBuild is { Ok: true } last && last.Commit == commit)
+        {
+            // A retest right after a test of the same commit: its build is still in place, so no second build.
+            log.Line(_lastCompiler is null ? $"testing commit {commit} (built already)" : $"testing commit {commit} with {_lastCompiler} (built already)");
+            build = last with { Seconds = 0 };
+        }
+        else
+        {
+            _lastBuild = null;
+            var compiler = await tester.PrepareAsync(commit, ct);
+            log.Line(compiler is null ? $"testing commit {commit}" : $"testing commit {commit} with {compiler}");
+            build = await tester.BuildAsync(commit, ct);
+            (_lastBuild, _lastCompiler) = (build, compiler);
+        }
         if (!build.Ok)
         {
             var reason = string.IsNullOrWhiteSpace(build.Error) ? "build failed" : build.Error.Trim();
