@@ -78,6 +78,10 @@ internal sealed class JobExecution(
                 {
                     var verifier = new CulpritVerifier(spec, repo, workDir, log, tests, o => _causePolicy.Judge(o) == Verdict.Bad);
                     verification = await verifier.VerifyAsync(finished.Result.Culprit!, ct);
+                    if (await GoodCommitCrashesAsync(finished.Result.Culprit!, oldEnd, verification, ct) is { } goodCrashes)
+                    {
+                        return await FinishAsync(goodCrashes, strategy, verification);
+                    }
                 }
                 return await FinishAsync(finished.Result, strategy, verification);
             }
@@ -107,6 +111,28 @@ internal sealed class JobExecution(
             log.Line($"# git bisect {term} {test.Commit}{probability}");
             status.CommitDone();
         }
+    }
+
+    /// <summary>
+    /// A culprit whose parent is the good commit, and that parent crashed when retested: the good
+    /// commit was never good, so no commit of the range is the culprit. Its own result, not a doubtful culprit.
+    /// </summary>
+    private async Task<BisectionResult?> GoodCommitCrashesAsync(string culprit, string good, Verification verification, CancellationToken ct)
+    {
+        if (spec.Direction != Direction.Cause || verification.ParentOk != false)
+        {
+            return null;
+        }
+        var parents = await repo.ParentsAsync(culprit, ct);
+        if (parents.Count == 0 || parents[0] != good)
+        {
+            return null;
+        }
+        var retest = ledger.All.Last(e => e.Phase == "verify-parent" && e.Outcome.Commit == good).Outcome;
+        var why = $"{retest.Crashes} of {retest.Runs.Count} runs crashed";
+        log.Line($"the crash reproduces on the good commit {good}: {why}");
+        return new BisectionResult(ResultKind.GoodCommitCrashes, null, [],
+            Message: $"the crash reproduces on the good commit {good} ({why}): the culprit is older than the range");
     }
 
     private async Task<string?> FindGoodReleaseAsync(string bad, CancellationToken ct)
