@@ -81,6 +81,8 @@ internal static class BisectCommand
                     OldestRelease = parse.GetValue(oldestRelease),
                 },
             };
+            // Checked again by CreateAsync; here so that a bad option does not even create the store.
+            JobSpecValidator.Validate(spec);
             using var jobs = JobStore.Open(parse.GetValue(store)!);
             OutputFile.Check(parse.GetValue(json), jobs.FilePath, "--json");
             var output = parse.InvocationConfiguration.Output;
