@@ -1,18 +1,24 @@
 using System.CommandLine;
 using Culprit.Jobs;
+using Culprit.Jobs.Reports;
 
 namespace Culprit.Cli;
 
 /// <summary>Turns the errors a user can cause into one line on stderr and a non-zero exit.</summary>
 internal static class CliErrors
 {
-    public const int Failure = 1;
+    public const int Failure = ExitStatus.Error;
 
     public static async Task<int> GuardAsync(ParseResult parse, Func<Task<int>> action)
     {
         try
         {
             return await action();
+        }
+        catch (UsageException ex)
+        {
+            await parse.InvocationConfiguration.Error.WriteLineAsync($"culprit: {OneLine(ex.Message)}");
+            return ExitStatus.Usage;
         }
         catch (Exception ex) when (UserErrors.Is(ex))
         {
@@ -26,5 +32,18 @@ internal static class CliErrors
         }
     }
 
-    private static string OneLine(string message) => message.Split('\n')[0].Trim();
+    /// <summary>
+    /// The command line's own errors (unknown option, a value of the wrong type, a validator's
+    /// complaint): the first one as one line and <see cref="ExitStatus.Usage"/>, instead of the help text.
+    /// </summary>
+    public static int ReportParseErrors(ParseResult parse, TextWriter error)
+    {
+        var first = parse.Errors[0].Message;
+        var more = parse.Errors.Count > 1 ? $" (and {parse.Errors.Count - 1} more; see --help)" : "";
+        error.WriteLine($"culprit: {OneLine(first)}{more}");
+        return ExitStatus.Usage;
+    }
+
+    /// <summary>The whole message on one line: a newline in it (a revision with one, say) is shown escaped, never cut.</summary>
+    public static string OneLine(string message) => VisibleText.Line(message.Trim());
 }

@@ -69,23 +69,25 @@ internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledge
         // Runs of a commit are numbered across its tests, so a retest's runs are new runs, not the same ones again.
         var firstRun = ledger.RunsSoFar(commit);
         var watch = Stopwatch.StartNew();
-        var results = new RunOutcome[runs];
-        using var gate = new SemaphoreSlim(Math.Max(1, tester.ParallelRuns));
-        var tasks = Enumerable.Range(0, runs).Select(async i =>
+        // As many workers as runs may go at once, each taking the next run index: memory follows the
+        // runs done, not the runs asked for. Each run's output is capped before it is kept.
+        var results = new SortedDictionary<int, RunOutcome>();
+        var next = -1;
+        var workers = Enumerable.Range(0, Math.Clamp(tester.ParallelRuns, 1, runs)).Select(async _ =>
         {
-            await gate.WaitAsync(ct);
-            try
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < runs)
             {
-                results[i] = await tester.RunAsync(build, firstRun + i, ct);
-                status.RunDone(results[i]);
-            }
-            finally
-            {
-                gate.Release();
+                var run = RunOutputCap.Apply(await tester.RunAsync(build, firstRun + i, ct));
+                lock (results)
+                {
+                    results[i] = run;
+                }
+                status.RunDone(run);
             }
         });
-        await Task.WhenAll(tasks);
-        var outcome = new CommitOutcome(commit, true, results, null, build.Compiler, build.Signature, build.Seconds, watch.Elapsed.TotalSeconds);
+        await Task.WhenAll(workers);
+        var outcome = new CommitOutcome(commit, true, [.. results.Values], null, build.Compiler, build.Signature, build.Seconds, watch.Elapsed.TotalSeconds);
         if (outcome.Untestable)
         {
             foreach (var line in RunLines.For(outcome))

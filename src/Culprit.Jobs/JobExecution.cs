@@ -98,6 +98,10 @@ internal sealed class JobExecution(
                         o => _causePolicy.Judge(o) == Verdict.Bad && (bugTitles is null || o.Runs.Any(r => r.ShowsAnyOf(bugTitles))),
                         commit => ledger.All.Where(e => e.Outcome.Commit == commit && !e.Phase.StartsWith("verify", StringComparison.Ordinal)).Select(e => e.Outcome).ToList());
                     verification = await verifier.VerifyAsync(finished.Result.Culprit!, ct);
+                    if (await GoodCommitCrashesAsync(finished.Result.Culprit!, oldEnd, verification, ct) is { } goodCrashes)
+                    {
+                        return await FinishAsync(goodCrashes, strategy, verification);
+                    }
                 }
                 return await FinishAsync(finished.Result, strategy, verification);
             }
@@ -127,6 +131,29 @@ internal sealed class JobExecution(
             log.Line($"# git bisect {term} {test.Commit}{probability}");
             status.CommitDone();
         }
+    }
+
+    /// <summary>
+    /// A culprit whose parent is the good commit, and that parent crashed when retested: the good
+    /// commit was never good, so no commit of the range is the culprit. Its own result, not a doubtful culprit.
+    /// </summary>
+    private async Task<BisectionResult?> GoodCommitCrashesAsync(string culprit, string good, Verification verification, CancellationToken ct)
+    {
+        if (spec.Direction != Direction.Cause || verification.ParentOk != false)
+        {
+            return null;
+        }
+        var parents = await repo.ParentsAsync(culprit, ct);
+        if (parents.Count == 0 || parents[0] != good)
+        {
+            return null;
+        }
+        // Every test of the good commit counts (verification may have reused the walk's runs).
+        var tests = ledger.All.Where(e => e.Outcome.Commit == good && e.Outcome.Built).Select(e => e.Outcome).ToList();
+        var why = $"{tests.Sum(t => t.Crashes)} of {tests.Sum(t => t.Runs.Count)} runs crashed";
+        log.Line($"the crash reproduces on the good commit {good}: {why}");
+        return new BisectionResult(ResultKind.GoodCommitCrashes, null, [],
+            Message: $"the crash reproduces on the good commit {good} ({why}): the culprit is older than the range");
     }
 
     /// <summary>

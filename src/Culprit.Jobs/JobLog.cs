@@ -40,7 +40,8 @@ internal sealed class JobLog
         {
             return;
         }
-        foreach (var line in text.Split('\n'))
+        // Titles, subjects and test output reach the log: their control characters are shown escaped.
+        foreach (var line in text.Split('\n').Select(Reports.VisibleText.Block))
         {
             _listener.OnLine(line);
             _store.AppendLog(_jobId, position, line);

@@ -22,6 +22,7 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
     /// <summary>Checks the inputs, resolves the revisions and creates the job (nothing is written before the checks pass).</summary>
     public async Task<string> CreateAsync(JobSpec spec, CancellationToken ct = default)
     {
+        JobSpecValidator.Validate(spec);
         var repo = await GitRepository.OpenAsync(spec.Repo, ct);
         var bad = await repo.ResolveAsync(spec.Bad, ct);
         string? good = null;
@@ -50,13 +51,13 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
     public async Task<JobResult> RunAsync(string jobId, CancellationToken ct = default)
     {
         var record = store.GetJob(jobId);
-        var spec = JsonSerializer.Deserialize<JobSpec>(record.SpecJson, JsonDefaults.Options)
-            ?? throw new StoreException($"job {jobId} has no inputs");
+        var spec = StoredJson.Read<JobSpec>(record.SpecJson, jobId, "inputs");
         using var jobLock = JobLock.Acquire(store, jobId);
         var ledger = new OutcomeLedger(store, jobId);
         var log = new JobLog(store, jobId, listener, () => ledger.Position, ledger.Count);
         var status = new StatusTracker(listener);
-        store.SetState(jobId, "running", null, _clock.GetUtcNow());
+        // A finished job keeps its result until the new one replaces it: a resume that fails loses nothing.
+        store.SetState(jobId, "running", record.ResultJson, _clock.GetUtcNow());
         JobResult result;
         try
         {
@@ -68,7 +69,7 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
         catch (UntestableCommitException)
         {
             // Not a result: the machine could not test a commit. Mended, `culprit resume` goes on from there.
-            store.SetState(jobId, "stopped", null, _clock.GetUtcNow());
+            store.SetState(jobId, "stopped", record.ResultJson, _clock.GetUtcNow());
             throw;
         }
         catch (Exception ex) when (UserErrors.Is(ex) || ex is InvalidOperationException)
@@ -77,6 +78,15 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
             result = ResultBuilder.Error(jobId, spec, ledger.All, ex.Message);
             store.SetState(jobId, "failed", JsonSerializer.Serialize(result, JsonDefaults.Options), _clock.GetUtcNow());
             throw new JobFailedException(ex.Message, result, ex);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A bug of Culprit's, not the user's: the whole exception goes to the job's log for the report.
+            log.Line($"internal error: {ex}");
+            var message = $"internal error: {ex.GetType().Name}: {ex.Message}";
+            result = ResultBuilder.Error(jobId, spec, ledger.All, message);
+            store.SetState(jobId, "failed", JsonSerializer.Serialize(result, JsonDefaults.Options), _clock.GetUtcNow());
+            throw new JobFailedException($"{message} (its stack trace is in the job's log: culprit show {jobId})", result, ex);
         }
         finally
         {

@@ -20,7 +20,7 @@ internal sealed class OutcomeLedger
     {
         _store = store;
         _jobId = jobId;
-        _stored = store.Outcomes(jobId).Select(o => JsonSerializer.Deserialize<StoredEntry>(o.Json, JsonDefaults.Options)!).ToList();
+        _stored = store.Outcomes(jobId).Select(o => StoredJson.Read<StoredEntry>(o.Json, jobId, $"outcome #{o.Sequence}")).ToList();
     }
 
     public int Count => _stored.Count;

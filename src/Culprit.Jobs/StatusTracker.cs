@@ -41,7 +41,7 @@ internal sealed class StatusTracker(IJobListener listener)
     {
         lock (_runs)
         {
-            _runs.Add(run.Describe());
+            _runs.Add(Reports.VisibleText.Line(run.Describe()));
         }
         Publish();
     }

@@ -84,7 +84,7 @@ public sealed class BadInputTests
         using var temp = new TempDir();
         var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 3, culprit: 1);
         var store = temp.Sub("s.db");
-        Assert.Equal(0, (await BisectAsync(repo.Path, "main", repo.Hashes[0], store)).ExitCode);
+        Assert.Equal(3, (await BisectAsync(repo.Path, "main", repo.Hashes[0], store)).ExitCode);
         var run = await CliHarness.InvokeAsync("resume", "deadbeef", "--store", store);
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("no job deadbeef", run.Error);

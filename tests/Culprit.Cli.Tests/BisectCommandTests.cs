@@ -75,7 +75,7 @@ public sealed class BisectCommandTests
         var run = await CliHarness.InvokeAsync("bisect", "--strategy", "classic", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0],
             "--build", ScriptedRepository.Build, "--test", ScriptedRepository.Test, "--runs", "1", "--json", json, "--store", temp.Sub("s.db"));
 
-        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(4, run.ExitCode);
         Assert.Contains("There are only 'skip'ped commits left to test.", run.Output);
         using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(json));
         Assert.Equal("inconclusive", doc.RootElement.GetProperty("result").GetString());
@@ -109,7 +109,7 @@ public sealed class BisectCommandTests
         var run = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main",
             "--build", ScriptedRepository.Build, "--test", ScriptedRepository.Test, "--runs", "1", "--json", json, "--store", temp.Sub("s.db"));
 
-        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(4, run.ExitCode);
         using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(json));
         Assert.Equal("no-good-commit", doc.RootElement.GetProperty("result").GetString());
     }
@@ -123,7 +123,7 @@ public sealed class BisectCommandTests
         var run = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0],
             "--build", ScriptedRepository.Build, "--test", ScriptedRepository.Test, "--runs", "2", "--json", json, "--store", temp.Sub("s.db"));
 
-        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(3, run.ExitCode);
         Assert.Contains("the crash does not reproduce on", run.Output);
         using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(json));
         Assert.Equal("not-reproduced", doc.RootElement.GetProperty("result").GetString());
@@ -140,7 +140,8 @@ public sealed class BisectCommandTests
         var run = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0],
             "--build", ScriptedRepository.Build, "--test", test, "--runs", "4", "--run-timeout", "1", "--json", json, "--store", temp.Sub("s.db"));
 
-        Assert.Equal(0, run.ExitCode);
+        // The hanging run counts as a crash on every commit, so verification doubts the culprit (exit 4).
+        Assert.Equal(4, run.ExitCode);
         Assert.Contains("run #0: infra error: vm lost", run.Output);
         Assert.Contains("run #1: timed out: no result after 1s", run.Output);
         Assert.Contains("run #2: crashed: exit status 3", run.Output);

@@ -12,7 +12,7 @@ internal static class CliHarness
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var exit = await Program.BuildRoot().Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        var exit = await Program.InvokeAsync(args, new InvocationConfiguration { Output = output, Error = error });
         return new Run(exit, output.ToString(), error.ToString());
     }
 

@@ -65,7 +65,7 @@ public sealed class FixBisectionTests
         var run = await CliHarness.InvokeAsync("bisect", "--fix", "--repo", demo.Path, "--bad", demo.Bug, "--good", "HEAD",
             "--build", "make", "--test", "./test.sh", "--runs", "1", "--json", json, "--store", temp.Sub("s.db"));
 
-        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(4, run.ExitCode);
         Assert.Contains("the crash is not gone on", run.Output);
         using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(json));
         Assert.Equal("no-good-commit", doc.RootElement.GetProperty("result").GetString());

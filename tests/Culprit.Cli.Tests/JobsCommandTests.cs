@@ -18,7 +18,7 @@ public sealed class JobsCommandTests
         var found = await ScriptedRepository.CreateAsync(temp.Sub("found"), 5, culprit: 3);
         var clean = await ScriptedRepository.CreateAsync(temp.Sub("clean"), 4, culprit: 99);
         Assert.Equal(0, (await BisectAsync(found, store)).ExitCode);
-        Assert.Equal(0, (await BisectAsync(clean, store)).ExitCode);
+        Assert.Equal(3, (await BisectAsync(clean, store)).ExitCode);
         string[] ids;
         using (var jobs = JobStore.Open(store))
         {

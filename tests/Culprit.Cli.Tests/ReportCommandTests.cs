@@ -91,10 +91,12 @@ public sealed class ReportCommandTests(ReportCommandTests.FinishedJob job) : ICl
         var run = await ReportAsync("--format", "email");
 
         Assert.Equal(0, run.ExitCode);
-        var lines = run.Output.Split('\n');
-        Assert.StartsWith("Subject: [bisected", lines[0], StringComparison.Ordinal);
-        Assert.EndsWith($"] {Title}", lines[0], StringComparison.Ordinal);
-        Assert.Equal(["To: dev1@example.com", "Cc: dev2@example.com", ""], lines[1..4]);
+        var mail = MimeKit.MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(run.Output)));
+        var lines = mail.TextBody!.Split('\n');
+        Assert.StartsWith("[bisected", mail.Subject, StringComparison.Ordinal);
+        Assert.EndsWith($"] {Title}", mail.Subject, StringComparison.Ordinal);
+        Assert.Equal(("Dev One", "dev1@example.com"), (mail.To.Mailboxes.Single().Name, mail.To.Mailboxes.Single().Address));
+        Assert.Equal("dev2@example.com", mail.Cc.ToString());
         Assert.Contains($"commit {job.Repo.Hashes[6]}", lines);
         Assert.Contains("bisection log:    attached as bisection.log", lines);
     }

@@ -42,7 +42,7 @@ internal static class BisectCommand
         var title = new Option<string?>("--title") { Description = "the bug's crash title (any title of its crash): other crashes count as other bugs" };
         var seed = new Option<int>("--seed") { Description = "flaky strategy: seed for its sampling", DefaultValueFactory = _ => 0 };
 
-        var command = new Command("bisect", "Find the commit that introduced (or fixed) a crash.")
+        var command = new Command("bisect", "Find the commit that introduced (or fixed) a crash.\n" + ExitStatus.Help)
         {
             repo, bad, good, build, test, runs, runTimeout, json, strategy, fix, termOld, termNew, noVerify, store,
             kernel, config, repro, compiler, compilers, ccache, vms, vmMemory, bootTimeout, oldestRelease, accel,
@@ -89,8 +89,10 @@ internal static class BisectCommand
             {
                 throw new JobException("--accel is for kernel mode (--kernel)");
             }
-            Validate(spec);
+            // Checked again by CreateAsync; here so that a bad option does not even create the store.
+            JobSpecValidator.Validate(spec);
             using var jobs = JobStore.Open(parse.GetValue(store)!);
+            OutputFile.Check(parse.GetValue(json), jobs.FilePath, "--json");
             var output = parse.InvocationConfiguration.Output;
             using var listener = ConsoleJobListener.For(output);
             var runner = JobCommands.Runner(jobs, listener);
@@ -121,57 +123,6 @@ internal static class BisectCommand
         "tcg" => Machines.AccelMode.Tcg,
         _ => throw new JobException($"--accel must be auto, kvm or tcg (got {value})"),
     };
-
-    private static void Validate(JobSpec spec)
-    {
-        if (spec.Strategy is not ("classic" or "flaky"))
-        {
-            throw new JobException($"unknown strategy: {spec.Strategy} (known: classic, flaky)");
-        }
-        if (spec.Title is { } title && (title.Trim().Length == 0 || spec.AnyCrash))
-        {
-            throw new JobException(spec.AnyCrash ? "give either --title or --any-crash, not both" : "--title must not be empty");
-        }
-        if (spec.Confidence is <= 0.5 or >= 1)
-        {
-            throw new JobException($"--confidence must be between 0.5 and 1 (got {spec.Confidence})");
-        }
-        if (spec.Kernel is { } k)
-        {
-            if (k.Compiler is not null && k.Compilers is not null)
-            {
-                throw new JobException("give either --compiler or --compilers, not both");
-            }
-            if (k.Vms < 1 || k.VmMemoryMb < 64 || k.BootTimeoutSeconds <= 0)
-            {
-                throw new JobException("--vms must be at least 1, --vm-memory at least 64 MB and --boot-timeout positive");
-            }
-            if (k.OldestRelease is { } oldest && !Kernel.Releases.ReleaseTags.TryParse(oldest, out _))
-            {
-                throw new JobException($"--oldest-release {oldest} is not a release tag like v5.10");
-            }
-        }
-        if (spec.Runs < 1)
-        {
-            throw new JobException($"--runs must be at least 1 (got {spec.Runs})");
-        }
-        if (spec.RunTimeoutSeconds <= 0)
-        {
-            throw new JobException("--run-timeout must be positive");
-        }
-        if (spec.Kernel is null && string.IsNullOrWhiteSpace(spec.Build))
-        {
-            throw new JobException("--build is required (or --kernel)");
-        }
-        if (spec.Kernel is null && string.IsNullOrWhiteSpace(spec.Test))
-        {
-            throw new JobException("--test is required (or --kernel)");
-        }
-        if (spec.Direction == Direction.Fix && spec.Good is null)
-        {
-            throw new JobException("--fix needs --good: the newer commit where the crash is gone");
-        }
-    }
 }
 
 /// <summary>What bisect and resume share: building the runner and writing the result.</summary>
@@ -193,7 +144,7 @@ internal static class JobCommands
             throw;
         }
         await WriteJsonAsync(jsonFile, result);
-        return 0;
+        return ExitStatus.Of(result);
     }
 
     private static async Task WriteJsonAsync(string? file, JobResult result)

@@ -49,6 +49,7 @@ internal static class DemoCommand
                 : $"culprit bisect --repo {demo.Path} --bad HEAD --build make --test ./test.sh --strategy {spec.Strategy}";
             await output.WriteLineAsync($"running: {equivalent}");
             using var jobs = JobStore.Open(parse.GetValue(store)!);
+            OutputFile.Check(parse.GetValue(json), jobs.FilePath, "--json");
             using var listener = ConsoleJobListener.For(output);
             var runner = JobCommands.Runner(jobs, listener);
             var id = await runner.CreateAsync(spec, ct);

@@ -25,18 +25,21 @@ internal static class ReportCommand
             DefaultValueFactory = _ => "text",
         };
         format.AcceptOnlyFromAmong([.. Formats.Keys]);
-        var output = new Option<string?>("--output", "-o") { Description = "write the report to this file instead of stdout" };
+        var output = new Option<string?>("--output", "-o") { Description = "write the report to this file (- or none: stdout)" };
         var store = StoreOption.Create();
         var command = new Command("report", "Write a job's result as text, JSON, an email or an HTML page.") { job, format, output, store };
         command.SetAction((parse, ct) => CliErrors.GuardAsync(parse, async () =>
         {
             ReportedJob reported;
-            using (var jobs = JobStore.Open(ResumeCommand.StoreFile(parse, store)))
+            var storeFile = ResumeCommand.StoreFile(parse, store);
+            var file = parse.GetValue(output) is var named && named == OutputFile.StandardOutput ? null : named;
+            OutputFile.Check(file, storeFile, "-o");
+            using (var jobs = JobStore.Open(storeFile))
             {
                 reported = ReportedJob.Load(jobs, parse.GetValue(job)!);
             }
             var text = Formats[parse.GetValue(format)!](reported);
-            if (parse.GetValue(output) is { } file)
+            if (file is not null)
             {
                 await File.WriteAllTextAsync(file, text, ct);
                 await parse.InvocationConfiguration.Output.WriteLineAsync($"wrote {file}");

@@ -11,12 +11,13 @@ internal static class ResumeCommand
         var job = new Argument<string>("JOB") { Description = "job id (printed by bisect, listed by jobs)" };
         var json = new Option<string?>("--json") { Description = "write the result object to this file" };
         var store = StoreOption.Create();
-        var command = new Command("resume", "Continue a job where it stopped.") { job, json, store };
+        var command = new Command("resume", "Continue a job where it stopped.\n" + ExitStatus.Help) { job, json, store };
         command.SetAction((parse, ct) => CliErrors.GuardAsync(parse, async () =>
         {
             using var jobs = JobStore.Open(StoreFile(parse, store));
             var id = parse.GetValue(job)!;
             jobs.GetJob(id);
+            OutputFile.Check(parse.GetValue(json), jobs.FilePath, "--json");
             using var listener = ConsoleJobListener.For(parse.InvocationConfiguration.Output);
             return await JobCommands.RunToResultAsync(JobCommands.Runner(jobs, listener), id, parse.GetValue(json), parse, ct);
         }));

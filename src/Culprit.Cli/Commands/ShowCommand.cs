@@ -30,7 +30,7 @@ internal static class ShowCommand
             }
             foreach (var line in jobs.Log(id))
             {
-                await output.WriteLineAsync(line.Text);
+                await output.WriteLineAsync(Jobs.Reports.VisibleText.Block(line.Text));
             }
             if (record.State != "finished")
             {

@@ -10,12 +10,29 @@ namespace Culprit.Cli.Commands;
 /// </summary>
 internal static class SimulateCommand
 {
+    /// <summary>Every scenario's result is kept for the report: a million is minutes of work and a few hundred MB.</summary>
+    public const int MaxScenarios = 1_000_000;
+
     public static Command Create()
     {
         var scenarios = new Option<int>("--scenarios")
         {
             Description = "How many scenarios to generate.",
             DefaultValueFactory = _ => 1000,
+            // Type and range in one place, before anything runs (a huge count would allocate for every scenario).
+            CustomParser = arg =>
+            {
+                var text = arg.Tokens.Count > 0 ? arg.Tokens[^1].Value : "";
+                if (!int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n))
+                {
+                    arg.AddError($"--scenarios must be a whole number (got '{text}')");
+                }
+                else if (n is < 1 or > MaxScenarios)
+                {
+                    arg.AddError($"--scenarios must be between 1 and {MaxScenarios} (got {n})");
+                }
+                return n;
+            },
         };
         var seed = new Option<int>("--seed")
         {
@@ -34,10 +51,6 @@ internal static class SimulateCommand
         };
         command.Validators.Add(result =>
         {
-            if (result.GetValue(scenarios) < 1)
-            {
-                result.AddError("--scenarios must be at least 1");
-            }
             var unknown = Names(result.GetValue(policies)).Where(n => SimulatedPolicy.All.All(p => p.Name != n)).ToList();
             if (unknown.Count > 0)
             {

@@ -7,6 +7,8 @@ public enum ResultKind
     Inconclusive,
     NoGoodCommit,
     NotReproduced,
+    /// <summary>The commit given or found as good crashes too (seen when verifying): the culprit is not in the range.</summary>
+    GoodCommitCrashes,
     Error,
 }
 
@@ -18,6 +20,7 @@ public static class ResultKindNames
         ResultKind.Inconclusive => "inconclusive",
         ResultKind.NoGoodCommit => "no-good-commit",
         ResultKind.NotReproduced => "not-reproduced",
+        ResultKind.GoodCommitCrashes => "good-commit-crashes",
         _ => "error",
     };
 }

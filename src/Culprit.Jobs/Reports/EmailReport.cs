@@ -1,4 +1,6 @@
 using System.Text;
+using MimeKit;
+using MimeKit.Text;
 using static Culprit.Jobs.Reports.ReportPhrases;
 
 namespace Culprit.Jobs.Reports;
@@ -12,12 +14,28 @@ public static class EmailReport
 {
     public const string LogAttachmentName = "bisection.log";
 
+    /// <summary>The message as a file (<c>sendmail -t</c> reads it), with Unix line ends.</summary>
     public static string Render(ReportedJob job)
     {
+        using var stream = new MemoryStream();
+        var format = FormatOptions.Default.Clone();
+        format.NewLineFormat = NewLineFormat.Unix;
+        Message(job).WriteTo(format, stream);
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>
+    /// The message, built by MimeKit: every header value is encoded by it (RFC 2047 for names and
+    /// titles that are not ASCII), so nothing from a commit or a crash can add a header.
+    /// </summary>
+    public static MimeMessage Message(ReportedJob job)
+    {
         var result = job.RequireResult();
+        var message = new MimeMessage();
+        // The sender is whoever sends it (sendmail fills it in); an empty From: would be invalid.
+        message.Headers.Remove(HeaderId.From);
+        var left = Headers(message, job, result);
         var mail = new StringBuilder();
-        Headers(mail, job, result);
-        mail.AppendLine();
         if (result.Culprit is { } culprit)
         {
             Found(mail, job, result, culprit);
@@ -36,12 +54,36 @@ public static class EmailReport
                 mail.AppendLine();
             }
         }
+        if (left.Count > 0)
+        {
+            mail.AppendLine("Not addressed (not valid mail addresses): " + string.Join(", ", left.Select(a => VisibleText.Line(a))));
+            mail.AppendLine();
+        }
         mail.AppendLine($"The attached {LogAttachmentName} shows every commit tested, each run's outcome and why");
         mail.AppendLine($"each verdict was given; `culprit show {job.Id}` prints it again.");
-        return mail.ToString();
+
+        var body = Text(VisibleText.Block(mail.ToString()));
+        var log = Text(VisibleText.Block(string.Join('\n', job.Log) + "\n"));
+        log.FileName = LogAttachmentName;
+        log.ContentDisposition = new ContentDisposition(ContentDisposition.Attachment) { FileName = LogAttachmentName };
+        // A fixed boundary keeps the same job's mail the same; "=_" cannot occur in the 8bit or QP text parts.
+        var mixed = new Multipart("mixed") { body, log };
+        mixed.Boundary = $"=_culprit_{job.Id}";
+        message.Body = mixed;
+        return message;
     }
 
-    private static void Headers(StringBuilder mail, ReportedJob job, JobResult result)
+    private static TextPart Text(string text)
+    {
+        var part = new TextPart(TextFormat.Plain);
+        part.SetText(Encoding.UTF8, text);
+        // Readable as it is where the text allows (8bit), encoded where it must be (lines over 998 octets).
+        part.ContentTransferEncoding = part.GetBestEncoding(EncodingConstraint.EightBit, 998);
+        return part;
+    }
+
+    /// <summary>Subject, To and Cc, with a fixed date and id so the same job gives the same mail; returns the addresses left out.</summary>
+    private static List<string> Headers(MimeMessage message, ReportedJob job, JobResult result)
     {
         var crash = result.CrashTitle ?? $"crash at {Short(result.Bad ?? job.Spec.Bad)}";
         var tag = (result.Result, IsFix(result)) switch
@@ -50,24 +92,37 @@ public static class EmailReport
             ("found", true) => result.Verification is { Doubtful: true } ? "fix bisected, doubtful" : "fix bisected",
             ("inconclusive", _) => "bisection inconclusive",
             ("not-reproduced", _) => "bisection: not reproduced",
+            ("good-commit-crashes", _) => "bisection: good commit crashes",
             ("no-good-commit", _) => IsFix(result) ? "bisection: crash not fixed" : "bisection: no good commit",
             _ => "bisection failed",
         };
-        mail.AppendLine($"Subject: [{tag}] {crash}");
-        if (result.Cc.Count == 0)
+        message.Subject = VisibleText.Line($"[{tag}] {crash}");
+        message.Date = job.UpdatedAt;
+        message.MessageId = $"culprit.{job.Id}@localhost";
+        var valid = result.Cc.Where(IsAddress).ToList();
+        var left = result.Cc.Where(e => !IsAddress(e)).ToList();
+        if (valid.Count == 0)
         {
-            return;
+            return left;
         }
         // The culprit's author is the one who can act on it; everyone else on the list is copied.
-        var author = result.Culprit is { } c ? AddressOf(c.Author) : null;
-        var to = result.Cc.FirstOrDefault(e => string.Equals(e, author, StringComparison.OrdinalIgnoreCase)) ?? result.Cc[0];
-        mail.AppendLine($"To: {to}");
-        var cc = result.Cc.Where(e => e != to).ToList();
-        if (cc.Count > 0)
+        var (authorName, authorAddress) = result.Culprit is { } c ? NameAndAddress(c.Author) : (null, null);
+        var to = valid.FirstOrDefault(e => string.Equals(e, authorAddress, StringComparison.OrdinalIgnoreCase)) ?? valid[0];
+        var toName = string.Equals(to, authorAddress, StringComparison.OrdinalIgnoreCase) ? VisibleText.Line(authorName) : "";
+        message.To.Add(new MailboxAddress(toName, to));
+        foreach (var cc in valid.Where(e => e != to))
         {
-            mail.AppendLine($"Cc: {string.Join(", ", cc)}");
+            message.Cc.Add(new MailboxAddress("", cc));
         }
+        return left;
     }
+
+    /// <summary>A plain address (<c>local@domain</c>) and nothing more: no spaces, no control characters, no second address.</summary>
+    private static bool IsAddress(string text) =>
+        text.Length is > 2 and < 255
+        && !text.Any(ch => char.IsControl(ch) || char.IsWhiteSpace(ch) || ch is '<' or '>' or ',' or ';' or '"' or '(' or ')' or ':')
+        && MailboxAddress.TryParse(text, out var mailbox)
+        && mailbox.Address == text;
 
     private static void Found(StringBuilder mail, ReportedJob job, JobResult result, CulpritInfo c)
     {
@@ -156,11 +211,11 @@ public static class EmailReport
         }
     }
 
-    /// <summary>The address in <c>Name &lt;address&gt;</c>, or the text itself.</summary>
-    private static string AddressOf(string author)
+    /// <summary>The name and address of <c>Name &lt;address&gt;</c>; the address alone when there is no name.</summary>
+    private static (string? Name, string Address) NameAndAddress(string author)
     {
         var open = author.LastIndexOf('<');
         var close = author.LastIndexOf('>');
-        return open >= 0 && close > open ? author[(open + 1)..close] : author.Trim();
+        return open >= 0 && close > open ? (author[..open].Trim(), author[(open + 1)..close]) : (null, author.Trim());
     }
 }

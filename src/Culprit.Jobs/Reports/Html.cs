@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text;
 
 namespace Culprit.Jobs.Reports;
 
@@ -9,21 +8,9 @@ internal static class Html
 {
     /// <summary>
     /// Text safe in element content and quoted attributes. Control characters other than tab and
-    /// newline (ANSI colour codes in a test's output, say) become their visible Unicode pictures.
+    /// newline (ANSI colour codes in a test's output, say) are shown escaped, as everywhere else.
     /// </summary>
-    public static string Encode(string? text)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return "";
-        }
-        var visible = new StringBuilder(text.Length);
-        foreach (var ch in text)
-        {
-            visible.Append(ch < 0x20 && ch is not ('\t' or '\n') ? (char)(0x2400 + ch) : ch == '\x7f' ? '\u2421' : ch);
-        }
-        return WebUtility.HtmlEncode(visible.ToString());
-    }
+    public static string Encode(string? text) => WebUtility.HtmlEncode(VisibleText.Block(text));
 
     public static string Num(double value) => Math.Round(value, 2).ToString("0.##", CultureInfo.InvariantCulture);
 }

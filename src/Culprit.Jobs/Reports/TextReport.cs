@@ -75,6 +75,6 @@ public static class TextReport
                 text.AppendLine(result.Report.TrimEnd());
             }
         }
-        return text.ToString();
+        return VisibleText.Block(text.ToString());
     }
 }

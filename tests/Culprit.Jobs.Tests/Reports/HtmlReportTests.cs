@@ -162,7 +162,7 @@ public sealed class HtmlReportTests
     {
         var page = Page(Found(), ["\u001b[31mFAIL\u001b[0m"]);
 
-        Assert.Equal("\u241b[31mFAIL\u241b[0m", page.QuerySelector("pre#bisection-log")!.TextContent);
+        Assert.Equal(@"\x1b[31mFAIL\x1b[0m", page.QuerySelector("pre#bisection-log")!.TextContent);
     }
 
     [Fact]

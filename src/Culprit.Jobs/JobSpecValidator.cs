@@ -1,0 +1,92 @@
+using System.Globalization;
+
+namespace Culprit.Jobs;
+
+/// <summary>
+/// The one check of a job's options, before the repository is opened or anything is stored: each
+/// number within the limits the job can honour (timers, memory), options that go together.
+/// </summary>
+public static class JobSpecValidator
+{
+    /// <summary>Runs per tested commit; the flaky strategy may ask for 4× on the bad commit and verification for 2×.</summary>
+    public const int MaxRunsPerCommit = 1000;
+
+    /// <summary>A run, build or boot may take at most a week: far beyond any real test, well within the timers' range (49 days).</summary>
+    public const double MaxTimeoutSeconds = 7 * 24 * 3600;
+
+    public const int MaxVms = 256;
+    public const int MaxVmMemoryMb = 1024 * 1024;
+    public const int MaxBudget = 10_000_000;
+
+    public static void Validate(JobSpec spec)
+    {
+        if (spec.Strategy is not ("classic" or "flaky"))
+        {
+            throw new UsageException($"unknown strategy: {spec.Strategy} (known: classic, flaky)");
+        }
+        if (spec.Title is { } title && (title.Trim().Length == 0 || spec.AnyCrash))
+        {
+            throw new UsageException(spec.AnyCrash ? "give either --title or --any-crash, not both" : "--title must not be empty");
+        }
+        if (double.IsNaN(spec.Confidence) || spec.Confidence is <= 0.5 or >= 1)
+        {
+            throw new UsageException($"--confidence must be between 0.5 and 1 (got {Number(spec.Confidence)})");
+        }
+        if (spec.Runs is < 1 or > MaxRunsPerCommit)
+        {
+            throw new UsageException($"--runs must be between 1 and {MaxRunsPerCommit} (got {spec.Runs})");
+        }
+        Timeout("--run-timeout", spec.RunTimeoutSeconds);
+        if (spec.MaxRuns is { } maxRuns && maxRuns is < 1 or > MaxBudget)
+        {
+            throw new UsageException($"--max-runs must be between 1 and {MaxBudget} (got {maxRuns})");
+        }
+        if (spec.MaxBuilds is { } maxBuilds && maxBuilds is < 1 or > MaxBudget)
+        {
+            throw new UsageException($"--max-builds must be between 1 and {MaxBudget} (got {maxBuilds})");
+        }
+        if (spec.Kernel is { } k)
+        {
+            if (k.Compiler is not null && k.Compilers is not null)
+            {
+                throw new UsageException("give either --compiler or --compilers, not both");
+            }
+            if (k.Vms is < 1 or > MaxVms)
+            {
+                throw new UsageException($"--vms must be between 1 and {MaxVms} (got {k.Vms})");
+            }
+            if (k.VmMemoryMb is < 64 or > MaxVmMemoryMb)
+            {
+                throw new UsageException($"--vm-memory must be between 64 and {MaxVmMemoryMb} MB (got {k.VmMemoryMb})");
+            }
+            Timeout("--boot-timeout", k.BootTimeoutSeconds);
+            if (k.OldestRelease is { } oldest && !Kernel.Releases.ReleaseTags.TryParse(oldest, out _))
+            {
+                throw new UsageException($"--oldest-release {oldest} is not a release tag like v5.10");
+            }
+        }
+        if (spec.Kernel is null && string.IsNullOrWhiteSpace(spec.Build))
+        {
+            throw new UsageException("--build is required (or --kernel)");
+        }
+        if (spec.Kernel is null && string.IsNullOrWhiteSpace(spec.Test))
+        {
+            throw new UsageException("--test is required (or --kernel)");
+        }
+        if (spec.Direction == Direction.Fix && spec.Good is null)
+        {
+            throw new UsageException("--fix needs --good: the newer commit where the crash is gone");
+        }
+    }
+
+    /// <summary>A timeout in seconds: positive, finite, and within what a timer can wait for.</summary>
+    public static void Timeout(string option, double seconds)
+    {
+        if (!double.IsFinite(seconds) || seconds <= 0 || seconds > MaxTimeoutSeconds)
+        {
+            throw new UsageException($"{option} must be between 0 and {MaxTimeoutSeconds} seconds (7 days), got {Number(seconds)}");
+        }
+    }
+
+    private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
+}

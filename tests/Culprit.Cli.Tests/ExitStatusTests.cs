@@ -1,0 +1,106 @@
+using System.Text.Json;
+
+namespace Culprit.Cli.Tests;
+
+/// <summary>bisect and resume tell results apart by exit status: 0 found, 1 error, 2 usage, 3 not reproduced, 4 inconclusive or doubtful.</summary>
+public sealed class ExitStatusTests
+{
+    private static Task<CliHarness.Run> BisectAsync(ScriptedRepository repo, string good, string test, TempDir temp, params string[] more) =>
+        CliHarness.InvokeAsync(["bisect", "--repo", repo.Path, "--bad", "main", "--good", good, "--build", ScriptedRepository.Build,
+            "--test", test, "--runs", "2", "--store", temp.Sub("s.db"), .. more]);
+
+    [Fact]
+    public async Task A_bug_that_does_not_reproduce_on_the_bad_commit_exits_3()
+    {
+        using var temp = new TempDir();
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 4, culprit: 2);
+
+        var run = await BisectAsync(repo, repo.Hashes[0], "true", temp);
+
+        Assert.Equal(3, run.ExitCode);
+        Assert.Contains("the crash does not reproduce on", run.Output);
+    }
+
+    [Theory]
+    [InlineData("classic")]
+    [InlineData("flaky")]
+    public async Task A_good_commit_that_crashes_is_its_own_result_and_exits_4(string strategy)
+    {
+        using var temp = new TempDir();
+        // The bug is there from the first commit: the "good" commit crashes too.
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 6, culprit: 0);
+        var json = temp.Sub("r.json");
+
+        var run = await BisectAsync(repo, repo.Hashes[0], ScriptedRepository.Test, temp, "--strategy", strategy, "--json", json);
+
+        Assert.Equal(4, run.ExitCode);
+        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        Assert.Equal("good-commit-crashes", doc.RootElement.GetProperty("result").GetString());
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("culprit").ValueKind);
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("confidence").ValueKind);
+        Assert.Contains($"the crash reproduces on the good commit {repo.Hashes[0]}: 4 of 4 runs crashed", run.Output);
+        Assert.DoesNotContain("culprit confidence", run.Output);
+        Assert.DoesNotContain("is the first bad commit", run.Output);
+    }
+
+    [Fact]
+    public async Task A_found_and_verified_culprit_exits_0()
+    {
+        using var temp = new TempDir();
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 6, culprit: 3);
+
+        var run = await BisectAsync(repo, repo.Hashes[0], ScriptedRepository.Test, temp);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("culprit verified", run.Output);
+    }
+
+    [Theory]
+    [InlineData("bisect")]
+    [InlineData("resume")]
+    public async Task Help_lists_the_exit_statuses(string command)
+    {
+        var run = await CliHarness.InvokeAsync(command, "--help");
+
+        Assert.Contains("exit status: 0 culprit found and verified, 1 error, 2 usage, 3 bug not reproduced on the bad commit, 4 inconclusive or doubtful", run.Output.Replace("\n", " ").Replace("  ", " "));
+    }
+
+    [Theory]
+    [InlineData("--runs", "abc", "'abc'")]
+    [InlineData("--runs", "10000000", "--runs must be between 1 and 1000 (got 10000000)")]
+    [InlineData("--runs", "0", "--runs must be between 1 and 1000 (got 0)")]
+    [InlineData("--run-timeout", "4294968", "--run-timeout must be between 0 and 604800 seconds (7 days), got 4294968")]
+    [InlineData("--run-timeout", "NaN", "--run-timeout must be between 0 and 604800 seconds (7 days), got NaN")]
+    [InlineData("--confidence", "NaN", "--confidence must be between 0.5 and 1 (got NaN)")]
+    [InlineData("--max-runs", "0", "--max-runs must be between 1 and 10000000 (got 0)")]
+    public async Task An_option_out_of_its_range_is_a_one_line_usage_error_before_anything_starts(string option, string value, string expected)
+    {
+        using var temp = new TempDir();
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 3, culprit: 1);
+        var store = temp.Sub("s.db");
+
+        var run = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0],
+            "--build", "true", "--test", "true", "--store", store, option, value);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Single(run.Error.Trim().Split('\n'));
+        Assert.StartsWith("culprit: ", run.Error);
+        Assert.Contains(expected, run.Error);
+        Assert.Equal("", run.Output);
+        Assert.False(File.Exists(store), "nothing may be written, not even an empty store");
+    }
+
+    [Theory]
+    [InlineData("abc", "'abc'")]
+    [InlineData("2147483647", "--scenarios must be between 1 and 1000000 (got 2147483647)")]
+    [InlineData("0", "--scenarios must be between 1 and 1000000 (got 0)")]
+    public async Task Simulate_scenarios_out_of_range_is_a_one_line_usage_error(string value, string expected)
+    {
+        var run = await CliHarness.InvokeAsync("simulate", "--scenarios", value);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Single(run.Error.Trim().Split('\n'));
+        Assert.Contains(expected, run.Error);
+        Assert.Equal("", run.Output);
+    }
+}
