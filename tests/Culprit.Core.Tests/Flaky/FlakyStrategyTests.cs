@@ -294,6 +294,23 @@ public class FlakyStrategyTests
     }
 
     [Fact]
+    public void A_commit_already_built_costs_only_its_runs_so_it_is_retested_when_builds_are_dear()
+    {
+        var graph = Linear(40);
+        var strategy = new FlakyStrategy(graph);
+        // An hour per build, a second per run: a commit built once is worth many more runs before
+        // another commit is worth building.
+        strategy.Record(Priced(Crashes("c0", 3, 7)));
+        strategy.Record(Priced(Crashes("c20", 0, 2)));
+
+        var step = Assert.IsType<TestCommit>(strategy.Next());
+
+        Assert.Equal("c20", step.Commit);
+
+        static CommitOutcome Priced(CommitOutcome o) => o with { BuildSeconds = 3600, TestSeconds = o.Runs.Count };
+    }
+
+    [Fact]
     public void Next_does_not_change_the_strategy()
     {
         var graph = Linear(100);
