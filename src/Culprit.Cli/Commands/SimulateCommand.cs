@@ -5,8 +5,9 @@ using Culprit.Core.Simulation.Policies;
 namespace Culprit.Cli.Commands;
 
 /// <summary>
-/// <c>culprit simulate --scenarios N --seed S [--json] [--policies a,b]</c>: runs the bisection
-/// policies on generated scenarios (no git, no builds) and prints their accuracy, runs and builds.
+/// <c>culprit simulate --scenarios N --seed S [--json] [--policies a,b] [--build-minutes B --run-minutes R] [--worlds]</c>:
+/// runs the bisection policies on generated scenarios (no git, no builds) and prints their accuracy,
+/// runs, builds and machine-minutes; with <c>--worlds</c>, per world, accuracy and confident-wrong rate.
 /// </summary>
 internal static class SimulateCommand
 {
@@ -45,10 +46,35 @@ internal static class SimulateCommand
             Description = $"Policies to compare (default: all of {string.Join(", ", SimulatedPolicy.All.Select(p => p.Name))}).",
             AllowMultipleArgumentsPerToken = true,
         };
-        var command = new Command("simulate", "Measure the bisection strategies on generated scenarios: accuracy, runs, builds.")
+        var buildMinutes = new Option<double>("--build-minutes")
         {
-            scenarios, seed, json, policies,
+            Description = "Machine-minutes of one build (default: the seed log's kernel build, 6).",
+            DefaultValueFactory = _ => SimulationPrices.KernelBuildMinutes,
         };
+        var runMinutes = new Option<double>("--run-minutes")
+        {
+            Description = "Machine-minutes of one run (default: the seed log's boot and run, 0.6).",
+            DefaultValueFactory = _ => SimulationPrices.KernelRunMinutes,
+        };
+        var worlds = new Option<bool>("--worlds")
+        {
+            Description = "Also run worlds the flaky model does not assume (a second bug, a title or repro chance change, a reintroduced bug, the release walk), each reported on its own.",
+        };
+        var command = new Command("simulate", "Measure the bisection strategies on generated scenarios: accuracy, runs, builds, machine-minutes.")
+        {
+            scenarios, seed, json, policies, buildMinutes, runMinutes, worlds,
+        };
+        foreach (var price in new[] { buildMinutes, runMinutes })
+        {
+            price.Validators.Add(result =>
+            {
+                var minutes = result.GetValueOrDefault<double>();
+                if (!(minutes > 0 && minutes <= 10_000))
+                {
+                    result.AddError($"{price.Name} must be a number of minutes above 0 and at most 10000");
+                }
+            });
+        }
         command.Validators.Add(result =>
         {
             var unknown = Names(result.GetValue(policies)).Where(n => SimulatedPolicy.All.All(p => p.Name != n)).ToList();
@@ -64,8 +90,15 @@ internal static class SimulateCommand
             {
                 chosen = SimulatedPolicy.All.Select(p => p.Name).ToList();
             }
-            var report = Simulator.Run(parseResult.GetValue(scenarios), parseResult.GetValue(seed), chosen);
+            var prices = new SimulationPrices(parseResult.GetValue(buildMinutes), parseResult.GetValue(runMinutes));
             var output = parseResult.InvocationConfiguration.Output;
+            if (parseResult.GetValue(worlds))
+            {
+                var all = Simulator.RunWorlds(parseResult.GetValue(scenarios), parseResult.GetValue(seed), chosen, prices: prices);
+                output.Write(parseResult.GetValue(json) ? SimulationReportWriter.ToJson(all) : SimulationReportWriter.ToText(all));
+                return 0;
+            }
+            var report = Simulator.Run(parseResult.GetValue(scenarios), parseResult.GetValue(seed), chosen, prices: prices);
             output.Write(parseResult.GetValue(json) ? SimulationReportWriter.ToJson(report) : SimulationReportWriter.ToText(report));
             return 0;
         });

@@ -5,7 +5,8 @@ internal sealed record TestPlan(int Commit, int Runs, double Gain, double Cost);
 
 /// <summary>
 /// Chooses the commit and run count with the most expected information about the culprit per
-/// second. With the run model, what k runs on t tell about the culprit is what they tell about
+/// second of machine time, a build weighed at its measured price and charged only to a commit not
+/// built yet. With the run model, what k runs on t tell about the culprit is what they tell about
 /// whether t has the bug: I(S_t; X) with X the number of runs showing the bug, which depends on t
 /// only through q_t = P(t has the bug). q_t is the posterior mass of t's ancestors, counted with
 /// popcounts over the groups that still hold mass.
@@ -106,9 +107,11 @@ internal static class TestPlanner
                 continue;
             }
             var builds = tested ? 1.0 : 1 - input.BrokenBuildChance;
+            // A commit already built is built once: more runs on it cost only the runs.
+            var buildCost = tested ? 0 : input.BuildSeconds;
             foreach (var g in gains)
             {
-                var cost = input.BuildSeconds + g.Runs * input.RunSeconds;
+                var cost = buildCost + g.Runs * input.RunSeconds;
                 // For a fix, the commits in the new state are the ones without the bug.
                 var gain = g.At(input.Fix ? 1 - q : q) * builds;
                 var score = gain / cost;

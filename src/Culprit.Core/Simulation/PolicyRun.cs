@@ -1,48 +1,29 @@
 using Culprit.Core.Domain;
 using Culprit.Core.Simulation.Policies;
-using Culprit.Core.Strategies;
 
 namespace Culprit.Core.Simulation;
 
-/// <summary>How one policy did on one scenario.</summary>
-public sealed record PolicyRun(string Policy, BisectionResult Result, bool Right, int Runs, int Builds);
+/// <summary>
+/// How one policy did on one scenario: its result, whether it was right, the runs and builds it
+/// spent and their price, and whether it named the world's decoy (see <see cref="WorldFacts.Decoy"/>).
+/// </summary>
+public sealed record PolicyRun(string Policy, BisectionResult Result, bool Right, int Runs, int Builds, double CostMinutes = 0, bool NamedDecoy = false)
+{
+    /// <summary>Stated at least 95 % sure (a found answer without a stated confidence is stated as certain) and wrong.</summary>
+    public bool ConfidentWrong => !Right && Result.Kind == ResultKind.Found && (Result.Confidence ?? 1.0) >= 0.95;
+}
 
-/// <summary>Drives one strategy through one scenario through the same seam a real job uses.</summary>
+/// <summary>Runs one policy on one scenario through <see cref="SimulatedJob"/> and scores it.</summary>
 public static class PolicyRunner
 {
-    /// <summary>A strategy that has not finished after this many tests is stopped and scored wrong.</summary>
-    private const int MaxSteps = 2000;
-
-    public static PolicyRun Run(Scenario scenario, SimulatedPolicy policy)
+    public static PolicyRun Run(Scenario scenario, SimulatedPolicy policy, SimulationPrices? prices = null)
     {
+        prices ??= SimulationPrices.Kernel;
         var tester = new SimulatedTester(scenario);
-        var strategy = policy.Create(scenario.Graph);
-        var result = Drive(scenario, policy, strategy, tester);
-        return new PolicyRun(policy.Name, result, Scoring.IsRight(scenario, result), tester.Runs, tester.Builds);
-    }
-
-    private static BisectionResult Drive(Scenario scenario, SimulatedPolicy policy, IBisectionStrategy strategy, SimulatedTester tester)
-    {
-        var bad = scenario.Graph.Commits[0];
-        var first = strategy.Record(tester.Test(bad, policy.FirstRuns));
-        if (policy.NeedsBadFirstCommit && first.Verdict != Verdict.Bad)
-        {
-            return new BisectionResult(ResultKind.NotReproduced, null, [], Message: "the bad commit did not crash");
-        }
-        for (var step = 0; step < MaxSteps; step++)
-        {
-            switch (strategy.Next())
-            {
-                case Finished finished:
-                    return finished.Result;
-                case TestCommit test:
-                    strategy.Record(tester.Test(test.Commit, test.Runs));
-                    break;
-                default:
-                    throw new InvalidOperationException("unknown bisection step");
-            }
-        }
-        return new BisectionResult(ResultKind.Error, null, [], Message: $"no answer after {MaxSteps} tests");
+        var result = SimulatedJob.Run(scenario, policy, tester);
+        var decoy = scenario.Facts.Decoy is { } d && result.Kind == ResultKind.Found && result.Culprit == scenario.Graph.Commits[d];
+        return new PolicyRun(policy.Name, result, Scoring.IsRight(scenario, result), tester.Runs, tester.Builds,
+            prices.CostOf(tester.Builds, tester.Runs), decoy);
     }
 }
 

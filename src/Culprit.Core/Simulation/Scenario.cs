@@ -31,7 +31,8 @@ public sealed class Scenario
         double runSeconds,
         bool[] broken,
         bool[] hasBug,
-        IReadOnlyList<string> rightCandidates)
+        IReadOnlyList<string> rightCandidates,
+        WorldFacts? facts = null)
     {
         Index = index;
         Seed = seed;
@@ -48,6 +49,7 @@ public sealed class Scenario
         _broken = broken;
         _hasBug = hasBug;
         RightCandidates = rightCandidates;
+        Facts = facts ?? WorldFacts.Model;
     }
 
     public int Index { get; }
@@ -70,7 +72,27 @@ public sealed class Scenario
     /// <summary>Whether broken builds next to the culprit make the right answer a set of commits.</summary>
     public bool Ambiguous => RightCandidates.Count > 1;
 
+    /// <summary>How this scenario's world departs from the flaky model (none for the benchmark's own scenarios).</summary>
+    public WorldFacts Facts { get; }
+
+    public World World => Facts.World;
+
     public bool IsBroken(int commit) => _broken[commit];
 
     public bool HasBug(int commit) => _hasBug[commit];
+
+    /// <summary>The chance a run of <paramref name="commit"/> shows the bug, if it has it.</summary>
+    public double ReproChanceAt(int commit) => Facts.ReproChanceChangedAt is { } t && Facts.ChangedSet![commit] ? Facts.NewReproChance : ReproChance;
+
+    /// <summary>The titles the bug crashes with on <paramref name="commit"/>.</summary>
+    public IReadOnlyList<Manifestation> ManifestationsAt(int commit) =>
+        Facts.TitleChangedAt is { } && Facts.ChangedSet![commit] ? Facts.NewManifestations! : Manifestations;
+
+    /// <summary>Whether <paramref name="commit"/> has the second bug of <see cref="World.SecondBug"/>.</summary>
+    public bool HasSecondBug(int commit) => Facts.SecondBug is not null && Facts.ChangedSet![commit];
+
+    /// <summary>A copy of this scenario with another world's facts and bug.</summary>
+    internal Scenario With(int culprit, bool[] hasBug, IReadOnlyList<string> rightCandidates, WorldFacts facts) =>
+        new(Index, Seed, Graph, culprit, ReproChance, Manifestations, UnrelatedRate, UnrelatedCrashes, BrokenRate, InfraRate,
+            BuildSeconds, RunSeconds, _broken, hasBug, rightCandidates, facts);
 }

@@ -40,8 +40,11 @@ public static class ScenarioGenerator
         var unrelatedRate = knobs.UnrelatedRate ?? rng.Uniform(0, 0.10);
         var brokenRate = knobs.BrokenRate ?? rng.Uniform(0, 0.10);
         var infraRate = knobs.InfraRate ?? rng.Uniform(0, 0.20);
+        // Drawn even when priced, so that the same (seed, index) gives the same range and bug.
         var buildSeconds = rng.Uniform(300, 1500);
         var runSeconds = rng.Uniform(60, 420);
+        buildSeconds = knobs.BuildSeconds ?? buildSeconds;
+        runSeconds = knobs.RunSeconds ?? runSeconds;
 
         var graph = HistoryGenerator.Generate(rng, commits);
         var names = new TitleMaker(rng);
@@ -83,7 +86,7 @@ public static class ScenarioGenerator
         Enumerable.Range(0, graph.Count).Select(i => graph.RangeParentsAt(i).ToArray()).ToArray();
 
     /// <summary>The culprit and its descendants: the commits that have the bug.</summary>
-    private static bool[] Descendants(int[][] parents, int culprit)
+    internal static bool[] Descendants(int[][] parents, int culprit)
     {
         // rev-list order puts children before parents, so one pass from the oldest end suffices.
         var has = new bool[parents.Length];
@@ -98,7 +101,7 @@ public static class ScenarioGenerator
     /// The culprit plus every broken ancestor of it that no buildable commit can tell apart from it:
     /// all of whose buildable descendants have the bug.
     /// </summary>
-    private static List<int> RightAnswer(int[][] parents, bool[] broken, bool[] hasBug, int culprit)
+    internal static List<int> RightAnswer(int[][] parents, bool[] broken, bool[] hasBug, int culprit)
     {
         var children = new List<int>[parents.Length];
         for (var c = 0; c < parents.Length; c++)
@@ -164,9 +167,16 @@ public static class ScenarioGenerator
     }
 
     /// <summary>Distinct, syzbot-looking crash titles.</summary>
-    private sealed class TitleMaker(SimRandom rng)
+    internal sealed class TitleMaker(SimRandom rng)
     {
         private readonly HashSet<string> _used = [];
+
+        /// <summary>Titles already taken (a world's new titles must differ from the scenario's).</summary>
+        public TitleMaker Taking(IEnumerable<string> titles)
+        {
+            _used.UnionWith(titles);
+            return this;
+        }
 
         public string Next()
         {

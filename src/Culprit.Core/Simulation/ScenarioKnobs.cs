@@ -10,7 +10,9 @@ public sealed record ScenarioKnobs(
     int? ExtraManifestations = null,
     double? UnrelatedRate = null,
     double? BrokenRate = null,
-    double? InfraRate = null)
+    double? InfraRate = null,
+    double? BuildSeconds = null,
+    double? RunSeconds = null)
 {
     public static ScenarioKnobs None { get; } = new();
 }

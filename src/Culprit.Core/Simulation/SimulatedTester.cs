@@ -5,7 +5,9 @@ namespace Culprit.Core.Simulation;
 /// <summary>
 /// Tests commits of a scenario the way a real tester would report them, with no git or builds.
 /// The n-th test of a commit draws from its own stream (scenario, commit, n), so every policy sees
-/// the same world when it asks the same question, whatever it asked before.
+/// the same world when it asks the same question, whatever it asked before. A commit is built once:
+/// later tests of it only run (their outcome has no build time). A commit outside the range (a
+/// release the walk reached, the range's oldest end) has no bug.
 /// </summary>
 public sealed class SimulatedTester(Scenario scenario)
 {
@@ -16,25 +18,30 @@ public sealed class SimulatedTester(Scenario scenario)
         "infra error: failed to copy binary to the VM",
     ];
 
-    private readonly Dictionary<int, int> _attempts = [];
+    private readonly Dictionary<string, int> _attempts = new(StringComparer.Ordinal);
 
     public int Runs { get; private set; }
 
+    /// <summary>Commits built (each once).</summary>
     public int Builds { get; private set; }
 
     public CommitOutcome Test(string commit, int runs)
     {
         var index = scenario.Graph.IndexOf(commit);
-        if (index < 0)
-        {
-            throw new ArgumentException($"commit {commit} is not in the scenario's range");
-        }
-        var attempt = _attempts.GetValueOrDefault(index);
-        _attempts[index] = attempt + 1;
-        var rng = new SimRandom(SimRandom.Mix(scenario.Seed, (ulong)index, (ulong)attempt));
-        Builds++;
+        var attempt = _attempts.GetValueOrDefault(commit);
+        _attempts[commit] = attempt + 1;
+        var key = index >= 0 ? (ulong)index : 0x8000_0000_0000_0000UL ^ Convert.ToUInt64(commit[..16], 16);
+        var rng = new SimRandom(SimRandom.Mix(scenario.Seed, key, (ulong)attempt));
         var buildSeconds = scenario.BuildSeconds * rng.Uniform(0.8, 1.2);
-        if (scenario.IsBroken(index))
+        if (attempt == 0)
+        {
+            Builds++;
+        }
+        else
+        {
+            buildSeconds = 0;
+        }
+        if (index >= 0 && scenario.IsBroken(index))
         {
             return CommitOutcome.BuildFailed(commit, "make: *** [Makefile:1234: vmlinux] Error 2", buildSeconds * rng.Uniform(0.3, 1.0), "gcc (GCC) 12.2.0");
         }
@@ -43,7 +50,7 @@ public sealed class SimulatedTester(Scenario scenario)
         var testSeconds = 0.0;
         for (var r = 0; r < runs; r++)
         {
-            var run = Run(rng, scenario.HasBug(index));
+            var run = Run(rng, index);
             testSeconds += run.Seconds;
             list.Add(run);
         }
@@ -51,25 +58,30 @@ public sealed class SimulatedTester(Scenario scenario)
             Signature: $"{rng.NextULong():x16}", BuildSeconds: buildSeconds, TestSeconds: testSeconds);
     }
 
-    private RunOutcome Run(SimRandom rng, bool hasBug)
+    private RunOutcome Run(SimRandom rng, int index)
     {
         var full = scenario.RunSeconds * rng.Uniform(0.9, 1.1);
         if (rng.Chance(scenario.InfraRate))
         {
             return RunOutcome.Infra(InfraReasons[rng.Next(InfraReasons.Length)], full * rng.Uniform(0.05, 0.3));
         }
-        if (hasBug && rng.Chance(scenario.ReproChance))
+        if (index >= 0 && scenario.HasBug(index) && rng.Chance(scenario.ReproChanceAt(index)))
         {
-            var m = Pick(rng, scenario.Manifestations);
-            return RunOutcome.Crash(m.Title, $"report of {m.Title}", m.AltTitles, full * rng.Uniform(0.1, 0.9));
+            return Crash(rng, Pick(rng, scenario.ManifestationsAt(index)), full);
+        }
+        if (index >= 0 && scenario.HasSecondBug(index) && rng.Chance(scenario.Facts.SecondReproChance))
+        {
+            return Crash(rng, scenario.Facts.SecondBug!, full);
         }
         if (rng.Chance(scenario.UnrelatedRate))
         {
-            var m = Pick(rng, scenario.UnrelatedCrashes);
-            return RunOutcome.Crash(m.Title, $"report of {m.Title}", m.AltTitles, full * rng.Uniform(0.1, 0.9));
+            return Crash(rng, Pick(rng, scenario.UnrelatedCrashes), full);
         }
         return RunOutcome.Ok(full);
     }
+
+    private static RunOutcome Crash(SimRandom rng, Manifestation m, double full) =>
+        RunOutcome.Crash(m.Title, $"report of {m.Title}", m.AltTitles, full * rng.Uniform(0.1, 0.9));
 
     private static Manifestation Pick(SimRandom rng, IReadOnlyList<Manifestation> list)
     {

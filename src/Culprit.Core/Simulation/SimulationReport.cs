@@ -6,7 +6,9 @@ public sealed record SimulationReport(
     int Seed,
     int AmbiguousCases,
     IReadOnlyList<PolicyReport> Policies,
-    IReadOnlyList<CaseResult> Cases);
+    IReadOnlyList<CaseResult> Cases,
+    SimulationPrices? Prices = null,
+    World World = World.Model);
 
 /// <summary>One policy over all scenarios. <paramref name="Calibration"/> only for policies that state a confidence.</summary>
 public sealed record PolicyReport(
@@ -16,9 +18,15 @@ public sealed record PolicyReport(
     double MeanRuns,
     double MeanBuilds,
     IReadOnlyList<BandAccuracy> ByBand,
-    IReadOnlyList<CalibrationBin>? Calibration)
+    IReadOnlyList<CalibrationBin>? Calibration,
+    double MeanCostMinutes = 0,
+    int ConfidentWrong = 0,
+    int NamedDecoy = 0)
 {
     public double Accuracy => Cases == 0 ? 0 : (double)Right / Cases;
+
+    /// <summary>The share of scenarios answered wrong at a stated 95 % or more (see <see cref="PolicyRun.ConfidentWrong"/>).</summary>
+    public double ConfidentWrongRate => Cases == 0 ? 0 : (double)ConfidentWrong / Cases;
 }
 
 /// <summary>Accuracy over the scenarios whose repro chance is in [Low, High).</summary>

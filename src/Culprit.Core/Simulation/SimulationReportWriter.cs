@@ -13,9 +13,10 @@ public static class SimulationReportWriter
     {
         var text = new StringBuilder();
         text.AppendLine(Invariant, $"scenarios: {report.Scenarios} (seed {report.Seed}); broken builds next to the culprit in {report.AmbiguousCases} of them");
+        text.AppendLine(PricesLine(report));
         text.AppendLine();
         var bands = report.Policies.FirstOrDefault()?.ByBand ?? [];
-        text.Append(Invariant, $"{"policy",-8} {"accuracy",8} {"mean runs",10} {"mean builds",12}");
+        text.Append(Invariant, $"{"policy",-8} {"accuracy",8} {"mean runs",10} {"mean builds",12} {"mean cost",10}");
         foreach (var band in bands)
         {
             text.Append(Invariant, $" {band.Band,10}");
@@ -23,14 +24,14 @@ public static class SimulationReportWriter
         text.AppendLine();
         foreach (var policy in report.Policies)
         {
-            text.Append(Invariant, $"{policy.Name,-8} {policy.Accuracy,8:0.000} {policy.MeanRuns,10:0.0} {policy.MeanBuilds,12:0.0}");
+            text.Append(Invariant, $"{policy.Name,-8} {policy.Accuracy,8:0.000} {policy.MeanRuns,10:0.0} {policy.MeanBuilds,12:0.0} {policy.MeanCostMinutes,10:0.0}");
             foreach (var band in policy.ByBand)
             {
                 text.Append(Invariant, $" {band.Accuracy,10:0.000}");
             }
             text.AppendLine();
         }
-        text.Append(Invariant, $"{"cases",-8} {"",8} {"",10} {"",12}");
+        text.Append(Invariant, $"{"cases",-8} {"",8} {"",10} {"",12} {"",10}");
         foreach (var band in bands)
         {
             text.Append(Invariant, $" {band.Cases,10}");
@@ -61,6 +62,7 @@ public static class SimulationReportWriter
             json.WriteNumber("scenarios", report.Scenarios);
             json.WriteNumber("seed", report.Seed);
             json.WriteNumber("ambiguous_cases", report.AmbiguousCases);
+            WritePrices(json, report);
             json.WriteStartObject("policies");
             foreach (var policy in report.Policies)
             {
@@ -69,6 +71,8 @@ public static class SimulationReportWriter
                 json.WriteNumber("right", policy.Right);
                 json.WriteNumber("mean_runs", Math.Round(policy.MeanRuns, 2));
                 json.WriteNumber("mean_builds", Math.Round(policy.MeanBuilds, 2));
+                json.WriteNumber("mean_cost_minutes", Math.Round(policy.MeanCostMinutes, 2));
+                json.WriteNumber("confident_wrong_rate", Math.Round(policy.ConfidentWrongRate, 4));
                 json.WriteStartObject("by_band");
                 foreach (var band in policy.ByBand)
                 {
@@ -99,5 +103,77 @@ public static class SimulationReportWriter
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + Environment.NewLine;
+    }
+
+    /// <summary>The <c>--worlds</c> report: per world, what the right answer is and each policy's accuracy, confident-wrong rate and cost.</summary>
+    public static string ToText(IReadOnlyList<SimulationReport> worlds)
+    {
+        var text = new StringBuilder();
+        var first = worlds[0];
+        text.AppendLine(Invariant, $"scenarios: {first.Scenarios} per world (seed {first.Seed})");
+        text.AppendLine(PricesLine(first));
+        text.AppendLine("confident wrong: a wrong answer stated at 95 % or more (found without a stated confidence counts as certain)");
+        text.AppendLine("decoy: named the commit the world plants to mislead (second bug's culprit, title or repro change, first introduction)");
+        foreach (var report in worlds)
+        {
+            text.AppendLine();
+            text.AppendLine(Invariant, $"world {report.World.ToWire()}: right answer is {report.World.Truth()}");
+            text.AppendLine(Invariant, $"{"policy",-8} {"accuracy",8} {"conf.wrong",10} {"decoy",6} {"mean runs",10} {"mean builds",12} {"mean cost",10}");
+            foreach (var policy in report.Policies)
+            {
+                text.AppendLine(Invariant,
+                    $"{policy.Name,-8} {policy.Accuracy,8:0.000} {policy.ConfidentWrongRate,10:0.000} {policy.NamedDecoy,6} {policy.MeanRuns,10:0.0} {policy.MeanBuilds,12:0.0} {policy.MeanCostMinutes,10:0.0}");
+            }
+        }
+        return text.ToString();
+    }
+
+    public static string ToJson(IReadOnlyList<SimulationReport> worlds)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("scenarios", worlds[0].Scenarios);
+            json.WriteNumber("seed", worlds[0].Seed);
+            WritePrices(json, worlds[0]);
+            json.WriteStartObject("worlds");
+            foreach (var report in worlds)
+            {
+                json.WriteStartObject(report.World.ToWire());
+                json.WriteString("right_answer", report.World.Truth());
+                json.WriteNumber("ambiguous_cases", report.AmbiguousCases);
+                json.WriteStartObject("policies");
+                foreach (var policy in report.Policies)
+                {
+                    json.WriteStartObject(policy.Name);
+                    json.WriteNumber("accuracy", Math.Round(policy.Accuracy, 4));
+                    json.WriteNumber("confident_wrong_rate", Math.Round(policy.ConfidentWrongRate, 4));
+                    json.WriteNumber("named_decoy", policy.NamedDecoy);
+                    json.WriteNumber("mean_runs", Math.Round(policy.MeanRuns, 2));
+                    json.WriteNumber("mean_builds", Math.Round(policy.MeanBuilds, 2));
+                    json.WriteNumber("mean_cost_minutes", Math.Round(policy.MeanCostMinutes, 2));
+                    json.WriteEndObject();
+                }
+                json.WriteEndObject();
+                json.WriteEndObject();
+            }
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray()) + Environment.NewLine;
+    }
+
+    private static string PricesLine(SimulationReport report)
+    {
+        var prices = report.Prices ?? SimulationPrices.Kernel;
+        return string.Create(Invariant, $"prices: a build {prices.BuildMinutes:0.##} min, a run {prices.RunMinutes:0.##} min; cost is mean machine-minutes (a commit is built once)");
+    }
+
+    private static void WritePrices(Utf8JsonWriter json, SimulationReport report)
+    {
+        var prices = report.Prices ?? SimulationPrices.Kernel;
+        json.WriteNumber("build_minutes", prices.BuildMinutes);
+        json.WriteNumber("run_minutes", prices.RunMinutes);
     }
 }

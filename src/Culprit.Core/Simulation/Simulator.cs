@@ -23,15 +23,28 @@ public static class Simulator
 
     public static readonly double[] CalibrationEdges = [0.0, 0.5, 0.8, 0.9, 0.95, 0.98, 0.995, 1.0000001];
 
-    public static SimulationReport Run(int scenarios, int seed, IReadOnlyList<string> policies, int parallelism = 2) =>
-        Run(scenarios, seed, policies.Select(SimulatedPolicy.Named).ToList(), parallelism);
+    public static SimulationReport Run(int scenarios, int seed, IReadOnlyList<string> policies, int parallelism = 2,
+        SimulationPrices? prices = null, World world = World.Model) =>
+        Run(scenarios, seed, policies.Select(SimulatedPolicy.Named).ToList(), parallelism, prices, world);
 
-    public static SimulationReport Run(int scenarios, int seed, IReadOnlyList<SimulatedPolicy> chosen, int parallelism = 2)
+    /// <summary>Runs every world on the same scenario seeds: one report per world.</summary>
+    public static IReadOnlyList<SimulationReport> RunWorlds(int scenarios, int seed, IReadOnlyList<string> policies, int parallelism = 2,
+        SimulationPrices? prices = null) =>
+        WorldNames.All.Select(w => Run(scenarios, seed, policies, parallelism, prices, w)).ToList();
+
+    /// <param name="prices">
+    /// What builds and runs cost; the scenarios take their timings from them, so the strategies
+    /// measure the prices they are scored with.
+    /// </param>
+    public static SimulationReport Run(int scenarios, int seed, IReadOnlyList<SimulatedPolicy> chosen, int parallelism = 2,
+        SimulationPrices? prices = null, World world = World.Model)
     {
+        prices ??= SimulationPrices.Kernel;
+        var knobs = prices.Timings(ScenarioKnobs.None);
         var cases = new CaseResult[scenarios];
         Parallel.For(0, scenarios, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, i =>
         {
-            var scenario = ScenarioGenerator.Generate(i, seed);
+            var scenario = ScenarioWorlds.Generate(i, seed, world, knobs);
             cases[i] = new CaseResult(
                 i,
                 scenario.Graph.Count,
@@ -41,10 +54,10 @@ public static class Simulator
                 scenario.BrokenRate,
                 scenario.InfraRate,
                 scenario.Ambiguous,
-                chosen.Select(p => PolicyRunner.Run(scenario, p)).ToList());
+                chosen.Select(p => PolicyRunner.Run(scenario, p, prices)).ToList());
         });
         var reports = chosen.Select((p, k) => Summarize(p.Name, cases, k, stateConfidence: p.StatesConfidence)).ToList();
-        return new SimulationReport(scenarios, seed, cases.Count(c => c.Ambiguous), reports, cases);
+        return new SimulationReport(scenarios, seed, cases.Count(c => c.Ambiguous), reports, cases, prices, world);
     }
 
     private static PolicyReport Summarize(string name, CaseResult[] cases, int k, bool stateConfidence)
@@ -74,6 +87,9 @@ public static class Simulator
             runs.Count == 0 ? 0 : runs.Average(r => r.Runs),
             runs.Count == 0 ? 0 : runs.Average(r => r.Builds),
             bands,
-            calibration);
+            calibration,
+            runs.Count == 0 ? 0 : runs.Average(r => r.CostMinutes),
+            runs.Count(r => r.ConfidentWrong),
+            runs.Count(r => r.NamedDecoy));
     }
 }

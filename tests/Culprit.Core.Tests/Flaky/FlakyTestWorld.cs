@@ -23,19 +23,19 @@ internal static class FlakyTestWorld
 
     /// <summary>
     /// Drives the strategy to the end against a world where commits with index ≤ <paramref name="culprit"/>
-    /// have the bug, which shows in every <paramref name="every"/>-th run of each test (deterministic);
-    /// with <paramref name="unrelatedEvery"/>, every such run on any commit that did not show the bug
-    /// crashes with the unrelated <see cref="Other"/> instead. With <paramref name="fix"/> the culprit
+    /// have the bug, which shows in each run with chance <paramref name="reproChance"/>, drawn at random
+    /// from <paramref name="seed"/> (so a test of a commit with the bug can come out all clean);
+    /// with <paramref name="unrelatedChance"/>, a run on any commit that did not show the bug crashes
+    /// with the unrelated <see cref="Other"/> with that chance. With <paramref name="fix"/> the culprit
     /// fixed the bug: the commits with index ≤ culprit are the ones without it, and the first test is
     /// of the crashing parent of the range's oldest commit ("good"), then of c0.
     /// </summary>
     public static (BisectionResult Result, List<CommitOutcome> Outcomes) Drive(
-        FlakyStrategy strategy, CommitGraph graph, int culprit, int every = 1, ISet<int>? broken = null, int firstRuns = 10, int unrelatedEvery = 0,
-        bool fix = false)
+        FlakyStrategy strategy, CommitGraph graph, int culprit, double reproChance = 1, int seed = 1, ISet<int>? broken = null,
+        int firstRuns = 10, double unrelatedChance = 0, bool fix = false)
     {
         var outcomes = new List<CommitOutcome>();
-        var counter = 0;
-        var unrelatedCounter = 0;
+        var random = new Random(seed);
         CommitOutcome Test(string commit, int runs)
         {
             var index = graph.IndexOf(commit);
@@ -47,11 +47,11 @@ internal static class FlakyTestWorld
             for (var r = 0; r < runs; r++)
             {
                 var hasBug = fix ? index < 0 || index > culprit : index <= culprit;
-                if (hasBug && counter++ % every == 0)
+                if (hasBug && random.NextDouble() < reproChance)
                 {
                     list.Add(RunOutcome.Crash(Bug, altTitles: [BugAlt], seconds: 60));
                 }
-                else if (unrelatedEvery > 0 && ++unrelatedCounter % unrelatedEvery == 0)
+                else if (random.NextDouble() < unrelatedChance)
                 {
                     list.Add(RunOutcome.Crash(Other, seconds: 60));
                 }
@@ -63,12 +63,23 @@ internal static class FlakyTestWorld
             return new CommitOutcome(commit, true, list, BuildSeconds: 600, TestSeconds: list.Sum(r => r.Seconds));
         }
 
-        foreach (var commit in fix ? ["good", graph.Commits[0]] : new[] { graph.Commits[0] })
+        if (fix)
         {
-            var first = Test(commit, firstRuns);
-            outcomes.Add(first);
-            strategy.Record(first);
+            // As a job does: the crashing end is tried twice more, with double the runs, until it crashes.
+            for (var attempt = 0; attempt <= 2; attempt++)
+            {
+                var crashing = Test("good", firstRuns << attempt);
+                outcomes.Add(crashing);
+                strategy.Record(crashing);
+                if (crashing.Runs.Any(r => r.Result == RunResult.Crashed))
+                {
+                    break;
+                }
+            }
         }
+        var first = Test(graph.Commits[0], firstRuns);
+        outcomes.Add(first);
+        strategy.Record(first);
         for (var step = 0; step < 500; step++)
         {
             switch (strategy.Next())

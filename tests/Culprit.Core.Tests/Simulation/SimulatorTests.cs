@@ -33,6 +33,8 @@ public class SimulatorTests
             Assert.InRange(policy.GetProperty("accuracy").GetDouble(), 0, 1);
             Assert.True(policy.GetProperty("mean_runs").GetDouble() > 0);
             Assert.True(policy.GetProperty("mean_builds").GetDouble() > 0);
+            var priced = policy.GetProperty("mean_builds").GetDouble() * 6 + policy.GetProperty("mean_runs").GetDouble() * 0.6;
+            Assert.InRange(policy.GetProperty("mean_cost_minutes").GetDouble() - priced, -0.05, 0.05);
             Assert.True(policy.GetProperty("by_band").TryGetProperty(">=0.30", out _));
         }
         Assert.Equal(JsonValueKind.Array, root.GetProperty("policies").GetProperty("flaky").GetProperty("calibration").ValueKind);

@@ -7,14 +7,15 @@ namespace Culprit.Core.Simulation.Policies;
 /// <summary>
 /// A policy the simulator compares: how many runs the bad commit gets first and the strategy that
 /// takes over. Strategies that cannot go on when the bad commit does not look bad end there as
-/// "not reproduced", like a real job.
+/// "not reproduced", like a real job; the flaky one retries the bad commit as a job does for it.
 /// </summary>
 public sealed record SimulatedPolicy(
     string Name,
     int FirstRuns,
     Func<CommitGraph, IBisectionStrategy> Create,
     bool NeedsBadFirstCommit,
-    bool StatesConfidence = false)
+    bool StatesConfidence = false,
+    bool RetriesReproduce = false)
 {
     public static SimulatedPolicy Syzbot { get; } = new("syzbot", SyzbotStrategy.FirstRuns, g => new SyzbotStrategy(g), true);
 
@@ -22,11 +23,11 @@ public sealed record SimulatedPolicy(
 
     public static SimulatedPolicy Classic { get; } = new("classic", 10, g => new ClassicStrategy(g, AnyCrashPolicy.Instance, 10), true);
 
-    public static SimulatedPolicy Flaky { get; } = new("flaky", FlakyOptions.Default.FirstRuns, g => new FlakyStrategy(g), false, true);
+    public static SimulatedPolicy Flaky { get; } = new("flaky", FlakyOptions.Default.FirstRuns, g => new FlakyStrategy(g), false, true, true);
 
     /// <summary>The flake-aware strategy with other settings, to compare them.</summary>
     public static SimulatedPolicy FlakyWith(FlakyOptions options, string name = "flaky") =>
-        new(name, options.FirstRuns, g => new FlakyStrategy(g, options), false, true);
+        new(name, options.FirstRuns, g => new FlakyStrategy(g, options), false, true, true);
 
     public static IReadOnlyList<SimulatedPolicy> All { get; } = [Syzbot, Git, Classic, Flaky];
 
