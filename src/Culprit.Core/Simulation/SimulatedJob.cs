@@ -6,9 +6,9 @@ namespace Culprit.Core.Simulation;
 
 /// <summary>
 /// A job's flow on a scenario, step for step as <c>Culprit.Jobs.JobExecution</c> runs it: reproduce
-/// on the bad commit (the flaky strategy tries twice more with double the runs; any crash counts),
-/// walk the releases back when no good commit is given (a release is good when none of its runs
-/// crashed), then the strategy loop from the reproducing outcomes on. Verification is not simulated.
+/// on the bad commit and walk the releases back when no good commit is given, both judged by the
+/// policy's <see cref="IEndpointJudge"/> (the range starts at the newest release that crashed), then
+/// the strategy loop from the crashing end's outcomes on. Verification is not simulated.
 /// </summary>
 public static class SimulatedJob
 {
@@ -18,30 +18,54 @@ public static class SimulatedJob
     public static BisectionResult Run(Scenario scenario, SimulatedPolicy policy, SimulatedTester tester)
     {
         var bad = scenario.Graph.Commits[0];
+        var judge = policy.Judge;
         var reproduced = new List<CommitOutcome> { tester.Test(bad, policy.FirstRuns) };
-        for (var attempt = 1; attempt <= 2 && policy.RetriesReproduce && !Crashes(reproduced[^1]); attempt++)
+        EndpointStep said;
+        while ((said = judge.JudgeCrashing(reproduced)) is MoreRuns more)
         {
-            reproduced.Add(tester.Test(bad, policy.FirstRuns << attempt));
+            reproduced.Add(tester.Test(bad, more.Runs));
         }
-        if (!Crashes(reproduced[^1]))
+        if (((EndpointVerdict)said).Verdict != Verdict.Bad)
         {
             return new BisectionResult(ResultKind.NotReproduced, null, [], Message: "the crash does not reproduce on the bad commit");
         }
 
         var graph = scenario.Graph;
+        var startTests = reproduced;
         if (scenario.Facts.Releases is { } releases)
         {
-            var good = releases.FirstOrDefault(r => AnyCrashPolicy.Instance.Judge(tester.Test(r, policy.FirstRuns)) == Verdict.Good);
+            string? good = null, newestBad = null;
+            List<CommitOutcome>? newestBadTests = null;
+            foreach (var release in releases)
+            {
+                var tests = new List<CommitOutcome> { tester.Test(release, policy.FirstRuns) };
+                while ((said = judge.JudgeRelease(reproduced, tests)) is MoreRuns more)
+                {
+                    tests.Add(tester.Test(release, more.Runs));
+                }
+                var verdict = ((EndpointVerdict)said).Verdict;
+                if (verdict == Verdict.Good)
+                {
+                    good = release;
+                    break;
+                }
+                if (verdict == Verdict.Bad && newestBad is null)
+                {
+                    (newestBad, newestBadTests) = (release, tests);
+                }
+            }
             if (good is null)
             {
                 return new BisectionResult(ResultKind.NoGoodCommit, null, [], Message: "the crash reproduces on every release tested");
             }
-            graph = Below(scenario.Graph, good);
+            // As the job does: the range starts at the newest release that crashed.
+            graph = Range(scenario.Graph, newestBad ?? bad, good);
+            startTests = newestBadTests ?? reproduced;
         }
 
         var strategy = policy.Create(graph);
         Judgement? first = null;
-        foreach (var outcome in reproduced)
+        foreach (var outcome in startTests)
         {
             first = strategy.Record(outcome);
         }
@@ -65,16 +89,15 @@ public static class SimulatedJob
         return new BisectionResult(ResultKind.Error, null, [], Message: $"no answer after {MaxSteps} tests");
     }
 
-    private static bool Crashes(CommitOutcome outcome) => AnyCrashPolicy.Instance.Judge(outcome) == Verdict.Bad;
-
-    /// <summary>The range from the bad commit down to <paramref name="good"/>: the commits that are not its ancestors.</summary>
-    private static CommitGraph Below(CommitGraph graph, string good)
+    /// <summary>The range from <paramref name="top"/> down to <paramref name="good"/>: top's ancestors that are not good's.</summary>
+    private static CommitGraph Range(CommitGraph graph, string top, string good)
     {
         if (!graph.Contains(good))
         {
             return graph;
         }
         var excluded = graph.AncestorsOf(good);
-        return new CommitGraph(graph.Commits.Where(c => !excluded.Contains(c)).Select(c => (c, graph.ParentsOf(c))));
+        var included = graph.AncestorsOf(top);
+        return new CommitGraph(graph.Commits.Where(c => included.Contains(c) && !excluded.Contains(c)).Select(c => (c, graph.ParentsOf(c))));
     }
 }

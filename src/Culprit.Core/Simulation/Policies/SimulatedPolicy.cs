@@ -15,19 +15,23 @@ public sealed record SimulatedPolicy(
     Func<CommitGraph, IBisectionStrategy> Create,
     bool NeedsBadFirstCommit,
     bool StatesConfidence = false,
-    bool RetriesReproduce = false)
+    IEndpointJudge? EndpointJudge = null)
 {
+    /// <summary>How the policy judges the bad commit and releases before the range is known (as the job does).</summary>
+    public IEndpointJudge Judge => EndpointJudge ?? new PolicyEndpointJudge(AnyCrashPolicy.Instance);
+
     public static SimulatedPolicy Syzbot { get; } = new("syzbot", SyzbotStrategy.FirstRuns, g => new SyzbotStrategy(g), true);
 
     public static SimulatedPolicy Git { get; } = new("git", 1, g => new ClassicStrategy(g, AnyCrashPolicy.Instance, 1), true);
 
     public static SimulatedPolicy Classic { get; } = new("classic", 10, g => new ClassicStrategy(g, AnyCrashPolicy.Instance, 10), true);
 
-    public static SimulatedPolicy Flaky { get; } = new("flaky", FlakyOptions.Default.FirstRuns, g => new FlakyStrategy(g), false, true, true);
+    public static SimulatedPolicy Flaky { get; } = new("flaky", FlakyOptions.Default.FirstRuns, g => new FlakyStrategy(g), false, true,
+        new FlakyEndpointJudge(AnyCrashPolicy.Instance, FlakyOptions.Default));
 
     /// <summary>The flake-aware strategy with other settings, to compare them.</summary>
     public static SimulatedPolicy FlakyWith(FlakyOptions options, string name = "flaky") =>
-        new(name, options.FirstRuns, g => new FlakyStrategy(g, options), false, true, true);
+        new(name, options.FirstRuns, g => new FlakyStrategy(g, options), false, true, new FlakyEndpointJudge(AnyCrashPolicy.Instance, options));
 
     public static IReadOnlyList<SimulatedPolicy> All { get; } = [Syzbot, Git, Classic, Flaky];
 
