@@ -1,0 +1,116 @@
+using System.Text;
+
+namespace Culprit.Crash.UserSpace;
+
+/// <summary>
+/// Finds the crash in a user-space program's output and names it the way ClusterFuzz does (crash type,
+/// state, address, security flag). Like ClusterFuzz, the whole output is one analysis: later crash lines
+/// of a kind that resets replace earlier ones, frames after the crash line fill the state.
+/// Reading is one pass over lines. Facts ClusterFuzz takes from the whole log (Go, Python or
+/// Jazzer.js output; security markers) are read from all of a string, and from the next
+/// <see cref="LookaheadChars"/> of a stream, so memory stays flat in the log's size.
+/// </summary>
+public static class UserSpaceCrashParser
+{
+    public const int LookaheadChars = 256 * 1024;
+    public const int MaxReportChars = 64 * 1024;
+
+    // Python tracebacks are read innermost call first; the last lines before the sanitizer's report are kept.
+    private const int MaxPythonTraceLines = 2000;
+
+    public static UserSpaceReport? Parse(string output, UserSpaceOptions? options = null)
+    {
+        var flags = new LogFlags();
+        flags.Observe(output);
+        return Run(new StringReader(output), flags, observeLines: false, options ?? UserSpaceOptions.Default);
+    }
+
+    public static UserSpaceReport? Parse(TextReader output, UserSpaceOptions? options = null) =>
+        Run(output, new LogFlags(), observeLines: true, options ?? UserSpaceOptions.Default);
+
+    /// <summary>True when the output holds a report this parser names.</summary>
+    public static bool ContainsCrash(string output, UserSpaceOptions? options = null) => Parse(output, options) != null;
+
+    private static UserSpaceReport? Run(TextReader reader, LogFlags flags, bool observeLines, UserSpaceOptions options)
+    {
+        var rules = new LineRules(options, flags, pythonMode: false);
+        var python = new PythonTrace(MaxPythonTraceLines);
+        var report = new StringBuilder();
+        var ahead = new Queue<string>();
+        long aheadChars = 0;
+        bool ended = false;
+        while (true)
+        {
+            while (observeLines && !ended && aheadChars < LookaheadChars)
+            {
+                string? next = reader.ReadLine();
+                if (next is null)
+                {
+                    ended = true;
+                    break;
+                }
+                flags.Observe(next);
+                ahead.Enqueue(next);
+                aheadChars += next.Length + 1;
+            }
+            string? line;
+            if (observeLines)
+            {
+                if (!ahead.TryDequeue(out line))
+                    break;
+                aheadChars -= line.Length + 1;
+            }
+            else if ((line = reader.ReadLine()) is null)
+            {
+                break;
+            }
+            foreach (var part in SplitDeadlySignal(line))
+            {
+                python.Add(part);
+                bool before = rules.State.CrashType.Length > 0;
+                rules.Apply(part);
+                if (before || rules.State.CrashType.Length > 0)
+                    AppendReport(report, part);
+            }
+        }
+        if (flags.IsPython)
+        {
+            rules = new LineRules(options, flags, pythonMode: true);
+            foreach (var line in python.Lines())
+                rules.Apply(line);
+        }
+        if (rules.BailedOut)
+            return null;
+        var st = rules.State;
+        StateNormalizer.Finish(st, options);
+        if (st.CrashType.Length == 0)
+            return null;
+        var state = StateNormalizer.Lines(st.CrashState);
+        bool security = SecurityVerdict.IsSecurity(st.CrashType, st.CrashAddress, flags, options);
+        return new UserSpaceReport(st.CrashType, state, st.CrashAddress, security, report.ToString());
+    }
+
+    private static void AppendReport(StringBuilder report, string line)
+    {
+        if (report.Length + line.Length + 1 <= MaxReportChars)
+            report.Append(line).Append('\n');
+    }
+
+    /// <summary>
+    /// A sanitizer's <c>...Sanitizer:DEADLYSIGNAL</c> printed onto the end of another line is split off,
+    /// so the line it was glued to is read on its own.
+    /// </summary>
+    private static IEnumerable<string> SplitDeadlySignal(string line)
+    {
+        const string Marker = "Sanitizer:DEADLYSIGNAL";
+        if (!line.EndsWith(Marker, StringComparison.Ordinal))
+            return [line];
+        foreach (var tool in (string[])["Address", "Leak", "Memory", "UndefinedBehavior", "Thread"])
+        {
+            int start = line.Length - Marker.Length - tool.Length;
+            if (start > 0 && line.AsSpan(start).StartsWith(tool) && !string.IsNullOrWhiteSpace(line[..start]))
+                return [line[..start], line[start..]];
+        }
+        return [line];
+    }
+}
