@@ -53,6 +53,8 @@ internal static class FrameRules
         "CrashTrampolineAsm", "libc_io_functions_not_implemented_use_fdio_instead", "<libclang_rt.asan.so>", "__zx_panic",
         "syslog::LogMessage", "print_address_description", "_etext", "_swift_stdlib_", ".*fuzztest::internal::",
         "V8_Fatal", "blink::ReportV8FatalError", "v8::api_internal::ToLocalEmpty", "absl::log_internal::",
+        // Test-framework and abort helpers between a failure and the code that failed.
+        "testing::", "SkAbort", "absl::cleanup_internal::", "absl::Cleanup",
     ];
 
     // Shared libraries that are runtime when the stack is symbolized.

@@ -14,6 +14,8 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
     {
         "Arbitrary file open", "ASSERT", "CHECK failure", "Command injection", "DCHECK failure", "Fatal error",
         "Security CHECK failure", "Security DCHECK failure", "V8 API error",
+        // The abort that follows a named failure is its mechanism, not another crash.
+        "Out-of-memory", "Unreachable code",
     };
 
     private static readonly string[] StopMarkers =
@@ -78,7 +80,7 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
         }
         BadCasts(line, st);
 
-        if (IsGo && (line.StartsWith("panic: runtime error: ", StringComparison.Ordinal) || line.StartsWith("fatal error: stack overflow", StringComparison.Ordinal)))
+        if (IsGo && (line.Contains("runtime error: ", StringComparison.Ordinal) || line.StartsWith("fatal error: stack overflow", StringComparison.Ordinal)))
         {
             foreach (var (pattern, type) in GoPanics)
             {

@@ -99,8 +99,8 @@ internal static class UserSpacePatterns
     public static readonly Regex FatalErrorUnreachable = At(@"# un(reachable|implemented) code");
     public static readonly Regex RuntimeError = At(@"#\s*Runtime error in (.*)");
     public static readonly Regex RuntimeErrorLine = At(@"#\s*Runtime error in (.*), line [0-9]+");
-    public static readonly Regex V8AbortFailure = At(@"abort: (CSA_ASSERT failed:.*)");
-    public static readonly Regex V8AbortMetadata = At(@"(.*) \[(.*):\d+\]$");
+    public static readonly Regex V8AbortFailure = At(@"abort: (CSA_(?:ASSERT|DCHECK) failed:.*)");
+    public static readonly Regex V8AbortMetadata = At(@"(.*?) \[([^\]]*?):\d+\]");
     public static readonly Regex V8Error = At(@"\s*\[[^\]]*\] V8 error: (.+)\.$");
     public static readonly Regex V8CorrectnessFailure = At(@"#\s*V8 correctness failure");
     public static readonly Regex GenericSegvHandler = At(@".*Received signal 11 SEGV_[A-Z]+ ([0-9a-f]*)");
@@ -117,11 +117,11 @@ internal static class UserSpacePatterns
 
     public static readonly (Regex Pattern, string Type)[] GoPanics =
     [
-        (At(@"panic: runtime error: integer divide by zero.*"), "Integer divide by zero"),
-        (At(@"panic: runtime error: index out of range.*"), "Index out of range"),
-        (At(@"panic: runtime error: invalid memory address.*"), "Invalid memory address"),
-        (At(@"panic: runtime error: makeslice: len out of range.*"), "Makeslice: len out of range"),
-        (At(@"panic: runtime error: slice bounds out of range.*"), "Slice bounds out of range"),
+        (At(@".*runtime error: integer divide by zero.*"), "Integer divide by zero"),
+        (At(@".*runtime error: index out of range.*"), "Index out of range"),
+        (At(@".*runtime error: invalid memory address.*"), "Invalid memory address"),
+        (At(@".*runtime error: makeslice: len out of range.*"), "Makeslice: len out of range"),
+        (At(@".*runtime error: slice bounds out of range.*"), "Slice bounds out of range"),
         (At(@"fatal error: stack overflow.*"), "Stack overflow"),
     ];
 
@@ -129,6 +129,7 @@ internal static class UserSpacePatterns
     public static readonly (Regex Pattern, string Type)[] UbsanReasons =
     [
         (At(@".*division by zero.*"), "Divide-by-zero"),
+        (At(@".*assumption is violated.*"), "Assumption-violation"),
         (At(@".*outside the range of representable values.*"), "Float-cast-overflow"),
         (At(@".*implicit conversion from type.*"), "Implicit-conversion"),
         (At(@".*call to function [^\s]+ through pointer to incorrect function type.*"), "Incorrect-function-pointer-type"),
@@ -153,7 +154,7 @@ internal static class UserSpacePatterns
     ];
 
     // Stack frames other than the sanitizers' (those are split by hand in StackFrames).
-    public static readonly Regex ChromeFrame = At(@"[ ]*(#(?<id>[0-9]+)[ ]([xX0-9a-fA-F]+)[ ])([^/\\]+)$");
+    public static readonly Regex ChromeFrame = At(@"[ ]*(#([0-9]+)[ ]([xX0-9a-fA-F]+)[ ])([^/\\]+)$");
     public static readonly Regex WindowsCdbFrame = At(@"([0-9a-zA-Z`]+) ([0-9a-zA-Z`]+) ([0-9a-zA-Z_]+)!(.*)\+([xX0-9a-fA-F]+)");
     public static readonly Regex ChromeMacFrame = At(@"(\d+)\s+(([\w ]+)|(\?\?\?))\s+([xX0-9a-fA-F]+)\s+([^/\\]+)\s*\+\s*(\d+)");
     public static readonly Regex ChromeWinFrame = At(@"[ ]*([^/\\]+) \[([xX0-9a-fA-F]+)\+(\d+)\]( \((.*):(\d+)\))?");
