@@ -31,8 +31,9 @@ public static class UserSpaceCrashParser
     /// <summary>True when the output holds a report this parser names.</summary>
     public static bool ContainsCrash(string output, UserSpaceOptions? options = null) => Parse(output, options) != null;
 
-    private static UserSpaceReport? Run(TextReader reader, LogFlags flags, bool observeLines, UserSpaceOptions options)
+    private static UserSpaceReport? Run(TextReader input, LogFlags flags, bool observeLines, UserSpaceOptions options)
     {
+        var reader = new LineReader(input);
         var rules = new LineRules(options, flags, pythonMode: false);
         var python = new PythonTrace(MaxPythonTraceLines);
         var report = new StringBuilder();
