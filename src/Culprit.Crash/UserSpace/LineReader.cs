@@ -5,11 +5,11 @@ namespace Culprit.Crash.UserSpace;
 /// than <see cref="MaxLineChars"/> is dropped whole (ClusterFuzz ignores such lines), so memory
 /// stays bounded whatever the stream holds.
 /// </summary>
-internal sealed class LineReader(TextReader reader)
+internal sealed class LineReader(TextReader reader, int blockChars = 64 * 1024)
 {
     public const int MaxLineChars = 1024 * 1024;
 
-    private char[] _buffer = new char[64 * 1024];
+    private char[] _buffer = new char[blockChars];
     private int _start;
     private int _end;
     private bool _eof;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 using static Culprit.Crash.UserSpace.UserSpacePatterns;
 
@@ -29,6 +30,22 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
         "CHECK failure", "Fatal Exception", "Uncaught exception", "Security exception",
     };
 
+    // Every literal a rule other than the frame formats looks for. An indented line with none of them
+    // (most of a sanitizer log: its stack frames) can only be a frame, and skips the rules.
+    private static readonly SearchValues<string> Triggers = SearchValues.Create(
+    [
+        "sanitizer", "assert", "panic", "should never", "runtime error", "leak of", "note: ", "within object of type",
+        "control flow integrity", "cfi: most likely", "memcpy-param-overlap", "===", "uncaught exception",
+        "the signal is caused by", " of size ", "fault addr", "abort message", "bug detected", "check failed", "libfuzzer",
+        "allocation failed", "onnomemory", "failed to allocate", "outofmemory", "out of memory", "invalid size error",
+        "allocation-size-too-big", "calloc-overflow", "calloc parameters", "requested allocation size", "couldnt allocate",
+        "out-of-memory", "rss limit", "rust_oom", "error: ", "gpu process exited", "java exception",
+        "wycheproof", "fatal exception", "fatal error", "v8 error", "received signal", "library", "error while loading",
+        "childebp", "abort: ", "program received", "reason:", "uninitialized value was stored", "allocated by thread",
+        "created by main thread", "located in stack of thread", "previously allocated by", "summary:", ":info:console",
+        "failed to mprotect", "text run at (", "please include java",
+    ], StringComparison.OrdinalIgnoreCase);
+
     public ParseState State { get; } = new();
 
     /// <summary>Set when an out-of-memory line ends the analysis with no crash (OOM detection off).</summary>
@@ -41,7 +58,15 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
     public void Apply(string line)
     {
         var st = State;
-        if (BailedOut || IgnoredLine(line, st))
+        if (BailedOut || st.ProcessDied)
+            return;
+        if (!StartsRuleLine(line) && line.AsSpan().IndexOfAny(Triggers) < 0)
+        {
+            if (st.CrashType.Length > 0 && !(line.Contains("/art/runtime/", StringComparison.Ordinal) && st.CrashState.Contains("JNI DETECTED ERROR IN APPLICATION:", StringComparison.Ordinal)))
+                StackFrames.Add(line, st, IsGo, pythonMode, IsJs);
+            return;
+        }
+        if (IgnoredLine(line, st))
             return;
         bool sanitizer = line.Contains("Sanitizer", StringComparison.Ordinal);
         if (!options.DetectOomsAndHangs && MayBeOom(line) && OutOfMemory.IsMatch(line))
@@ -208,10 +233,19 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
         || (line.Contains("Sanitizer:DEADLYSIGNAL", StringComparison.Ordinal) && SanDeadlySignal.IsMatch(line))
         || line.Length > 1024 * 1024;
 
-    private static bool MayBeOom(string line) =>
-        line.Contains("emory", StringComparison.Ordinal) || line.Contains("lloc", StringComparison.Ordinal)
-        || line.Contains("rss limit", StringComparison.Ordinal) || line.Contains("RSS limit", StringComparison.Ordinal)
-        || line.Contains("size error", StringComparison.Ordinal) || line.Contains("rust_oom", StringComparison.Ordinal);
+    private static readonly SearchValues<string> OomWords = SearchValues.Create(
+    [
+        "Allocation failed", "OnNoMemory", "failed to allocate", "OutOfMemory", "out of memory", "Out of memory",
+        "invalid size error", "allocation-size-too-big", "calloc-overflow", "calloc parameters", "requested allocation size",
+        "couldnt allocate", "out-of-memory", "rss limit", "RSS limit", "rust_oom",
+    ], StringComparison.Ordinal);
+
+    private static bool MayBeOom(string line) => line.AsSpan().IndexOfAny(OomWords) >= 0;
+
+    /// <summary>Lines whose rules key on how the line starts rather than on a word in it.</summary>
+    private static bool StartsRuleLine(string line) =>
+        line.Length > 0 && (line[0] is 'F' or '#' || line.StartsWith("rip", StringComparison.Ordinal)
+            || line.StartsWith("0x", StringComparison.OrdinalIgnoreCase) || line.StartsWith("Reason:", StringComparison.Ordinal));
 
     private static void Asserts(string line, ParseState st)
     {

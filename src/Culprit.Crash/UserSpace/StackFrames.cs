@@ -20,6 +20,9 @@ internal static class StackFrames
     /// <summary>Adds the frame on <paramref name="line"/>, if it is one.</summary>
     public static void Add(string line, ParseState st, bool isGo, bool isPython, bool isJs)
     {
+        // With the state full and enough frames kept for cycles, a frame changes nothing.
+        if (st.FrameCount >= ParseState.MaxStateFrames && st.RawFrames.Count >= ParseState.MaxRawFrames)
+            return;
         if (line.Contains('!') && WindowsCdbFrame.Match(line) is { Success: true } cdb)
         {
             Keep(st, Strip(cdb.Groups[4].Value.Trim()), plain: false);

@@ -33,7 +33,7 @@ public static class UserSpaceCrashParser
 
     private static UserSpaceReport? Run(TextReader input, LogFlags flags, bool observeLines, UserSpaceOptions options)
     {
-        var reader = new LineReader(input);
+        var reader = new LineReader(input, observeLines ? 64 * 1024 : 4096);
         var rules = new LineRules(options, flags, pythonMode: false);
         var python = new PythonTrace(MaxPythonTraceLines);
         var report = new StringBuilder();
@@ -65,14 +65,12 @@ public static class UserSpaceCrashParser
             {
                 break;
             }
-            foreach (var part in SplitDeadlySignal(line))
+            if (DeadlySignalSplit(line) is int split)
             {
-                python.Add(part);
-                bool before = rules.State.CrashType.Length > 0;
-                rules.Apply(part);
-                if (before || rules.State.CrashType.Length > 0)
-                    AppendReport(report, part);
+                Feed(line[..split], rules, python, report);
+                line = line[split..];
             }
+            Feed(line, rules, python, report);
         }
         if (flags.IsPython)
         {
@@ -97,21 +95,30 @@ public static class UserSpaceCrashParser
             report.Append(line).Append('\n');
     }
 
+    private static void Feed(string line, LineRules rules, PythonTrace python, StringBuilder report)
+    {
+        python.Add(line);
+        bool before = rules.State.CrashType.Length > 0;
+        rules.Apply(line);
+        if (before || rules.State.CrashType.Length > 0)
+            AppendReport(report, line);
+    }
+
     /// <summary>
-    /// A sanitizer's <c>...Sanitizer:DEADLYSIGNAL</c> printed onto the end of another line is split off,
-    /// so the line it was glued to is read on its own.
+    /// Where a sanitizer's <c>...Sanitizer:DEADLYSIGNAL</c> printed onto the end of another line starts,
+    /// so the line it was glued to is read on its own (null when the line is not such a pair).
     /// </summary>
-    private static IEnumerable<string> SplitDeadlySignal(string line)
+    private static int? DeadlySignalSplit(string line)
     {
         const string Marker = "Sanitizer:DEADLYSIGNAL";
         if (!line.EndsWith(Marker, StringComparison.Ordinal))
-            return [line];
+            return null;
         foreach (var tool in (string[])["Address", "Leak", "Memory", "UndefinedBehavior", "Thread"])
         {
             int start = line.Length - Marker.Length - tool.Length;
             if (start > 0 && line.AsSpan(start).StartsWith(tool) && !string.IsNullOrWhiteSpace(line[..start]))
-                return [line[..start], line[start..]];
+                return start;
         }
-        return [line];
+        return null;
     }
 }

@@ -72,7 +72,8 @@ internal static class UserSpacePatterns
     public static readonly Regex LibFuzzerDeadlySignal = At(@".*ERROR:\s*libFuzzer:\s*deadly signal");
     public static readonly Regex LibFuzzerTargetExited = At(@".*ERROR:\s*libFuzzer:\s*fuzz target exited");
     public static readonly Regex LibFuzzerOverwritesConstInput = At(@".*ERROR:\s*libFuzzer:\s*fuzz target overwrites its const input");
-    public static readonly Regex OutOfMemory = At(@".*(?:" + string.Join("|",
+    // Unanchored (the line holds no newline, so "^.*(?:...).*" is a search anywhere): one vectorised pass.
+    public static readonly Regex OutOfMemory = new("(?:" + string.Join("|",
         @"# Allocation failed.*out of memory", @"::OnNoMemory", @"ERROR.*Sanitizer failed to allocate",
         @"FatalProcessOutOfMemory", @"Fatal (?:process|JavaScript) out of memory:", @"Fatal JavaScript invalid size error",
         @"FX_OutOfMemoryTerminate", @"Out of memory\. Dying.", @"Out of memory\. size=", @"Sanitizer: allocation-size-too-big",
@@ -80,7 +81,7 @@ internal static class UserSpacePatterns
         @"Sanitizer: requested allocation size.*exceeds maximum supported size", @"Sanitizer: out of memory",
         @"TerminateBecauseOutOfMemory", @"allocator is out of memory trying to allocate", @"blinkGCOutOfMemory",
         @"couldnt allocate.*Out of memory", @"libFuzzer: out-of-memory \(", @"rss limit exhausted", @"in rust_oom",
-        @"========= RSS limit exceeded:") + ").*");
+        @"========= RSS limit exceeded:") + ")", Opts);
 
     // Runtimes: Java, V8, Go, Python, JavaScript, CHECKs.
     public static readonly Regex GpuFailure = At(@".*GPU process exited unexpectedly.*");
