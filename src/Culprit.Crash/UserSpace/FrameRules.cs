@@ -60,8 +60,15 @@ internal static class FrameRules
     // Shared libraries that are runtime when the stack is symbolized.
     private static readonly string[] IgnoredIfSymbolized = [@".*libc\.so", @".*libc\+\+\.so", @".*libc\+\+_shared\.so", @".*libstdc\+\+\.so", @".*libc-.*\.so"];
 
-    private static readonly Regex IgnoreRegex = new(
-        "^(?:" + string.Join("|", Ignored.Concat(IgnoredIfSymbolized)) + ")",
+    // "^.*X" on a frame (one line) is a search for X anywhere: those patterns become one unanchored
+    // alternation, which the regex engine searches for with vectorised literal scans; the rest stay
+    // anchored at the start.
+    private static readonly Regex IgnorePrefix = new(
+        "^(?:" + string.Join("|", Ignored.Concat(IgnoredIfSymbolized).Where(p => !p.StartsWith(".*", StringComparison.Ordinal))) + ")",
+        RegexOptions.CultureInvariant | RegexOptions.Compiled);
+
+    private static readonly Regex IgnoreAnywhere = new(
+        "(?:" + string.Join("|", Ignored.Concat(IgnoredIfSymbolized).Where(p => p.StartsWith(".*", StringComparison.Ordinal)).Select(p => p[2..])) + ")",
         RegexOptions.CultureInvariant | RegexOptions.Compiled);
 
     private static readonly Regex NameBeforeArguments = new(@"^(.*?)[\(\[]", RegexOptions.CultureInvariant | RegexOptions.Compiled);
@@ -70,7 +77,9 @@ internal static class FrameRules
     {
         if (frame.Length < 3)
             return true;
-        return IgnoreRegex.IsMatch(frame.Contains('\\') ? frame.Replace('\\', '/') : frame);
+        if (frame.Contains('\\'))
+            frame = frame.Replace('\\', '/');
+        return IgnorePrefix.IsMatch(frame) || IgnoreAnywhere.IsMatch(frame);
     }
 
     /// <summary>

@@ -30,21 +30,22 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
         "CHECK failure", "Fatal Exception", "Uncaught exception", "Security exception",
     };
 
-    // Every literal a rule other than the frame formats looks for. An indented line with none of them
-    // (most of a sanitizer log: its stack frames) can only be a frame, and skips the rules.
-    private static readonly SearchValues<string> Triggers = SearchValues.Create(
+    // What a rule other than the frame formats can find on a sanitizer frame line: OOM handlers named
+    // as functions, and assertion or panic messages. A frame line without them skips the rules.
+    private static readonly SearchValues<string> FrameLineTriggers = SearchValues.Create(
+        ["OutOfMemory", "OnNoMemory", "rust_oom", "anic", "ANIC", "ailed: ", "AILED: ", "ailure: ", "AILURE: ", "Sanitizer", "SUMMARY:"],
+        StringComparison.Ordinal);
+
+    // A word of every literal the rules look for (case as printed; assertion words in both cases). A
+    // line with none of them, and none of the line starts some rules key on, can only be a frame.
+    private static readonly SearchValues<string> RuleWords = SearchValues.Create(
     [
-        "sanitizer", "assert", "panic", "should never", "runtime error", "leak of", "note: ", "within object of type",
-        "control flow integrity", "cfi: most likely", "memcpy-param-overlap", "===", "uncaught exception",
-        "the signal is caused by", " of size ", "fault addr", "abort message", "bug detected", "check failed", "libfuzzer",
-        "allocation failed", "onnomemory", "failed to allocate", "outofmemory", "out of memory", "invalid size error",
-        "allocation-size-too-big", "calloc-overflow", "calloc parameters", "requested allocation size", "couldnt allocate",
-        "out-of-memory", "rss limit", "rust_oom", "error: ", "gpu process exited", "java exception",
-        "wycheproof", "fatal exception", "fatal error", "v8 error", "received signal", "library", "error while loading",
-        "childebp", "abort: ", "program received", "reason:", "uninitialized value was stored", "allocated by thread",
-        "created by main thread", "located in stack of thread", "previously allocated by", "summary:", ":info:console",
-        "failed to mprotect", "text run at (", "please include java",
-    ], StringComparison.OrdinalIgnoreCase);
+        "anitizer", "SUMMARY:", ":INFO:CONSOLE", "ailed", "text run", "Java", "Memory", "of memory", "rror", "lloc",
+        "of-memory", "limit", "rust_oom", "ssert", "SSERT", "anic", "ANIC", "SHOULD NEVER", "leak of", "note: ",
+        "within object", "CFI: ", "===", "Uncaught", "signal", " of size ", "fault addr", "Abort message", "libFuzzer",
+        "ERROR", "GPU process", "wycheproof", "FATAL", "abort: ", "library", "ChildEBP", "Uninitialized", "created by",
+        "located in stack",
+    ], StringComparison.Ordinal);
 
     public ParseState State { get; } = new();
 
@@ -60,7 +61,7 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
         var st = State;
         if (BailedOut || st.ProcessDied)
             return;
-        if (!StartsRuleLine(line) && line.AsSpan().IndexOfAny(Triggers) < 0)
+        if (IsSanitizerFrameLine(line) ? line.AsSpan().IndexOfAny(FrameLineTriggers) < 0 : !StartsRuleLine(line) && line.AsSpan().IndexOfAny(RuleWords) < 0 && line.Length <= LineReader.MaxLineChars)
         {
             if (st.CrashType.Length > 0 && !(line.Contains("/art/runtime/", StringComparison.Ordinal) && st.CrashState.Contains("JNI DETECTED ERROR IN APPLICATION:", StringComparison.Ordinal)))
                 StackFrames.Add(line, st, IsGo, pythonMode, IsJs);
@@ -246,6 +247,15 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
     private static bool StartsRuleLine(string line) =>
         line.Length > 0 && (line[0] is 'F' or '#' || line.StartsWith("rip", StringComparison.Ordinal)
             || line.StartsWith("0x", StringComparison.OrdinalIgnoreCase) || line.StartsWith("Reason:", StringComparison.Ordinal));
+
+    /// <summary>Indentation, <c>#</c> and a digit: most lines of a sanitizer report.</summary>
+    private static bool IsSanitizerFrameLine(string line)
+    {
+        int i = 0;
+        while (i < line.Length && line[i] is ' ' or '\t')
+            i++;
+        return i > 0 && i + 1 < line.Length && line[i] == '#' && char.IsAsciiDigit(line[i + 1]);
+    }
 
     private static void Asserts(string line, ParseState st)
     {
