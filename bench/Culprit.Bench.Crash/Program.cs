@@ -6,6 +6,13 @@ using Culprit.Crash;
 // Usage: dotnet run -c Release --project bench/Culprit.Bench.Crash -- [MB] [corpus-dir]
 // Streams the conformance corpus logs, repeated to MB megabytes (default 100), through
 // LinuxCrashParser.ParseAll(TextReader) on one thread and prints throughput and peak memory.
+// With `-- userspace [MB] [corpus-dir]` it measures the user-space parser instead (UserSpaceBench).
+if (args.Length > 0 && args[0] == "userspace")
+{
+    UserSpaceBench.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100,
+        args.Length > 2 ? args[2] : FindCorpus());
+    return;
+}
 double megabytes = args.Length > 0 ? double.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 100;
 string dir = args.Length > 1 ? args[1] : FindCorpus();
 var files = Directory.GetFiles(Path.Combine(dir, "linux-report")).Order(StringComparer.Ordinal)

@@ -3,7 +3,10 @@ using Culprit.Crash;
 
 namespace Culprit.Cli;
 
-/// <summary>How test output is searched for kernel crash reports: a crash the parser finds names the run.</summary>
+/// <summary>
+/// How test output is searched for kernel crash reports: a crash the parser finds names the run.
+/// (A failed run without one is then read for a user-space report: <c>Jobs.Testers.UserSpaceCrashes</c>.)
+/// </summary>
 internal static class CrashParsing
 {
     public static RunOutcome? Parse(string output) =>

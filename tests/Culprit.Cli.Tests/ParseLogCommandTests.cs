@@ -102,7 +102,7 @@ public sealed class ParseLogCommandTests : IDisposable
         using var first = JsonDocument.Parse(lines[0]);
         var root = first.RootElement;
         Assert.Equal(
-            ["file", "crashed", "title", "alt_titles", "type", "corrupted", "suppressed", "frame", "guilty_file", "report", "start", "end"],
+            ["file", "crashed", "kind", "title", "alt_titles", "type", "corrupted", "suppressed", "frame", "guilty_file", "crash_type", "crash_state", "crash_address", "security", "report", "start", "end"],
             root.EnumerateObject().Select(p => p.Name));
         Assert.Equal(crash, root.GetProperty("file").GetString());
         Assert.True(root.GetProperty("crashed").GetBoolean());

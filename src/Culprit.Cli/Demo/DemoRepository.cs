@@ -13,6 +13,7 @@ internal static class DemoRepository
 {
     public const string BugSubject = "calc: grow the history buffer on demand";
     public const string FixSubject = "calc: fix the history growth check";
+    /// <summary>The title Culprit gives the AddressSanitizer report of the bug (see UserSpaceTitle).</summary>
     public const string CrashTitle = "heap-buffer-overflow in history_add";
 
     private sealed record Step(string Subject, string Author, Action<DemoTree> Change, string? Tag = null);
@@ -98,24 +99,18 @@ internal static class DemoRepository
     private static string Makefile(string cflags) =>
         $"CFLAGS = {cflags}\n\ncalc: calc.c Makefile\n\t$(CC) $(CFLAGS) -o calc calc.c\n";
 
-    // The test: run calc on the input under AddressSanitizer and name the crash after its summary line.
-    // In the flaky variant a third of the runs use the long input that triggers the overflow.
+    // The test: run calc on the input under AddressSanitizer and print its report; Culprit names the
+    // crash from the report itself. In the flaky variant a third of the runs use the long input that
+    // triggers the overflow.
     private static string TestScript(bool flaky)
     {
         var pick = flaky
             ? "n=$(od -An -N1 -tu1 /dev/urandom | tr -d ' ')\nif [ $((n % 3)) -eq 0 ]; then input=tests/long.txt; else input=tests/input.txt; fi\n"
             : "input=tests/long.txt\n";
-        return "#!/bin/sh\n# Runs calc once; exit 0 = OK, 1 = crashed (TITLE: names the crash).\n" + pick +
+        return "#!/bin/sh\n# Runs calc once; exit 0 = OK, anything else = crashed (the AddressSanitizer report names the crash).\n" + pick +
             "ASAN_OPTIONS=detect_leaks=0 ./calc < \"$input\" > /dev/null 2> asan.log\n" +
             "status=$?\n" +
-            "summary=$(grep '^SUMMARY: AddressSanitizer:' asan.log)\n" +
-            "if [ -n \"$summary\" ]; then\n" +
-            "\tkind=$(echo \"$summary\" | cut -d' ' -f3)\n" +
-            "\tfunc=$(echo \"$summary\" | sed -n 's/.* in \\([A-Za-z_0-9]*\\)$/\\1/p')\n" +
-            "\techo \"TITLE: $kind in $func\"\n" +
-            "\tsed '/^Shadow bytes/,$d' asan.log\n" +
-            "\texit 1\n" +
-            "fi\n" +
+            "sed '/^Shadow bytes/,$d' asan.log\n" +
             "exit $status\n";
     }
 

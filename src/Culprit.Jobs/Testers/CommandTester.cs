@@ -74,7 +74,8 @@ public sealed class CommandTester : ICommitTester
 
     /// <summary>
     /// The outcome of one test run: a <c>TITLE: </c> line names the crash; otherwise a kernel crash
-    /// report in the output counts as a crash whatever the exit status; otherwise the exit status decides.
+    /// report in the output counts as a crash whatever the exit status; otherwise the exit status decides,
+    /// and a failed run is titled by its user-space crash report when it has one (else <c>exit status N</c>).
     /// </summary>
     public static RunOutcome Classify(int exitCode, string output, double seconds, Func<string, RunOutcome?> crashParser)
     {
@@ -96,9 +97,13 @@ public sealed class CommandTester : ICommitTester
         {
             return RunOutcome.Crash(titleLine["TITLE: ".Length..].Trim(), output, seconds: seconds);
         }
-        return crashParser(output) is { } parsed
-            ? parsed with { Seconds = seconds }
-            : RunOutcome.Crash($"exit status {exitCode}", output, seconds: seconds);
+        // A failed run is named by a kernel report, else by a user-space report (sanitizer, fuzzer,
+        // abort, panic), else by its exit status. User-space reports count only when the test failed.
+        if (crashParser(output) is { } parsed)
+        {
+            return parsed with { Seconds = seconds };
+        }
+        return UserSpaceCrashes.Parse(output, seconds) ?? RunOutcome.Crash($"exit status {exitCode}", output, seconds: seconds);
     }
 
     public async ValueTask DisposeAsync() => await _repo.RemoveWorktreeAsync(_worktree, CancellationToken.None);
