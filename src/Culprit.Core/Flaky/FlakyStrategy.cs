@@ -28,7 +28,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
     private const int BadCommitAttempts = 4;
 
     private readonly CommitGraph _graph;
-    private readonly AncestorSets _ancestors;
+    private readonly Ancestry _ancestors;
     private readonly TitleClusters _clusters = new();
     private ClusterRoles _roles = new([], [], []);
     private readonly CostModel _costs = new();
@@ -60,7 +60,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
         _graph = graph;
         Options = options ?? FlakyOptions.Default;
         _crashing = Options.Fix ? null : graph.Commits[0];
-        _ancestors = new AncestorSets(graph);
+        _ancestors = graph.Ancestry;
         _posterior = new CulpritPosterior(_ancestors, Options.AnyCrash ? ModelGrid.AnyCrash : ModelGrid.TitleMatching, Options.Fix);
         _snapshot = _posterior.Snapshot(_roles, []);
     }
@@ -347,7 +347,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
             var members = 0;
             foreach (var c in _snapshot.MembersOf(g))
             {
-                if (_ancestors.Contains(commit, c))
+                if (_ancestors.IsAncestor(c, commit))
                 {
                     members++;
                 }
@@ -369,7 +369,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
             var inside = 0;
             foreach (var m in members)
             {
-                if (_ancestors.Contains(t, m))
+                if (_ancestors.IsAncestor(m, t))
                 {
                     inside++;
                 }

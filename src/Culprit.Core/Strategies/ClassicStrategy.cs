@@ -44,8 +44,7 @@ public sealed class ClassicStrategy : IBisectionStrategy
     public BisectionStep Next()
     {
         var candidates = Candidates();
-        var pick = GitBisection.Choose(
-            _graph.RangeParentsAt, candidates, i => _graph.Commits[i], _skipped.Contains, _bad, _skipped.Count > 0);
+        var pick = GitBisection.Choose(_graph, candidates, _skipped.Contains, _bad, _skipped.Count > 0);
         if (pick.Commit == _bad)
         {
             if (pick.Tried.Count == 0)
