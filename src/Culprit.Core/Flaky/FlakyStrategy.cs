@@ -341,39 +341,26 @@ public sealed class FlakyStrategy : IBisectionStrategy
     /// </summary>
     private double NewStateProbability(int commit)
     {
-        var q = 0.0;
-        for (var g = 0; g < _snapshot.Groups; g++)
-        {
-            var members = 0;
-            foreach (var c in _snapshot.MembersOf(g))
-            {
-                if (_ancestors.IsAncestor(c, commit))
-                {
-                    members++;
-                }
-            }
-            q += _snapshot.MassOf(g) * members / _snapshot.SizeOf(g);
-        }
-        return Math.Clamp(q, 0, 1);
+        var mass = _ancestors.PrefixSums(c => _snapshot.ProbabilityOf(c));
+        return Math.Clamp(_ancestors.SumBelow(commit, mass), 0, 1);
     }
 
-    /// <summary>Whether a commit not known broken could still split <paramref name="members"/>.</summary>
+    /// <summary>Whether a commit not known broken could still split <paramref name="members"/> (linear: one prefix count, one sum per commit).</summary>
     private bool CanBeTold(List<int> members)
     {
+        var set = new bool[_graph.Count];
+        foreach (var m in members)
+        {
+            set[m] = true;
+        }
+        var below = _ancestors.PrefixCounts(c => set[c]);
         for (var t = 0; t < _graph.Count; t++)
         {
             if (_broken.Contains(t))
             {
                 continue;
             }
-            var inside = 0;
-            foreach (var m in members)
-            {
-                if (_ancestors.IsAncestor(m, t))
-                {
-                    inside++;
-                }
-            }
+            var inside = _ancestors.SumBelow(t, below);
             if (inside > 0 && inside < members.Count)
             {
                 return true;
