@@ -30,7 +30,7 @@ public sealed class CommitGraph
         _parentStart = parentStart;
         _parentRefs = parentRefs;
         _rangeStart = new int[count + 1];
-        var range = new List<int>(parentRefs.Length);
+        var range = new List<int>(parentRefs.Length);  // one copy, trimmed below
         for (var i = 0; i < count; i++)
         {
             _rangeStart[i] = range.Count;
@@ -138,10 +138,10 @@ public sealed class CommitGraph
     /// <summary>Collects a range line by line (as rev-list streams it) without keeping the lines.</summary>
     public sealed class Builder
     {
-        private readonly CommitIds _commits = new();
-        private readonly CommitIds _parents = new();
-        private readonly List<int> _parentStart = [0];
-        private readonly List<int> _parentRefs = [];
+        private CommitIds _commits = new();
+        private CommitIds _parents = new();
+        private List<int> _parentStart = [0];
+        private List<int> _parentRefs = [];
 
         public int Count => _commits.Count;
 
@@ -200,7 +200,10 @@ public sealed class CommitGraph
                 refs[k] = map[_parentRefs[k]];
             }
             _commits.Trim();
-            return (_commits, count, [.. _parentStart], refs);
+            var result = (_commits, count, _parentStart.ToArray(), refs);
+            // The builder may outlive the graph's construction (a caller's local): let its parts go now.
+            (_commits, _parents, _parentStart, _parentRefs) = (new(), new(), [0], []);
+            return result;
         }
     }
 

@@ -10,8 +10,10 @@ namespace Culprit.Core.Domain;
 /// </summary>
 internal sealed class CommitIds
 {
+    private const int ChunkBits = 16;   // packed ids live in chunks of 65,536: growth never copies
+
     private int _width;                 // bytes per packed id; 0 while unknown, -1 for string names
-    private byte[] _packed = [];
+    private readonly List<byte[]> _chunks = [];
     private int[] _slots = [];          // open addressing: index + 1, 0 = empty
     private List<string>? _names;
     private Dictionary<string, int>? _byName;
@@ -43,11 +45,11 @@ internal sealed class CommitIds
             _byName[name] = Count;
             return Count++;
         }
-        if ((long)(Count + 1) * _width > _packed.Length)
+        if (Count >> ChunkBits == _chunks.Count)
         {
-            Array.Resize(ref _packed, (int)Math.Min(Array.MaxLength, Math.Max(1024L, (long)_packed.Length * 2)));
+            _chunks.Add(new byte[(1 << ChunkBits) * _width]);
         }
-        Convert.FromHexString(id, _packed.AsSpan(Count * _width, _width), out _, out _);
+        Convert.FromHexString(id, Slice(Count), out _, out _);
         if ((Count + 1) * 2 > _slots.Length)
         {
             Rehash(Math.Max(1024, _slots.Length * 2));
@@ -94,13 +96,18 @@ internal sealed class CommitIds
     /// <summary>Drops spare capacity once the graph is complete.</summary>
     public void Trim()
     {
-        if (_width > 0)
+        if (_width > 0 && _chunks.Count > 0)
         {
-            Array.Resize(ref _packed, Count * _width);
+            var used = Count - ((_chunks.Count - 1) << ChunkBits);
+            var last = _chunks[^1];
+            Array.Resize(ref last, used * _width);
+            _chunks[^1] = last;
         }
     }
 
-    private ReadOnlySpan<byte> Packed(int index) => _packed.AsSpan(index * _width, _width);
+    private ReadOnlySpan<byte> Packed(int index) => Slice(index);
+
+    private Span<byte> Slice(int index) => _chunks[index >> ChunkBits].AsSpan((index & ((1 << ChunkBits) - 1)) * _width, _width);
 
     private static int Slot(ReadOnlySpan<byte> key) => BinaryPrimitives.ReadInt32LittleEndian(key) & int.MaxValue;
 
@@ -135,7 +142,7 @@ internal sealed class CommitIds
             _byName[name] = i;
         }
         _width = -1;
-        _packed = [];
+        _chunks.Clear();
         _slots = [];
     }
 

@@ -33,7 +33,8 @@ internal static class TestPlanner
         int RunsLeft,
         int Seed,
         double DecisiveOdds,
-        bool Fix = false);
+        bool Fix = false,
+        double[]? MassBuffer = null);
 
     public static TestPlan? Choose(Inputs input)
     {
@@ -57,7 +58,7 @@ internal static class TestPlanner
             var g = post.GroupOf(c);
             var m = post.MassOf(g);
             return m >= LiveMass ? m / post.SizeOf(g) : 0;
-        });
+        }, input.MassBuffer);
 
         var gains = RunGains.For(post, input.UsefulRunFraction, input.RunsLeft, MinimumRuns(post, input.UsefulRunFraction, input.DecisiveOdds));
         if (gains.Count == 0)

@@ -21,22 +21,24 @@ internal static class GitBisection
         IReadOnlyList<int> candidates,
         Func<int, bool> isSkipped,
         int bad,
-        bool anySkipped)
+        bool anySkipped,
+        Scratch? scratch = null)
     {
+        scratch ??= new Scratch(graph.Count);
         // git reverses rev-list's order: oldest first.
         var nr = candidates.Count;
-        var list = new int[nr];
+        var list = scratch.List;
         for (var i = 0; i < nr; i++)
         {
             list[i] = candidates[nr - 1 - i];
         }
-        var inList = new int[graph.Count];
+        var inList = scratch.InList;
         Array.Fill(inList, -1);
         for (var i = 0; i < nr; i++)
         {
             inList[list[i]] = i;
         }
-        var weights = ComputeWeights(graph, list, inList, findAll: anySkipped, out var early);
+        var weights = ComputeWeights(graph, list, nr, inList, scratch, findAll: anySkipped, out var early);
 
         if (!anySkipped)
         {
@@ -85,10 +87,9 @@ internal static class GitBisection
     /// merge's weight with a walk; the ancestry service gives the same count (interesting commits
     /// it reaches) from prefix sums, in time linear in the range.
     /// </summary>
-    private static int[] ComputeWeights(CommitGraph graph, int[] list, int[] inList, bool findAll, out int? early)
+    private static int[] ComputeWeights(CommitGraph graph, int[] list, int nr, int[] inList, Scratch scratch, bool findAll, out int? early)
     {
-        var nr = list.Length;
-        var weights = new int[nr];
+        var weights = scratch.Weights;
         var counted = 0;
         early = null;
         for (var i = 0; i < nr; i++)
@@ -123,7 +124,7 @@ internal static class GitBisection
             {
                 continue;
             }
-            prefix ??= graph.Ancestry.PrefixCounts(c => inList[c] >= 0);
+            prefix ??= graph.Ancestry.PrefixCounts(c => inList[c] >= 0, scratch.Prefix);
             weights[i] = graph.Ancestry.SumBelow(list[i], prefix);
             if (!findAll && ApproxHalfway(weights[i], nr))
             {
@@ -187,7 +188,7 @@ internal static class GitBisection
     {
         var best = 0;
         var bestDistance = -1;
-        for (var i = 0; i < list.Length; i++)
+        for (var i = 0; i < nr; i++)
         {
             var distance = Math.Min(weights[i], nr - weights[i]);
             if (distance > bestDistance)
@@ -257,6 +258,15 @@ internal static class GitBisection
         var e = 1 << n;
         var x = all - e;
         return e < 3 * x ? n : n - 1;
+    }
+
+    /// <summary>Buffers for one range, reused by every decision so that none leaves megabytes behind.</summary>
+    public sealed class Scratch(int count)
+    {
+        public int[] List { get; } = new int[count];
+        public int[] InList { get; } = new int[count];
+        public int[] Weights { get; } = new int[count];
+        public int[] Prefix { get; } = new int[count + 1];
     }
 
     /// <summary>The chosen commit, how many candidates it reaches, the candidate count, and the skipped candidates.</summary>
