@@ -98,6 +98,11 @@ public sealed partial class GitRepository
         {
             throw new GitException($"the range does not contain the bad commit {bad} (listed {graph.Count} commits)");
         }
+        if (tip != 0)
+        {
+            // rev-list starts its walk at the bad commit, so lists it first; the strategies rely on it.
+            throw new GitException($"the range does not start at the bad commit {bad} (listed at {tip})");
+        }
         var ancestry = graph.Ancestry;
         for (var i = 0; i < graph.Count; i++)
         {
@@ -113,16 +118,26 @@ public sealed partial class GitRepository
         }
     }
 
+    /// <summary>Full hashes (40 or 64 lower-case hex digits) separated by single spaces.</summary>
     private static bool IsRevListLine(string line)
     {
-        foreach (var part in line.Split(' '))
+        var run = 0;
+        foreach (var c in line)
         {
-            if (part.Length is not (40 or 64) || !part.All(char.IsAsciiHexDigitLower))
+            if (char.IsAsciiHexDigitLower(c))
+            {
+                run++;
+            }
+            else if (c == ' ' && run is 40 or 64)
+            {
+                run = 0;
+            }
+            else
             {
                 return false;
             }
         }
-        return true;
+        return run is 40 or 64;
     }
 
     public async Task<CommitInfo> CommitInfoAsync(string commit, CancellationToken ct = default)

@@ -36,6 +36,16 @@ public sealed class RangeTests
     }
 
     [Fact]
+    public void A_listing_that_does_not_start_at_the_bad_commit_is_refused()
+    {
+        var full = Chain(6);
+        var swapped = CommitGraph.FromRevList([full[1], full[0], .. full.Skip(2)]);
+
+        var error = Assert.Throws<GitException>(() => GitRepository.CheckEnds(swapped, Hash(5), [Hash(0)]));
+        Assert.Contains("does not start at the bad commit", error.Message);
+    }
+
+    [Fact]
     public void A_listing_that_does_not_reach_the_good_commit_is_refused()
     {
         var full = Chain(6);

@@ -190,9 +190,8 @@ public sealed class CommitGraph
             var map = new int[_parents.Count];
             for (var j = 0; j < map.Length; j++)
             {
-                var name = _parents[j];
-                var i = _commits.IndexOf(name);
-                map[j] = i >= 0 ? i : _commits.Add(name);
+                // A parent listed as a commit is in the range; any other is on its boundary.
+                map[j] = _commits.AddFrom(_parents, j);
             }
             var refs = new int[_parentRefs.Count];
             for (var k = 0; k < refs.Length; k++)

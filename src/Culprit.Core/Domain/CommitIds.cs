@@ -23,11 +23,6 @@ internal sealed class CommitIds
     /// <summary>The id's number, adding it when new.</summary>
     public int Add(ReadOnlySpan<char> id)
     {
-        var found = IndexOf(id);
-        if (found >= 0)
-        {
-            return found;
-        }
         if (_width == 0)
         {
             _width = IsFullHash(id) ? id.Length / 2 : -1;
@@ -38,6 +33,11 @@ internal sealed class CommitIds
         }
         if (_width < 0)
         {
+            var found = IndexOf(id);
+            if (found >= 0)
+            {
+                return found;
+            }
             _names ??= [];
             _byName ??= new Dictionary<string, int>(StringComparer.Ordinal);
             var name = id.ToString();
@@ -45,17 +45,54 @@ internal sealed class CommitIds
             _byName[name] = Count;
             return Count++;
         }
+        Span<byte> key = stackalloc byte[_width];
+        Convert.FromHexString(id, key, out _, out _);
+        return AddPacked(key);
+    }
+
+    /// <summary>Adds the id <paramref name="other"/> holds at <paramref name="index"/> (both packed alike), or finds it.</summary>
+    public int AddFrom(CommitIds other, int index) =>
+        _width > 0 && other._width == _width ? AddPacked(other.Packed(index)) : Add(other[index]);
+
+    private int AddPacked(ReadOnlySpan<byte> key)
+    {
+        var found = Find(key);
+        if (found >= 0)
+        {
+            return found;
+        }
         if (Count >> ChunkBits == _chunks.Count)
         {
             _chunks.Add(new byte[(1 << ChunkBits) * _width]);
         }
-        Convert.FromHexString(id, Slice(Count), out _, out _);
+        key.CopyTo(Slice(Count));
         if ((Count + 1) * 2 > _slots.Length)
         {
             Rehash(Math.Max(1024, _slots.Length * 2));
         }
         Insert(Count);
         return Count++;
+    }
+
+    private int Find(ReadOnlySpan<byte> key)
+    {
+        if (_slots.Length == 0)
+        {
+            return -1;
+        }
+        var mask = _slots.Length - 1;
+        for (var s = Slot(key) & mask; ; s = (s + 1) & mask)
+        {
+            var v = _slots[s];
+            if (v == 0)
+            {
+                return -1;
+            }
+            if (Packed(v - 1).SequenceEqual(key))
+            {
+                return v - 1;
+            }
+        }
     }
 
     /// <summary>The id's number, or -1.</summary>
@@ -71,19 +108,7 @@ internal sealed class CommitIds
         }
         Span<byte> key = stackalloc byte[_width];
         Convert.FromHexString(id, key, out _, out _);
-        var mask = _slots.Length - 1;
-        for (var s = Slot(key) & mask; ; s = (s + 1) & mask)
-        {
-            var v = _slots[s];
-            if (v == 0)
-            {
-                return -1;
-            }
-            if (Packed(v - 1).SequenceEqual(key))
-            {
-                return v - 1;
-            }
-        }
+        return Find(key);
     }
 
     public string this[int index] =>
