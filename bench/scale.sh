@@ -75,7 +75,9 @@ for n in "${sizes[@]}"; do
   job=$("$root/culprit" jobs --store "$store" | awk 'NR == 2 { print $1 }')
   start=$(date +%s.%N)
   "$root/culprit" resume "$job" --store "$store" 2>&1 | stamp > "$work/resume.log" || true
-  next=$(awk '/ testing commit / { print $1; exit }' "$work/resume.log")
+  # Replayed lines come first (at once); the next new test is the one after the bad commit's and the finished ones'.
+  done_tests=$(grep -c ' # git bisect \(good\|bad\|skip\) ' "$work/killed.log" || true)
+  next=$(awk -v k=$((done_tests + 2)) '/ testing commit / && ++n == k { print $1; exit }' "$work/resume.log")
   printf '%-8s %-15s %8s %8s %10s %8s %9s %7s\n' "$n" "culprit resume" - - "$next" - - \
     "$(grep -q "first bad commit: $culprit" "$work/resume.log" && echo found || echo WRONG)"
 done

@@ -100,7 +100,7 @@ internal sealed class CommitIds
     {
         if (_width < 0)
         {
-            return _byName!.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(id, out var i) ? i : -1;
+            return _byName is not null && _byName.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(id, out var i) ? i : -1;
         }
         if (_width == 0 || id.Length != _width * 2 || !IsFullHash(id))
         {
