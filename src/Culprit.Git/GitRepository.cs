@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Culprit.Core.Domain;
 using Culprit.Processes;
 
 namespace Culprit.Git;
@@ -56,22 +57,87 @@ public sealed partial class GitRepository
     }
 
     /// <summary>
-    /// The commits reachable from <paramref name="bad"/> and not from any of <paramref name="goods"/>,
-    /// newest first, with their parents: <c>git rev-list --parents bad --not goods</c>.
+    /// The bisection range: the commits reachable from <paramref name="bad"/> and not from any of
+    /// <paramref name="goods"/>, newest first, with their parents (<c>git rev-list --parents bad
+    /// --not goods</c>). The output is streamed line by line into the graph, never through a capped
+    /// capture; every line must be full hashes, and the range must end where it was asked to: the
+    /// bad commit in it with every commit its ancestor, each good commit a parent of one in it.
     /// </summary>
-    public async Task<IReadOnlyList<(string Commit, IReadOnlyList<string> Parents)>> RevListAsync(
-        string bad, IEnumerable<string> goods, CancellationToken ct = default)
+    public async Task<CommitGraph> RangeAsync(string bad, IReadOnlyList<string> goods, CancellationToken ct = default)
     {
+        var builder = new CommitGraph.Builder();
         var args = new List<string> { "rev-list", "--parents", bad, "--not" };
         args.AddRange(goods);
-        var result = await CheckedAsync(ct, [.. args]);
-        var list = new List<(string, IReadOnlyList<string>)>();
-        foreach (var line in result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        args.Add("--");
+        var result = await ProcessRunner.StreamLinesAsync(Git(Path, [.. args]), line =>
         {
-            var parts = line.Trim().Split(' ');
-            list.Add((parts[0], parts[1..]));
+            if (!IsRevListLine(line))
+            {
+                throw new GitException($"git rev-list printed an unexpected line: '{line}'");
+            }
+            builder.AddLine(line);
+        }, ct);
+        if (!result.Succeeded)
+        {
+            var what = result.TimedOut ? "timed out" : result.Tail(1);
+            throw new GitException($"git rev-list failed: {what}");
         }
-        return list;
+        var graph = builder.Build();
+        // A million-commit listing leaves its line strings and the builder's tables behind: free
+        // them before the ancestry service allocates, so the peak is one phase, not both.
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        CheckEnds(graph, bad, goods);
+        return graph;
+    }
+
+    /// <summary>The range's ends are the commits asked for: a cut or garbled listing must never reach a decision.</summary>
+    internal static void CheckEnds(CommitGraph graph, string bad, IReadOnlyList<string> goods)
+    {
+        var tip = graph.IndexOf(bad);
+        if (tip < 0)
+        {
+            throw new GitException($"the range does not contain the bad commit {bad} (listed {graph.Count} commits)");
+        }
+        if (tip != 0)
+        {
+            // rev-list starts its walk at the bad commit, so lists it first; the strategies rely on it.
+            throw new GitException($"the range does not start at the bad commit {bad} (listed at {tip})");
+        }
+        var ancestry = graph.Ancestry;
+        for (var i = 0; i < graph.Count; i++)
+        {
+            if (!ancestry.IsAncestor(i, tip))
+            {
+                throw new GitException($"the range holds {graph.Commits[i]}, which is not an ancestor of the bad commit {bad}");
+            }
+        }
+        // With one good commit, it is a parent of the range's oldest commits (with several, one may lie behind another).
+        if (goods.Count == 1 && !graph.IsBoundaryParent(goods[0]))
+        {
+            throw new GitException($"the range does not end at the good commit {goods[0]}");
+        }
+    }
+
+    /// <summary>Full hashes (40 or 64 lower-case hex digits) separated by single spaces.</summary>
+    private static bool IsRevListLine(string line)
+    {
+        var run = 0;
+        foreach (var c in line)
+        {
+            if (char.IsAsciiHexDigitLower(c))
+            {
+                run++;
+            }
+            else if (c == ' ' && run is 40 or 64)
+            {
+                run = 0;
+            }
+            else
+            {
+                return false;
+            }
+        }
+        return run is 40 or 64;
     }
 
     public async Task<CommitInfo> CommitInfoAsync(string commit, CancellationToken ct = default)

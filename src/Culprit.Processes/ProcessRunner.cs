@@ -8,7 +8,7 @@ namespace Culprit.Processes;
 /// The one way Culprit starts processes: arguments as a vector, output captured (bounded), a
 /// timeout, and the whole process tree killed on timeout or cancellation.
 /// </summary>
-public static class ProcessRunner
+public static partial class ProcessRunner
 {
     public static async Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken = default)
     {

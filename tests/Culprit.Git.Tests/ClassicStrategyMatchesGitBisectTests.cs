@@ -7,9 +7,11 @@ namespace Culprit.Git.Tests;
 
 /// <summary>
 /// The property that makes the classic strategy trustworthy: on generated repositories (linear and
-/// merge-heavy, random culprit, random broken builds) it names the same first bad commit as real
-/// <c>git bisect run</c>, and where skips leave git inconclusive it is inconclusive too, with the true
-/// culprit and git's candidates among its own.
+/// merge-heavy, random culprit, random broken builds) it tests exactly the commits real
+/// <c>git bisect run</c> tests, in the same order (as <c>git bisect log</c> lists them), and names
+/// the same first bad commit; where skips leave git inconclusive it is inconclusive too, with the
+/// true culprit and git's candidates among its own. Large Linux-shaped ranges
+/// (<c>mkbighistory.sh</c>, 5k–20k commits) exercise git's "about halfway" shortcut.
 /// </summary>
 public sealed class ClassicStrategyMatchesGitBisectTests(ITestOutputHelper output)
 {
@@ -47,17 +49,17 @@ public sealed class ClassicStrategyMatchesGitBisectTests(ITestOutputHelper outpu
         var merges = repo.Parents.Count(p => p.Length > 1);
 
         var git = await GitBisectRunAsync(repo.Path, tip, root);
-        var ours = await ClassicAsync(repo, tip, root);
+        var (ours, tested) = await ClassicAsync(repo.Path, tip, root, hash => OutcomeOf(repo, hash));
         var culprit = repo.Hashes[repo.Culprit];
-        string? failure = null;
-        if (git.Found is { } gitCulprit)
+        string? failure = SequenceFailure(seed.ToString(System.Globalization.CultureInfo.InvariantCulture), git.Tested, tested);
+        if (failure is null && git.Found is { } gitCulprit)
         {
             if (ours.Kind != ResultKind.Found || ours.Culprit != gitCulprit)
             {
                 failure = $"seed {seed}: git found {gitCulprit}, Culprit said {ours.Kind} {string.Join(",", ours.Candidates)}";
             }
         }
-        else
+        else if (failure is null)
         {
             var missing = git.Candidates.Where(c => repo.IndexOf(c) > 0).Except(ours.Candidates).ToList();
             if (ours.Kind != ResultKind.Inconclusive || !ours.Candidates.Contains(culprit) || missing.Count > 0)
@@ -69,20 +71,63 @@ public sealed class ClassicStrategyMatchesGitBisectTests(ITestOutputHelper outpu
         return new CaseResult(git.Found is not null, identical, merges, repo.Count, failure);
     }
 
-    private static async Task<BisectionResult> ClassicAsync(GeneratedRepository repo, string tip, string root)
+    [Fact]
+    public async Task Classic_strategy_tests_git_bisects_commits_on_large_linux_shaped_ranges()
     {
-        var git = await GitRepository.OpenAsync(repo.Path);
-        var graph = new CommitGraph(await git.RevListAsync(tip, [root]));
+        using var temp = new TempDir("culprit-prop-big");
+        var failures = new List<string>();
+        var steps = 0;
+        foreach (var (commits, bugAt, seed) in new[] { (5_000, 0, 1), (12_000, 7_001, 2), (20_000, 4_321, 3) })
+        {
+            var history = await BigHistory.CreateAsync(temp.Sub($"h{commits}"), commits, bugAt, seed);
+            var git = await GitBisectRunAsync(history.Path, history.Bad, history.Good, "[ ! -e bug ]");
+            var (ours, tested) = await ClassicAsync(history.Path, history.Bad, history.Good,
+                hash => new CommitOutcome(hash, true, [history.HasBug(hash) ? RunOutcome.Crash("bug") : RunOutcome.Ok()]));
+            steps += tested.Count;
+            if (SequenceFailure($"{commits} commits", git.Tested, tested) is { } failure)
+            {
+                failures.Add(failure);
+            }
+            else if (ours.Culprit != git.Found || git.Found != history.Culprit)
+            {
+                failures.Add($"{commits} commits: git found {git.Found}, Culprit {ours.Culprit}, planted {history.Culprit}");
+            }
+        }
+        output.WriteLine($"large ranges: {steps} steps compared");
+        Assert.Empty(failures);
+    }
+
+    /// <summary>The first step where the two sequences of tested commits part, or null when they are the same.</summary>
+    private static string? SequenceFailure(string what, IReadOnlyList<string> git, IReadOnlyList<string> ours)
+    {
+        for (var i = 0; i < Math.Max(git.Count, ours.Count); i++)
+        {
+            var g = i < git.Count ? git[i] : "(none)";
+            var o = i < ours.Count ? ours[i] : "(none)";
+            if (g != o)
+            {
+                return $"{what}: step {i + 1} of {git.Count}: git tested {g}, Culprit {o}";
+            }
+        }
+        return null;
+    }
+
+    private static async Task<(BisectionResult Result, List<string> Tested)> ClassicAsync(string path, string tip, string root, Func<string, CommitOutcome> outcomeOf)
+    {
+        var git = await GitRepository.OpenAsync(path);
+        var graph = await git.RangeAsync(tip, [root]);
         var strategy = new ClassicStrategy(graph, AnyCrashPolicy.Instance, runs: 1);
-        strategy.Record(OutcomeOf(repo, tip));
+        strategy.Record(outcomeOf(tip));
+        var tested = new List<string>();
         for (var guard = 0; guard < 10_000; guard++)
         {
             switch (strategy.Next())
             {
                 case Finished f:
-                    return f.Result;
+                    return (f.Result, tested);
                 case TestCommit t:
-                    strategy.Record(OutcomeOf(repo, t.Commit));
+                    tested.Add(t.Commit);
+                    strategy.Record(outcomeOf(t.Commit));
                     break;
             }
         }
@@ -99,16 +144,19 @@ public sealed class ClassicStrategyMatchesGitBisectTests(ITestOutputHelper outpu
         return new CommitOutcome(hash, true, [repo.HasBug[i] ? RunOutcome.Crash("bug") : RunOutcome.Ok()]);
     }
 
-    private static async Task<(string? Found, List<string> Candidates)> GitBisectRunAsync(string path, string bad, string good)
+    private const string GeneratedScript = "if [ \"$(cat broken)\" = 1 ]; then exit 125; fi; [ \"$(cat bug)\" = 0 ]";
+
+    private static async Task<(string? Found, List<string> Candidates, List<string> Tested)> GitBisectRunAsync(
+        string path, string bad, string good, string script = GeneratedScript)
     {
         await ProcessRunner.RunCheckedAsync(ProcessSpec.Of("git", "-C", path, "bisect", "start", bad, good));
-        const string script = "if [ \"$(cat broken)\" = 1 ]; then exit 125; fi; [ \"$(cat bug)\" = 0 ]";
         var run = await ProcessRunner.RunAsync(ProcessSpec.Of("git", "-C", path, "bisect", "run", "sh", "-c", script));
+        var tested = await BisectLogTestedAsync(path);
         var lines = run.Output.Split('\n');
         var found = lines.Select(l => l.Trim()).FirstOrDefault(l => l.EndsWith(" is the first bad commit", StringComparison.Ordinal));
         if (found is not null)
         {
-            return (found.Split(' ')[0], []);
+            return (found.Split(' ')[0], [], tested);
         }
         var start = Array.FindIndex(lines, l => l.StartsWith("The first bad commit could be any of:", StringComparison.Ordinal));
         if (start < 0)
@@ -117,7 +165,28 @@ public sealed class ClassicStrategyMatchesGitBisectTests(ITestOutputHelper outpu
         }
         var candidates = lines.Skip(start + 1).TakeWhile(l => !l.StartsWith("We cannot bisect more", StringComparison.Ordinal))
             .Select(l => l.Trim()).Where(l => l.Length == 40).ToList();
-        return (null, candidates);
+        return (null, candidates, tested);
+    }
+
+    /// <summary>The commits <c>git bisect run</c> tested, in order: the verdict lines of <c>git bisect log</c> after the start.</summary>
+    private static async Task<List<string>> BisectLogTestedAsync(string path)
+    {
+        var log = await ProcessRunner.RunCheckedAsync(ProcessSpec.Of("git", "-C", path, "bisect", "log"));
+        var tested = new List<string>();
+        var started = false;
+        foreach (var line in log.StandardOutput.Split('\n'))
+        {
+            var parts = line.Trim().Split(' ');
+            if (parts is ["git", "bisect", "start", ..])
+            {
+                started = true;
+            }
+            else if (started && parts is ["git", "bisect", "good" or "bad" or "skip", var hash])
+            {
+                tested.Add(hash);
+            }
+        }
+        return tested;
     }
 
     private sealed record CaseResult(bool GitFound, bool Identical, int Merges, int Commits, string? Failure);

@@ -1,79 +1,235 @@
+using System.Collections;
+
 namespace Culprit.Core.Domain;
 
 /// <summary>
 /// The commits of a bisection range (ancestors of the bad commit that are not ancestors of a good
 /// one), in the order <c>git rev-list</c> gives them (newest first), each with all its parents.
-/// Parents outside the range are kept in the lists but are not part of the graph.
+/// Parents outside the range are kept in the lists but are not part of the graph. Memory is linear
+/// in the range: packed ids and parent indexes in flat arrays.
 /// </summary>
 public sealed class CommitGraph
 {
-    private readonly Dictionary<string, int> _index;
-    private readonly string[] _order;
-    private readonly string[][] _parents;
+    private readonly CommitIds _ids;        // the range's commits first, then parents outside it
+    private readonly int[] _parentStart;    // per commit, where its parents start in _parentRefs
+    private readonly int[] _parentRefs;     // ids' numbers (>= Count: outside the range)
+    private readonly int[] _rangeStart;
+    private readonly int[] _rangeParents;   // distinct in-range parents, first parent first
+    private Ancestry? _ancestry;
 
     public CommitGraph(IEnumerable<(string Commit, IReadOnlyList<string> Parents)> revList)
+        : this(Build(revList))
     {
-        var items = revList.ToList();
-        _order = items.Select(i => i.Commit).ToArray();
-        _parents = items.Select(i => i.Parents.ToArray()).ToArray();
-        _index = new Dictionary<string, int>(_order.Length, StringComparer.Ordinal);
-        for (var i = 0; i < _order.Length; i++)
-        {
-            if (!_index.TryAdd(_order[i], i))
-            {
-                throw new ArgumentException($"commit {_order[i]} appears twice in the range");
-            }
-        }
     }
 
-    /// <summary>Commits newest first, as rev-list printed them.</summary>
-    public IReadOnlyList<string> Commits => _order;
+    private CommitGraph(Builder b)
+    {
+        var (ids, count, parentStart, parentRefs) = b.Finish();
+        _ids = ids;
+        Count = count;
+        _parentStart = parentStart;
+        _parentRefs = parentRefs;
+        _rangeStart = new int[count + 1];
+        var range = new List<int>(parentRefs.Length);  // one copy, trimmed below
+        for (var i = 0; i < count; i++)
+        {
+            _rangeStart[i] = range.Count;
+            for (var k = parentStart[i]; k < parentStart[i + 1]; k++)
+            {
+                var p = parentRefs[k];
+                if (p < count && !Seen(range, _rangeStart[i], p))
+                {
+                    range.Add(p);
+                }
+            }
+        }
+        _rangeStart[count] = range.Count;
+        _rangeParents = [.. range];
+        Commits = new Names(this);
+    }
 
-    public int Count => _order.Length;
+    private static bool Seen(List<int> list, int from, int value)
+    {
+        for (var k = from; k < list.Count; k++)
+        {
+            if (list[k] == value)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
-    public bool Contains(string commit) => _index.ContainsKey(commit);
+    /// <summary>Commits newest first, as rev-list printed them (full hashes, made on demand).</summary>
+    public IReadOnlyList<string> Commits { get; }
 
-    public int IndexOf(string commit) => _index.TryGetValue(commit, out var i) ? i : -1;
+    public int Count { get; }
+
+    /// <summary>Reachability inside the range (built on first use).</summary>
+    public Ancestry Ancestry => _ancestry ??= new Ancestry(this);
+
+    public bool Contains(string commit) => IndexOf(commit) >= 0;
+
+    public int IndexOf(string commit)
+    {
+        var i = _ids.IndexOf(commit);
+        return i < Count ? i : -1;
+    }
 
     /// <summary>All parents of a commit in the range (including parents outside the range).</summary>
-    public IReadOnlyList<string> ParentsOf(string commit) => _parents[_index[commit]];
-
-    internal string[] ParentsAt(int index) => _parents[index];
-
-    /// <summary>Indexes of the in-range parents of the commit at <paramref name="index"/>.</summary>
-    internal IEnumerable<int> RangeParentsAt(int index)
+    public IReadOnlyList<string> ParentsOf(string commit)
     {
-        foreach (var p in _parents[index])
+        var i = IndexOf(commit);
+        if (i < 0)
         {
-            if (_index.TryGetValue(p, out var pi))
-            {
-                yield return pi;
-            }
+            throw new KeyNotFoundException($"commit {commit} is not in the range");
         }
+        var list = new string[_parentStart[i + 1] - _parentStart[i]];
+        for (var k = 0; k < list.Length; k++)
+        {
+            list[k] = _ids[_parentRefs[_parentStart[i] + k]];
+        }
+        return list;
     }
+
+    /// <summary>Whether <paramref name="commit"/> (outside the range) is a parent of a commit in it: the range's boundary.</summary>
+    public bool IsBoundaryParent(string commit)
+    {
+        var i = _ids.IndexOf(commit);
+        return i >= Count;
+    }
+
+    /// <summary>Indexes of the distinct in-range parents of the commit at <paramref name="index"/>, first parent first.</summary>
+    public ReadOnlySpan<int> RangeParentsAt(int index) => _rangeParents.AsSpan(_rangeStart[index], _rangeStart[index + 1] - _rangeStart[index]);
+
+    /// <summary>Orders two commits by hash as git's oidcmp does (ordinal order of the hex names).</summary>
+    public int CompareCommits(int a, int b) => _ids.Compare(a, b);
 
     /// <summary>The set of in-range ancestors of <paramref name="commit"/>, itself included.</summary>
     public HashSet<string> AncestorsOf(string commit)
     {
         var set = new HashSet<string>(StringComparer.Ordinal);
-        if (!_index.ContainsKey(commit))
+        var c = IndexOf(commit);
+        if (c < 0)
         {
             return set;
         }
-        var stack = new Stack<int>();
-        stack.Push(_index[commit]);
-        while (stack.Count > 0)
+        for (var i = 0; i < Count; i++)
         {
-            var i = stack.Pop();
-            if (!set.Add(_order[i]))
+            if (Ancestry.IsAncestor(i, c))
             {
-                continue;
-            }
-            foreach (var p in RangeParentsAt(i))
-            {
-                stack.Push(p);
+                set.Add(Commits[i]);
             }
         }
         return set;
+    }
+
+    /// <summary>A graph from <c>git rev-list --parents</c> lines (a commit, then its parents, separated by spaces).</summary>
+    public static CommitGraph FromRevList(IEnumerable<string> lines)
+    {
+        var b = new Builder();
+        foreach (var line in lines)
+        {
+            b.AddLine(line);
+        }
+        return new CommitGraph(b);
+    }
+
+    /// <summary>Collects a range line by line (as rev-list streams it) without keeping the lines.</summary>
+    public sealed class Builder
+    {
+        private CommitIds _commits = new();
+        private CommitIds _parents = new();
+        private List<int> _parentStart = [0];
+        private List<int> _parentRefs = [];
+
+        public int Count => _commits.Count;
+
+        /// <summary>Adds one <c>rev-list --parents</c> line.</summary>
+        public void AddLine(ReadOnlySpan<char> line)
+        {
+            line = line.Trim();
+            var space = line.IndexOf(' ');
+            var commit = space < 0 ? line : line[..space];
+            var rest = space < 0 ? [] : line[(space + 1)..];
+            AddCommit(commit);
+            foreach (var range in rest.Split(' '))
+            {
+                if (range.End.Value > range.Start.Value)
+                {
+                    _parentRefs.Add(_parents.Add(rest[range]));
+                }
+            }
+            _parentStart.Add(_parentRefs.Count);
+        }
+
+        public void Add(string commit, IEnumerable<string> parents)
+        {
+            AddCommit(commit);
+            foreach (var p in parents)
+            {
+                _parentRefs.Add(_parents.Add(p));
+            }
+            _parentStart.Add(_parentRefs.Count);
+        }
+
+        public CommitGraph Build() => new(this);
+
+        private void AddCommit(ReadOnlySpan<char> commit)
+        {
+            var before = _commits.Count;
+            if (_commits.Add(commit) != before)
+            {
+                throw new ArgumentException($"commit {commit} appears twice in the range");
+            }
+        }
+
+        internal (CommitIds Ids, int Count, int[] ParentStart, int[] ParentRefs) Finish()
+        {
+            var count = _commits.Count;
+            var map = new int[_parents.Count];
+            for (var j = 0; j < map.Length; j++)
+            {
+                // A parent listed as a commit is in the range; any other is on its boundary.
+                map[j] = _commits.AddFrom(_parents, j);
+            }
+            var refs = new int[_parentRefs.Count];
+            for (var k = 0; k < refs.Length; k++)
+            {
+                refs[k] = map[_parentRefs[k]];
+            }
+            _commits.Trim();
+            var result = (_commits, count, _parentStart.ToArray(), refs);
+            // The builder may outlive the graph's construction (a caller's local): let its parts go now.
+            (_commits, _parents, _parentStart, _parentRefs) = (new(), new(), [0], []);
+            return result;
+        }
+    }
+
+    private static Builder Build(IEnumerable<(string Commit, IReadOnlyList<string> Parents)> revList)
+    {
+        var b = new Builder();
+        foreach (var (commit, parents) in revList)
+        {
+            b.Add(commit, parents);
+        }
+        return b;
+    }
+
+    private sealed class Names(CommitGraph graph) : IReadOnlyList<string>
+    {
+        public string this[int index] => (uint)index < (uint)graph.Count ? graph._ids[index] : throw new ArgumentOutOfRangeException(nameof(index));
+
+        public int Count => graph.Count;
+
+        public IEnumerator<string> GetEnumerator()
+        {
+            for (var i = 0; i < graph.Count; i++)
+            {
+                yield return graph._ids[i];
+            }
+        }
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

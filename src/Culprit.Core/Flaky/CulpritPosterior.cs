@@ -1,3 +1,5 @@
+using Culprit.Core.Domain;
+
 namespace Culprit.Core.Flaky;
 
 /// <summary>
@@ -19,7 +21,7 @@ namespace Culprit.Core.Flaky;
 /// </summary>
 internal sealed class CulpritPosterior
 {
-    private readonly AncestorSets _ancestors;
+    private readonly Ancestry _ancestors;
     private readonly ModelGrid _grid;
     private readonly int[] _groupOf;
     private readonly List<Group> _groups = [];
@@ -33,7 +35,7 @@ internal sealed class CulpritPosterior
     /// The culprit fixed the bug: the commits that have it (its descendants) are the ones without
     /// the bug, and the others show it.
     /// </param>
-    public CulpritPosterior(AncestorSets ancestors, ModelGrid grid, bool fix = false)
+    public CulpritPosterior(Ancestry ancestors, ModelGrid grid, bool fix = false)
     {
         _ancestors = ancestors;
         _grid = grid;
@@ -77,7 +79,7 @@ internal sealed class CulpritPosterior
             foreach (var g in _groups)
             {
                 var log = g.LogLikelihood.AsSpan(k * cells, cells);
-                var descends = commit != OutsideTheRange && _ancestors.Contains(commit, g.Representative);
+                var descends = commit != OutsideTheRange && _ancestors.IsAncestor(g.Representative, commit);
                 if (descends != _fix)
                 {
                     // The culprit is an ancestor of the commit (or, for a fix, is not): it has the bug.
@@ -243,7 +245,7 @@ internal sealed class CulpritPosterior
         var inside = new int[_groups.Count];
         for (var c = 0; c < _groupOf.Length; c++)
         {
-            if (_ancestors.Contains(commit, c))
+            if (_ancestors.IsAncestor(c, commit))
             {
                 inside[_groupOf[c]]++;
             }
@@ -267,7 +269,7 @@ internal sealed class CulpritPosterior
             {
                 continue;
             }
-            if (_ancestors.Contains(commit, c))
+            if (_ancestors.IsAncestor(c, commit))
             {
                 _groupOf[c] = moveTo[g];
                 var moved = _groups[moveTo[g]];

@@ -1,3 +1,5 @@
+using Culprit.Core.Domain;
+
 namespace Culprit.Core.Flaky;
 
 /// <summary>The next test: <paramref name="Runs"/> runs on <paramref name="Commit"/>, worth <paramref name="Gain"/> bits.</summary>
@@ -8,27 +10,21 @@ internal sealed record TestPlan(int Commit, int Runs, double Gain, double Cost);
 /// second of machine time, a build weighed at its measured price and charged only to a commit not
 /// built yet. With the run model, what k runs on t tell about the culprit is what they tell about
 /// whether t has the bug: I(S_t; X) with X the number of runs showing the bug, which depends on t
-/// only through q_t = P(t has the bug). q_t is the posterior mass of t's ancestors, counted with
-/// popcounts over the groups that still hold mass.
+/// only through q_t = P(t has the bug). q_t is the posterior mass of t's ancestors, a sum over the
+/// ancestry service's intervals of prefix sums: every commit is scored, in time linear in the range.
 /// </summary>
 internal static class TestPlanner
 {
     private static readonly int[] RunChoices = [1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 80];
-
-    /// <summary>Bitset work per planning step above which candidates are sampled evenly instead of all scored.</summary>
-    private const long WorkLimit = 6_000_000;
 
     private const double LiveMass = 1e-9;
 
     /// <summary>With a rare crash no affordable test settles a commit alone: leave it to the information rule.</summary>
     private const int MaxMinimumRuns = 12;
 
-    /// <summary>Commits at least this likely to be the culprit are scored even when the others are sampled: the end game is among them.</summary>
-    private const double AlwaysScored = 1e-3;
-
     public sealed record Inputs(
         PosteriorSnapshot Posterior,
-        AncestorSets Ancestors,
+        Ancestry Ancestors,
         IReadOnlySet<int> Broken,
         IReadOnlySet<int> Tested,
         double BuildSeconds,
@@ -38,70 +34,49 @@ internal static class TestPlanner
         int RunsLeft,
         int Seed,
         double DecisiveOdds,
-        bool Fix = false);
+        bool Fix = false,
+        double[]? MassBuffer = null);
 
     public static TestPlan? Choose(Inputs input)
     {
         var post = input.Posterior;
         var anc = input.Ancestors;
-        var live = Enumerable.Range(0, post.Groups).Where(g => post.MassOf(g) >= LiveMass).ToArray();
-        int lo = int.MaxValue, hi = -1;
+        var hi = -1;
         for (var c = 0; c < post.Commits; c++)
         {
             if (post.MassOf(post.GroupOf(c)) >= LiveMass)
             {
-                lo = Math.Min(lo, c);
-                hi = Math.Max(hi, c);
+                hi = c;
             }
         }
         if (hi < 0)
         {
             return null;
         }
-        var fromWord = lo >> 6;
-        var span = (hi >> 6) - fromWord + 1;
-        var liveIndex = new Dictionary<int, int>();
-        var masks = new ulong[live.Length][];
-        var weights = new double[live.Length];
-        for (var i = 0; i < live.Length; i++)
+        // Each live commit's share of its group's mass, summed over ancestors by prefix sums.
+        var mass = anc.PrefixSums(c =>
         {
-            liveIndex[live[i]] = i;
-            masks[i] = new ulong[span];
-            weights[i] = post.MassOf(live[i]) / post.SizeOf(live[i]);
-        }
-        for (var c = lo; c <= hi; c++)
-        {
-            if (liveIndex.TryGetValue(post.GroupOf(c), out var i))
-            {
-                masks[i][(c >> 6) - fromWord] |= 1UL << (c & 63);
-            }
-        }
+            var g = post.GroupOf(c);
+            var m = post.MassOf(g);
+            return m >= LiveMass ? m / post.SizeOf(g) : 0;
+        }, input.MassBuffer);
 
         var gains = RunGains.For(post, input.UsefulRunFraction, input.RunsLeft, MinimumRuns(post, input.UsefulRunFraction, input.DecisiveOdds));
         if (gains.Count == 0)
         {
             return null;
         }
-        var candidates = hi;
-        var work = (long)candidates * live.Length * span;
-        var stride = (int)Math.Max(1, (work + WorkLimit - 1) / WorkLimit);
-        var offset = stride == 1 ? 0 : (int)((uint)input.Seed % (uint)stride);
 
         TestPlan? best = null;
         var bestScore = 0.0;
         for (var t = 1; t <= hi; t++)
         {
             var tested = input.Tested.Contains(t);
-            var sampled = tested || (t - 1) % stride == offset || post.ProbabilityOf(t) >= AlwaysScored;
-            if (input.Broken.Contains(t) || !sampled)
+            if (input.Broken.Contains(t))
             {
                 continue;
             }
-            var q = 0.0;
-            for (var i = 0; i < live.Length; i++)
-            {
-                q += weights[i] * anc.CountIn(t, masks[i], fromWord);
-            }
+            var q = anc.SumBelow(t, mass);
             if (q < 1e-9 || q > 1 - 1e-9)
             {
                 continue;

@@ -16,6 +16,11 @@ public sealed class ClassicStrategy : IBisectionStrategy
     private readonly HashSet<int> _goods = [];
     private readonly HashSet<int> _skipped = [];
     private int _bad;
+    private GitBisection.Scratch? _scratch;
+    private bool[]? _reachable;
+    private bool[]? _excluded;
+    private readonly List<int> _candidates = [];
+    private readonly Stack<int> _stack = new();
 
     /// <param name="graph">The range: its first commit (newest) is the known bad commit.</param>
     public ClassicStrategy(CommitGraph graph, IVerdictPolicy policy, int runs)
@@ -44,8 +49,7 @@ public sealed class ClassicStrategy : IBisectionStrategy
     public BisectionStep Next()
     {
         var candidates = Candidates();
-        var pick = GitBisection.Choose(
-            _graph.RangeParentsAt, candidates, i => _graph.Commits[i], _skipped.Contains, _bad, _skipped.Count > 0);
+        var pick = GitBisection.Choose(_graph, candidates, _skipped.Contains, _bad, _skipped.Count > 0, _scratch ??= new GitBisection.Scratch(_graph.Count));
         if (pick.Commit == _bad)
         {
             if (pick.Tried.Count == 0)
@@ -85,9 +89,10 @@ public sealed class ClassicStrategy : IBisectionStrategy
     /// <summary>Ancestors of the current bad commit that no good commit reaches, newest first.</summary>
     private List<int> Candidates()
     {
-        var reachable = Reach([_bad]);
-        var excluded = Reach(_goods);
-        var result = new List<int>();
+        var reachable = Reach([_bad], _reachable ??= new bool[_graph.Count]);
+        var excluded = Reach(_goods, _excluded ??= new bool[_graph.Count]);
+        var result = _candidates;
+        result.Clear();
         for (var i = 0; i < _graph.Count; i++)
         {
             if (reachable[i] && !excluded[i])
@@ -98,10 +103,15 @@ public sealed class ClassicStrategy : IBisectionStrategy
         return result;
     }
 
-    private bool[] Reach(IEnumerable<int> starts)
+    private bool[] Reach(IEnumerable<int> starts, bool[] seen)
     {
-        var seen = new bool[_graph.Count];
-        var stack = new Stack<int>(starts);
+        Array.Clear(seen);
+        var stack = _stack;
+        stack.Clear();
+        foreach (var s in starts)
+        {
+            stack.Push(s);
+        }
         while (stack.Count > 0)
         {
             var i = stack.Pop();

@@ -1,3 +1,5 @@
+using Culprit.Core.Domain;
+
 namespace Culprit.Core.Strategies;
 
 /// <summary>
@@ -10,28 +12,33 @@ internal static class GitBisection
     private const int PrnModulo = 32768;
 
     /// <summary>The commit git would test next among <paramref name="candidates"/>.</summary>
-    /// <param name="parents">In-range parents of each commit, indexed like the graph.</param>
+    /// <param name="graph">The range (parents and the ancestry service).</param>
     /// <param name="candidates">Candidate indexes in rev-list order (newest first).</param>
-    /// <param name="hashOf">The hash of an index (ties are broken by hash, like git's oidcmp).</param>
     /// <param name="isSkipped">Whether a candidate was skipped.</param>
     /// <param name="bad">The index of the current bad commit.</param>
     public static Pick Choose(
-        Func<int, IEnumerable<int>> parents,
+        CommitGraph graph,
         IReadOnlyList<int> candidates,
-        Func<int, string> hashOf,
         Func<int, bool> isSkipped,
         int bad,
-        bool anySkipped)
+        bool anySkipped,
+        Scratch? scratch = null)
     {
+        scratch ??= new Scratch(graph.Count);
         // git reverses rev-list's order: oldest first.
-        var list = candidates.Reverse().ToArray();
-        var nr = list.Length;
-        var inList = new Dictionary<int, int>(nr);
+        var nr = candidates.Count;
+        var list = scratch.List;
+        for (var i = 0; i < nr; i++)
+        {
+            list[i] = candidates[nr - 1 - i];
+        }
+        var inList = scratch.InList;
+        Array.Fill(inList, -1);
         for (var i = 0; i < nr; i++)
         {
             inList[list[i]] = i;
         }
-        var weights = ComputeWeights(list, inList, parents, findAll: anySkipped, out var early);
+        var weights = ComputeWeights(graph, list, nr, inList, scratch, findAll: anySkipped, out var early);
 
         if (!anySkipped)
         {
@@ -39,34 +46,63 @@ internal static class GitBisection
             return new Pick(list[best], weights[best], nr, []);
         }
 
-        var sorted = Enumerable.Range(0, nr)
-            .Select(i => (Pos: i, Distance: Math.Min(weights[i], nr - weights[i])))
-            .OrderByDescending(x => x.Distance)
-            .ThenBy(x => hashOf(list[x.Pos]), StringComparer.Ordinal)
-            .ToList();
-        var reaches = weights[sorted[0].Pos];
-
-        // filter_skipped: the best commit if it is not skipped, else all non-skipped ones.
-        if (!isSkipped(list[sorted[0].Pos]))
+        // best_bisection_sorted: by distance (largest first), then by hash. Only when its head is
+        // skipped does filter_skipped look further, so the full sort is only needed then.
+        var head = 0;
+        for (var i = 1; i < nr; i++)
         {
-            return new Pick(list[sorted[0].Pos], reaches, nr, []);
+            var d = Distance(weights[i], nr);
+            var dh = Distance(weights[head], nr);
+            if (d > dh || (d == dh && graph.CompareCommits(list[i], list[head]) < 0))
+            {
+                head = i;
+            }
         }
-        var filtered = sorted.Where(x => !isSkipped(list[x.Pos])).Select(x => list[x.Pos]).ToList();
-        var tried = sorted.Where(x => isSkipped(list[x.Pos])).Select(x => list[x.Pos]).ToList();
+        var reaches = weights[head];
+        if (!isSkipped(list[head]))
+        {
+            return new Pick(list[head], reaches, nr, []);
+        }
+        var sorted = new int[nr];
+        for (var i = 0; i < nr; i++)
+        {
+            sorted[i] = i;
+        }
+        Array.Sort(sorted, (a, b) =>
+        {
+            var byDistance = Distance(weights[b], nr).CompareTo(Distance(weights[a], nr));
+            return byDistance != 0 ? byDistance : graph.CompareCommits(list[a], list[b]);
+        });
+        // filter_skipped: the best commit if it is not skipped, else all non-skipped ones.
+        var filtered = sorted.Where(x => !isSkipped(list[x])).Select(x => list[x]).ToList();
+        var tried = sorted.Where(x => isSkipped(list[x])).Select(x => list[x]).ToList();
         return new Pick(SkipAway(filtered, bad), reaches, nr, tried);
     }
 
-    private static int[] ComputeWeights(int[] list, Dictionary<int, int> inList, Func<int, IEnumerable<int>> parents, bool findAll, out int? early)
+    private static int Distance(int weight, int nr) => Math.Min(weight, nr - weight);
+
+    /// <summary>
+    /// do_find_bisection's weights, in its order (merges first, then strands of single-parent
+    /// commits pass by pass), stopping where git stops at a commit about halfway. git counts a
+    /// merge's weight with a walk; the ancestry service gives the same count (interesting commits
+    /// it reaches) from prefix sums, in time linear in the range.
+    /// </summary>
+    private static int[] ComputeWeights(CommitGraph graph, int[] list, int nr, int[] inList, Scratch scratch, bool findAll, out int? early)
     {
-        var nr = list.Length;
-        var weights = new int[nr];
+        var weights = scratch.Weights;
         var counted = 0;
         early = null;
-        var interestingParents = new int[nr][];
         for (var i = 0; i < nr; i++)
         {
-            interestingParents[i] = parents(list[i]).Where(inList.ContainsKey).Select(p => inList[p]).ToArray();
-            switch (interestingParents[i].Length)
+            var interesting = 0;
+            foreach (var p in graph.RangeParentsAt(list[i]))
+            {
+                if (inList[p] >= 0)
+                {
+                    interesting++;
+                }
+            }
+            switch (interesting)
             {
                 case 0:
                     weights[i] = 1;
@@ -81,16 +117,15 @@ internal static class GitBisection
             }
         }
 
-        // Merges: count what they reach (git walks the graph for each; ancestor bitsets give the same counts faster).
-        int[]? reach = null;
+        int[]? prefix = null;
         for (var i = 0; i < nr; i++)
         {
             if (weights[i] != -2)
             {
                 continue;
             }
-            reach ??= ReachCounts(interestingParents);
-            weights[i] = reach[i];
+            prefix ??= graph.Ancestry.PrefixCounts(c => inList[c] >= 0, scratch.Prefix);
+            weights[i] = graph.Ancestry.SumBelow(list[i], prefix);
             if (!findAll && ApproxHalfway(weights[i], nr))
             {
                 early = i;
@@ -110,11 +145,11 @@ internal static class GitBisection
                     continue;
                 }
                 var known = -1;
-                foreach (var q in interestingParents[i])
+                foreach (var q in graph.RangeParentsAt(list[i]))
                 {
-                    if (weights[q] >= 0)
+                    if (inList[q] >= 0 && weights[inList[q]] >= 0)
                     {
-                        known = q;
+                        known = inList[q];
                         break;
                     }
                 }
@@ -139,85 +174,21 @@ internal static class GitBisection
         return weights;
     }
 
-    /// <summary>For every commit, how many commits of the list it reaches (itself included).</summary>
-    private static int[] ReachCounts(int[][] parents)
+    /// <summary>
+    /// bisect.c's approx_halfway: 2w − nr within ±1, or, for large ranges, within nr/1024 (git
+    /// takes 4,997 of 10,000 as halfway and stops looking).
+    /// </summary>
+    internal static bool ApproxHalfway(int weight, int nr)
     {
-        var n = parents.Length;
-        var words = (n + 63) / 64;
-        var sets = new ulong[n][];
-        var counts = new int[n];
-        foreach (var i in TopologicalOrder(parents))
-        {
-            var set = new ulong[words];
-            set[i / 64] |= 1UL << (i % 64);
-            foreach (var p in parents[i])
-            {
-                var ps = sets[p];
-                for (var w = 0; w < words; w++)
-                {
-                    set[w] |= ps[w];
-                }
-            }
-            sets[i] = set;
-            var c = 0;
-            for (var w = 0; w < words; w++)
-            {
-                c += System.Numerics.BitOperations.PopCount(set[w]);
-            }
-            counts[i] = c;
-        }
-        return counts;
+        var diff = 2 * weight - nr;
+        return diff is -1 or 0 or 1 || Math.Abs(diff) < nr / 1024;
     }
-
-    /// <summary>Parents before children (rev-list's date order does not promise it when clocks are skewed).</summary>
-    private static List<int> TopologicalOrder(int[][] parents)
-    {
-        var n = parents.Length;
-        var children = new List<int>[n];
-        var waiting = new int[n];
-        var ready = new Stack<int>();
-        for (var i = 0; i < n; i++)
-        {
-            waiting[i] = parents[i].Length;
-            foreach (var p in parents[i])
-            {
-                (children[p] ??= []).Add(i);
-            }
-        }
-        for (var i = n - 1; i >= 0; i--)
-        {
-            if (waiting[i] == 0)
-            {
-                ready.Push(i);
-            }
-        }
-        var order = new List<int>(n);
-        while (ready.Count > 0)
-        {
-            var i = ready.Pop();
-            order.Add(i);
-            foreach (var c in children[i] ?? [])
-            {
-                if (--waiting[c] == 0)
-                {
-                    ready.Push(c);
-                }
-            }
-        }
-        if (order.Count != n)
-        {
-            throw new InvalidOperationException("the commit graph has a cycle");
-        }
-        return order;
-    }
-
-    private static bool ApproxHalfway(int weight, int nr) => Math.Abs(2 * weight - nr) <= 1;
 
     private static int BestBisection(int[] list, int[] weights, int nr)
     {
         var best = 0;
         var bestDistance = -1;
-        for (var i = 0; i < list.Length; i++)
+        for (var i = 0; i < nr; i++)
         {
             var distance = Math.Min(weights[i], nr - weights[i]);
             if (distance > bestDistance)
@@ -287,6 +258,15 @@ internal static class GitBisection
         var e = 1 << n;
         var x = all - e;
         return e < 3 * x ? n : n - 1;
+    }
+
+    /// <summary>Buffers for one range, reused by every decision so that none leaves megabytes behind.</summary>
+    public sealed class Scratch(int count)
+    {
+        public int[] List { get; } = new int[count];
+        public int[] InList { get; } = new int[count];
+        public int[] Weights { get; } = new int[count];
+        public int[] Prefix { get; } = new int[count + 1];
     }
 
     /// <summary>The chosen commit, how many candidates it reaches, the candidate count, and the skipped candidates.</summary>

@@ -1,0 +1,189 @@
+using System.Buffers.Binary;
+
+namespace Culprit.Core.Domain;
+
+/// <summary>
+/// The names of a graph's commits, numbered in the order they were added. Full git hashes (40 or
+/// 64 hex digits) are kept packed as bytes with an open-addressing index, so 1.3 M commits take
+/// about 40 MB instead of the 200 MB their strings and a dictionary would; any other names (the
+/// simulator's, tests') are kept as strings.
+/// </summary>
+internal sealed class CommitIds
+{
+    private const int ChunkBits = 16;   // packed ids live in chunks of 65,536: growth never copies
+
+    private int _width;                 // bytes per packed id; 0 while unknown, -1 for string names
+    private readonly List<byte[]> _chunks = [];
+    private int[] _slots = [];          // open addressing: index + 1, 0 = empty
+    private List<string>? _names;
+    private Dictionary<string, int>? _byName;
+
+    public int Count { get; private set; }
+
+    /// <summary>The id's number, adding it when new.</summary>
+    public int Add(ReadOnlySpan<char> id)
+    {
+        if (_width == 0)
+        {
+            _width = IsFullHash(id) ? id.Length / 2 : -1;
+        }
+        if (_width > 0 && !(id.Length == _width * 2 && IsFullHash(id)))
+        {
+            ToNames();
+        }
+        if (_width < 0)
+        {
+            var found = IndexOf(id);
+            if (found >= 0)
+            {
+                return found;
+            }
+            _names ??= [];
+            _byName ??= new Dictionary<string, int>(StringComparer.Ordinal);
+            var name = id.ToString();
+            _names.Add(name);
+            _byName[name] = Count;
+            return Count++;
+        }
+        Span<byte> key = stackalloc byte[_width];
+        Convert.FromHexString(id, key, out _, out _);
+        return AddPacked(key);
+    }
+
+    /// <summary>Adds the id <paramref name="other"/> holds at <paramref name="index"/> (both packed alike), or finds it.</summary>
+    public int AddFrom(CommitIds other, int index) =>
+        _width > 0 && other._width == _width ? AddPacked(other.Packed(index)) : Add(other[index]);
+
+    private int AddPacked(ReadOnlySpan<byte> key)
+    {
+        var found = Find(key);
+        if (found >= 0)
+        {
+            return found;
+        }
+        if (Count >> ChunkBits == _chunks.Count)
+        {
+            _chunks.Add(new byte[(1 << ChunkBits) * _width]);
+        }
+        key.CopyTo(Slice(Count));
+        if ((Count + 1) * 2 > _slots.Length)
+        {
+            Rehash(Math.Max(1024, _slots.Length * 2));
+        }
+        Insert(Count);
+        return Count++;
+    }
+
+    private int Find(ReadOnlySpan<byte> key)
+    {
+        if (_slots.Length == 0)
+        {
+            return -1;
+        }
+        var mask = _slots.Length - 1;
+        for (var s = Slot(key) & mask; ; s = (s + 1) & mask)
+        {
+            var v = _slots[s];
+            if (v == 0)
+            {
+                return -1;
+            }
+            if (Packed(v - 1).SequenceEqual(key))
+            {
+                return v - 1;
+            }
+        }
+    }
+
+    /// <summary>The id's number, or -1.</summary>
+    public int IndexOf(ReadOnlySpan<char> id)
+    {
+        if (_width < 0)
+        {
+            return _byName is not null && _byName.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(id, out var i) ? i : -1;
+        }
+        if (_width == 0 || id.Length != _width * 2 || !IsFullHash(id))
+        {
+            return -1;
+        }
+        Span<byte> key = stackalloc byte[_width];
+        Convert.FromHexString(id, key, out _, out _);
+        return Find(key);
+    }
+
+    public string this[int index] =>
+        _width < 0 ? _names![index] : Convert.ToHexStringLower(Packed(index));
+
+    /// <summary>Ordinal order of the names (for packed hashes, the order of their bytes is the same).</summary>
+    public int Compare(int a, int b) =>
+        _width < 0 ? string.CompareOrdinal(_names![a], _names[b]) : Packed(a).SequenceCompareTo(Packed(b));
+
+    /// <summary>Drops spare capacity once the graph is complete.</summary>
+    public void Trim()
+    {
+        if (_width > 0 && _chunks.Count > 0)
+        {
+            var used = Count - ((_chunks.Count - 1) << ChunkBits);
+            var last = _chunks[^1];
+            Array.Resize(ref last, used * _width);
+            _chunks[^1] = last;
+        }
+    }
+
+    private ReadOnlySpan<byte> Packed(int index) => Slice(index);
+
+    private Span<byte> Slice(int index) => _chunks[index >> ChunkBits].AsSpan((index & ((1 << ChunkBits) - 1)) * _width, _width);
+
+    private static int Slot(ReadOnlySpan<byte> key) => BinaryPrimitives.ReadInt32LittleEndian(key) & int.MaxValue;
+
+    private void Insert(int index)
+    {
+        var mask = _slots.Length - 1;
+        var s = Slot(Packed(index)) & mask;
+        while (_slots[s] != 0)
+        {
+            s = (s + 1) & mask;
+        }
+        _slots[s] = index + 1;
+    }
+
+    private void Rehash(int size)
+    {
+        _slots = new int[size];
+        for (var i = 0; i < Count; i++)
+        {
+            Insert(i);
+        }
+    }
+
+    private void ToNames()
+    {
+        _names = new List<string>(Count);
+        _byName = new Dictionary<string, int>(Count, StringComparer.Ordinal);
+        for (var i = 0; i < Count; i++)
+        {
+            var name = this[i];
+            _names.Add(name);
+            _byName[name] = i;
+        }
+        _width = -1;
+        _chunks.Clear();
+        _slots = [];
+    }
+
+    private static bool IsFullHash(ReadOnlySpan<char> id)
+    {
+        if (id.Length is not (40 or 64))
+        {
+            return false;
+        }
+        foreach (var c in id)
+        {
+            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}
