@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 
 namespace Culprit.Processes.Tests;
 
@@ -32,10 +31,10 @@ public sealed class ProcessLifetimeTests
     public async Task Processes_a_run_leaves_behind_are_killed_when_it_ends_even_in_their_own_session()
     {
         // Arguments no other test uses, so the processes can be found by their command line.
-        var setsid = Unique();
-        var nohup = Unique();
-        var background = Unique();
-        var detached = Unique();
+        var setsid = ProcessList.UniqueSleep();
+        var nohup = ProcessList.UniqueSleep();
+        var background = ProcessList.UniqueSleep();
+        var detached = ProcessList.UniqueSleep();
         var command = $"setsid sleep {setsid} & nohup sleep {nohup} >/dev/null 2>&1 & (sleep {background} &); " +
                       $"(setsid sh -c 'sleep {detached} & exit 0' >/dev/null 2>&1 &); sleep 0.3; exit 0";
 
@@ -51,7 +50,7 @@ public sealed class ProcessLifetimeTests
     [Fact]
     public async Task A_timed_out_run_is_killed_with_everything_it_started()
     {
-        var setsid = Unique();
+        var setsid = ProcessList.UniqueSleep();
         var result = await ProcessRunner.RunAsync(ProcessSpec.Shell($"setsid sleep {setsid} & sleep 60") with { Timeout = TimeSpan.FromSeconds(1) });
 
         Assert.True(result.TimedOut);
@@ -61,7 +60,7 @@ public sealed class ProcessLifetimeTests
     [Fact]
     public async Task A_cancelled_run_is_killed_with_everything_it_started()
     {
-        var setsid = Unique();
+        var setsid = ProcessList.UniqueSleep();
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(1));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
@@ -84,6 +83,4 @@ public sealed class ProcessLifetimeTests
         Assert.Equal(0, result.ExitCode);
         Assert.Empty(ProcessList.ZombieChildren(name));
     }
-
-    private static string Unique() => (300 + Random.Shared.Next(1, 100_000) / 1000.0).ToString("0.000", CultureInfo.InvariantCulture);
 }

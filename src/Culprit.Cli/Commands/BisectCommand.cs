@@ -17,6 +17,7 @@ internal static class BisectCommand
         var test = new Option<string?>("--test") { Description = "shell command that tests it once: 0 = OK, 125 = infra error, else crashed" };
         var runs = new Option<int>("--runs") { Description = "test runs per commit", DefaultValueFactory = _ => 10 };
         var runTimeout = new Option<double>("--run-timeout") { Description = "seconds one run may take", DefaultValueFactory = _ => 600 };
+        var buildTimeout = new Option<double?>("--build-timeout") { Description = "seconds one build may take; a build that takes longer counts as broken (default: 10800 in kernel mode, 3600 otherwise)" };
         var json = new Option<string?>("--json") { Description = "write the result object to this file" };
         var strategy = new Option<string?>("--strategy") { Description = "flaky (Bayesian, the default) or classic (git bisect's choice of commits)" };
         var fix = new Option<bool>("--fix") { Description = "find the commit that fixed the crash" };
@@ -42,7 +43,7 @@ internal static class BisectCommand
 
         var command = new Command("bisect", "Find the commit that introduced (or fixed) a crash.")
         {
-            repo, bad, good, build, test, runs, runTimeout, json, strategy, fix, termOld, termNew, noVerify, store,
+            repo, bad, good, build, test, runs, runTimeout, buildTimeout, json, strategy, fix, termOld, termNew, noVerify, store,
             kernel, config, repro, compiler, compilers, ccache, vms, vmMemory, bootTimeout, oldestRelease,
             confidence, maxRuns, maxBuilds, anyCrash, seed,
         };
@@ -58,6 +59,7 @@ internal static class BisectCommand
                 Test = parse.GetValue(test),
                 Runs = parse.GetValue(runs),
                 RunTimeoutSeconds = parse.GetValue(runTimeout),
+                BuildTimeoutSeconds = parse.GetValue(buildTimeout) ?? JobSpec.DefaultBuildTimeoutSeconds(parse.GetValue(kernel)),
                 Strategy = parse.GetValue(strategy) ?? StrategyFactory.Default,
                 Direction = isFix ? Direction.Fix : Direction.Cause,
                 TermOld = parse.GetValue(termOld) ?? "good",
@@ -106,6 +108,8 @@ internal static class BisectCommand
         return Path.GetFullPath(path);
     }
 
+    private const double MaxBuildTimeoutSeconds = 7 * 24 * 3600;
+
     private static void Validate(JobSpec spec)
     {
         if (spec.Strategy is not ("classic" or "flaky"))
@@ -138,6 +142,10 @@ internal static class BisectCommand
         if (spec.RunTimeoutSeconds <= 0)
         {
             throw new JobException("--run-timeout must be positive");
+        }
+        if (spec.BuildTimeoutSeconds is not (> 0 and <= MaxBuildTimeoutSeconds))
+        {
+            throw new JobException($"--build-timeout must be more than 0 and at most {MaxBuildTimeoutSeconds} seconds (7 days), got {spec.BuildTimeoutSeconds}");
         }
         if (spec.Kernel is null && string.IsNullOrWhiteSpace(spec.Build))
         {

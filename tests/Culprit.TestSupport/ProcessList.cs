@@ -1,9 +1,9 @@
 using System.Text;
 
-namespace Culprit.Processes.Tests;
+namespace Culprit.TestSupport;
 
 /// <summary>What a test needs to see in /proc: which processes run a given command line, and zombie children of the test process.</summary>
-internal static class ProcessList
+public static class ProcessList
 {
     /// <summary>Pids of live processes whose command line is exactly <paramref name="argv"/>.</summary>
     public static List<int> Running(params string[] argv)
@@ -53,6 +53,10 @@ internal static class ProcessList
         }
         return pids;
     }
+
+    /// <summary>A <c>sleep</c> duration no other test uses (300 s and a random fraction), so its processes can be found by command line.</summary>
+    public static string UniqueSleep() =>
+        (300 + Random.Shared.Next(1, 100_000) / 1000.0).ToString("0.000", System.Globalization.CultureInfo.InvariantCulture);
 
     private static char State(string dir)
     {
