@@ -1,10 +1,26 @@
 using System.CommandLine;
+using Culprit.Processes;
 
 namespace Culprit.Cli;
 
 public static class Program
 {
-    public static Task<int> Main(string[] args) => BuildRoot().Parse(args).InvokeAsync();
+    public static async Task<int> Main(string[] args)
+    {
+        using var signals = StopSignals.Register();
+        try
+        {
+            // Culprit handles SIGINT and SIGTERM itself (StopSignals): System.CommandLine's own
+            // handling would end the process after 2 s, before the job is stored as stopped.
+            var configuration = new InvocationConfiguration { ProcessTerminationTimeout = null };
+            return await BuildRoot().Parse(args).InvokeAsync(configuration, StopSignals.Token);
+        }
+        finally
+        {
+            // Whatever escaped every run's own cleanup and was reparented here ends with Culprit.
+            ProcessRunner.KillAllLeftovers();
+        }
+    }
 
     internal static RootCommand BuildRoot()
     {

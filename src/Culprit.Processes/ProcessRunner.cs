@@ -152,6 +152,12 @@ public static class ProcessRunner
         }
     }
 
+    /// <summary>
+    /// Kills every process still running below this one, such as orphans that cleared their
+    /// environment and so escaped their run's cleanup; for a program's exit.
+    /// </summary>
+    public static void KillAllLeftovers() => Leftovers.KillAll();
+
     /// <summary>Runs and throws <see cref="ProcessFailedException"/> unless it exits 0.</summary>
     public static async Task<ProcessResult> RunCheckedAsync(ProcessSpec spec, CancellationToken cancellationToken = default)
     {

@@ -166,7 +166,10 @@ internal static class BisectCommand
 internal static class JobCommands
 {
     public static JobRunner Runner(JobStore store, IJobListener listener) =>
-        new(store, Jobs.Testers.Testers.InWorkRoot(StoreOption.WorkRoot(store), CrashParsing.Parse), listener, StoreOption.WorkRoot(store));
+        new(store, Jobs.Testers.Testers.InWorkRoot(StoreOption.WorkRoot(store), CrashParsing.Parse), listener, StoreOption.WorkRoot(store))
+        {
+            StopCause = () => StopSignals.Received,
+        };
 
     public static async Task<int> RunToResultAsync(JobRunner runner, string id, string? jsonFile, ParseResult parse, CancellationToken ct)
     {
