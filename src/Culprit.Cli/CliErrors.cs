@@ -25,10 +25,15 @@ internal static class CliErrors
             await parse.InvocationConfiguration.Error.WriteLineAsync($"culprit: {OneLine(ex.Message)}");
             return Failure;
         }
+        catch (JobStoppedException)
+        {
+            // The job's log already says it stopped and how to resume it.
+            return StopSignals.ExitCode;
+        }
         catch (OperationCanceledException)
         {
             await parse.InvocationConfiguration.Error.WriteLineAsync("culprit: interrupted");
-            return 130;
+            return StopSignals.ExitCode;
         }
     }
 

@@ -1,20 +1,35 @@
 using System.CommandLine;
+using Culprit.Processes;
 
 namespace Culprit.Cli;
 
 public static class Program
 {
-    public static Task<int> Main(string[] args) => InvokeAsync(args, new InvocationConfiguration());
+    public static async Task<int> Main(string[] args)
+    {
+        using var signals = StopSignals.Register();
+        try
+        {
+            // Culprit handles SIGINT and SIGTERM itself (StopSignals): System.CommandLine's own
+            // handling would end the process after 2 s, before the job is stored as stopped.
+            return await InvokeAsync(args, new InvocationConfiguration { ProcessTerminationTimeout = null }, StopSignals.Token);
+        }
+        finally
+        {
+            // Whatever escaped every run's own cleanup and was reparented here ends with Culprit.
+            ProcessRunner.KillAllLeftovers();
+        }
+    }
 
     /// <summary>Parses and runs one command line; a parse error is one line on stderr and exit status 2.</summary>
-    public static async Task<int> InvokeAsync(string[] args, InvocationConfiguration configuration)
+    public static async Task<int> InvokeAsync(string[] args, InvocationConfiguration configuration, CancellationToken ct = default)
     {
         var parse = BuildRoot().Parse(args);
         if (parse.Errors.Count > 0)
         {
             return CliErrors.ReportParseErrors(parse, configuration.Error);
         }
-        return await parse.InvokeAsync(configuration);
+        return await parse.InvokeAsync(configuration, ct);
     }
 
     internal static RootCommand BuildRoot()

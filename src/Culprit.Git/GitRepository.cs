@@ -230,10 +230,15 @@ public sealed partial class GitRepository
         await RunAsync(ct, "worktree", "prune");
     }
 
-    /// <summary>Checks <paramref name="commit"/> out in a worktree, discarding local changes there.</summary>
+    /// <summary>
+    /// Checks <paramref name="commit"/> out in a worktree, discarding local changes there and removing
+    /// untracked files that are not ignored (<c>git clean -fd</c>): a file a build or test left
+    /// behind cannot change the next commit's verdict, while ignored build outputs stay for incremental builds.
+    /// </summary>
     public static async Task CheckoutAsync(string worktree, string commit, CancellationToken ct = default)
     {
         await ProcessRunner.RunCheckedAsync(Git(worktree, "checkout", "--quiet", "--detach", "--force", commit), ct);
+        await ProcessRunner.RunCheckedAsync(Git(worktree, "clean", "--force", "-d", "--quiet"), ct);
     }
 
     /// <summary>

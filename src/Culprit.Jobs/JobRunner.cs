@@ -19,6 +19,9 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
+    /// <summary>Why the job's cancellation token fired (a signal's name, e.g. <c>SIGTERM</c>), for the log line of a stopped job.</summary>
+    public Func<string?> StopCause { get; init; } = () => null;
+
     /// <summary>Checks the inputs, resolves the revisions and creates the job (nothing is written before the checks pass).</summary>
     public async Task<string> CreateAsync(JobSpec spec, CancellationToken ct = default)
     {
@@ -72,6 +75,15 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
             store.SetState(jobId, "stopped", record.ResultJson, _clock.GetUtcNow());
             throw;
         }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The running commands are killed by now (the process helper does it on cancellation);
+            // what was stored stays, and resume goes on from there.
+            var cause = StopCause() is { } why ? $" by {why}" : "";
+            log.Line($"stopped{cause}; resume with: culprit resume {jobId}");
+            store.SetState(jobId, "stopped", record.ResultJson, _clock.GetUtcNow());
+            throw new JobStoppedException(jobId);
+        }
         catch (Exception ex) when (UserErrors.Is(ex) || ex is InvalidOperationException)
         {
             log.Line($"error: {ex.Message}");
@@ -114,6 +126,12 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
             }
         }
     }
+}
+
+/// <summary>A job was stopped before its result (a signal); it is stored as <c>stopped</c> and <c>culprit resume</c> continues it.</summary>
+public sealed class JobStoppedException(string jobId) : OperationCanceledException($"job {jobId} stopped")
+{
+    public string JobId { get; } = jobId;
 }
 
 /// <summary>A job stopped on an error; <see cref="Result"/> is the <c>error</c> result that was stored.</summary>

@@ -32,6 +32,9 @@ public sealed record JobSpec
 
     public int Runs { get; init; } = 10;
     public double RunTimeoutSeconds { get; init; } = 600;
+
+    /// <summary><c>--build-timeout</c>; null (jobs stored before it existed) means the default for the mode.</summary>
+    public double? BuildTimeoutSeconds { get; init; }
     public string Strategy { get; init; } = "classic";
     public double Confidence { get; init; } = 0.95;
     public int? MaxRuns { get; init; }
@@ -45,6 +48,12 @@ public sealed record JobSpec
 
     /// <summary>Kernel mode settings, null in command mode.</summary>
     public KernelSpec? Kernel { get; init; }
+
+    /// <summary>How long one build may take before it is killed and the commit counted as not building.</summary>
+    public TimeSpan BuildTimeout() => TimeSpan.FromSeconds(BuildTimeoutSeconds ?? DefaultBuildTimeoutSeconds(Kernel is not null));
+
+    /// <summary>3 h for a kernel, 1 h for any other project.</summary>
+    public static double DefaultBuildTimeoutSeconds(bool kernel) => kernel ? 3 * 3600 : 3600;
 }
 
 /// <summary>The kernel-mode inputs of a job.</summary>

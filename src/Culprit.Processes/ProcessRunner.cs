@@ -6,10 +6,14 @@ namespace Culprit.Processes;
 
 /// <summary>
 /// The one way Culprit starts processes: arguments as a vector, output captured (bounded), a
-/// timeout, and the whole process tree killed on timeout or cancellation.
+/// timeout, the whole process tree killed on timeout or cancellation, and whatever the process left
+/// running (background children, daemons, <c>setsid</c> escapes) killed when it ends.
 /// </summary>
 public static partial class ProcessRunner
 {
+    /// <summary>How long output is still read after the process exited (children may hold the pipes).</summary>
+    public static readonly TimeSpan DrainTime = TimeSpan.FromSeconds(1);
+
     public static async Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken = default)
     {
         var psi = new ProcessStartInfo(spec.FileName)
@@ -39,66 +43,94 @@ public static partial class ProcessRunner
             }
         }
 
+        var mark = Leftovers.NewMark();
+        psi.Environment[Leftovers.Variable] = Leftovers.EnvironmentValue(mark);
+
         var all = new BoundedText(spec.MaxCapturedChars);
         var stdout = new BoundedText(spec.MaxCapturedChars);
         var stderr = new BoundedText(spec.MaxCapturedChars);
-        using var process = new Process { StartInfo = psi };
-        var outDone = new TaskCompletionSource();
-        var errDone = new TaskCompletionSource();
+        using var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
+        var outDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var errDone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The process's own exit, not the end of its output: a background child that inherited the
+        // pipes may keep them open long after the process is gone.
+        var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var finished = false;
         process.OutputDataReceived += (_, e) => OnData(e.Data, stdout, outDone);
         process.ErrorDataReceived += (_, e) => OnData(e.Data, stderr, errDone);
+        process.Exited += (_, _) => exited.TrySetResult();
 
         var watch = Stopwatch.StartNew();
+        int pid;
         try
         {
-            process.Start();
+            pid = Leftovers.Start(() =>
+            {
+                process.Start();
+                return process.Id;
+            });
         }
         catch (Win32Exception ex)
         {
             throw new ProcessStartException($"cannot run {spec.FileName}: {ex.Message}", ex);
         }
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            if (spec.StandardInput is not null)
-            {
-                await process.StandardInput.WriteAsync(spec.StandardInput);
-            }
-            process.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-            // The process exited without reading its input; its exit status tells the rest.
-        }
-
-        using var timeout = spec.Timeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var timedOut = false;
         try
         {
-            await process.WaitForExitAsync(linked.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            KillTree(process);
-            await process.WaitForExitAsync(CancellationToken.None);
-            if (cancellationToken.IsCancellationRequested)
+            spec.OnStarted?.Invoke(pid);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            try
             {
-                throw;
+                if (spec.StandardInput is not null)
+                {
+                    await process.StandardInput.WriteAsync(spec.StandardInput);
+                }
+                process.StandardInput.Close();
             }
-            timedOut = true;
+            catch (IOException)
+            {
+                // The process exited without reading its input; its exit status tells the rest.
+            }
+
+            using var timeout = spec.Timeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            try
+            {
+                await exited.Task.WaitAsync(linked.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                KillTree(process);
+                await exited.Task;
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+                timedOut = true;
+            }
+            // Read what is left in the pipes for a bounded time: what the process wrote before it
+            // exited comes at once, but children that keep the pipes open must not hold the run.
+            await DrainAsync();
         }
-        // Let the readers drain what the process wrote before it exited (bounded: children that
-        // keep the pipes open after a kill must not hang us).
-        await Task.WhenAny(Task.WhenAll(outDone.Task, errDone.Task), Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
+        finally
+        {
+            // Nothing the run started outlives it; once killed, they close their ends of the pipes.
+            Leftovers.Kill(mark);
+            Leftovers.Forget(pid);
+        }
+        await DrainAsync();
         watch.Stop();
         string allText;
         lock (all)
         {
+            finished = true;
             allText = all.ToString();
         }
         return new ProcessResult(timedOut ? -1 : process.ExitCode, allText, stdout.ToString(), stderr.ToString(), timedOut, watch.Elapsed);
+
+        Task DrainAsync() =>
+            Task.WhenAny(Task.WhenAll(outDone.Task, errDone.Task), Task.Delay(DrainTime, CancellationToken.None));
 
         void OnData(string? line, BoundedText own, TaskCompletionSource done)
         {
@@ -107,14 +139,24 @@ public static partial class ProcessRunner
                 done.TrySetResult();
                 return;
             }
-            own.AppendLine(line);
             lock (all)
             {
+                if (finished)
+                {
+                    return;
+                }
+                own.AppendLine(line);
                 all.AppendLine(line);
             }
             spec.OnLine?.Invoke(line);
         }
     }
+
+    /// <summary>
+    /// Kills every process still running below this one, such as orphans that cleared their
+    /// environment and so escaped their run's cleanup; for a program's exit.
+    /// </summary>
+    public static void KillAllLeftovers() => Leftovers.KillAll();
 
     /// <summary>Runs and throws <see cref="ProcessFailedException"/> unless it exits 0.</summary>
     public static async Task<ProcessResult> RunCheckedAsync(ProcessSpec spec, CancellationToken cancellationToken = default)

@@ -19,6 +19,9 @@ public sealed record ProcessSpec(string FileName, IReadOnlyList<string> Argument
     /// <summary>Called for every line of stdout or stderr as it arrives.</summary>
     public Action<string>? OnLine { get; init; }
 
+    /// <summary>Called with the process id once the process has started (to signal it from outside).</summary>
+    public Action<int>? OnStarted { get; init; }
+
     /// <summary>Keep at most this many characters of output (the tail), so chatty builds cannot eat memory.</summary>
     public int MaxCapturedChars { get; init; } = 8 * 1024 * 1024;
 

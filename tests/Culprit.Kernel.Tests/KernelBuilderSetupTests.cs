@@ -102,6 +102,21 @@ public sealed class KernelBuilderSetupTests : IDisposable
     }
 
     [Fact]
+    public async Task A_build_that_takes_longer_than_the_timeout_is_killed_and_fails_with_that_reason()
+    {
+        var tree = Tree(6, 1);
+        var hang = ProcessList.UniqueSleep();
+        File.AppendAllText(Path.Combine(tree, "Makefile"), $"olddefconfig:\n\t@true\nbzImage:\n\tsleep {hang}\n");
+        var builder = new KernelBuilder(new KernelBuildOptions(tree, Path.Combine(_dir.FullName, "out"), Config()) { Timeout = TimeSpan.FromSeconds(2) });
+
+        var result = await builder.BuildAsync("HEAD");
+
+        Assert.False(result.Ok);
+        Assert.Equal("build timed out after 2s (make bzImage)", result.Error);
+        Assert.Empty(ProcessList.Running("sleep", hang));
+    }
+
+    [Fact]
     public async Task The_signature_is_the_sha256_of_the_image()
     {
         var image = Path.Combine(_dir.FullName, "bzImage");

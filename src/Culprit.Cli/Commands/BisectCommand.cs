@@ -17,6 +17,7 @@ internal static class BisectCommand
         var test = new Option<string?>("--test") { Description = "shell command that tests it once: 0 = OK, 125 = infra error, else crashed" };
         var runs = new Option<int>("--runs") { Description = "test runs per commit", DefaultValueFactory = _ => 10 };
         var runTimeout = new Option<double>("--run-timeout") { Description = "seconds one run may take", DefaultValueFactory = _ => 600 };
+        var buildTimeout = new Option<double?>("--build-timeout") { Description = "seconds one build may take; a build that takes longer counts as broken (default: 10800 in kernel mode, 3600 otherwise)" };
         var json = new Option<string?>("--json") { Description = "write the result object to this file" };
         var strategy = new Option<string?>("--strategy") { Description = "flaky (Bayesian, the default) or classic (git bisect's choice of commits)" };
         var fix = new Option<bool>("--fix") { Description = "find the commit that fixed the crash" };
@@ -44,7 +45,7 @@ internal static class BisectCommand
 
         var command = new Command("bisect", "Find the commit that introduced (or fixed) a crash.\n" + ExitStatus.Help)
         {
-            repo, bad, good, build, test, runs, runTimeout, json, strategy, fix, termOld, termNew, noVerify, store,
+            repo, bad, good, build, test, runs, runTimeout, buildTimeout, json, strategy, fix, termOld, termNew, noVerify, store,
             kernel, config, repro, compiler, compilers, ccache, vms, vmMemory, bootTimeout, oldestRelease, accel,
             confidence, maxRuns, maxBuilds, anyCrash, seed, title,
         };
@@ -60,6 +61,7 @@ internal static class BisectCommand
                 Test = parse.GetValue(test),
                 Runs = parse.GetValue(runs),
                 RunTimeoutSeconds = parse.GetValue(runTimeout),
+                BuildTimeoutSeconds = parse.GetValue(buildTimeout) ?? JobSpec.DefaultBuildTimeoutSeconds(parse.GetValue(kernel)),
                 Strategy = parse.GetValue(strategy) ?? StrategyFactory.Default,
                 Direction = isFix ? Direction.Fix : Direction.Cause,
                 TermOld = parse.GetValue(termOld) ?? "good",
@@ -129,7 +131,10 @@ internal static class BisectCommand
 internal static class JobCommands
 {
     public static JobRunner Runner(JobStore store, IJobListener listener) =>
-        new(store, Jobs.Testers.Testers.InWorkRoot(StoreOption.WorkRoot(store), CrashParsing.Parse), listener, StoreOption.WorkRoot(store));
+        new(store, Jobs.Testers.Testers.InWorkRoot(StoreOption.WorkRoot(store), CrashParsing.Parse), listener, StoreOption.WorkRoot(store))
+        {
+            StopCause = () => StopSignals.Received,
+        };
 
     public static async Task<int> RunToResultAsync(JobRunner runner, string id, string? jsonFile, ParseResult parse, CancellationToken ct)
     {

@@ -19,10 +19,12 @@ public sealed class CommandTester : ICommitTester
     private readonly string _build;
     private readonly string _test;
     private readonly TimeSpan _runTimeout;
+    private readonly TimeSpan _buildTimeout;
     private readonly Func<string, RunOutcome?> _crashParser;
 
-    private CommandTester(GitRepository repo, string worktree, string build, string test, TimeSpan runTimeout, Func<string, RunOutcome?> crashParser)
+    private CommandTester(GitRepository repo, string worktree, string build, string test, TimeSpan runTimeout, TimeSpan buildTimeout, Func<string, RunOutcome?> crashParser)
     {
+        _buildTimeout = buildTimeout;
         _repo = repo;
         _worktree = worktree;
         _build = build;
@@ -35,11 +37,11 @@ public sealed class CommandTester : ICommitTester
 
     /// <summary>Creates the worktree at <paramref name="worktree"/> (replacing a stale one from an earlier session).</summary>
     public static async Task<CommandTester> CreateAsync(
-        GitRepository repo, string worktree, string start, string build, string test, TimeSpan runTimeout,
+        GitRepository repo, string worktree, string start, string build, string test, TimeSpan runTimeout, TimeSpan buildTimeout,
         Func<string, RunOutcome?> crashParser, CancellationToken ct)
     {
         await repo.AddWorktreeAsync(worktree, start, ct);
-        return new CommandTester(repo, worktree, build, test, runTimeout, crashParser);
+        return new CommandTester(repo, worktree, build, test, runTimeout, buildTimeout, crashParser);
     }
 
     public async Task<string?> PrepareAsync(string commit, CancellationToken ct)
@@ -50,8 +52,11 @@ public sealed class CommandTester : ICommitTester
 
     public async Task<BuildResult> BuildAsync(string commit, CancellationToken ct)
     {
-        var result = await ProcessRunner.RunAsync(ProcessSpec.Shell(_build) with { WorkingDirectory = _worktree }, ct);
-        var error = result.Succeeded ? null : $"exit status {result.ExitCode}\n{result.Tail(10)}".Trim();
+        var result = await ProcessRunner.RunAsync(ProcessSpec.Shell(_build) with { WorkingDirectory = _worktree, Timeout = _buildTimeout }, ct);
+        // A build that hangs is a build that fails, as syzbot counts it: the commit is skipped.
+        var error = result.Succeeded ? null
+            : result.TimedOut ? $"build timed out after {GoDuration.Format(_buildTimeout)}\n{result.Tail(10)}".Trim()
+            : $"exit status {result.ExitCode}\n{result.Tail(10)}".Trim();
         return new BuildResult(commit, result.Succeeded, error, null, null, result.Elapsed.TotalSeconds, _worktree);
     }
 

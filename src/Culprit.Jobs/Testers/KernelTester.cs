@@ -46,6 +46,7 @@ public sealed class KernelTester : ICommitTester
                 : kernel.Compiler is { } cc ? CompilerTable.Single(CompilerSpec.Parse(cc))
                 : CompilerTable.Default,
             Ccache = kernel.Ccache,
+            Timeout = spec.BuildTimeout(),
         };
         var builder = new KernelBuilder(options);
         builder.CheckSetup();

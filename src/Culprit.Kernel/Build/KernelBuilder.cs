@@ -116,7 +116,7 @@ public sealed class KernelBuilder(KernelBuildOptions options)
             File.Delete(image);
         }
 
-        var config = await MakeAsync(compiler, "olddefconfig", cancellationToken);
+        var config = await MakeAsync(compiler, "olddefconfig", Options.Timeout - watch.Elapsed, cancellationToken);
         if (!config.Succeeded)
         {
             return Failed(Explain(config, "make olddefconfig"));
@@ -127,7 +127,7 @@ public sealed class KernelBuilder(KernelBuildOptions options)
             // make would re-run syncconfig and redo work for nothing (a third of a no-op rebuild).
             File.SetLastWriteTimeUtc(configPath, previous.Time);
         }
-        var build = await MakeAsync(compiler, "bzImage", cancellationToken);
+        var build = await MakeAsync(compiler, "bzImage", Options.Timeout - watch.Elapsed, cancellationToken);
         if (!build.Succeeded)
         {
             return Failed(Explain(build, "make bzImage"));
@@ -156,7 +156,7 @@ public sealed class KernelBuilder(KernelBuildOptions options)
     {
         if (result.TimedOut)
         {
-            return $"{what} timed out after {Options.Timeout}";
+            return $"build timed out after {TimeoutText(Options.Timeout)} ({what})";
         }
         if (BuildErrors.FindMissingTool(result.Output) is { } missing)
         {
@@ -166,7 +166,16 @@ public sealed class KernelBuilder(KernelBuildOptions options)
         return summary.Length > 0 ? summary : $"{what} exited with status {result.ExitCode}";
     }
 
-    private async Task<ProcessResult> MakeAsync(CompilerSpec compiler, string target, CancellationToken cancellationToken)
+    /// <summary>The timeout as syzbot's log writes durations (Go's <c>3h0m0s</c>).</summary>
+    private static string TimeoutText(TimeSpan t)
+    {
+        var hours = (int)t.TotalHours;
+        var text = (hours > 0 ? $"{hours}h" : "") + (t.TotalMinutes >= 1 ? $"{t.Minutes}m" : "");
+        return text + $"{t.Seconds + t.Milliseconds / 1000.0:0.###}s";
+    }
+
+    /// <summary>Runs make with what is left of the build's time (<paramref name="timeLeft"/>: one timeout covers the whole build).</summary>
+    private async Task<ProcessResult> MakeAsync(CompilerSpec compiler, string target, TimeSpan timeLeft, CancellationToken cancellationToken)
     {
         var source = Path.GetFullPath(Options.SourceDirectory);
         var output = Path.GetFullPath(Options.OutputDirectory);
@@ -198,7 +207,7 @@ public sealed class KernelBuilder(KernelBuildOptions options)
         var spec = new ProcessSpec(make, arguments)
         {
             Environment = environment,
-            Timeout = Options.Timeout,
+            Timeout = timeLeft > TimeSpan.Zero ? timeLeft : TimeSpan.FromMilliseconds(1),
             OnLine = Options.OnOutput,
             MaxCapturedChars = 2 * 1024 * 1024,
         };

@@ -1,0 +1,101 @@
+namespace Culprit.Processes;
+
+/// <summary>
+/// Makes sure no process outlives the run that started it. Culprit is made a child subreaper, so
+/// when a run's process exits, whatever it left running (background children, <c>nohup</c>,
+/// <c>setsid</c>, double forks) is reparented to Culprit instead of init. Every run carries a mark in
+/// its environment (<c>CULPRIT_RUN_ID</c>, a ':'-separated list: a run started inside another run
+/// keeps the outer marks), which descendants inherit; when the run ends, the adopted processes that
+/// carry its mark are killed, and adopted processes that exited are reaped. Children .NET started
+/// itself are left to .NET, which reaps them and reads their exit status.
+/// </summary>
+internal static class Leftovers
+{
+    public const string Variable = "CULPRIT_RUN_ID";
+
+    private static readonly object Starting = new();
+    private static readonly HashSet<int> Started = [];
+    private static readonly string? Inherited = Environment.GetEnvironmentVariable(Variable);
+    private static long _counter;
+    private static int _subreaper;
+
+    /// <summary>A fresh mark for one run; unique while this process lives.</summary>
+    public static string NewMark() => $"{Environment.ProcessId}.{Interlocked.Increment(ref _counter)}";
+
+    /// <summary>The value of <see cref="Variable"/> for a run marked <paramref name="mark"/>.</summary>
+    public static string EnvironmentValue(string mark) => string.IsNullOrEmpty(Inherited) ? mark : $"{Inherited}:{mark}";
+
+    /// <summary>
+    /// Starts a process with <paramref name="start"/> and remembers its pid until <see cref="Forget"/>.
+    /// Both happen under the lock the reaper takes, so it never reaps a child .NET is waiting for.
+    /// </summary>
+    public static int Start(Func<int> start)
+    {
+        if (Interlocked.Exchange(ref _subreaper, 1) == 0)
+        {
+            LibC.SetChildSubreaper();
+        }
+        lock (Starting)
+        {
+            var pid = start();
+            Started.Add(pid);
+            return pid;
+        }
+    }
+
+    /// <summary>Called once .NET has seen the process exit (and reaped it).</summary>
+    public static void Forget(int pid)
+    {
+        lock (Starting)
+        {
+            Started.Remove(pid);
+        }
+    }
+
+    /// <summary>Kills the adopted processes that carry <paramref name="mark"/> (and, as they die, their children), and reaps adopted processes that exited.</summary>
+    public static void Kill(string mark) =>
+        Sweep(pid => ProcTable.HasToken(ProcTable.EnvironmentOf(pid), Variable, mark));
+
+    /// <summary>Kills every process left below this one (what remains when Culprit itself stops).</summary>
+    public static void KillAll()
+    {
+        foreach (var pid in ProcTable.Children(Environment.ProcessId))
+        {
+            LibC.Kill(pid);
+        }
+        Sweep(_ => true);
+    }
+
+    /// <summary>
+    /// Rounds over the adopted children: reap the exited ones, kill the ones <paramref name="doomed"/>
+    /// picks; a killed process's own children are adopted in turn and met in the next round.
+    /// </summary>
+    private static void Sweep(Func<int, bool> doomed)
+    {
+        for (var round = 0; round < 100; round++)
+        {
+            var killed = 0;
+            lock (Starting)
+            {
+                foreach (var pid in ProcTable.Children(Environment.ProcessId))
+                {
+                    if (Started.Contains(pid) || LibC.TryReap(pid))
+                    {
+                        continue;
+                    }
+                    if (doomed(pid))
+                    {
+                        LibC.Kill(pid);
+                        killed++;
+                    }
+                }
+            }
+            if (killed == 0)
+            {
+                return;
+            }
+            // Let the killed processes die, so that their children are reparented here.
+            Thread.Sleep(round < 10 ? 2 : 20);
+        }
+    }
+}
