@@ -37,7 +37,7 @@ public static class JobSpecValidator
             throw new UsageException($"--runs must be between 1 and {MaxRunsPerCommit} (got {spec.Runs})");
         }
         Timeout("--run-timeout", spec.RunTimeoutSeconds);
-        Timeout("--build-timeout", spec.BuildTimeoutSeconds);
+        Timeout("--build-timeout", spec.BuildTimeout().TotalSeconds);
         if (spec.MaxRuns is { } maxRuns && maxRuns is < 1 or > MaxBudget)
         {
             throw new UsageException($"--max-runs must be between 1 and {MaxBudget} (got {maxRuns})");
