@@ -75,7 +75,8 @@ internal sealed class ScriptedWorld : IDisposable
         using var store = JobStore.Open(StorePath);
         var log = new StringWriter();
         var runner = new JobRunner(store, (_, _, _, _) => Task.FromResult<ICommitTester>(new Tester(this)), new TextJobListener(log), _temp.Sub("work"));
-        var id = await runner.CreateAsync(spec with { Repo = RepoPath });
+        // The scripted tester builds and runs nothing: the commands only satisfy the job inputs check.
+        var id = await runner.CreateAsync(spec with { Repo = RepoPath, Build = spec.Build ?? "true", Test = spec.Test ?? "true" });
         var result = await runner.RunAsync(id);
         return (result, log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
