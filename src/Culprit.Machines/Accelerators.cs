@@ -5,8 +5,8 @@ namespace Culprit.Machines;
 /// <summary>
 /// Decides how the VMs run by trying it, never by whether /dev/kvm opens: under nested
 /// virtualization KVM may open and still refuse <c>-cpu host</c> (QEMU: <c>failed to set MSR
-/// 0x10a</c>). KVM is probed with each of <see cref="KvmCpuModels"/> in turn, the first that runs a
-/// probe VM wins; else TCG, which is probed too, so a QEMU that cannot run any VM fails before a
+/// 0x10a</c>). KVM is probed with <c>-cpu host</c> (with --accel kvm, each of <see cref="KvmCpuModels"/>
+/// in turn, the first that runs a probe VM wins); else TCG, which is probed too, so a QEMU that cannot run any VM fails before a
 /// kernel is built. The decision is made once per QEMU binary and mode in a process.
 /// </summary>
 public static class Accelerators
@@ -41,7 +41,11 @@ public static class Accelerators
                 : throw new VmSetupException($"QEMU cannot run a VM here with --accel tcg ({tcg.Reason})");
         }
         string? hostFailure = null;
-        foreach (var model in KvmCpuModels)
+        // With --accel auto only -cpu host is tried: where KVM refuses it (nested virtualization that
+        // cannot pass the host's features on), other models may start a probe VM yet hang a Linux
+        // boot (seen: qemu64 and host,-arch-capabilities print nothing), so the safe answer is TCG.
+        // --accel kvm insists on KVM and tries the other models.
+        foreach (var model in mode == AccelMode.Kvm ? KvmCpuModels : KvmCpuModels.Take(1))
         {
             var kvm = Accelerator.KvmWith(model);
             var tried = await probe(kvm);
