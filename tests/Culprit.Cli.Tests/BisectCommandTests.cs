@@ -140,8 +140,9 @@ public sealed class BisectCommandTests
         var run = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0],
             "--build", ScriptedRepository.Build, "--test", test, "--runs", "4", "--run-timeout", "1", "--json", json, "--store", temp.Sub("s.db"));
 
-        // The hanging run counts as a crash on every commit, so verification doubts the culprit (exit 4).
-        Assert.Equal(4, run.ExitCode);
+        // The hang and the untitled crash are each one run of a commit's first test (runs are numbered
+        // across a commit's tests): other crashes than the bug's, so the culprit is found and verified.
+        Assert.True(run.ExitCode == 0, run.Output);
         Assert.Contains("run #0: infra error: vm lost", run.Output);
         Assert.Contains("run #1: timed out: no result after 1s", run.Output);
         Assert.Contains("run #2: crashed: exit status 3", run.Output);

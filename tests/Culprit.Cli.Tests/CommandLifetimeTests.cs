@@ -80,8 +80,8 @@ public sealed class CommandLifetimeTests
         var run = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0],
             "--build", ScriptedRepository.Build, "--test", ScriptedRepository.Test, "--build-timeout", seconds, "--store", temp.Sub("s.db"));
 
-        Assert.Equal(1, run.ExitCode);
-        Assert.Contains("--build-timeout must be more than 0 and at most 604800 seconds", run.Error);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--build-timeout must be between 0 and 604800 seconds", run.Error);
         Assert.DoesNotContain("testing commit", run.Output);
     }
 
