@@ -15,33 +15,9 @@ public static partial class ProcessRunner
     /// </summary>
     public static async Task<ProcessResult> StreamLinesAsync(ProcessSpec spec, Action<string> onLine, CancellationToken cancellationToken = default)
     {
-        var psi = new ProcessStartInfo(spec.FileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-        };
-        foreach (var a in spec.Arguments)
-        {
-            psi.ArgumentList.Add(a);
-        }
-        if (spec.WorkingDirectory is not null)
-        {
-            psi.WorkingDirectory = spec.WorkingDirectory;
-        }
-        foreach (var (k, v) in spec.Environment)
-        {
-            if (v is null)
-            {
-                psi.Environment.Remove(k);
-            }
-            else
-            {
-                psi.Environment[k] = v;
-            }
-        }
+        var mark = Leftovers.NewMark();
+        var psi = StartInfo(spec, mark);
+        psi.StandardOutputEncoding = Encoding.UTF8;
 
         using var process = new Process { StartInfo = psi };
         var stderr = new BoundedText(spec.MaxCapturedChars);
@@ -56,14 +32,21 @@ public static partial class ProcessRunner
             stderr.AppendLine(e.Data);
         };
         var watch = Stopwatch.StartNew();
+        var pid = Start(process, spec.FileName);
         try
         {
-            process.Start();
+            return await StreamAsync(process, spec, onLine, stderr, errDone, watch, cancellationToken);
         }
-        catch (Win32Exception ex)
+        finally
         {
-            throw new ProcessStartException($"cannot run {spec.FileName}: {ex.Message}", ex);
+            Leftovers.Kill(mark);
+            Leftovers.Forget(pid);
         }
+    }
+
+    private static async Task<ProcessResult> StreamAsync(
+        Process process, ProcessSpec spec, Action<string> onLine, BoundedText stderr, TaskCompletionSource errDone, Stopwatch watch, CancellationToken cancellationToken)
+    {
         process.BeginErrorReadLine();
         try
         {

@@ -16,35 +16,8 @@ public static partial class ProcessRunner
 
     public static async Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken = default)
     {
-        var psi = new ProcessStartInfo(spec.FileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in spec.Arguments)
-        {
-            psi.ArgumentList.Add(a);
-        }
-        if (spec.WorkingDirectory is not null)
-        {
-            psi.WorkingDirectory = spec.WorkingDirectory;
-        }
-        foreach (var (k, v) in spec.Environment)
-        {
-            if (v is null)
-            {
-                psi.Environment.Remove(k);
-            }
-            else
-            {
-                psi.Environment[k] = v;
-            }
-        }
-
         var mark = Leftovers.NewMark();
-        psi.Environment[Leftovers.Variable] = Leftovers.EnvironmentValue(mark);
+        var psi = StartInfo(spec, mark);
 
         var all = new BoundedText(spec.MaxCapturedChars);
         var stdout = new BoundedText(spec.MaxCapturedChars);
@@ -61,19 +34,7 @@ public static partial class ProcessRunner
         process.Exited += (_, _) => exited.TrySetResult();
 
         var watch = Stopwatch.StartNew();
-        int pid;
-        try
-        {
-            pid = Leftovers.Start(() =>
-            {
-                process.Start();
-                return process.Id;
-            });
-        }
-        catch (Win32Exception ex)
-        {
-            throw new ProcessStartException($"cannot run {spec.FileName}: {ex.Message}", ex);
-        }
+        var pid = Start(process, spec.FileName);
         var timedOut = false;
         try
         {
@@ -157,6 +118,59 @@ public static partial class ProcessRunner
     /// environment and so escaped their run's cleanup; for a program's exit.
     /// </summary>
     public static void KillAllLeftovers() => Leftovers.KillAll();
+
+    /// <summary>
+    /// How every command starts: its argv (never shell text), directory and environment, with the
+    /// mark that finds whatever it leaves running (<see cref="Leftovers"/>).
+    /// </summary>
+    private static ProcessStartInfo StartInfo(ProcessSpec spec, string mark)
+    {
+        var psi = new ProcessStartInfo(spec.FileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in spec.Arguments)
+        {
+            psi.ArgumentList.Add(a);
+        }
+        if (spec.WorkingDirectory is not null)
+        {
+            psi.WorkingDirectory = spec.WorkingDirectory;
+        }
+        foreach (var (k, v) in spec.Environment)
+        {
+            if (v is null)
+            {
+                psi.Environment.Remove(k);
+            }
+            else
+            {
+                psi.Environment[k] = v;
+            }
+        }
+        psi.Environment[Leftovers.Variable] = Leftovers.EnvironmentValue(mark);
+        return psi;
+    }
+
+    /// <summary>Starts a process so that the leftover reaper never takes it for an orphan.</summary>
+    private static int Start(Process process, string fileName)
+    {
+        try
+        {
+            return Leftovers.Start(() =>
+            {
+                process.Start();
+                return process.Id;
+            });
+        }
+        catch (Win32Exception ex)
+        {
+            throw new ProcessStartException($"cannot run {fileName}: {ex.Message}", ex);
+        }
+    }
 
     /// <summary>Runs and throws <see cref="ProcessFailedException"/> unless it exits 0.</summary>
     public static async Task<ProcessResult> RunCheckedAsync(ProcessSpec spec, CancellationToken cancellationToken = default)
