@@ -16,6 +16,24 @@ internal static class CliHarness
         return new Run(exit, output.ToString(), error.ToString());
     }
 
+    /// <summary>How many outcomes a store holds so far (0 while it is not there or not readable yet): a child CLI's progress.</summary>
+    public static int CountOutcomes(string store)
+    {
+        if (!File.Exists(store))
+        {
+            return 0;
+        }
+        try
+        {
+            using var jobs = Culprit.Store.JobStore.Open(store);
+            return jobs.ListJobs().Sum(j => jobs.Outcomes(j.Id).Count);
+        }
+        catch (Culprit.Store.StoreException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>The CLI as built next to the tests, started as its own process.</summary>
     public static ProcessSpec Process(params string[] args) =>
         new("dotnet", [Path.Combine(AppContext.BaseDirectory, "culprit.dll"), .. args]);

@@ -25,7 +25,7 @@ public sealed class ResumeTests
         for (var i = 0; i < 600 && stored < 3 && !job.IsCompleted; i++)
         {
             await Task.Delay(100);
-            stored = CountOutcomes(store);
+            stored = CliHarness.CountOutcomes(store);
         }
         if (stored < 3)
         {
@@ -34,7 +34,7 @@ public sealed class ResumeTests
         }
         await kill.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => job);
-        var beforeResume = CountOutcomes(store);
+        var beforeResume = CliHarness.CountOutcomes(store);
 
         string id;
         using (var jobs = JobStore.Open(store))
@@ -104,7 +104,7 @@ public sealed class ResumeTests
 
         Assert.Equal(0, again.ExitCode);
         Assert.Equal(first.Output, again.Output);
-        Assert.Equal(outcomes, CountOutcomes(store));
+        Assert.Equal(outcomes, CliHarness.CountOutcomes(store));
     }
 
     [Fact]
@@ -128,22 +128,5 @@ public sealed class ResumeTests
         using var doc = JsonDocument.Parse(json.Output);
         Assert.Equal(id, doc.RootElement.GetProperty("job").GetString());
         Assert.Equal(repo.Hashes[2], doc.RootElement.GetProperty("culprit").GetProperty("commit").GetString());
-    }
-
-    private static int CountOutcomes(string store)
-    {
-        if (!File.Exists(store))
-        {
-            return 0;
-        }
-        try
-        {
-            using var jobs = JobStore.Open(store);
-            return jobs.ListJobs().Sum(j => jobs.Outcomes(j.Id).Count);
-        }
-        catch (StoreException)
-        {
-            return 0;
-        }
     }
 }

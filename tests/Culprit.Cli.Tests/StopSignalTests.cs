@@ -26,7 +26,7 @@ public sealed class StopSignalTests
             Timeout = TimeSpan.FromMinutes(5),
             OnStarted = started => pid = started,
         });
-        for (var i = 0; i < 600 && CountOutcomes(store) < 2 && !job.IsCompleted; i++)
+        for (var i = 0; i < 600 && CliHarness.CountOutcomes(store) < 2 && !job.IsCompleted; i++)
         {
             await Task.Delay(100);
         }
@@ -61,23 +61,6 @@ public sealed class StopSignalTests
         using (var jobs = JobStore.Open(store))
         {
             Assert.Equal("finished", jobs.GetJob(id).State);
-        }
-    }
-
-    private static int CountOutcomes(string store)
-    {
-        if (!File.Exists(store))
-        {
-            return 0;
-        }
-        try
-        {
-            using var jobs = JobStore.Open(store);
-            return jobs.ListJobs().Sum(j => jobs.Outcomes(j.Id).Count);
-        }
-        catch (StoreException)
-        {
-            return 0;
         }
     }
 }
