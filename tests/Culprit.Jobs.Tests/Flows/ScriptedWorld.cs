@@ -1,7 +1,5 @@
-using System.Globalization;
 using Culprit.Core.Domain;
 using Culprit.Core.Testing;
-using Culprit.Processes;
 using Culprit.Store;
 using Culprit.TestSupport;
 
@@ -15,9 +13,13 @@ namespace Culprit.Jobs.Tests.Flows;
 /// </summary>
 internal sealed class ScriptedWorld : IDisposable
 {
-    private readonly TempDir _temp = new("culprit-flow");
+    private readonly TempDir _temp;
 
-    private ScriptedWorld(string[] hashes) => Hashes = hashes;
+    private ScriptedWorld(TempDir temp, string[] hashes)
+    {
+        _temp = temp;
+        Hashes = hashes;
+    }
 
     /// <summary>Commit hashes, oldest (number 0) first.</summary>
     public string[] Hashes { get; }
@@ -41,32 +43,13 @@ internal sealed class ScriptedWorld : IDisposable
     /// <summary>Every run made, by commit number.</summary>
     public List<int> RunsDone { get; } = [];
 
-    /// <summary>Creates <paramref name="count"/> commits, each changing the file <c>n</c>; <paramref name="tags"/> tags commits by number.</summary>
+    /// <summary>A linear repository of <paramref name="count"/> numbered commits (<see cref="Flow.LinearRepository"/>); <paramref name="tags"/> tags commits by number.</summary>
     public static async Task<ScriptedWorld> CreateAsync(int count, Func<int, int, RunOutcome> run, IReadOnlyDictionary<int, string>? tags = null,
         Func<int, string?>? signature = null, Func<int, bool>? builds = null)
     {
-        var hashes = new string[count];
-        var world = new ScriptedWorld(hashes) { Run = run, Signature = signature ?? (n => $"sig-{n}"), Builds = builds ?? (_ => true) };
-        var path = world.RepoPath;
-        Directory.CreateDirectory(path);
-        await Git(path, null, "init", "-q", "-b", "main");
-        for (var i = 0; i < count; i++)
-        {
-            await File.WriteAllTextAsync(Path.Combine(path, "n"), $"{i}\n");
-            await Git(path, null, "add", "-A");
-            var date = (1_700_000_000 + i * 3600).ToString(CultureInfo.InvariantCulture) + " +0000";
-            await Git(path, new Dictionary<string, string?>
-            {
-                ["GIT_AUTHOR_NAME"] = "Dev", ["GIT_AUTHOR_EMAIL"] = "dev@example.com", ["GIT_AUTHOR_DATE"] = date,
-                ["GIT_COMMITTER_NAME"] = "Dev", ["GIT_COMMITTER_EMAIL"] = "dev@example.com", ["GIT_COMMITTER_DATE"] = date,
-            }, "commit", "-q", "-m", $"change number {i}");
-            hashes[i] = (await Git(path, null, "rev-parse", "HEAD")).StandardOutput.Trim();
-            if (tags is not null && tags.TryGetValue(i, out var tag))
-            {
-                await Git(path, null, "tag", tag);
-            }
-        }
-        return world;
+        var temp = new TempDir("culprit-flow");
+        var repo = await Flow.LinearRepository.CreateAsync(temp.Sub("repo"), count, tags);
+        return new ScriptedWorld(temp, repo.Hashes) { Run = run, Signature = signature ?? (n => $"sig-{n}"), Builds = builds ?? (_ => true) };
     }
 
     /// <summary>Runs a job to its result; returns it with the log lines.</summary>
@@ -84,9 +67,6 @@ internal sealed class ScriptedWorld : IDisposable
     public int NumberOf(string hash) => Array.IndexOf(Hashes, hash);
 
     public void Dispose() => _temp.Dispose();
-
-    private static Task<ProcessResult> Git(string path, Dictionary<string, string?>? env, params string[] args) =>
-        ProcessRunner.RunCheckedAsync(new ProcessSpec("git", ["-C", path, .. args]) { Environment = env ?? new Dictionary<string, string?>() });
 
     private sealed class Tester(ScriptedWorld world) : ICommitTester
     {
