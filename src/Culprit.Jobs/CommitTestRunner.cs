@@ -34,11 +34,13 @@ internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledge
         _setupLogged = true;
         status.Testing(commit, "building", runs);
         BuildResult build;
+        var buildReused = false;
         if (_lastBuild is { Ok: true } last && last.Commit == commit)
         {
             // A retest right after a test of the same commit: its build is still in place, so no second build.
             log.Line(_lastCompiler is null ? $"testing commit {commit} (built already)" : $"testing commit {commit} with {_lastCompiler} (built already)");
             build = last with { Seconds = 0 };
+            buildReused = true;
         }
         else
         {
@@ -87,7 +89,8 @@ internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledge
             }
         });
         await Task.WhenAll(workers);
-        var outcome = new CommitOutcome(commit, true, [.. results.Values], null, build.Compiler, build.Signature, build.Seconds, watch.Elapsed.TotalSeconds);
+        var outcome = new CommitOutcome(commit, true, [.. results.Values], null, build.Compiler, build.Signature, build.Seconds, watch.Elapsed.TotalSeconds,
+            BuildReused: buildReused);
         if (outcome.Untestable)
         {
             foreach (var line in RunLines.For(outcome))

@@ -207,7 +207,7 @@ internal sealed class ResultBuilder(
         var fresh = outcomes.Where(o => o.ReusedFrom is null).ToList();
         return new JobStats(
             RevisionsTested: entries.Where(e => !e.Phase.StartsWith("verify", StringComparison.Ordinal)).Select(e => e.Outcome.Commit).Distinct().Count(),
-            Builds: outcomes.Count,
+            Builds: outcomes.Count(o => !o.BuildReused),
             Runs: fresh.Sum(o => o.Runs.Count),
             TotalSeconds: build + test,
             BuildSeconds: build,

@@ -3,6 +3,7 @@ namespace Culprit.Core.Domain;
 /// <summary>
 /// Everything learnt by testing one commit once: the build, its signature and each run.
 /// A verdict is derived from it by a policy; the outcome itself is what gets stored.
+/// <paramref name="BuildReused"/>: the runs used the build of the test just before (no build was made).
 /// </summary>
 public sealed record CommitOutcome(
     string Commit,
@@ -13,7 +14,8 @@ public sealed record CommitOutcome(
     string? Signature = null,
     double BuildSeconds = 0,
     double TestSeconds = 0,
-    string? ReusedFrom = null)
+    string? ReusedFrom = null,
+    bool BuildReused = false)
 {
     public static CommitOutcome BuildFailed(string commit, string error, double buildSeconds = 0, string? compiler = null) =>
         new(commit, false, [], error, compiler, null, buildSeconds);

@@ -20,5 +20,6 @@ public sealed class BuildReuseTests
         Assert.True(retests > 0, "the flaky reproducer should make the strategy retest a commit at once");
         Assert.Equal(result.Tested.Count - retests, world.BuildsDone.Count);
         Assert.Contains(log, l => l.EndsWith("(built already)", StringComparison.Ordinal));
+        Assert.Equal(world.BuildsDone.Count, result.Stats.Builds);
     }
 }
