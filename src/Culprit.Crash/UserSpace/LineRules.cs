@@ -77,8 +77,8 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
             BailedOut = true;
             return;
         }
-        if (sanitizer && (SanAbrt.IsMatch(line) || SanBreakpoint.IsMatch(line) || SanIll.IsMatch(line) || SanTrap.IsMatch(line))
-            && TypesKeptOverAbort.Contains(st.CrashType))
+        if (sanitizer && TypesKeptOverAbort.Contains(st.CrashType) && line.Contains("Sanitizer: ", StringComparison.Ordinal)
+            && (SanAbrt.IsMatch(line) || SanBreakpoint.IsMatch(line) || SanIll.IsMatch(line) || SanTrap.IsMatch(line)))
             return;
 
         Asserts(line, st);
@@ -277,7 +277,7 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
             if (line.Contains("assertion ", StringComparison.Ordinal) && line.Contains(" failed:", StringComparison.Ordinal))
                 MatchAssert(line, st, AssertGlibcSuffixed, 1);
         }
-        if (line.StartsWith("thread", StringComparison.OrdinalIgnoreCase))
+        if (line.StartsWith("thread", StringComparison.OrdinalIgnoreCase) && line.Contains("panicked at '", StringComparison.OrdinalIgnoreCase))
             MatchAssert(line, st, RustPanic, 1);
     }
 
