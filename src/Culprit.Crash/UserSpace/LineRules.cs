@@ -245,9 +245,13 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
 
     private static bool MayBeOom(string line) => line.AsSpan().IndexOfAny(OomWords) >= 0;
 
-    /// <summary>Lines whose rules key on how the line starts rather than on a word in it.</summary>
+    /// <summary>
+    /// Lines whose rules key on how the line starts rather than on a word in it. V8's <c>#</c> rules all
+    /// need a space or a letter after the <c>#</c>, so an unindented frame (<c>#0 0x...</c>) is not one.
+    /// </summary>
     private static bool StartsRuleLine(string line) =>
-        line.Length > 0 && (line[0] is 'F' or '#' || line.StartsWith("rip", StringComparison.Ordinal)
+        line.Length > 0 && (line[0] == 'F' || (line[0] == '#' && !(line.Length > 1 && char.IsAsciiDigit(line[1])))
+            || line.StartsWith("rip", StringComparison.Ordinal)
             || line.StartsWith("0x", StringComparison.OrdinalIgnoreCase) || line.StartsWith("Reason:", StringComparison.Ordinal));
 
     /// <summary>Indentation, <c>#</c> and a digit: most lines of a sanitizer report.</summary>
