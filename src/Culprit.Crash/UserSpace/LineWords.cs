@@ -30,6 +30,10 @@ internal sealed class LineWords
     private static readonly Dictionary<string, int> Bit = Words.Select((w, i) => (w, i))
         .ToDictionary(p => p.w, p => p.i, ReferenceEqualityComparer.Instance as IEqualityComparer<string>);
 
+    // The words by first character, so a hit is matched only against the words that can start there.
+    private static readonly int[][] ByFirstChar = Enumerable.Range(0, 128)
+        .Select(c => Enumerable.Range(0, Words.Length).Where(i => Words[i][0] == c).ToArray()).ToArray();
+
     private string? _line;
     private ulong _found;
 
@@ -56,7 +60,7 @@ internal sealed class LineWords
                 break;
             int at = offset + hit;
             var rest = text[at..];
-            for (int i = 0; i < Words.Length; i++)
+            foreach (int i in ByFirstChar[rest[0]])
             {
                 if (rest.StartsWith(Words[i], StringComparison.Ordinal))
                     _found |= 1UL << i;
