@@ -66,6 +66,14 @@ internal sealed class LineWords
                     _found |= 1UL << i;
             }
             offset = at + 1;
+            // Inside a run of '=' only "===" words start, and the longer one only at the run's last three.
+            if (rest[0] == '=')
+            {
+                int run = rest.IndexOfAnyExcept('=');
+                if (run < 0)
+                    run = rest.Length;
+                offset = Math.Max(offset, at + run - 3);
+            }
         }
     }
 }
