@@ -47,6 +47,8 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
         "located in stack",
     ], StringComparison.Ordinal);
 
+    private readonly LineWords _words = new();
+
     public ParseState State { get; } = new();
 
     /// <summary>Set when an out-of-memory line ends the analysis with no crash (OOM detection off).</summary>
@@ -69,27 +71,27 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
         }
         if (IgnoredLine(line, st))
             return;
-        bool sanitizer = line.Contains("Sanitizer", StringComparison.Ordinal);
+        bool sanitizer = _words.Contains(line, "Sanitizer");
         if (!options.DetectOomsAndHangs && MayBeOom(line) && OutOfMemory.IsMatch(line))
         {
             BailedOut = true;
             return;
         }
-        if (sanitizer && (SanAbrt.IsMatch(line) || SanBreakpoint.IsMatch(line) || SanIll.IsMatch(line) || SanTrap.IsMatch(line))
-            && TypesKeptOverAbort.Contains(st.CrashType))
+        if (sanitizer && TypesKeptOverAbort.Contains(st.CrashType) && line.Contains("Sanitizer: ", StringComparison.Ordinal)
+            && (SanAbrt.IsMatch(line) || SanBreakpoint.IsMatch(line) || SanIll.IsMatch(line) || SanTrap.IsMatch(line)))
             return;
 
         Asserts(line, st);
 
-        if (line.Contains("SHOULD NEVER", StringComparison.Ordinal) && AssertNotReached.IsMatch(line))
+        if (_words.Contains(line, "SHOULD NEVER") && AssertNotReached.IsMatch(line))
         {
             st.Reset();
             st.SetType("ASSERT_NOT_REACHED");
         }
         Debuggers(line, st);
 
-        if (sanitizer && !line.Contains(" suppressions", StringComparison.Ordinal) && !line.Contains(" warnings", StringComparison.Ordinal)
-            && MsanTsan.Match(line) is { Success: true } msan)
+        if (sanitizer && !_words.Contains(line, " suppressions") && !_words.Contains(line, " warnings")
+            && (line.Contains("ThreadSanitizer:", StringComparison.Ordinal) || line.Contains("MemorySanitizer:", StringComparison.Ordinal)) && MsanTsan.Match(line) is { Success: true } msan)
         {
             st.Reset();
             st.SetType(Capitalize(msan.Groups[2].Value.Trim()));
@@ -106,7 +108,7 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
         }
         BadCasts(line, st);
 
-        if (IsGo && (line.Contains("runtime error: ", StringComparison.Ordinal) || line.StartsWith("fatal error: stack overflow", StringComparison.Ordinal)))
+        if (IsGo && (_words.Contains(line, "runtime error: ") || line.StartsWith("fatal error: stack overflow", StringComparison.Ordinal)))
         {
             foreach (var (pattern, type) in GoPanics)
             {
@@ -119,7 +121,7 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
                 }
             }
         }
-        bool runtimeError = line.Contains(": runtime error: ", StringComparison.Ordinal);
+        bool runtimeError = _words.Contains(line, ": runtime error: ");
         if (runtimeError && st.CrashType.Length == 0 && options.IncludeUbsan && UbsanRuntimeError.Match(line) is { Success: true } ubsan)
         {
             string reason = ubsan.Groups[2].Value;
@@ -134,20 +136,20 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
             }
             st.Reset();
         }
-        if (sanitizer && line.Contains("memcpy-param-overlap", StringComparison.Ordinal) && MemcpyOverlap.Match(line) is { Success: true } overlap)
+        if (sanitizer && _words.Contains(line, "memcpy-param-overlap") && MemcpyOverlap.Match(line) is { Success: true } overlap)
         {
             st.Reset();
             st.SetType("Memcpy-param-overlap");
             st.CrashAddress = overlap.Groups[2].Value.Trim();
         }
-        if (pythonMode && line.Contains("===", StringComparison.Ordinal))
+        if (pythonMode && _words.Contains(line, "==="))
         {
             if (PythonUncaught.IsMatch(line))
                 PythonCrash(st, "Uncaught exception");
             if (PySecSan.IsMatch(line))
                 PythonCrash(st, "PySecSan");
         }
-        if (IsJs && line.Contains("Uncaught Exception: Jazzer.js", StringComparison.Ordinal) && JazzerJsUncaught.IsMatch(line))
+        if (IsJs && _words.Contains(line, "Uncaught Exception: Jazzer.js") && JazzerJsUncaught.IsMatch(line))
         {
             st.SetType("Uncaught exception");
             st.FoundPythonCrash = true;
@@ -157,26 +159,26 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
         }
         if (sanitizer && SanitizerErrors(line, st))
             return;
-        if (st.CrashType == "UNKNOWN" && line.Contains("The signal is caused by a ", StringComparison.Ordinal) && SegvAccessType.Match(line) is { Success: true } access && access.Groups[1].Value != "UNKNOWN")
+        if (st.CrashType == "UNKNOWN" && _words.Contains(line, "The signal is caused by a ") && SegvAccessType.Match(line) is { Success: true } access && access.Groups[1].Value != "UNKNOWN")
             st.CrashType += " " + access.Groups[1].Value;
-        if (line.Contains(" of size ", StringComparison.Ordinal) && AccessSizeAddress.Match(line) is { Success: true } sized)
+        if (_words.Contains(line, " of size ") && AccessSizeAddress.Match(line) is { Success: true } sized)
         {
             st.CrashAddress = sized.Groups[3].Value.Trim();
             if (!st.CrashType.StartsWith("UNKNOWN", StringComparison.Ordinal))
                 st.CrashType += $"\n{sized.Groups[1].Value.ToUpperInvariant()} {sized.Groups[2].Value}";
         }
-        if (line.Contains("fault addr", StringComparison.Ordinal))
+        if (_words.Contains(line, "fault addr"))
             SignalWithFaultAddressLine(line, st);
         if (line.StartsWith("Abort message: ", StringComparison.Ordinal))
             AbortMessageLine(line, st);
-        if (line.Contains("===BUG DETECTED: ", StringComparison.Ordinal))
+        if (_words.Contains(line, "===BUG DETECTED: "))
         {
             if (CommandInjection.IsMatch(line)) st.SetType("Command injection");
             if (ArbitraryFileOpen.IsMatch(line)) st.SetType("Arbitrary file open");
             if (ArbitraryDns.IsMatch(line)) st.SetType("Arbitrary DNS resolution");
             if (PySecSan.IsMatch(line)) st.SetType("PySecSan");
         }
-        if (sanitizer && line.Contains("Sanitizer CHECK failed", StringComparison.Ordinal) && SanCheckFailure.Match(line) is { Success: true } sanCheck)
+        if (sanitizer && _words.Contains(line, "Sanitizer CHECK failed") && SanCheckFailure.Match(line) is { Success: true } sanCheck)
         {
             st.SetType("Sanitizer CHECK failure");
             st.CrashAddress = "";
@@ -185,13 +187,13 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
             st.ProcessDied = true;
             return;
         }
-        if (line.Contains("Security CHECK failed", StringComparison.Ordinal))
+        if (_words.Contains(line, "Security CHECK failed"))
             CheckFailure(line, st, SecurityCheckFailure, "Security CHECK failure");
-        if (line.Contains("Security DCHECK failed", StringComparison.Ordinal))
+        if (_words.Contains(line, "Security DCHECK failed"))
             CheckFailure(line, st, SecurityDcheckFailure, "Security DCHECK failure");
         if (options.DetectOomsAndHangs)
         {
-            if ((line.Contains("libFuzzer", StringComparison.Ordinal) && LibFuzzerTimeout.IsMatch(line)) || (line.StartsWith("=========", StringComparison.Ordinal) && CentipedeTimeout.IsMatch(line)))
+            if ((_words.Contains(line, "libFuzzer") && LibFuzzerTimeout.IsMatch(line)) || (line.StartsWith("=========", StringComparison.Ordinal) && CentipedeTimeout.IsMatch(line)))
             {
                 st.Reset();
                 st.SetType("Timeout");
@@ -218,20 +220,20 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
         }
         if (st.CrashType.Length == 0)
             return;
-        if (st.CrashState.Contains("JNI DETECTED ERROR IN APPLICATION:", StringComparison.Ordinal) && line.Contains("/art/runtime/", StringComparison.Ordinal))
+        if (st.CrashState.Contains("JNI DETECTED ERROR IN APPLICATION:", StringComparison.Ordinal) && _words.Contains(line, "/art/runtime/"))
             return;
         StackFrames.Add(line, st, IsGo, pythonMode, IsJs);
     }
 
-    private static bool IgnoredLine(string line, ParseState st) =>
+    private bool IgnoredLine(string line, ParseState st) =>
         st.ProcessDied
-        || line.Contains("SUMMARY:", StringComparison.Ordinal)
-        || line.Contains(":INFO:CONSOLE", StringComparison.Ordinal)
-        || line.Contains("WARNING: AddressSanitizer", StringComparison.Ordinal)
-        || line.Contains("failed to mprotect 0x00010000", StringComparison.Ordinal)
-        || line.Contains("text run at (", StringComparison.Ordinal)
-        || line.Contains("Please include Java exception stack in crash report", StringComparison.Ordinal)
-        || (line.Contains("Sanitizer:DEADLYSIGNAL", StringComparison.Ordinal) && SanDeadlySignal.IsMatch(line))
+        || _words.Contains(line, "SUMMARY:")
+        || _words.Contains(line, ":INFO:CONSOLE")
+        || _words.Contains(line, "WARNING: AddressSanitizer")
+        || _words.Contains(line, "failed to mprotect 0x00010000")
+        || _words.Contains(line, "text run at (")
+        || _words.Contains(line, "Please include Java exception stack in crash report")
+        || (_words.Contains(line, "Sanitizer:DEADLYSIGNAL") && SanDeadlySignal.IsMatch(line))
         || line.Length > 1024 * 1024;
 
     private static readonly SearchValues<string> OomWords = SearchValues.Create(
@@ -243,9 +245,13 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
 
     private static bool MayBeOom(string line) => line.AsSpan().IndexOfAny(OomWords) >= 0;
 
-    /// <summary>Lines whose rules key on how the line starts rather than on a word in it.</summary>
+    /// <summary>
+    /// Lines whose rules key on how the line starts rather than on a word in it. V8's <c>#</c> rules all
+    /// need a space or a letter after the <c>#</c>, so an unindented frame (<c>#0 0x...</c>) is not one.
+    /// </summary>
     private static bool StartsRuleLine(string line) =>
-        line.Length > 0 && (line[0] is 'F' or '#' || line.StartsWith("rip", StringComparison.Ordinal)
+        line.Length > 0 && (line[0] == 'F' || (line[0] == '#' && !(line.Length > 1 && char.IsAsciiDigit(line[1])))
+            || line.StartsWith("rip", StringComparison.Ordinal)
             || line.StartsWith("0x", StringComparison.OrdinalIgnoreCase) || line.StartsWith("Reason:", StringComparison.Ordinal));
 
     /// <summary>Indentation, <c>#</c> and a digit: most lines of a sanitizer report.</summary>
@@ -257,21 +263,32 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
         return i > 0 && i + 1 < line.Length && line[i] == '#' && char.IsAsciiDigit(line[i + 1]);
     }
 
+    private static readonly SearchValues<string> AssertOrPanic = SearchValues.Create(["assert", "panic"], StringComparison.OrdinalIgnoreCase);
+
     private static void Asserts(string line, ParseState st)
     {
-        bool assertWord = line.Contains("assert", StringComparison.OrdinalIgnoreCase);
-        if (assertWord || line.Contains("panic", StringComparison.OrdinalIgnoreCase))
+        // One case-insensitive scan for both words; most lines hold neither.
+        bool either = line.AsSpan().IndexOfAny(AssertOrPanic) >= 0;
+        bool assertWord = either && line.Contains("assert", StringComparison.OrdinalIgnoreCase);
+        if (either && AssertHeads(line))
             MatchAssert(line, st, Assert, 1);
         if (line.Length > 0 && line[0] == 'F' && assertWord)
             MatchAssert(line, st, AssertGoogle, 2);
         if (assertWord)
         {
-            MatchAssert(line, st, AssertGlibc, 1);
-            MatchAssert(line, st, AssertGlibcSuffixed, 1);
+            if (line.Contains("assertion ", StringComparison.OrdinalIgnoreCase) && line.Contains("failed", StringComparison.OrdinalIgnoreCase))
+                MatchAssert(line, st, AssertGlibc, 1);
+            if (line.Contains("assertion ", StringComparison.Ordinal) && line.Contains(" failed:", StringComparison.Ordinal))
+                MatchAssert(line, st, AssertGlibcSuffixed, 1);
         }
-        if (line.StartsWith("thread", StringComparison.OrdinalIgnoreCase))
+        if (line.StartsWith("thread", StringComparison.OrdinalIgnoreCase) && line.Contains("panicked at '", StringComparison.OrdinalIgnoreCase))
             MatchAssert(line, st, RustPanic, 1);
     }
+
+    /// <summary>What <see cref="UserSpacePatterns.Assert"/> needs: <c>assert[ion] fail</c> or <c>panic: </c>, any case.</summary>
+    private static bool AssertHeads(string line) =>
+        line.Contains("panic: ", StringComparison.OrdinalIgnoreCase) || line.Contains("assert fail", StringComparison.OrdinalIgnoreCase)
+        || line.Contains("assertion fail", StringComparison.OrdinalIgnoreCase);
 
     private static void MatchAssert(string line, ParseState st, Regex pattern, int group)
     {
@@ -298,7 +315,7 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
 
     private void BadCasts(string line, ParseState st)
     {
-        bool runtimeError = line.Contains(": runtime error: ", StringComparison.Ordinal);
+        bool runtimeError = _words.Contains(line, ": runtime error: ");
         if (runtimeError && st.CrashType.Length == 0 && options.IncludeUbsan && UbsanVptr.Match(line) is { Success: true } vptr)
         {
             st.SetType("Bad-cast");
@@ -307,7 +324,7 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
             st.CrashState = "Bad-cast to " + vptr.Groups[4].Value.Trim('\'');
             st.FoundBadCastEnd = false;
         }
-        if (st.CrashType == "Bad-cast" && !st.FoundBadCastEnd && line.Contains("note: ", StringComparison.Ordinal) | line.Contains(" within object of type", StringComparison.Ordinal))
+        if (st.CrashType == "Bad-cast" && !st.FoundBadCastEnd && _words.Contains(line, "note: ") | _words.Contains(line, " within object of type"))
         {
             var downcast = UbsanVptrDowncast.Match(line);
             if (!downcast.Success)
@@ -335,7 +352,7 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
                 st.FrameCount++;
             }
         }
-        if (runtimeError && st.CrashType.Length == 0 && line.Contains("control flow integrity", StringComparison.Ordinal) && CfiError.Match(line) is { Success: true } cfi)
+        if (runtimeError && st.CrashType.Length == 0 && _words.Contains(line, "control flow integrity") && CfiError.Match(line) is { Success: true } cfi)
         {
             st.SetType("Bad-cast");
             st.FrameCount = 0;
@@ -362,7 +379,7 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
     /// <summary>The sanitizers' own error lines; true when the line is used up.</summary>
     private bool SanitizerErrors(string line, ParseState st)
     {
-        if (SanSegv.Match(line) is { Success: true } segv)
+        if (line.Contains(" on unknown address ", StringComparison.Ordinal) && SanSegv.Match(line) is { Success: true } segv)
         {
             string address = segv.Groups[3].Value;
             if (st.CrashType.Contains("ASSERT", StringComparison.Ordinal)
@@ -374,51 +391,51 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
             st.FrameCount = 0;
             return true;
         }
-        if (InvalidFree.Match(line) is { Success: true } invalid)
+        if (line.Contains("attempting free on address", StringComparison.Ordinal) && InvalidFree.Match(line) is { Success: true } invalid)
         {
             st.Reset();
             st.SetType("Invalid-free");
             st.CrashAddress = invalid.Groups[1].Value.Trim();
             return true;
         }
-        if (DoubleFree.Match(line) is { Success: true } doubleFree)
+        if (line.Contains("double-free on ", StringComparison.Ordinal) && DoubleFree.Match(line) is { Success: true } doubleFree)
         {
             st.Reset();
             st.SetType("Heap-double-free");
             st.CrashAddress = doubleFree.Groups[3].Value.Trim();
             return true;
         }
-        if (SanFpe.IsMatch(line))
+        if (line.Contains("Sanitizer: FPE ", StringComparison.Ordinal) && SanFpe.IsMatch(line))
         {
             st.Reset();
             st.SetType("Floating-point-exception");
             return true;
         }
-        if (!st.FoundGoCrash && !st.FoundPythonCrash && SanAddress.Match(line) is { Success: true } san)
+        if (!st.FoundGoCrash && !st.FoundPythonCrash && line.Contains(" on ", StringComparison.Ordinal) && _words.Contains(line, "ERROR: ") && SanAddress.Match(line) is { Success: true } san)
         {
             st.Reset();
             st.SetType(SanitizerType(san.Groups[2].Value).Trim());
             st.CrashAddress = san.Groups[4].Value.Trim();
         }
-        if (WindowsSanIll.IsMatch(line))
+        if (line.Contains("Sanitizer: illegal-instruction", StringComparison.Ordinal) && WindowsSanIll.IsMatch(line))
             st.SetType("Ill");
         if (st.CrashType == "Unknown-crash")
             st.CrashType = "UNKNOWN";
         return false;
     }
 
-    private static void SignalWithFaultAddressLine(string line, ParseState st)
+    private void SignalWithFaultAddressLine(string line, ParseState st)
     {
-        if (st.CrashType.StartsWith("UNKNOWN", StringComparison.Ordinal) && line.Contains("Fatal signal", StringComparison.Ordinal))
+        if (st.CrashType.StartsWith("UNKNOWN", StringComparison.Ordinal) && _words.Contains(line, "Fatal signal"))
             return;
         if (SignalWithFaultAddress.Match(line) is not { Success: true } m)
             return;
         st.Reset();
         st.SetType("UNKNOWN");
         st.FoundJavaException = false;
-        if (line.Contains("SEGV_MTESERR", StringComparison.Ordinal))
+        if (_words.Contains(line, "SEGV_MTESERR"))
             st.CrashType = "Tag-mismatch" + m.Groups[2].Value;
-        if (line.Contains("SIGSEGV", StringComparison.Ordinal))
+        if (_words.Contains(line, "SIGSEGV"))
         {
             st.CrashAddress = m.Groups[1].Value;
             if (!st.CrashAddress.StartsWith("0x", StringComparison.Ordinal))
@@ -459,14 +476,14 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
     /// <summary>Lines that name a crash only when nothing has been named yet.</summary>
     private void FirstCrashLine(string line, ParseState st, bool sanitizer)
     {
-        if (sanitizer && line.Contains("ERROR: ", StringComparison.Ordinal) && AsanGeneric.Match(line) is { Success: true } asan)
+        if (sanitizer && _words.Contains(line, "ERROR: ") && AsanGeneric.Match(line) is { Success: true } asan)
         {
             st.Reset();
             st.SetType(SanitizerType(asan.Groups[2].Value).Trim());
         }
-        if (sanitizer && line.Contains("allocation-tail-overwritten", StringComparison.Ordinal) && HwasanTailOverwritten.Match(line) is { Success: true } tail)
+        if (sanitizer && _words.Contains(line, "allocation-tail-overwritten") && HwasanTailOverwritten.Match(line) is { Success: true } tail)
             st.CrashAddress = tail.Groups[1].Value.Trim();
-        if (line.Contains("GPU process exited", StringComparison.Ordinal) && GpuFailure.IsMatch(line))
+        if (_words.Contains(line, "GPU process exited") && GpuFailure.IsMatch(line))
         {
             st.Reset();
             st.SetType("GPU failure");
@@ -485,13 +502,13 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
                 st.FoundJavaException = true;
             }
         }
-        if (line.Contains("wycheproof", StringComparison.Ordinal) && WycheproofException.Match(line) is { Success: true } wycheproof)
+        if (_words.Contains(line, "wycheproof") && WycheproofException.Match(line) is { Success: true } wycheproof)
         {
             st.SetType("Wycheproof error");
             st.CrashState = wycheproof.Groups[1].Value;
             st.FoundJavaException = true;
         }
-        if (line.Contains("FATAL EXCEPTION", StringComparison.Ordinal) && AndroidFatalException.IsMatch(line))
+        if (_words.Contains(line, "FATAL EXCEPTION") && AndroidFatalException.IsMatch(line))
         {
             st.Reset();
             st.SetType("Fatal Exception");
@@ -499,7 +516,7 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
         }
         if (line.Length > 0 && line[0] == 'F')
             CheckFailure(line, st, GoogleLogFatal, "Fatal error");
-        if (line.Contains("Check failed", StringComparison.Ordinal))
+        if (_words.Contains(line, "Check failed"))
         {
             CheckFailure(line, st, ChromeCheckFailure, "CHECK failure");
             if (line.Length > 0 && line[0] == 'F')
@@ -536,7 +553,7 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
                 st.CrashState = error;
             st.FrameCount = ParseState.MaxStateFrames;
         }
-        if (line.Contains("V8 error: ", StringComparison.Ordinal) && V8Error.Match(line) is { Success: true } v8)
+        if (_words.Contains(line, "V8 error: ") && V8Error.Match(line) is { Success: true } v8)
         {
             st.Reset();
             st.SetType("V8 API error");
@@ -547,25 +564,25 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
             st.Reset();
             st.SetType("V8 correctness failure");
         }
-        if (line.Contains("Received signal 11 SEGV_", StringComparison.Ordinal) && GenericSegvHandler.Match(line) is { Success: true } segv)
+        if (_words.Contains(line, "Received signal 11 SEGV_") && GenericSegvHandler.Match(line) is { Success: true } segv)
         {
             st.Reset();
             st.SetType("UNKNOWN");
             st.CrashAddress = ("0x" + segv.Groups[1].Value).Trim();
         }
-        if (line.Contains("libFuzzer", StringComparison.Ordinal))
+        if (_words.Contains(line, "libFuzzer"))
         {
             if (LibFuzzerDeadlySignal.IsMatch(line)) { st.Reset(); st.SetType("Fatal-signal"); }
             if (LibFuzzerTargetExited.IsMatch(line)) { st.Reset(); st.SetType("Unexpected-exit"); }
             if (LibFuzzerOverwritesConstInput.IsMatch(line)) { st.Reset(); st.SetType("Overwrites-const-input"); }
         }
-        if (line.Contains("library", StringComparison.Ordinal) && line.Contains("not found", StringComparison.Ordinal) && LibraryNotFoundAndroid.Match(line) is { Success: true } androidLib)
+        if (_words.Contains(line, "library") && _words.Contains(line, "not found") && LibraryNotFoundAndroid.Match(line) is { Success: true } androidLib)
         {
             st.Reset();
             st.SetType("Missing-library");
             st.CrashState = androidLib.Groups[2].Value;
         }
-        if (line.Contains("error while loading shared libraries", StringComparison.Ordinal) && LibraryNotFoundLinux.Match(line) is { Success: true } linuxLib)
+        if (_words.Contains(line, "error while loading shared libraries") && LibraryNotFoundLinux.Match(line) is { Success: true } linuxLib)
         {
             st.Reset();
             st.SetType("Missing-library");
@@ -623,11 +640,11 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
         return false;
     }
 
-    private static bool HasStopMarker(string line)
+    private bool HasStopMarker(string line)
     {
         foreach (var marker in StopMarkers)
         {
-            if (line.Contains(marker, StringComparison.Ordinal))
+            if (_words.Contains(line, marker))
                 return true;
         }
         return false;
