@@ -48,18 +48,7 @@ public static partial class ProcessRunner
         Process process, ProcessSpec spec, Action<string> onLine, BoundedText stderr, TaskCompletionSource errDone, Stopwatch watch, CancellationToken cancellationToken)
     {
         process.BeginErrorReadLine();
-        try
-        {
-            if (spec.StandardInput is not null)
-            {
-                await process.StandardInput.WriteAsync(spec.StandardInput);
-            }
-            process.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-            // The process exited without reading its input; its exit status tells the rest.
-        }
+        await WriteInputAsync(process, spec);
 
         using var timeout = spec.Timeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);

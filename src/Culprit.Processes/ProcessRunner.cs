@@ -41,18 +41,7 @@ public static partial class ProcessRunner
             spec.OnStarted?.Invoke(pid);
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
-            try
-            {
-                if (spec.StandardInput is not null)
-                {
-                    await process.StandardInput.WriteAsync(spec.StandardInput);
-                }
-                process.StandardInput.Close();
-            }
-            catch (IOException)
-            {
-                // The process exited without reading its input; its exit status tells the rest.
-            }
+            await WriteInputAsync(process, spec);
 
             using var timeout = spec.Timeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
@@ -153,6 +142,23 @@ public static partial class ProcessRunner
         }
         psi.Environment[Leftovers.Variable] = Leftovers.EnvironmentValue(mark);
         return psi;
+    }
+
+    /// <summary>Gives the process its standard input (if any) and closes it; a process that exits without reading it is no error.</summary>
+    private static async Task WriteInputAsync(Process process, ProcessSpec spec)
+    {
+        try
+        {
+            if (spec.StandardInput is not null)
+            {
+                await process.StandardInput.WriteAsync(spec.StandardInput);
+            }
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The process exited without reading its input; its exit status tells the rest.
+        }
     }
 
     /// <summary>Starts a process so that the leftover reaper never takes it for an orphan.</summary>
