@@ -16,6 +16,18 @@ internal static class CliHarness
         return new Run(exit, output.ToString(), error.ToString());
     }
 
+    /// <summary>A finished classic job (one run a commit) on a scripted repository of <paramref name="commits"/> commits, bug at <paramref name="culprit"/>.</summary>
+    public static async Task<(ScriptedRepository Repo, string Store, string Id)> FinishedJobAsync(TempDir temp, int commits, int culprit)
+    {
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), commits, culprit);
+        var store = temp.Sub("s.db");
+        var run = await InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0],
+            "--build", ScriptedRepository.Build, "--test", ScriptedRepository.Test, "--runs", "1", "--store", store);
+        Assert.Equal(0, run.ExitCode);
+        using var jobs = Culprit.Store.JobStore.Open(store);
+        return (repo, store, jobs.ListJobs().Single().Id);
+    }
+
     /// <summary>How many outcomes a store holds so far (0 while it is not there or not readable yet): a child CLI's progress.</summary>
     public static int CountOutcomes(string store)
     {

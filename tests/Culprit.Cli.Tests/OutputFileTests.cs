@@ -5,16 +5,7 @@ namespace Culprit.Cli.Tests;
 /// <summary>Files Culprit writes are checked first: never the store itself, never a directory or an empty name.</summary>
 public sealed class OutputFileTests
 {
-    private static async Task<(ScriptedRepository Repo, string Store, string Id)> FinishedJobAsync(TempDir temp)
-    {
-        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 4, culprit: 2);
-        var store = temp.Sub("s.db");
-        var run = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0],
-            "--build", ScriptedRepository.Build, "--test", ScriptedRepository.Test, "--runs", "1", "--store", store);
-        Assert.Equal(0, run.ExitCode);
-        using var jobs = JobStore.Open(store);
-        return (repo, store, jobs.ListJobs().Single().Id);
-    }
+    private static Task<(ScriptedRepository Repo, string Store, string Id)> FinishedJobAsync(TempDir temp) => CliHarness.FinishedJobAsync(temp, 4, 2);
 
     private static int JobCount(string store)
     {

@@ -8,16 +8,7 @@ namespace Culprit.Cli.Tests;
 /// <summary>What the store holds is read with care: bad data is one clear error, a crash of Culprit's own is kept with its stack trace, a result is never lost.</summary>
 public sealed class StoredDataTests
 {
-    private static async Task<(ScriptedRepository Repo, string Store, string Id)> FinishedJobAsync(TempDir temp)
-    {
-        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 6, culprit: 3);
-        var store = temp.Sub("s.db");
-        var run = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0],
-            "--build", ScriptedRepository.Build, "--test", ScriptedRepository.Test, "--runs", "1", "--store", store);
-        Assert.Equal(0, run.ExitCode);
-        using var jobs = JobStore.Open(store);
-        return (repo, store, jobs.ListJobs().Single().Id);
-    }
+    private static Task<(ScriptedRepository Repo, string Store, string Id)> FinishedJobAsync(TempDir temp) => CliHarness.FinishedJobAsync(temp, 6, 3);
 
     private static void Sql(string store, string sql)
     {
