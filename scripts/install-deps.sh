@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what Culprit's kernel mode needs on Debian 12 (bookworm): the kernel build tools, ccache,
-# QEMU and busybox for the VMs, and the 6.1 kernel source the tests import. Idempotent: when every
+# Installs what Culprit needs on Debian 12 (bookworm): the kernel build tools, ccache, QEMU and
+# busybox for the VMs, the 6.1 kernel source the tests import, PostgreSQL for the service's cluster
+# and Chromium with its driver for the dashboard's browser tests. Idempotent: when every
 # package is already installed it only checks (no apt-get update, no network).
 # usage: sudo scripts/install-deps.sh
 set -euo pipefail
@@ -10,6 +11,8 @@ packages=(
     git xz-utils cpio ccache                                       # sources, initramfs, --ccache
     qemu-system-x86 busybox-static                                 # VMs
     linux-source-6.1                                               # tests: /usr/src/linux-source-6.1.tar.xz
+    postgresql                                                     # the service's cluster store (tests start their own server)
+    chromium chromium-driver                                       # dashboard tests in a real browser
 )
 
 # One dpkg-query for all: packages it does not know are missing too.
