@@ -20,7 +20,7 @@ internal sealed class ServeProcess : IAsyncDisposable
     {
         var serve = new ServeProcess();
         var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var spec = Cli("serve", "--urls", "http://127.0.0.1:0", "--work", work, .. extra) with
+        var spec = Cli(["serve", "--urls", "http://127.0.0.1:0", "--work", work, .. extra]) with
         {
             OnLine = line =>
             {
