@@ -171,6 +171,23 @@ public sealed partial class GitRepository
         return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Distinct().ToList();
     }
 
+    /// <summary>
+    /// The files whose content differs between two commits' trees, each with git's status letter
+    /// (A added, D deleted, M modified, T type changed; renames are a delete and an add):
+    /// <c>git diff --name-status --no-renames -z FROM TO</c>.
+    /// </summary>
+    public async Task<IReadOnlyList<(char Status, string Path)>> DiffNamesAsync(string from, string to, CancellationToken ct = default)
+    {
+        var result = await CheckedAsync(ct, "diff", "--name-status", "--no-renames", "-z", "--no-ext-diff", from, to, "--");
+        var fields = result.StandardOutput.Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        var files = new List<(char, string)>(fields.Length / 2);
+        for (var i = 0; i + 1 < fields.Length; i += 2)
+        {
+            files.Add((fields[i][0], fields[i + 1]));
+        }
+        return files;
+    }
+
     /// <summary>The commit as a patch (<c>git format-patch --stdout -1</c>).</summary>
     public async Task<string> PatchAsync(string commit, CancellationToken ct = default)
     {

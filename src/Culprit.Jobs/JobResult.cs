@@ -47,7 +47,9 @@ public sealed record TestedCommit(
     double? Probability = null,
     string? Phase = null);
 
-public sealed record JobStats(int RevisionsTested, int Builds, int Runs, double TotalSeconds, double BuildSeconds, double TestSeconds, int SignatureReuses = 0, int? Boots = null);
+/// <param name="BuildsAvoided">Commits not built because they cannot change the build (<see cref="BuildAvoidance"/>).</param>
+public sealed record JobStats(int RevisionsTested, int Builds, int Runs, double TotalSeconds, double BuildSeconds, double TestSeconds, int SignatureReuses = 0, int? Boots = null,
+    int BuildsAvoided = 0);
 
 /// <summary>What verifying a culprit showed.</summary>
 public sealed record Verification(bool? ParentOk, string Revert, bool Doubtful, string? Reason);
