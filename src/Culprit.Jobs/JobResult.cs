@@ -45,7 +45,8 @@ public sealed record TestedCommit(
     string? BuildError = null,
     string? Compiler = null,
     double? Probability = null,
-    string? Phase = null);
+    string? Phase = null,
+    bool BuildAvoided = false);
 
 /// <param name="BuildsAvoided">Commits not built because they cannot change the build (<see cref="BuildAvoidance"/>).</param>
 public sealed record JobStats(int RevisionsTested, int Builds, int Runs, double TotalSeconds, double BuildSeconds, double TestSeconds, int SignatureReuses = 0, int? Boots = null,

@@ -229,6 +229,6 @@ internal sealed class ResultBuilder(
             var runs = o.Runs.Select((r, i) => new TestedRun(r.Result.ToWire(), r.Title, j?.UnrelatedRuns?.Contains(i) == true,
                 r.Result == RunResult.InfraError ? r.Detail : null)).ToList();
             return new TestedCommit(o.Commit, verdict.ToString().ToLowerInvariant(), runs, o.BuildSeconds, o.TestSeconds,
-                o.Signature, o.ReusedFrom, o.BuildError, o.Compiler, j?.Probability, e.Phase);
+                o.Signature, o.ReusedFrom, o.BuildError, o.Compiler, j?.Probability, e.Phase, o.BuildAvoided);
         }).ToList();
 }
