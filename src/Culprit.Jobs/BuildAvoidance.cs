@@ -43,18 +43,17 @@ internal sealed class BuildAvoidance(GitRepository repo, OutcomeLedger ledger, s
     /// </summary>
     public async Task<(CommitOutcome Outcome, string Line)?> FindAsync(string commit, int runs, CancellationToken ct)
     {
-        var parents = await repo.ParentsAsync(commit, ct);
+        var candidates = ledger.BuiltSoFar().Where(o => o.Commit != commit && o.Runs.Count >= runs)
+            .Select(o => (Built: o, Inputs: Load(o.Commit))).Where(c => c.Inputs is not null).Take(Candidates).ToList();
+        // Nothing recorded (a tester that does not say what a build read): no git call at all.
+        IReadOnlyList<string> parents = candidates.Count == 0 ? [] : await repo.ParentsAsync(commit, ct);
         if (parents.Count == 0)
         {
             return null;
         }
-        foreach (var built in ledger.BuiltSoFar().Where(o => o.Commit != commit && o.Runs.Count >= runs).Take(Candidates))
+        foreach (var (built, inputs) in candidates)
         {
-            if (Load(built.Commit) is not { } inputs)
-            {
-                continue;
-            }
-            if (inputs.Touched(await repo.DiffNamesAsync(built.Commit, commit, ct)))
+            if (inputs!.Touched(await repo.DiffNamesAsync(built.Commit, commit, ct)))
             {
                 continue;
             }
