@@ -63,24 +63,47 @@ public sealed partial class GitRepository
     /// capture; every line must be full hashes, and the range must end where it was asked to: the
     /// bad commit in it with every commit its ancestor, each good commit a parent of one in it.
     /// </summary>
-    public async Task<CommitGraph> RangeAsync(string bad, IReadOnlyList<string> goods, CancellationToken ct = default)
+    public Task<CommitGraph> RangeAsync(string bad, IReadOnlyList<string> goods, CancellationToken ct = default) => RangeAsync(bad, goods, null, ct);
+
+    /// <summary>
+    /// The range limited to commits that touch <paramref name="paths"/> (pathspecs, as after
+    /// <c>git bisect start BAD GOOD -- PATHS</c>): <c>git rev-list --parents … -- PATHS</c>, whose
+    /// parents are rewritten to the nearest listed ancestors. Like git bisect, the bad commit is in
+    /// the range even when it touches none of them (parented on the listed tips, or on the good
+    /// commits when none is listed): it is the culprit when every listed commit is good.
+    /// </summary>
+    public async Task<CommitGraph> RangeAsync(string bad, IReadOnlyList<string> goods, IReadOnlyList<string>? paths, CancellationToken ct = default)
     {
         var builder = new CommitGraph.Builder();
         var args = new List<string> { "rev-list", "--parents", bad, "--not" };
         args.AddRange(goods);
         args.Add("--");
+        // A path-limited listing is held until its end: the bad commit may have to come first.
+        List<string>? limited = paths is { Count: > 0 } ? [] : null;
+        args.AddRange(paths ?? []);
         var result = await ProcessRunner.StreamLinesAsync(Git(Path, [.. args]), line =>
         {
             if (!IsRevListLine(line))
             {
                 throw new GitException($"git rev-list printed an unexpected line: '{line}'");
             }
-            builder.AddLine(line);
+            if (limited is not null)
+            {
+                limited.Add(line);
+            }
+            else
+            {
+                builder.AddLine(line);
+            }
         }, ct);
         if (!result.Succeeded)
         {
             var what = result.TimedOut ? "timed out" : result.Tail(1);
             throw new GitException($"git rev-list failed: {what}");
+        }
+        if (limited is not null)
+        {
+            AddLimited(builder, limited, bad, goods);
         }
         var graph = builder.Build();
         // A million-commit listing leaves its line strings and the builder's tables behind: free
@@ -88,6 +111,21 @@ public sealed partial class GitRepository
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         CheckEnds(graph, bad, goods);
         return graph;
+    }
+
+    private static void AddLimited(CommitGraph.Builder builder, List<string> lines, string bad, IReadOnlyList<string> goods)
+    {
+        var badListed = lines.Count > 0 && (lines[0] == bad || lines[0].StartsWith(bad + " ", StringComparison.Ordinal));
+        if (!badListed)
+        {
+            var parents = lines.SelectMany(l => l.Split(' ').Skip(1)).ToHashSet(StringComparer.Ordinal);
+            var tips = lines.Select(l => l.Split(' ')[0]).Where(c => !parents.Contains(c)).ToList();
+            builder.Add(bad, tips.Count > 0 ? tips : goods);
+        }
+        foreach (var line in lines)
+        {
+            builder.AddLine(line);
+        }
     }
 
     /// <summary>The range's ends are the commits asked for: a cut or garbled listing must never reach a decision.</summary>
@@ -169,6 +207,23 @@ public sealed partial class GitRepository
     {
         var result = await CheckedAsync(ct, "diff-tree", "--no-commit-id", "--name-only", "-r", "--root", "-m", "--first-parent", commit);
         return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Distinct().ToList();
+    }
+
+    /// <summary>
+    /// The files whose content differs between two commits' trees, each with git's status letter
+    /// (A added, D deleted, M modified, T type changed; renames are a delete and an add):
+    /// <c>git diff --name-status --no-renames -z FROM TO</c>.
+    /// </summary>
+    public async Task<IReadOnlyList<(char Status, string Path)>> DiffNamesAsync(string from, string to, CancellationToken ct = default)
+    {
+        var result = await CheckedAsync(ct, "diff", "--name-status", "--no-renames", "-z", "--no-ext-diff", from, to, "--");
+        var fields = result.StandardOutput.Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        var files = new List<(char, string)>(fields.Length / 2);
+        for (var i = 0; i + 1 < fields.Length; i += 2)
+        {
+            files.Add((fields[i][0], fields[i + 1]));
+        }
+        return files;
     }
 
     /// <summary>The commit as a patch (<c>git format-patch --stdout -1</c>).</summary>

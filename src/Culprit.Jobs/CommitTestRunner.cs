@@ -5,18 +5,21 @@ using Culprit.Core.Testing;
 namespace Culprit.Jobs;
 
 /// <summary>
-/// Tests one commit for a job: takes the stored outcome when replaying, else checks out, builds,
+/// Tests one commit for a job: takes the stored outcome when replaying, else takes the outcome of a
+/// built commit whose build it cannot change (<see cref="BuildAvoidance"/>), else checks out, builds (once per commit),
 /// reuses the outcome of an equal signature, or runs the test N times (in parallel where the tester
 /// allows), and appends the outcome to the ledger before anything else happens. A commit whose every
 /// run was an infra error of the machine is not stored: the job stops there and a resume tests it again.
 /// </summary>
-internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledger, JobLog log, StatusTracker status)
+internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledger, JobLog log, StatusTracker status, BuildAvoidance? avoidance = null)
 {
     private bool _setupLogged;
 
-    /// <summary>The tester's last build (what its worktree and output hold now) and the compiler it named.</summary>
-    private BuildResult? _lastBuild;
-    private string? _lastCompiler;
+    /// <summary>This pass's builds by commit (without their inputs) and the compiler each named.</summary>
+    private readonly Dictionary<string, (BuildResult Build, string? Compiler)> _builds = new(StringComparer.Ordinal);
+
+    /// <summary>The commit of the tester's last build: what its worktree and output hold now.</summary>
+    private string? _lastBuilt;
 
     public int SignatureReuses { get; private set; }
 
@@ -33,28 +36,39 @@ internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledge
         }
         _setupLogged = true;
         status.Testing(commit, "building", runs);
+        // Only a first test of a commit may be avoided: more runs asked for later are new runs of its own build.
+        if (avoidance is not null && !ledger.HasOutcomeFor(commit) && await avoidance.FindAsync(commit, runs, ct) is { } avoided)
+        {
+            log.Line(avoided.Line);
+            return Append(avoided.Outcome, phase);
+        }
         BuildResult build;
         var buildReused = false;
-        if (_lastBuild is { Ok: true } last && last.Commit == commit)
+        if (_builds.TryGetValue(commit, out var earlier) && (!earlier.Build.Ok || tester.KeepsBuilds || _lastBuilt == commit))
         {
-            // A retest right after a test of the same commit: its build is still in place, so no second build.
-            log.Line(_lastCompiler is null ? $"testing commit {commit} (built already)" : $"testing commit {commit} with {_lastCompiler} (built already)");
-            build = last with { Seconds = 0 };
+            // Never one commit built twice: a failed build fails again, and a build still in place
+            // (the tester keeps every build, or nothing was built since) is run again.
+            log.Line(earlier.Compiler is null ? $"testing commit {commit} (built already)" : $"testing commit {commit} with {earlier.Compiler} (built already)");
+            build = earlier.Build with { Seconds = 0 };
             buildReused = true;
         }
         else
         {
-            _lastBuild = null;
             var compiler = await tester.PrepareAsync(commit, ct);
             log.Line(compiler is null ? $"testing commit {commit}" : $"testing commit {commit} with {compiler}");
             build = await tester.BuildAsync(commit, ct);
-            (_lastBuild, _lastCompiler) = (build, compiler);
+            _builds[commit] = (build with { Inputs = null }, compiler);
+            _lastBuilt = commit;
+            if (build is { Ok: true, Inputs: { } inputs })
+            {
+                avoidance?.Record(commit, inputs);
+            }
         }
         if (!build.Ok)
         {
             var reason = string.IsNullOrWhiteSpace(build.Error) ? "build failed" : build.Error.Trim();
             log.Line("build failed:\n" + string.Join('\n', reason.Split('\n').Select(l => "    " + l)));
-            return Append(CommitOutcome.BuildFailed(commit, reason, build.Seconds, build.Compiler), phase);
+            return Append(CommitOutcome.BuildFailed(commit, reason, build.Seconds, build.Compiler) with { BuildReused = buildReused }, phase);
         }
         if (build.Signature is { } signature)
         {

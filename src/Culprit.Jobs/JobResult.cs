@@ -45,9 +45,12 @@ public sealed record TestedCommit(
     string? BuildError = null,
     string? Compiler = null,
     double? Probability = null,
-    string? Phase = null);
+    string? Phase = null,
+    bool BuildAvoided = false);
 
-public sealed record JobStats(int RevisionsTested, int Builds, int Runs, double TotalSeconds, double BuildSeconds, double TestSeconds, int SignatureReuses = 0, int? Boots = null);
+/// <param name="BuildsAvoided">Commits not built because they cannot change the build (<see cref="BuildAvoidance"/>).</param>
+public sealed record JobStats(int RevisionsTested, int Builds, int Runs, double TotalSeconds, double BuildSeconds, double TestSeconds, int SignatureReuses = 0, int? Boots = null,
+    int BuildsAvoided = 0);
 
 /// <summary>What verifying a culprit showed.</summary>
 public sealed record Verification(bool? ParentOk, string Revert, bool Doubtful, string? Reason);

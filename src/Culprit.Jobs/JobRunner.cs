@@ -66,7 +66,8 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
         {
             var repo = await GitRepository.OpenAsync(spec.Repo, ct);
             await using var tester = await testers(spec, repo, jobId, ct);
-            var run = new JobExecution(spec, jobId, repo, Path.Combine(workRoot, jobId), ledger, log, status, new CommitTestRunner(tester, ledger, log, status));
+            var avoidance = new BuildAvoidance(repo, ledger, Path.Combine(workRoot, jobId, "build-inputs"), spec.Kernel is null ? "build" : "kernel");
+            var run = new JobExecution(spec, jobId, repo, Path.Combine(workRoot, jobId), ledger, log, status, new CommitTestRunner(tester, ledger, log, status, avoidance));
             result = await run.ExecuteAsync(ct);
         }
         catch (UntestableCommitException)

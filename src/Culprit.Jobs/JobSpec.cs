@@ -30,6 +30,12 @@ public sealed record JobSpec
     /// <summary>Shell command that tests it once (command mode).</summary>
     public string? Test { get; init; }
 
+    /// <summary><c>--paths</c>: only commits touching these pathspecs are tested (as <c>git bisect start … -- PATHS</c>); null = all.</summary>
+    public IReadOnlyList<string>? Paths { get; init; }
+
+    /// <summary><c>--build-inputs</c>: shell command run after a build that prints the files the build read, one per line (command mode).</summary>
+    public string? BuildInputs { get; init; }
+
     public int Runs { get; init; } = 10;
     public double RunTimeoutSeconds { get; init; } = 600;
 

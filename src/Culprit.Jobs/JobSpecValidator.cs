@@ -74,6 +74,14 @@ public static class JobSpecValidator
         {
             throw new UsageException("--test is required (or --kernel)");
         }
+        if (spec.Paths is { } paths && paths.FirstOrDefault(p => string.IsNullOrWhiteSpace(p) || p.Any(char.IsControl)) is { } badPath)
+        {
+            throw new UsageException($"--paths: not a pathspec: '{badPath.ReplaceLineEndings(" ")}'");
+        }
+        if (spec.BuildInputs is { } inputs && (spec.Kernel is not null || string.IsNullOrWhiteSpace(inputs)))
+        {
+            throw new UsageException(spec.Kernel is not null ? "--build-inputs is for command mode: kernel builds record their inputs themselves" : "--build-inputs must not be empty");
+        }
         if (spec.Direction == Direction.Fix && spec.Good is null)
         {
             throw new UsageException("--fix needs --good: the newer commit where the crash is gone");

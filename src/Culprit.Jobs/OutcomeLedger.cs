@@ -60,6 +60,10 @@ internal sealed class OutcomeLedger
 
     public bool HasOutcomeFor(string commit) => _stored.Take(_next).Any(e => e.Outcome.Commit == commit);
 
+    /// <summary>The outcomes of real builds so far (not reused, not avoided), most recent first, one per commit: what build avoidance compares with.</summary>
+    public IEnumerable<CommitOutcome> BuiltSoFar() =>
+        _stored.Take(_next).Select(e => e.Outcome).Where(o => o.Built && o.ReusedFrom is null).Reverse().DistinctBy(o => o.Commit);
+
     /// <summary>The latest stored outcome with this signature, for reuse without testing.</summary>
     public CommitOutcome? WithSignature(string signature) =>
         _stored.Take(_next).Select(e => e.Outcome).LastOrDefault(o => o.Signature == signature && o.Built && o.ReusedFrom is null);

@@ -207,13 +207,14 @@ internal sealed class ResultBuilder(
         var fresh = outcomes.Where(o => o.ReusedFrom is null).ToList();
         return new JobStats(
             RevisionsTested: entries.Where(e => !e.Phase.StartsWith("verify", StringComparison.Ordinal)).Select(e => e.Outcome.Commit).Distinct().Count(),
-            Builds: outcomes.Count(o => !o.BuildReused),
+            Builds: outcomes.Count(o => !o.BuildReused && !o.BuildAvoided),
             Runs: fresh.Sum(o => o.Runs.Count),
             TotalSeconds: build + test,
             BuildSeconds: build,
             TestSeconds: test,
-            SignatureReuses: outcomes.Count(o => o.ReusedFrom is not null),
-            Boots: spec.Kernel is null ? null : fresh.Sum(o => o.Runs.Count));
+            SignatureReuses: outcomes.Count(o => o.ReusedFrom is not null && !o.BuildAvoided),
+            Boots: spec.Kernel is null ? null : fresh.Sum(o => o.Runs.Count),
+            BuildsAvoided: outcomes.Count(o => o.BuildAvoided));
     }
 
     /// <summary>Every test in order; verdicts are in the strategy's terms (for a fix, a crashing commit is "good", the old state).</summary>
@@ -228,6 +229,6 @@ internal sealed class ResultBuilder(
             var runs = o.Runs.Select((r, i) => new TestedRun(r.Result.ToWire(), r.Title, j?.UnrelatedRuns?.Contains(i) == true,
                 r.Result == RunResult.InfraError ? r.Detail : null)).ToList();
             return new TestedCommit(o.Commit, verdict.ToString().ToLowerInvariant(), runs, o.BuildSeconds, o.TestSeconds,
-                o.Signature, o.ReusedFrom, o.BuildError, o.Compiler, j?.Probability, e.Phase);
+                o.Signature, o.ReusedFrom, o.BuildError, o.Compiler, j?.Probability, e.Phase, o.BuildAvoided);
         }).ToList();
 }

@@ -37,7 +37,26 @@ public sealed class ClassicStrategyMatchesGitBisectTests(ITestOutputHelper outpu
         Assert.Empty(failures);
     }
 
-    private static async Task<CaseResult> RunCaseAsync(string path, int seed)
+    [Fact]
+    public async Task With_paths_the_classic_strategy_names_what_git_bisect_start_with_paths_names()
+    {
+        // `--paths`: the range is the commits touching the paths (here where "bug" or "broken" flips), as for git bisect start BAD GOOD -- PATHS.
+        // The result must be git's; the commits tested may differ: git weighs each commit over the whole
+        // graph counting only commits that touch the paths, Culprit bisects the path-limited history
+        // (rev-list's rewritten parents) with git's rules.
+        using var temp = new TempDir("culprit-prop-paths");
+        var results = new CaseResult[40];
+        await Parallel.ForEachAsync(Enumerable.Range(0, results.Length), new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (seed, ct) =>
+        {
+            results[seed] = await RunCaseAsync(temp.Sub($"r{seed}"), 1000 + seed, ["bug", "broken"]);
+        });
+
+        var failures = results.Where(r => r.Failure is not null).Select(r => r.Failure).ToList();
+        output.WriteLine($"path-limited cases: {results.Length}; git found: {results.Count(r => r.GitFound)}; merge-heavy: {results.Count(r => r.Merges > 0)}");
+        Assert.Empty(failures);
+    }
+
+    private static async Task<CaseResult> RunCaseAsync(string path, int seed, IReadOnlyList<string>? paths = null)
     {
         var rng = new Random(seed * 7919);
         var commits = 10 + rng.Next(seed % 4 == 0 ? 300 : 120);
@@ -48,10 +67,10 @@ public sealed class ClassicStrategyMatchesGitBisectTests(ITestOutputHelper outpu
         var root = repo.Hashes[0];
         var merges = repo.Parents.Count(p => p.Length > 1);
 
-        var git = await GitBisectRunAsync(repo.Path, tip, root);
-        var (ours, tested) = await ClassicAsync(repo.Path, tip, root, hash => OutcomeOf(repo, hash));
+        var git = await GitBisectRunAsync(repo.Path, tip, root, paths: paths);
+        var (ours, tested) = await ClassicAsync(repo.Path, tip, root, hash => OutcomeOf(repo, hash), paths);
         var culprit = repo.Hashes[repo.Culprit];
-        string? failure = SequenceFailure(seed.ToString(System.Globalization.CultureInfo.InvariantCulture), git.Tested, tested);
+        string? failure = paths is not null ? null : SequenceFailure(seed.ToString(System.Globalization.CultureInfo.InvariantCulture), git.Tested, tested);
         if (failure is null && git.Found is { } gitCulprit)
         {
             if (ours.Kind != ResultKind.Found || ours.Culprit != gitCulprit)
@@ -112,10 +131,11 @@ public sealed class ClassicStrategyMatchesGitBisectTests(ITestOutputHelper outpu
         return null;
     }
 
-    private static async Task<(BisectionResult Result, List<string> Tested)> ClassicAsync(string path, string tip, string root, Func<string, CommitOutcome> outcomeOf)
+    private static async Task<(BisectionResult Result, List<string> Tested)> ClassicAsync(string path, string tip, string root, Func<string, CommitOutcome> outcomeOf,
+        IReadOnlyList<string>? paths = null)
     {
         var git = await GitRepository.OpenAsync(path);
-        var graph = await git.RangeAsync(tip, [root]);
+        var graph = await git.RangeAsync(tip, [root], paths);
         var strategy = new ClassicStrategy(graph, AnyCrashPolicy.Instance, runs: 1);
         strategy.Record(outcomeOf(tip));
         var tested = new List<string>();
@@ -147,9 +167,9 @@ public sealed class ClassicStrategyMatchesGitBisectTests(ITestOutputHelper outpu
     private const string GeneratedScript = "if [ \"$(cat broken)\" = 1 ]; then exit 125; fi; [ \"$(cat bug)\" = 0 ]";
 
     private static async Task<(string? Found, List<string> Candidates, List<string> Tested)> GitBisectRunAsync(
-        string path, string bad, string good, string script = GeneratedScript)
+        string path, string bad, string good, string script = GeneratedScript, IReadOnlyList<string>? paths = null)
     {
-        await ProcessRunner.RunCheckedAsync(ProcessSpec.Of("git", "-C", path, "bisect", "start", bad, good));
+        await ProcessRunner.RunCheckedAsync(ProcessSpec.Of("git", ["-C", path, "bisect", "start", bad, good, "--", .. paths ?? []]));
         var run = await ProcessRunner.RunAsync(ProcessSpec.Of("git", "-C", path, "bisect", "run", "sh", "-c", script));
         var tested = await BisectLogTestedAsync(path);
         var lines = run.Output.Split('\n');

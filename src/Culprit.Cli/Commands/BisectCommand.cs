@@ -47,13 +47,22 @@ internal static class BisectCommand
         var maxBuilds = new Option<int?>("--max-builds") { Description = "flaky strategy: budget of builds" };
         var anyCrash = new Option<bool>("--any-crash") { Description = "count a crash of any title as the bug (syzbot's policy)" };
         var title = new Option<string?>("--title") { Description = "the bug's crash title (any title of its crash): other crashes count as other bugs" };
+        var paths = new Option<string[]>("--paths")
+        {
+            Description = "test only commits that touch these paths (pathspecs, as git bisect start BAD GOOD -- PATHS)",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var buildInputs = new Option<string?>("--build-inputs")
+        {
+            Description = "shell command run after a build that prints the files the build read, one per line: commits touching none of them are not built (command mode)",
+        };
         var seed = new Option<int>("--seed") { Description = "flaky strategy: seed for its sampling", DefaultValueFactory = _ => 0 };
 
         var command = new Command(name, description)
         {
             repo, bad, good, build, test, runs, runTimeout, buildTimeout, json, strategy, fix, termOld, termNew, noVerify, store,
             kernel, config, repro, compiler, compilers, ccache, vms, vmMemory, bootTimeout, oldestRelease, accel,
-            confidence, maxRuns, maxBuilds, anyCrash, seed, title,
+            confidence, maxRuns, maxBuilds, anyCrash, seed, title, paths, buildInputs,
         };
         command.SetAction((parse, ct) => CliErrors.GuardAsync(parse, async () =>
         {
@@ -65,6 +74,8 @@ internal static class BisectCommand
                 Good = parse.GetValue(good),
                 Build = parse.GetValue(build),
                 Test = parse.GetValue(test),
+                Paths = parse.GetValue(paths) is { Length: > 0 } pathspecs ? pathspecs : null,
+                BuildInputs = parse.GetValue(buildInputs),
                 Runs = parse.GetValue(runs),
                 RunTimeoutSeconds = parse.GetValue(runTimeout),
                 BuildTimeoutSeconds = parse.GetValue(buildTimeout) ?? JobSpec.DefaultBuildTimeoutSeconds(parse.GetValue(kernel)),

@@ -3,7 +3,9 @@ namespace Culprit.Core.Domain;
 /// <summary>
 /// Everything learnt by testing one commit once: the build, its signature and each run.
 /// A verdict is derived from it by a policy; the outcome itself is what gets stored.
-/// <paramref name="BuildReused"/>: the runs used the build of the test just before (no build was made).
+/// <paramref name="BuildReused"/>: the runs used an earlier build of the same commit (no build was made).
+/// <paramref name="BuildAvoided"/>: not built at all: its diff from <paramref name="ReusedFrom"/> touches
+/// none of that build's inputs, so it has that commit's kernel and outcome (build avoidance).
 /// </summary>
 public sealed record CommitOutcome(
     string Commit,
@@ -15,7 +17,8 @@ public sealed record CommitOutcome(
     double BuildSeconds = 0,
     double TestSeconds = 0,
     string? ReusedFrom = null,
-    bool BuildReused = false)
+    bool BuildReused = false,
+    bool BuildAvoided = false)
 {
     public static CommitOutcome BuildFailed(string commit, string error, double buildSeconds = 0, string? compiler = null) =>
         new(commit, false, [], error, compiler, null, buildSeconds);

@@ -12,6 +12,12 @@ public interface ICommitTester : IAsyncDisposable
     /// <summary>How many runs may go at once (VMs for the kernel).</summary>
     int ParallelRuns { get; }
 
+    /// <summary>
+    /// Whether a build stays usable after later builds (kernel images are kept by signature), so a
+    /// commit tested again later runs on its first build instead of a second one.
+    /// </summary>
+    bool KeepsBuilds => false;
+
     /// <summary>A line for the job's log about the test environment chosen at setup (the VMs' accelerator), or null.</summary>
     string? SetupNote => null;
 
@@ -31,6 +37,8 @@ public interface ICommitTester : IAsyncDisposable
 /// <summary>
 /// The build of one commit. <paramref name="Signature"/> is a hash of what was built (equal
 /// signatures mean equal binaries); <paramref name="Artifact"/> is where the tester keeps it.
+/// <paramref name="Inputs"/>: the source files the build read (tree-relative paths), when the tester
+/// knows them; a commit whose diff touches none of them builds the same thing (build avoidance).
 /// </summary>
 public sealed record BuildResult(
     string Commit,
@@ -39,4 +47,5 @@ public sealed record BuildResult(
     string? Compiler,
     string? Signature,
     double Seconds,
-    string? Artifact = null);
+    string? Artifact = null,
+    IReadOnlyList<string>? Inputs = null);

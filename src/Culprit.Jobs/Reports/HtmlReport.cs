@@ -164,6 +164,7 @@ public static class HtmlReport
             var t = result.Tested[i];
             var n = Count(t);
             var note = t.BuildError is { } error ? "build failed: " + error.Split('\n')[0]
+                : t.ReusedFrom is { } avoidedFrom && t.BuildAvoided ? $"not built: cannot change the build of {Short(avoidedFrom)}"
                 : t.ReusedFrom is { } from ? $"same signature as {Short(from)}"
                 : t.Runs.FirstOrDefault(r => r.Title is not null)?.Title ?? "";
             html.AppendLine($"<tr><td>{i + 1}</td><td class=\"hash\">{Encode(t.Commit)}</td><td>{Encode(t.Phase)}</td><td>{Encode(t.Verdict)}</td>" +

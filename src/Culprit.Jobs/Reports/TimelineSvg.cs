@@ -120,7 +120,7 @@ internal static class TimelineSvg
         }
         if (t.ReusedFrom is { } from)
         {
-            text += $"; same signature as {from}, outcome reused";
+            text += t.BuildAvoided ? $"; not built: cannot change the build of {from}, outcome reused" : $"; same signature as {from}, outcome reused";
         }
         return text;
     }

@@ -21,9 +21,12 @@ public sealed class CommandTester : ICommitTester
     private readonly TimeSpan _runTimeout;
     private readonly TimeSpan _buildTimeout;
     private readonly Func<string, RunOutcome?> _crashParser;
+    private readonly string? _buildInputs;
 
-    private CommandTester(GitRepository repo, string worktree, string build, string test, TimeSpan runTimeout, TimeSpan buildTimeout, Func<string, RunOutcome?> crashParser)
+    private CommandTester(GitRepository repo, string worktree, string build, string test, TimeSpan runTimeout, TimeSpan buildTimeout, Func<string, RunOutcome?> crashParser,
+        string? buildInputs)
     {
+        _buildInputs = buildInputs;
         _buildTimeout = buildTimeout;
         _repo = repo;
         _worktree = worktree;
@@ -35,13 +38,16 @@ public sealed class CommandTester : ICommitTester
 
     public int ParallelRuns => 1;
 
-    /// <summary>Creates the worktree at <paramref name="worktree"/> (replacing a stale one from an earlier session).</summary>
+    /// <summary>
+    /// Creates the worktree at <paramref name="worktree"/> (replacing a stale one from an earlier session).
+    /// <paramref name="buildInputs"/>: <c>--build-inputs</c>, the command that prints the files a build read.
+    /// </summary>
     public static async Task<CommandTester> CreateAsync(
         GitRepository repo, string worktree, string start, string build, string test, TimeSpan runTimeout, TimeSpan buildTimeout,
-        Func<string, RunOutcome?> crashParser, CancellationToken ct)
+        Func<string, RunOutcome?> crashParser, CancellationToken ct, string? buildInputs = null)
     {
         await repo.AddWorktreeAsync(worktree, start, ct);
-        return new CommandTester(repo, worktree, build, test, runTimeout, buildTimeout, crashParser);
+        return new CommandTester(repo, worktree, build, test, runTimeout, buildTimeout, crashParser, buildInputs);
     }
 
     public async Task<string?> PrepareAsync(string commit, CancellationToken ct)
@@ -57,7 +63,33 @@ public sealed class CommandTester : ICommitTester
         var error = result.Succeeded ? null
             : result.TimedOut ? $"build timed out after {GoDuration.Format(_buildTimeout)}\n{result.Tail(10)}".Trim()
             : $"exit status {result.ExitCode}\n{result.Tail(10)}".Trim();
-        return new BuildResult(commit, result.Succeeded, error, null, null, result.Elapsed.TotalSeconds, _worktree);
+        var inputs = result.Succeeded && _buildInputs is not null ? await InputsAsync(ct) : null;
+        return new BuildResult(commit, result.Succeeded, error, null, null, result.Elapsed.TotalSeconds, _worktree, inputs);
+    }
+
+    /// <summary>
+    /// The files the build read, as <c>--build-inputs</c> prints them (one per line, relative to the
+    /// worktree or absolute in it; files outside it, such as system headers, are not the project's).
+    /// A command that fails says nothing: without inputs the next commits are built (when in doubt, build).
+    /// </summary>
+    private async Task<IReadOnlyList<string>?> InputsAsync(CancellationToken ct)
+    {
+        var result = await ProcessRunner.RunAsync(ProcessSpec.Shell(_buildInputs!) with { WorkingDirectory = _worktree, Timeout = _buildTimeout }, ct);
+        if (!result.Succeeded)
+        {
+            return null;
+        }
+        var root = Path.GetFullPath(_worktree).TrimEnd('/') + "/";
+        var files = new List<string>();
+        foreach (var line in result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var full = Path.GetFullPath(line, root);
+            if (full.StartsWith(root, StringComparison.Ordinal))
+            {
+                files.Add(full[root.Length..]);
+            }
+        }
+        return files;
     }
 
     public async Task<RunOutcome> RunAsync(BuildResult build, int runIndex, CancellationToken ct)

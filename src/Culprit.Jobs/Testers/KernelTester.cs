@@ -34,6 +34,9 @@ public sealed class KernelTester : ICommitTester
 
     public int ParallelRuns => _pool.Size;
 
+    /// <summary>Images are kept by signature outside the O= directory: an earlier build stays bootable.</summary>
+    public bool KeepsBuilds => true;
+
     public string? SetupNote => _pool.AcceleratorNote;
 
     /// <summary>Checks the setup (config, tools, reproducer, QEMU and its accelerator, busybox) before anything is built.</summary>

@@ -21,6 +21,6 @@ public static class Testers
                 repo, Path.Combine(dir, "worktree"), spec.Bad,
                 spec.Build ?? throw new JobException("--build is required"),
                 spec.Test ?? throw new JobException("--test is required"),
-                TimeSpan.FromSeconds(spec.RunTimeoutSeconds), spec.BuildTimeout(), crashParser, ct);
+                TimeSpan.FromSeconds(spec.RunTimeoutSeconds), spec.BuildTimeout(), crashParser, ct, spec.BuildInputs);
         };
 }

@@ -139,7 +139,9 @@ public sealed class KernelBuilder(KernelBuildOptions options)
 
         var signature = await SignatureAsync(image, cancellationToken);
         var artifact = KeepImage(image, signature);
-        return new BuildResult(commit, true, null, prepared.Description, signature, watch.Elapsed.TotalSeconds, artifact);
+        // What this build read: a later commit that touches none of it builds the same kernel.
+        var inputs = BuildInputs.Collect(Options.SourceDirectory, output);
+        return new BuildResult(commit, true, null, prepared.Description, signature, watch.Elapsed.TotalSeconds, artifact, inputs);
 
         BuildResult Failed(string error) =>
             new(commit, false, error, prepared.Description, null, watch.Elapsed.TotalSeconds);

@@ -19,14 +19,17 @@ internal sealed class LinearRepository
 
     public int IndexOf(string hash) => Array.IndexOf(Hashes, hash);
 
-    public static async Task<LinearRepository> CreateAsync(string path, int count, IReadOnlyDictionary<int, string>? tags = null)
+    /// <summary><paramref name="fileOf"/>: the file commit n writes its number to (default <c>n</c>, one file for all).</summary>
+    public static async Task<LinearRepository> CreateAsync(string path, int count, IReadOnlyDictionary<int, string>? tags = null, Func<int, string>? fileOf = null)
     {
         Directory.CreateDirectory(path);
         await Git(path, "init", "-q", "-b", "main");
         var hashes = new string[count];
         for (var i = 0; i < count; i++)
         {
-            await File.WriteAllTextAsync(System.IO.Path.Combine(path, "n"), $"{i}\n");
+            var file = System.IO.Path.Combine(path, fileOf?.Invoke(i) ?? "n");
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(file)!);
+            await File.WriteAllTextAsync(file, $"{i}\n");
             await Git(path, "add", "-A");
             var date = (1_700_000_000 + i * 60).ToString(CultureInfo.InvariantCulture) + " +0000";
             await ProcessRunner.RunCheckedAsync(new ProcessSpec("git", ["-C", path, "commit", "-q", "-m", $"commit {i}"])

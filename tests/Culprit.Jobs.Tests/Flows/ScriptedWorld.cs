@@ -37,6 +37,12 @@ internal sealed class ScriptedWorld : IDisposable
     /// <summary>The outcome of run <c>i</c> on commit <c>n</c> (commits outside the numbered ones, e.g. reverts, get -1).</summary>
     public required Func<int, int, RunOutcome> Run { get; init; }
 
+    /// <summary>The files a commit's build read (null: the tester does not say, no build avoidance).</summary>
+    public Func<int, IReadOnlyList<string>?> Inputs { get; set; } = _ => null;
+
+    /// <summary>Whether the tester keeps every build usable (as kernel images are), not only its last one.</summary>
+    public bool KeepsBuilds { get; set; }
+
     /// <summary>Every build the tester was asked for, by commit number, in order.</summary>
     public List<int> BuildsDone { get; } = [];
 
@@ -44,11 +50,12 @@ internal sealed class ScriptedWorld : IDisposable
     public List<int> RunsDone { get; } = [];
 
     /// <summary>A linear repository of <paramref name="count"/> numbered commits (<see cref="Flow.LinearRepository"/>); <paramref name="tags"/> tags commits by number.</summary>
+    /// <param name="fileOf">The file commit n changes (default: one file for all).</param>
     public static async Task<ScriptedWorld> CreateAsync(int count, Func<int, int, RunOutcome> run, IReadOnlyDictionary<int, string>? tags = null,
-        Func<int, string?>? signature = null, Func<int, bool>? builds = null)
+        Func<int, string?>? signature = null, Func<int, bool>? builds = null, Func<int, string>? fileOf = null)
     {
         var temp = new TempDir("culprit-flow");
-        var repo = await Flow.LinearRepository.CreateAsync(temp.Sub("repo"), count, tags);
+        var repo = await Flow.LinearRepository.CreateAsync(temp.Sub("repo"), count, tags, fileOf);
         return new ScriptedWorld(temp, repo.Hashes) { Run = run, Signature = signature ?? (n => $"sig-{n}"), Builds = builds ?? (_ => true) };
     }
 
@@ -72,6 +79,8 @@ internal sealed class ScriptedWorld : IDisposable
     {
         public int ParallelRuns => 1;
 
+        public bool KeepsBuilds => world.KeepsBuilds;
+
         public Task<string?> PrepareAsync(string commit, CancellationToken ct) => Task.FromResult<string?>(null);
 
         public Task<BuildResult> BuildAsync(string commit, CancellationToken ct)
@@ -81,7 +90,8 @@ internal sealed class ScriptedWorld : IDisposable
             var ok = n < 0 || world.Builds(n);
             // A commit Culprit made (a revert) is a kernel of its own.
             var signature = n < 0 ? $"sig-made-{commit[..12]}" : world.Signature(n);
-            return Task.FromResult(new BuildResult(commit, ok, ok ? null : "error: does not build", null, ok ? signature : null, 1));
+            return Task.FromResult(new BuildResult(commit, ok, ok ? null : "error: does not build", null, ok ? signature : null, 1,
+                Inputs: ok && n >= 0 ? world.Inputs(n) : null));
         }
 
         public Task<RunOutcome> RunAsync(BuildResult build, int runIndex, CancellationToken ct)

@@ -1,0 +1,60 @@
+using System.Text.Json;
+using Culprit.Kernel.Build;
+using Culprit.Processes;
+using Xunit.Abstractions;
+
+namespace Culprit.Cli.Tests;
+
+/// <summary>
+/// The soundness of build avoidance on the real test kernel tree: a bisection avoids building some
+/// commits (they cannot change the kernel); each of them, built anyway afterwards, has exactly the
+/// signature of the commit whose outcome it took. Long: a bisection plus one build per avoided commit.
+/// </summary>
+public sealed class KernelBuildAvoidanceTests(ITestOutputHelper output)
+{
+    [KernelFact]
+    public async Task Every_commit_avoidance_skipped_builds_the_kernel_it_was_judged_by()
+    {
+        var tree = await KernelModeTests.TestTreeAsync();
+        using var temp = new TempDir("culprit-kernel");
+        var json = temp.Sub("r.json");
+        var repro = Path.Combine(AppContext.BaseDirectory, "data", "kernel-repro.c");
+
+        var run = await CliHarness.InvokeAsync("bisect", "--kernel", "--strategy", "classic", "--repo", tree["repo"], "--bad", tree["bad"], "--good", tree["good"],
+            "--config", tree["config"], "--repro", repro, "--runs", "1", "--vms", "2", "--ccache", "--no-verify",
+            "--boot-timeout", "300", "--run-timeout", "300", "--json", json, "--store", temp.Sub("s.db"));
+
+        Assert.True(run.ExitCode == 0, run.Error + run.Output);
+        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var root = doc.RootElement;
+        output.WriteLine($"kernel avoidance: {root.GetProperty("stats")}");
+        Assert.Equal(tree["culprit"], root.GetProperty("culprit").GetProperty("commit").GetString());
+        var tested = root.GetProperty("tested").EnumerateArray().ToList();
+        var signatureOf = tested.Where(t => t.GetProperty("reused_from").ValueKind == JsonValueKind.Null && t.GetProperty("signature").ValueKind == JsonValueKind.String)
+            .GroupBy(t => t.GetProperty("commit").GetString()!).ToDictionary(g => g.Key, g => g.First().GetProperty("signature").GetString()!);
+        var avoided = run.Output.Split('\n').Select(l => System.Text.RegularExpressions.Regex.Match(l, "^commit ([0-9a-f]{40}) cannot change the kernel .*: same as ([0-9a-f]{40})$"))
+            .Where(m => m.Success).Select(m => (Commit: m.Groups[1].Value, From: m.Groups[2].Value)).ToList();
+        Assert.NotEmpty(avoided);
+        Assert.Equal(avoided.Count, root.GetProperty("stats").GetProperty("builds_avoided").GetInt32());
+
+        // Build each avoided commit for real, in a worktree of its own, and compare.
+        var source = temp.Sub("src");
+        await ProcessRunner.RunCheckedAsync(ProcessSpec.Of("git", "-C", tree["repo"], "worktree", "add", "--detach", source, tree["bad"]));
+        try
+        {
+            var builder = new KernelBuilder(new KernelBuildOptions(source, temp.Sub("out"), tree["config"]) { Ccache = true });
+            foreach (var (commit, from) in avoided)
+            {
+                await ProcessRunner.RunCheckedAsync(ProcessSpec.Of("git", "-C", source, "checkout", "-q", "--detach", commit));
+                var build = await builder.BuildAsync(commit);
+                output.WriteLine($"{commit[..12]} (avoided, same as {from[..12]}): built {build.Ok} in {build.Seconds:0} s, signature {build.Signature}");
+                Assert.True(build.Ok, build.Error);
+                Assert.Equal(signatureOf[from], build.Signature);
+            }
+        }
+        finally
+        {
+            await ProcessRunner.RunAsync(ProcessSpec.Of("git", "-C", tree["repo"], "worktree", "remove", "--force", source));
+        }
+    }
+}
