@@ -43,7 +43,9 @@ internal sealed class BuildAvoidance(GitRepository repo, OutcomeLedger ledger, s
     /// </summary>
     public async Task<(CommitOutcome Outcome, string Line)?> FindAsync(string commit, int runs, CancellationToken ct)
     {
-        var candidates = ledger.BuiltSoFar().Where(o => o.Commit != commit && o.Runs.Count >= runs)
+        // An outcome that showed nothing about the bug (every run an infra error: a boot that failed)
+        // is not handed on: the commit is built and tested for itself, which may show something.
+        var candidates = ledger.BuiltSoFar().Where(o => o.Commit != commit && o.Runs.Count >= runs && o.Oks + o.Crashes > 0)
             .Select(o => (Built: o, Inputs: Load(o.Commit))).Where(c => c.Inputs is not null).Take(Candidates).ToList();
         // Nothing recorded (a tester that does not say what a build read): no git call at all.
         IReadOnlyList<string> parents = candidates.Count == 0 ? [] : await repo.ParentsAsync(commit, ct);

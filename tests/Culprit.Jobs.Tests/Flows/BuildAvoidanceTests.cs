@@ -56,6 +56,22 @@ public sealed class BuildAvoidanceTests
     }
 
     [Fact]
+    public async Task An_outcome_that_showed_nothing_is_not_handed_on()
+    {
+        // The documentation commits 5..9 fail to boot when built (as a loaded TCG host may make any
+        // boot fail): what such a test showed is nothing, so no commit takes it unbuilt.
+        using var world = await ScriptedWorld.CreateAsync(20, (n, i) => n is >= 5 and <= 9
+            ? RunOutcome.Infra("boot failed: kernel panic: IO-APIC + timer doesn't work!") with { CommitFault = true }
+            : Run(n, i), fileOf: FileOf);
+        world.Inputs = _ => CodeInputs;
+        var (result, _) = await world.BisectAsync(new JobSpec { Repo = "", Bad = world.Hashes[19], Good = world.Hashes[0], Strategy = "classic", Runs = 1, Verify = false });
+
+        var bootFailed = result.Tested.Where(t => t.ReusedFrom is null && t.Runs.All(r => r.Result == "infra-error")).Select(t => t.Commit).ToHashSet();
+        Assert.NotEmpty(bootFailed);
+        Assert.DoesNotContain(result.Tested, t => t.BuildAvoided && bootFailed.Contains(t.ReusedFrom!));
+    }
+
+    [Fact]
     public async Task Without_recorded_inputs_every_commit_is_built()
     {
         using var world = await ScriptedWorld.CreateAsync(20, Run, fileOf: FileOf);
