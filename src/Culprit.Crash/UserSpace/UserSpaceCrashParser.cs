@@ -37,7 +37,7 @@ public static class UserSpaceCrashParser
         var rules = new LineRules(options, flags, pythonMode: false);
         var python = new PythonTrace(MaxPythonTraceLines);
         var report = new StringBuilder();
-        var ahead = new Queue<string>();
+        var ahead = new Queue<(string Line, UInt128 Found)>();
         long aheadChars = 0;
         bool ended = false;
         while (true)
@@ -50,15 +50,18 @@ public static class UserSpaceCrashParser
                     ended = true;
                     break;
                 }
-                flags.Observe(next);
-                ahead.Enqueue(next);
+                var found = LineWords.Scanner.Scan(next);
+                flags.Observe(next, found);
+                ahead.Enqueue((next, found));
                 aheadChars += next.Length + 1;
             }
             string? line;
+            UInt128? scanned = null;
             if (observeLines)
             {
-                if (!ahead.TryDequeue(out line))
+                if (!ahead.TryDequeue(out var next))
                     break;
+                (line, scanned) = next;
                 aheadChars -= line.Length + 1;
             }
             else if ((line = reader.ReadLine()) is null)
@@ -67,10 +70,11 @@ public static class UserSpaceCrashParser
             }
             if (DeadlySignalSplit(line) is int split)
             {
-                Feed(line[..split], rules, python, report);
+                Feed(line[..split], null, rules, python, report);
                 line = line[split..];
+                scanned = null;
             }
-            Feed(line, rules, python, report);
+            Feed(line, scanned, rules, python, report);
         }
         if (flags.IsPython)
         {
@@ -95,11 +99,14 @@ public static class UserSpaceCrashParser
             report.Append(line).Append('\n');
     }
 
-    private static void Feed(string line, LineRules rules, PythonTrace python, StringBuilder report)
+    private static void Feed(string line, UInt128? found, LineRules rules, PythonTrace python, StringBuilder report)
     {
         python.Add(line);
         bool before = rules.State.CrashType.Length > 0;
-        rules.Apply(line);
+        if (found is { } words)
+            rules.Apply(line, words);
+        else
+            rules.Apply(line);
         if (before || rules.State.CrashType.Length > 0)
             AppendReport(report, line);
     }
