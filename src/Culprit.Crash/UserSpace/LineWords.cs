@@ -61,6 +61,9 @@ internal sealed class LineWords
     public static readonly UInt128 Oom = Scanner.Bits(OomWords);
     public static readonly UInt128 Marker = Scanner.Bits(LogFlags.Markers);
 
+    /// <summary>The bit of each of <see cref="LogFlags.Markers"/>, in its order.</summary>
+    public static readonly UInt128[] MarkerBits = [.. LogFlags.Markers.Select(Scanner.Bit)];
+
     // Looked up by the literal's identity: the rules pass the same interned string constants.
     private static readonly Dictionary<string, UInt128> Bit = All.ToDictionary(w => w, Scanner.Bit,
         ReferenceEqualityComparer.Instance as IEqualityComparer<string>);

@@ -50,10 +50,10 @@ internal sealed class LogFlags
     {
         if ((found & LineWords.Marker) == 0)
             return;
-        foreach (string marker in Markers)
+        for (int i = 0; i < Markers.Length; i++)
         {
-            if ((found & LineWords.Scanner.Bit(marker)) != 0)
-                Note(line, line.IndexOf(marker, StringComparison.Ordinal));
+            if ((found & LineWords.MarkerBits[i]) != 0)
+                Note(line, line.IndexOf(Markers[i], StringComparison.Ordinal));
         }
     }
 
