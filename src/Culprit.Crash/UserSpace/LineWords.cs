@@ -60,6 +60,7 @@ internal sealed class LineWords
     public static readonly UInt128 FrameLine = Scanner.Bits(FrameLineWords);
     public static readonly UInt128 Oom = Scanner.Bits(OomWords);
     public static readonly UInt128 Marker = Scanner.Bits(LogFlags.Markers);
+    public static readonly UInt128 DeadlySignal = Scanner.Bit("Sanitizer:DEADLYSIGNAL");
 
     /// <summary>The bit of each of <see cref="LogFlags.Markers"/>, in its order.</summary>
     public static readonly UInt128[] MarkerBits = [.. LogFlags.Markers.Select(Scanner.Bit)];

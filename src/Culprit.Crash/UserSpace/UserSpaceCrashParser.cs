@@ -68,7 +68,7 @@ public static class UserSpaceCrashParser
             {
                 break;
             }
-            if (DeadlySignalSplit(line) is int split)
+            if ((scanned is not { } words || (words & LineWords.DeadlySignal) != 0) && DeadlySignalSplit(line) is int split)
             {
                 Feed(line[..split], null, rules, python, report);
                 line = line[split..];

@@ -12,8 +12,9 @@ internal sealed class WordScanner
     private readonly string[] _words;
     private readonly byte[] _class = new byte[128];
     private readonly int _classes;
-    // Row of the next state (state × classes), with the sign bit set when the state completes a word.
+    // The row (state × classes) of the next state, by row and character class.
     private readonly int[] _next;
+    private readonly int _firstWordRow;
     private readonly UInt128[] _found;
 
     public WordScanner(IReadOnlyList<string> words)
@@ -86,11 +87,23 @@ internal sealed class WordScanner
                 }
             }
         }
-        _found = [.. found];
-        // Column 0 (a character in no word) stays 0: back to the start.
-        for (int i = 0; i < next.Length; i++)
-            next[i] = next[i] * _classes | (found[next[i]] != 0 ? int.MinValue : 0);
-        _next = next;
+        // States that complete a word are numbered last, so the scan tells them by a comparison made
+        // beside its chain of table loads rather than in it.
+        var order = Enumerable.Range(0, children.Count).OrderBy(st => found[st] != 0 ? 1 : 0).ThenBy(st => st).ToArray();
+        var number = new int[order.Length];
+        for (int i = 0; i < order.Length; i++)
+            number[order[i]] = i;
+        _firstWordRow = order.Count(st => found[st] == 0) * _classes;
+        _next = new int[next.Length];
+        _found = new UInt128[order.Length];
+        for (int i = 0; i < order.Length; i++)
+        {
+            int st = order[i];
+            _found[i] = found[st];
+            // Column 0 (a character in no word) stays 0: back to the start.
+            for (int k = 1; k < _classes; k++)
+                _next[i * _classes + k] = number[next[st * _classes + k]] * _classes;
+        }
     }
 
     /// <summary>The bit of <paramref name="word"/> in a scan's result.</summary>
@@ -118,13 +131,13 @@ internal sealed class WordScanner
         var cls = _class;
         var foundAt = _found;
         int classes = _classes;
+        int firstWordRow = _firstWordRow;
         int row = 0;
         UInt128 found = 0;
         foreach (char c in line)
         {
-            int v = next[row + (c < 128 ? cls[c] : 0)];
-            row = v & int.MaxValue;
-            if (v < 0)
+            row = next[row + (c < 128 ? cls[c] : 0)];
+            if (row >= firstWordRow)
                 found |= foundAt[row / classes];
         }
         return found;
