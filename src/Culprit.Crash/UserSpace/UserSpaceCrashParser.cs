@@ -44,16 +44,28 @@ public static class UserSpaceCrashParser
         {
             while (observeLines && !ended && aheadChars < LookaheadChars)
             {
-                string? next = reader.ReadLine();
-                if (next is null)
+                // Two lines at a time: the word scanner runs both at once.
+                string? first = reader.ReadLine();
+                string? second = first is null ? null : reader.ReadLine();
+                if (first is null)
                 {
                     ended = true;
                     break;
                 }
-                var found = LineWords.Scanner.Scan(next);
-                flags.Observe(next, found);
-                ahead.Enqueue((next, found));
-                aheadChars += next.Length + 1;
+                var (foundFirst, foundSecond) = second is null
+                    ? (LineWords.Scanner.Scan(first), UInt128.Zero)
+                    : LineWords.Scanner.Scan(first, second);
+                flags.Observe(first, foundFirst);
+                ahead.Enqueue((first, foundFirst));
+                aheadChars += first.Length + 1;
+                if (second is null)
+                {
+                    ended = true;
+                    break;
+                }
+                flags.Observe(second, foundSecond);
+                ahead.Enqueue((second, foundSecond));
+                aheadChars += second.Length + 1;
             }
             string? line;
             UInt128? scanned = null;

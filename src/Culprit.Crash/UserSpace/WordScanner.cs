@@ -142,4 +142,45 @@ internal sealed class WordScanner
         }
         return found;
     }
+
+    /// <summary>
+    /// <see cref="Scan"/> of two lines at once: the two chains of table loads are independent, so the
+    /// processor runs them side by side, where one line's scan waits on each load in turn.
+    /// </summary>
+    public (UInt128 First, UInt128 Second) Scan(ReadOnlySpan<char> first, ReadOnlySpan<char> second)
+    {
+        var next = _next;
+        var cls = _class;
+        var foundAt = _found;
+        int classes = _classes;
+        int firstWordRow = _firstWordRow;
+        int rowA = 0, rowB = 0;
+        UInt128 foundA = 0, foundB = 0;
+        int both = Math.Min(first.Length, second.Length);
+        for (int i = 0; i < both; i++)
+        {
+            char a = first[i], b = second[i];
+            rowA = next[rowA + (a < 128 ? cls[a] : 0)];
+            rowB = next[rowB + (b < 128 ? cls[b] : 0)];
+            if (rowA >= firstWordRow)
+                foundA |= foundAt[rowA / classes];
+            if (rowB >= firstWordRow)
+                foundB |= foundAt[rowB / classes];
+        }
+        for (int i = both; i < first.Length; i++)
+        {
+            char a = first[i];
+            rowA = next[rowA + (a < 128 ? cls[a] : 0)];
+            if (rowA >= firstWordRow)
+                foundA |= foundAt[rowA / classes];
+        }
+        for (int i = both; i < second.Length; i++)
+        {
+            char b = second[i];
+            rowB = next[rowB + (b < 128 ? cls[b] : 0)];
+            if (rowB >= firstWordRow)
+                foundB |= foundAt[rowB / classes];
+        }
+        return (foundA, foundB);
+    }
 }

@@ -39,9 +39,13 @@ public sealed class WordScannerTests
                 .Select(w => w[..random.Next(1, w.Length + 1)] + (random.Next(3) == 0 ? w : ""));
             lines.Add(string.Concat(parts));
         }
-        foreach (var line in lines)
+        for (int i = 0; i < lines.Count; i++)
         {
+            string line = lines[i], other = lines[(i * 7 + 3) % lines.Count];
             var found = scanner.Scan(line);
+            var (pairFirst, pairSecond) = scanner.Scan(line, other);
+            Assert.Equal(found, pairFirst);
+            Assert.Equal(scanner.Scan(other), pairSecond);
             foreach (var w in words!)
                 Assert.True(line.Contains(w, StringComparison.Ordinal) == ((found & scanner.Bit(w)) != 0), $"[{w}] in [{line}]");
         }
