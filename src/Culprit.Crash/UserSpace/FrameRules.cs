@@ -60,16 +60,11 @@ internal static class FrameRules
     // Shared libraries that are runtime when the stack is symbolized.
     private static readonly string[] IgnoredIfSymbolized = [@".*libc\.so", @".*libc\+\+\.so", @".*libc\+\+_shared\.so", @".*libstdc\+\+\.so", @".*libc-.*\.so"];
 
-    // "^.*X" on a frame (one line) is a search for X anywhere: those patterns become one unanchored
-    // alternation, which the regex engine searches for with vectorised literal scans; the rest stay
-    // anchored at the start.
-    private static readonly Regex IgnorePrefix = new(
-        "^(?:" + string.Join("|", Ignored.Concat(IgnoredIfSymbolized).Where(p => !p.StartsWith(".*", StringComparison.Ordinal))) + ")",
-        RegexOptions.CultureInvariant | RegexOptions.Compiled);
+    // Each pattern is tried at the start of the frame, as ClusterFuzz's re.match does; the matcher
+    // turns the plain-text ones into prefix, name and substring checks.
+    internal static readonly IReadOnlyList<string> IgnorePatterns = [.. Ignored, .. IgnoredIfSymbolized];
 
-    private static readonly Regex IgnoreAnywhere = new(
-        "(?:" + string.Join("|", Ignored.Concat(IgnoredIfSymbolized).Where(p => p.StartsWith(".*", StringComparison.Ordinal)).Select(p => p[2..])) + ")",
-        RegexOptions.CultureInvariant | RegexOptions.Compiled);
+    private static readonly PatternListMatcher IgnoredFrames = new(IgnorePatterns);
 
     private static readonly Regex NameBeforeArguments = new(@"^(.*?)[\(\[]", RegexOptions.CultureInvariant | RegexOptions.Compiled);
 
@@ -79,7 +74,7 @@ internal static class FrameRules
             return true;
         if (frame.Contains('\\'))
             frame = frame.Replace('\\', '/');
-        return IgnorePrefix.IsMatch(frame) || IgnoreAnywhere.IsMatch(frame);
+        return IgnoredFrames.IsMatch(frame);
     }
 
     /// <summary>

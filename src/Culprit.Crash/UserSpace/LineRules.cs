@@ -30,23 +30,6 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
         "CHECK failure", "Fatal Exception", "Uncaught exception", "Security exception",
     };
 
-    // What a rule other than the frame formats can find on a sanitizer frame line: OOM handlers named
-    // as functions, and assertion or panic messages. A frame line without them skips the rules.
-    private static readonly SearchValues<string> FrameLineTriggers = SearchValues.Create(
-        ["OutOfMemory", "OnNoMemory", "rust_oom", "anic", "ANIC", "ailed: ", "AILED: ", "ailure: ", "AILURE: ", "Sanitizer", "SUMMARY:"],
-        StringComparison.Ordinal);
-
-    // A word of every literal the rules look for (case as printed; assertion words in both cases). A
-    // line with none of them, and none of the line starts some rules key on, can only be a frame.
-    private static readonly SearchValues<string> RuleWords = SearchValues.Create(
-    [
-        "anitizer", "SUMMARY:", ":INFO:CONSOLE", "ailed", "text run", "Java", "Memory", "of memory", "rror", "lloc",
-        "of-memory", "limit", "rust_oom", "ssert", "SSERT", "anic", "ANIC", "SHOULD NEVER", "leak of", "note: ",
-        "within object", "CFI: ", "===", "Uncaught", "signal", " of size ", "fault addr", "Abort message", "libFuzzer",
-        "ERROR", "GPU process", "wycheproof", "FATAL", "abort: ", "library", "ChildEBP", "Uninitialized", "created by",
-        "located in stack",
-    ], StringComparison.Ordinal);
-
     private readonly LineWords _words = new();
 
     public ParseState State { get; } = new();
@@ -58,12 +41,20 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
 
     private bool IsJs => flags.IsJazzerJs;
 
+    /// <summary>Applies the rules to <paramref name="line"/>, whose words a <see cref="LineWords.Scanner"/> scan found.</summary>
+    public void Apply(string line, UInt128 found)
+    {
+        _words.Use(line, found);
+        Apply(line);
+    }
+
     public void Apply(string line)
     {
         var st = State;
         if (BailedOut || st.ProcessDied)
             return;
-        if (IsSanitizerFrameLine(line) ? line.AsSpan().IndexOfAny(FrameLineTriggers) < 0 : !StartsRuleLine(line) && line.AsSpan().IndexOfAny(RuleWords) < 0 && line.Length <= LineReader.MaxLineChars)
+        var found = _words.Found(line);
+        if (IsSanitizerFrameLine(line) ? (found & LineWords.FrameLine) == 0 : !StartsRuleLine(line) && (found & LineWords.RuleLine) == 0 && line.Length <= LineReader.MaxLineChars)
         {
             if (st.CrashType.Length > 0 && !(line.Contains("/art/runtime/", StringComparison.Ordinal) && st.CrashState.Contains("JNI DETECTED ERROR IN APPLICATION:", StringComparison.Ordinal)))
                 StackFrames.Add(line, st, IsGo, pythonMode, IsJs);
@@ -236,14 +227,7 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
         || (_words.Contains(line, "Sanitizer:DEADLYSIGNAL") && SanDeadlySignal.IsMatch(line))
         || line.Length > 1024 * 1024;
 
-    private static readonly SearchValues<string> OomWords = SearchValues.Create(
-    [
-        "Allocation failed", "OnNoMemory", "failed to allocate", "OutOfMemory", "out of memory", "Out of memory",
-        "invalid size error", "allocation-size-too-big", "calloc-overflow", "calloc parameters", "requested allocation size",
-        "couldnt allocate", "out-of-memory", "rss limit", "RSS limit", "rust_oom",
-    ], StringComparison.Ordinal);
-
-    private static bool MayBeOom(string line) => line.AsSpan().IndexOfAny(OomWords) >= 0;
+    private bool MayBeOom(string line) => (_words.Found(line) & LineWords.Oom) != 0;
 
     /// <summary>
     /// Lines whose rules key on how the line starts rather than on a word in it. V8's <c>#</c> rules all

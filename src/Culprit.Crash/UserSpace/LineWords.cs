@@ -1,15 +1,14 @@
-using System.Buffers;
-
 namespace Culprit.Crash.UserSpace;
 
 /// <summary>
-/// Which of the rules' literal words a line holds, found by one vectorised scan of the line instead
-/// of one substring search per rule: every place where any word starts is visited once, and the words
-/// starting there are noted. <see cref="Contains"/> then answers as <c>string.Contains</c> would.
+/// Which of the parser's literal words a line holds, found by one pass of a <see cref="WordScanner"/>
+/// over the line: the words the rules test with an ordinal <c>Contains</c>, the words that let a line
+/// into the rules at all, the out-of-memory words and the whole-log markers of <see cref="LogFlags"/>.
+/// A line is scanned once (when it is read); every later question about it is a bit test.
 /// </summary>
 internal sealed class LineWords
 {
-    // Every literal LineRules looks for with an ordinal Contains on a rule line (at most 64).
+    // Every literal LineRules looks for with an ordinal Contains on a rule line.
     private static readonly string[] Words =
     [
         " of size ", " suppressions", " warnings", " within object of type", "/art/runtime/", ": runtime error: ", ":INFO:CONSOLE",
@@ -24,56 +23,75 @@ internal sealed class LineWords
         "located in stack of thread", "previously allocated by",
     ];
 
-    private static readonly SearchValues<string> Search = SearchValues.Create(Words, StringComparison.Ordinal);
+    /// <summary>
+    /// A word of every literal the rules look for (case as printed; assertion words in both cases). A
+    /// line with none of them, and none of the line starts some rules key on, can only be a frame.
+    /// </summary>
+    private static readonly string[] RuleLineWords =
+    [
+        "anitizer", "SUMMARY:", ":INFO:CONSOLE", "ailed", "text run", "Java", "Memory", "of memory", "rror", "lloc",
+        "of-memory", "limit", "rust_oom", "ssert", "SSERT", "anic", "ANIC", "SHOULD NEVER", "leak of", "note: ",
+        "within object", "CFI: ", "===", "Uncaught", "signal", " of size ", "fault addr", "Abort message", "libFuzzer",
+        "ERROR", "GPU process", "wycheproof", "FATAL", "abort: ", "library", "ChildEBP", "Uninitialized", "created by",
+        "located in stack",
+    ];
+
+    /// <summary>
+    /// What a rule other than the frame formats can find on a sanitizer frame line: OOM handlers named
+    /// as functions, and assertion or panic messages. A frame line without them skips the rules.
+    /// </summary>
+    private static readonly string[] FrameLineWords =
+        ["OutOfMemory", "OnNoMemory", "rust_oom", "anic", "ANIC", "ailed: ", "AILED: ", "ailure: ", "AILURE: ", "Sanitizer", "SUMMARY:"];
+
+    /// <summary>Words of ClusterFuzz's out-of-memory patterns: a line without any cannot be an OOM line.</summary>
+    private static readonly string[] OomWords =
+    [
+        "Allocation failed", "OnNoMemory", "failed to allocate", "OutOfMemory", "out of memory", "Out of memory",
+        "invalid size error", "allocation-size-too-big", "calloc-overflow", "calloc parameters", "requested allocation size",
+        "couldnt allocate", "out-of-memory", "rss limit", "RSS limit", "rust_oom",
+    ];
+
+    private static readonly string[] All =
+        [.. Words.Concat(RuleLineWords).Concat(FrameLineWords).Concat(OomWords).Concat(LogFlags.Markers).Distinct(StringComparer.Ordinal)];
+
+    public static readonly WordScanner Scanner = new(All);
+
+    public static readonly UInt128 RuleLine = Scanner.Bits(RuleLineWords);
+    public static readonly UInt128 FrameLine = Scanner.Bits(FrameLineWords);
+    public static readonly UInt128 Oom = Scanner.Bits(OomWords);
+    public static readonly UInt128 Marker = Scanner.Bits(LogFlags.Markers);
+    public static readonly UInt128 DeadlySignal = Scanner.Bit("Sanitizer:DEADLYSIGNAL");
+
+    /// <summary>The bit of each of <see cref="LogFlags.Markers"/>, in its order.</summary>
+    public static readonly UInt128[] MarkerBits = [.. LogFlags.Markers.Select(Scanner.Bit)];
 
     // Looked up by the literal's identity: the rules pass the same interned string constants.
-    private static readonly Dictionary<string, int> Bit = Words.Select((w, i) => (w, i))
-        .ToDictionary(p => p.w, p => p.i, ReferenceEqualityComparer.Instance as IEqualityComparer<string>);
-
-    // The words by first character, so a hit is matched only against the words that can start there.
-    private static readonly int[][] ByFirstChar = Enumerable.Range(0, 128)
-        .Select(c => Enumerable.Range(0, Words.Length).Where(i => Words[i][0] == c).ToArray()).ToArray();
+    private static readonly Dictionary<string, UInt128> Bit = All.ToDictionary(w => w, Scanner.Bit,
+        ReferenceEqualityComparer.Instance as IEqualityComparer<string>);
 
     private string? _line;
-    private ulong _found;
+    private UInt128 _found;
+
+    /// <summary>Notes what a scan of <paramref name="line"/> found, so it is not scanned again.</summary>
+    public void Use(string line, UInt128 found)
+    {
+        _line = line;
+        _found = found;
+    }
+
+    /// <summary>The words <paramref name="line"/> holds, as <see cref="Scanner"/> bits.</summary>
+    public UInt128 Found(string line)
+    {
+        if (!ReferenceEquals(line, _line))
+            Use(line, Scanner.Scan(line));
+        return _found;
+    }
 
     /// <summary>True when <paramref name="line"/> holds <paramref name="word"/> (ordinal).</summary>
     public bool Contains(string line, string word)
     {
-        if (!Bit.TryGetValue(word, out int bit))
+        if (!Bit.TryGetValue(word, out var bit))
             return line.Contains(word, StringComparison.Ordinal);
-        if (!ReferenceEquals(line, _line))
-            Scan(line);
-        return (_found & (1UL << bit)) != 0;
-    }
-
-    private void Scan(string line)
-    {
-        _line = line;
-        _found = 0;
-        var text = line.AsSpan();
-        int offset = 0;
-        while (offset < text.Length)
-        {
-            int hit = text[offset..].IndexOfAny(Search);
-            if (hit < 0)
-                break;
-            int at = offset + hit;
-            var rest = text[at..];
-            foreach (int i in ByFirstChar[rest[0]])
-            {
-                if (rest.StartsWith(Words[i], StringComparison.Ordinal))
-                    _found |= 1UL << i;
-            }
-            offset = at + 1;
-            // Inside a run of '=' only "===" words start, and the longer one only at the run's last three.
-            if (rest[0] == '=')
-            {
-                int run = rest.IndexOfAnyExcept('=');
-                if (run < 0)
-                    run = rest.Length;
-                offset = Math.Max(offset, at + run - 3);
-            }
-        }
+        return (Found(line) & bit) != 0;
     }
 }

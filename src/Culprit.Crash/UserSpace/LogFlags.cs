@@ -10,7 +10,7 @@ namespace Culprit.Crash.UserSpace;
 /// </summary>
 internal sealed class LogFlags
 {
-    private static readonly string[] Markers =
+    internal static readonly string[] Markers =
     [
         ".go:", ".py\", line", "Uncaught Exception: Jazzer.js", "SCARINESS: ", "FuzzerSecurityIssue", "pc (nil) ",
         "pc 0x00000000 ", "pc 0x000000000000 ", "JNI DETECTED ERROR", "in gsignal ", "Sanitizer: ABRT", "Sanitizer: BUS",
@@ -42,6 +42,18 @@ internal sealed class LogFlags
             int at = offset + hit;
             Note(text, at);
             offset = at + 1;
+        }
+    }
+
+    /// <summary>Notes the markers of one line, which a <see cref="LineWords.Scanner"/> scan found in it.</summary>
+    public void Observe(string line, UInt128 found)
+    {
+        if ((found & LineWords.Marker) == 0)
+            return;
+        for (int i = 0; i < Markers.Length; i++)
+        {
+            if ((found & LineWords.MarkerBits[i]) != 0)
+                Note(line, line.IndexOf(Markers[i], StringComparison.Ordinal));
         }
     }
 

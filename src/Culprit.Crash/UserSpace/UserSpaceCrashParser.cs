@@ -37,40 +37,56 @@ public static class UserSpaceCrashParser
         var rules = new LineRules(options, flags, pythonMode: false);
         var python = new PythonTrace(MaxPythonTraceLines);
         var report = new StringBuilder();
-        var ahead = new Queue<string>();
+        var ahead = new Queue<(string Line, UInt128 Found)>();
         long aheadChars = 0;
         bool ended = false;
         while (true)
         {
             while (observeLines && !ended && aheadChars < LookaheadChars)
             {
-                string? next = reader.ReadLine();
-                if (next is null)
+                // Two lines at a time: the word scanner runs both at once.
+                string? first = reader.ReadLine();
+                string? second = first is null ? null : reader.ReadLine();
+                if (first is null)
                 {
                     ended = true;
                     break;
                 }
-                flags.Observe(next);
-                ahead.Enqueue(next);
-                aheadChars += next.Length + 1;
+                var (foundFirst, foundSecond) = second is null
+                    ? (LineWords.Scanner.Scan(first), UInt128.Zero)
+                    : LineWords.Scanner.Scan(first, second);
+                flags.Observe(first, foundFirst);
+                ahead.Enqueue((first, foundFirst));
+                aheadChars += first.Length + 1;
+                if (second is null)
+                {
+                    ended = true;
+                    break;
+                }
+                flags.Observe(second, foundSecond);
+                ahead.Enqueue((second, foundSecond));
+                aheadChars += second.Length + 1;
             }
             string? line;
+            UInt128? scanned = null;
             if (observeLines)
             {
-                if (!ahead.TryDequeue(out line))
+                if (!ahead.TryDequeue(out var next))
                     break;
+                (line, scanned) = next;
                 aheadChars -= line.Length + 1;
             }
             else if ((line = reader.ReadLine()) is null)
             {
                 break;
             }
-            if (DeadlySignalSplit(line) is int split)
+            if ((scanned is not { } words || (words & LineWords.DeadlySignal) != 0) && DeadlySignalSplit(line) is int split)
             {
-                Feed(line[..split], rules, python, report);
+                Feed(line[..split], null, rules, python, report);
                 line = line[split..];
+                scanned = null;
             }
-            Feed(line, rules, python, report);
+            Feed(line, scanned, rules, python, report);
         }
         if (flags.IsPython)
         {
@@ -95,11 +111,14 @@ public static class UserSpaceCrashParser
             report.Append(line).Append('\n');
     }
 
-    private static void Feed(string line, LineRules rules, PythonTrace python, StringBuilder report)
+    private static void Feed(string line, UInt128? found, LineRules rules, PythonTrace python, StringBuilder report)
     {
         python.Add(line);
         bool before = rules.State.CrashType.Length > 0;
-        rules.Apply(line);
+        if (found is { } words)
+            rules.Apply(line, words);
+        else
+            rules.Apply(line);
         if (before || rules.State.CrashType.Length > 0)
             AppendReport(report, line);
     }

@@ -6,11 +6,11 @@ namespace Culprit.Crash.Tests.UserSpace;
 /// <summary>One case of ../shared/conformance/userspace/cases.jsonl: a real log and ClusterFuzz's answer (null = not asserted upstream).</summary>
 public sealed record UserSpaceCase(
     string File, string Family, string Test, string? CrashType, IReadOnlyList<string>? CrashState, string? CrashAddress, bool? Security,
-    IReadOnlyDictionary<string, string> Env)
+    IReadOnlyDictionary<string, string> Env, string? Folder = null)
 {
     public string Name => $"{Family}/{Test}";
 
-    public string Log => System.IO.File.ReadAllText(Path.Combine(UserSpaceCorpus.Directory, File));
+    public string Log => System.IO.File.ReadAllText(Path.Combine(Folder ?? UserSpaceCorpus.Directory, File));
 
     public UserSpaceOptions Options => UserSpaceOptions.FromClusterFuzzEnvironment(Env);
 }
@@ -19,8 +19,12 @@ public static class UserSpaceCorpus
 {
     public static string Directory { get; } = Find();
 
-    public static IReadOnlyList<UserSpaceCase> Cases() =>
-        System.IO.File.ReadLines(Path.Combine(Directory, "cases.jsonl")).Where(l => l.Trim().Length > 0).Select(Read).ToList();
+    public static IReadOnlyList<UserSpaceCase> Cases() => Cases(Directory);
+
+    /// <summary>The cases of a folder holding logs and a cases.jsonl in the shared corpus' format.</summary>
+    public static IReadOnlyList<UserSpaceCase> Cases(string folder) =>
+        System.IO.File.ReadLines(Path.Combine(folder, "cases.jsonl")).Where(l => l.Trim().Length > 0)
+            .Select(l => Read(l) with { Folder = folder }).ToList();
 
     private static UserSpaceCase Read(string json)
     {
