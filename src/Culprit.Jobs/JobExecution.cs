@@ -76,7 +76,7 @@ internal sealed class JobExecution(
         }
 
         log.Line($"# git bisect start {newEnd} {oldEnd}");
-        var graph = await repo.RangeAsync(newEnd, [oldEnd], ct);
+        var graph = await RangeCache.LoadOrListAsync(repo, Path.Combine(workDir, RangeCache.FileName), newEnd, [oldEnd], ct);
         var strategy = StrategyFactory.Create(spec, graph, Policy);
         // The ends' tests so far: the crashing one defines the bug (for a fix it lies outside the range).
         foreach (var known in ledger.All.Where(e => (e.Outcome.Commit == newEnd || e.Outcome.Commit == crashing) && e.Phase is "reproduce" or "fixed" or "release").Select(e => e.Outcome))
