@@ -83,6 +83,7 @@ internal sealed class JobExecution(
         {
             strategy.Record(known);
         }
+        StoredStepReplay.FastForward(strategy, ledger, _judgements, status);
 
         while (true)
         {
