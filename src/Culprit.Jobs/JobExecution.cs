@@ -76,13 +76,14 @@ internal sealed class JobExecution(
         }
 
         log.Line($"# git bisect start {newEnd} {oldEnd}");
-        var graph = await repo.RangeAsync(newEnd, [oldEnd], spec.Paths, ct);
+        var graph = await RangeCache.LoadOrListAsync(repo, Path.Combine(workDir, RangeCache.FileName), newEnd, [oldEnd], spec.Paths, ct);
         var strategy = StrategyFactory.Create(spec, graph, Policy);
         // The ends' tests so far: the crashing one defines the bug (for a fix it lies outside the range).
         foreach (var known in ledger.All.Where(e => (e.Outcome.Commit == newEnd || e.Outcome.Commit == crashing) && e.Phase is "reproduce" or "fixed" or "release").Select(e => e.Outcome))
         {
             strategy.Record(known);
         }
+        StoredStepReplay.FastForward(strategy, ledger, _judgements, status);
 
         while (true)
         {

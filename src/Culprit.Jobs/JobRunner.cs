@@ -106,6 +106,9 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
             RemoveIfEmpty(Path.Combine(workRoot, jobId));
         }
         store.SetState(jobId, "finished", JsonSerializer.Serialize(result, JsonDefaults.Options), _clock.GetUtcNow());
+        // The range's cache is for resuming; a finished job leaves its work directory as it was before.
+        RangeCache.Remove(Path.Combine(workRoot, jobId, RangeCache.FileName));
+        RemoveIfEmpty(Path.Combine(workRoot, jobId));
         return result;
     }
 

@@ -30,6 +30,9 @@ internal sealed class OutcomeLedger
 
     public IReadOnlyList<StoredEntry> All => _stored;
 
+    /// <summary>The stored entry the next test will take, or null once past the stored ones.</summary>
+    public StoredEntry? NextStored => _next < _stored.Count ? _stored[_next] : null;
+
     /// <summary>The stored outcome for the next test, when it is for <paramref name="commit"/>.</summary>
     public CommitOutcome? TakeStored(string commit, string phase)
     {

@@ -93,6 +93,40 @@ public sealed class Ancestry
 
     public int Count { get; }
 
+    private Ancestry(int count, int[] position, int[] start, int[] length, int[] intervals)
+    {
+        Count = count;
+        (_position, _start, _length, _intervals) = (position, start, length, intervals);
+        _intervalCount = intervals.Length / 2;
+    }
+
+    /// <summary>Writes the numbering and the intervals as they are: a resumed job reads them back instead of walking the range again.</summary>
+    internal void Save(GraphFileIo.Writer w)
+    {
+        w.Ints(_position);
+        w.Ints(_start);
+        w.Ints(_length);
+        w.Ints(_intervals.AsSpan(0, _intervalCount * 2));
+    }
+
+    internal static Ancestry Load(GraphFileIo.Reader r, int count)
+    {
+        var (position, start, length, intervals) = (r.Ints(), r.Ints(), r.Ints(), r.Ints());
+        if (position.Length != count || start.Length != count || length.Length != count || intervals.Length % 2 != 0)
+        {
+            throw new InvalidDataException("the ancestry's tables do not add up");
+        }
+        for (var c = 0; c < count; c++)
+        {
+            if ((uint)position[c] >= (uint)count || start[c] < 0 || length[c] < 1 || (long)start[c] + length[c] > intervals.Length / 2)
+            {
+                throw new InvalidDataException("the ancestry's tables do not add up");
+            }
+        }
+        return new Ancestry(count, position, start, length, intervals);
+    }
+
+
     /// <summary>Intervals kept in all (a measure of the structure's size: about 2 per commit on kernel-shaped histories).</summary>
     public int IntervalCount => _intervalCount;
 

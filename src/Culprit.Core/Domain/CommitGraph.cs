@@ -48,6 +48,46 @@ public sealed class CommitGraph
         Commits = new Names(this);
     }
 
+    /// <summary>A graph read back from its file (see <see cref="CommitGraphFile"/>): the same tables, ancestry included.</summary>
+    private CommitGraph(CommitIds ids, int count, int[] parentStart, int[] parentRefs, int[] rangeStart, int[] rangeParents, Ancestry ancestry)
+    {
+        _ids = ids;
+        Count = count;
+        _parentStart = parentStart;
+        _parentRefs = parentRefs;
+        _rangeStart = rangeStart;
+        _rangeParents = rangeParents;
+        _ancestry = ancestry;
+        Commits = new Names(this);
+    }
+
+    /// <summary>Whether the graph can be written to a file (its commits are full hashes).</summary>
+    internal bool CanSave => _ids.IsPacked;
+
+    internal void Save(GraphFileIo.Writer w)
+    {
+        _ids.Save(w);
+        w.Int(Count);
+        w.Ints(_parentStart);
+        w.Ints(_parentRefs);
+        w.Ints(_rangeStart);
+        w.Ints(_rangeParents);
+        Ancestry.Save(w);
+    }
+
+    internal static CommitGraph Load(GraphFileIo.Reader r)
+    {
+        var ids = CommitIds.Load(r);
+        var count = r.Int();
+        var (parentStart, parentRefs, rangeStart, rangeParents) = (r.Ints(), r.Ints(), r.Ints(), r.Ints());
+        if (count < 0 || count > ids.Count || parentStart.Length != count + 1 || rangeStart.Length != count + 1
+            || parentStart[count] != parentRefs.Length || rangeStart[count] != rangeParents.Length)
+        {
+            throw new InvalidDataException("the graph's tables do not add up");
+        }
+        return new CommitGraph(ids, count, parentStart, parentRefs, rangeStart, rangeParents, Ancestry.Load(r, count));
+    }
+
     private static bool Seen(List<int> list, int from, int value)
     {
         for (var k = from; k < list.Count; k++)

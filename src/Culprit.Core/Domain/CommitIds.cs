@@ -130,6 +130,52 @@ internal sealed class CommitIds
         }
     }
 
+    /// <summary>Whether the ids are packed hashes (only those are written to a graph file).</summary>
+    public bool IsPacked => _width > 0;
+
+    /// <summary>Writes packed ids and their index as they are (see <see cref="CommitGraphFile"/>).</summary>
+    public void Save(GraphFileIo.Writer w)
+    {
+        if (!IsPacked)
+        {
+            throw new InvalidOperationException("only packed hashes are saved");
+        }
+        w.Int(_width);
+        w.Int(Count);
+        w.Int(_chunks.Count);
+        foreach (var chunk in _chunks)
+        {
+            w.Chunk(chunk);
+        }
+        w.Ints(_slots);
+    }
+
+    public static CommitIds Load(GraphFileIo.Reader r)
+    {
+        var ids = new CommitIds { _width = r.Int(), Count = r.Int() };
+        var chunks = r.Int();
+        if (ids._width is not (20 or 32) || ids.Count < 0 || chunks != (ids.Count + (1 << ChunkBits) - 1) >> ChunkBits)
+        {
+            throw new InvalidDataException("the ids' header does not add up");
+        }
+        for (var k = 0; k < chunks; k++)
+        {
+            var chunk = r.Chunk();
+            var held = Math.Min(1 << ChunkBits, ids.Count - (k << ChunkBits));
+            if (chunk.Length != held * ids._width)
+            {
+                throw new InvalidDataException("an ids chunk has the wrong length");
+            }
+            ids._chunks.Add(chunk);
+        }
+        ids._slots = r.Ints();
+        if (ids._slots.Length < ids.Count * 2 || (ids._slots.Length & (ids._slots.Length - 1)) != 0)
+        {
+            throw new InvalidDataException("the ids' tables do not add up");
+        }
+        return ids;
+    }
+
     private ReadOnlySpan<byte> Packed(int index) => Slice(index);
 
     private Span<byte> Slice(int index) => _chunks[index >> ChunkBits].AsSpan((index & ((1 << ChunkBits) - 1)) * _width, _width);

@@ -12,7 +12,10 @@ public interface IBisectionStrategy
     /// <summary>Name used in the log and the JSON result (<c>classic</c>, <c>flaky</c>).</summary>
     string Name { get; }
 
-    /// <summary>What to do next given everything recorded so far.</summary>
+    /// <summary>
+    /// What to do next given everything recorded so far. It changes nothing <see cref="Record"/>
+    /// reads: a resumed job records its stored outcomes without asking (Jobs' StoredStepReplay).
+    /// </summary>
     BisectionStep Next();
 
     /// <summary>Records the outcome of the commit last asked for and says how it was judged.</summary>

@@ -1,0 +1,88 @@
+using Culprit.Core.Domain;
+
+namespace Culprit.Git;
+
+/// <summary>
+/// A job's range, kept as a <see cref="CommitGraphFile"/> in its work directory: the first pass
+/// lists it with <c>git rev-list</c> and writes the file; a resumed pass reads it back (about 0.1 s
+/// at 1.3 M commits, against seconds for the listing and the ancestry walk). The file is keyed by
+/// the repository and the range's ends; a missing, stale or damaged file is passed over without a
+/// word and the range is listed again, so the cache changes how long a resume takes, never what it decides.
+/// </summary>
+public static class RangeCache
+{
+    /// <summary>The file's name in a job's work directory.</summary>
+    public const string FileName = "range.graph";
+
+    public static async Task<CommitGraph> LoadOrListAsync(
+        GitRepository repo, string file, string bad, IReadOnlyList<string> goods, IReadOnlyList<string>? paths = null, CancellationToken ct = default)
+    {
+        var key = Key(repo, bad, goods, paths);
+        if (TryRead(file, key) is { } cached)
+        {
+            return cached;
+        }
+        var graph = await repo.RangeAsync(bad, goods, paths, ct);
+        TryWrite(graph, file, key);
+        return graph;
+    }
+
+    /// <summary>Removes a job's file once the job is finished (nothing will read it again).</summary>
+    public static void Remove(string file)
+    {
+        try
+        {
+            File.Delete(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A cache left behind costs disk space only.
+        }
+    }
+
+    /// <summary>What the file must have been written for: the repository, the range's ends and its paths, in order.</summary>
+    internal static string Key(GitRepository repo, string bad, IReadOnlyList<string> goods, IReadOnlyList<string>? paths = null) =>
+        string.Join('\n', ["repo " + repo.Path, "bad " + bad, .. goods.Select(g => "good " + g), .. (paths ?? []).Select(p => "path " + p)]);
+
+    private static CommitGraph? TryRead(string file, string key)
+    {
+        try
+        {
+            // Unbuffered: the tables are read straight into their arrays.
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+            return CommitGraphFile.Read(stream, key);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static void TryWrite(CommitGraph graph, string file, string key)
+    {
+        // Written aside and renamed into place: a job killed while writing leaves no half a file under the name.
+        var temp = file + ".tmp";
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+            bool written;
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
+            {
+                written = CommitGraphFile.Write(graph, key, stream);
+            }
+            if (written)
+            {
+                File.Move(temp, file, overwrite: true);
+            }
+            else
+            {
+                File.Delete(temp);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // No cache: a resume lists the range again.
+            Remove(temp);
+        }
+    }
+}
