@@ -1,0 +1,148 @@
+using Culprit.Jobs;
+using Culprit.Jobs.Reports;
+using Culprit.Service.Nodes;
+using Microsoft.Extensions.Logging;
+
+namespace Culprit.Service.Grains;
+
+/// <summary>
+/// Runs one job on this node. The run itself goes on outside the grain's turn-based scheduler (it
+/// takes hours and blocks on builds), and tells the grain when it ends. A reminder wakes the grain
+/// every minute while the job is unfinished, so a job whose node died is picked up again elsewhere.
+/// </summary>
+public sealed class JobGrain(JobRunners runners, WorkerSlots slots, JobStores stores, ILocalSiloDetails silo, ILogger<JobGrain> logger)
+    : Grain, IJobGrain, IRemindable
+{
+    private const string WakeReminder = "wake";
+    private static readonly TimeSpan WakePeriod = TimeSpan.FromMinutes(1);
+
+    private Task? _run;
+    private CancellationTokenSource? _stop;
+    private ProgressListener? _listener;
+
+    public async Task StartAsync()
+    {
+        if (_run is { IsCompleted: false })
+        {
+            return;
+        }
+        await this.RegisterOrUpdateReminder(WakeReminder, WakePeriod, WakePeriod);
+        // The run is not a grain call: without this the grain would look idle and be collected mid-job.
+        DelayDeactivation(TimeSpan.FromDays(30));
+        var id = this.GetPrimaryKeyString();
+        _stop = new CancellationTokenSource();
+        _listener = new ProgressListener();
+        var self = GrainFactory.GetGrain<IJobGrain>(id);
+        var listener = _listener;
+        var token = _stop.Token;
+        _run = Task.Run(() => RunAsync(id, self, listener, token));
+    }
+
+    public Task<bool> CancelAsync()
+    {
+        if (_run is not { IsCompleted: false } || _stop is null)
+        {
+            return Task.FromResult(false);
+        }
+        _stop.Cancel();
+        return Task.FromResult(true);
+    }
+
+    public Task<JobProgress?> ProgressAsync()
+    {
+        if (_run is not { IsCompleted: false } || _listener is null)
+        {
+            return Task.FromResult<JobProgress?>(null);
+        }
+        var status = _listener.Last;
+        return Task.FromResult<JobProgress?>(new JobProgress(
+            silo.Name,
+            status?.Activity ?? "waiting for a worker slot",
+            status?.Commit,
+            status?.RevisionsLeft,
+            status?.StepsLeft,
+            status?.RunsDone ?? 0,
+            status?.RunsTotal ?? 0));
+    }
+
+    public async Task EndedAsync()
+    {
+        if (await this.GetReminder(WakeReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+        DeactivateOnIdle();
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (_run is { IsCompleted: false })
+        {
+            return;
+        }
+        using var store = stores.Open();
+        var state = store.FindJob(this.GetPrimaryKeyString())?.State;
+        if (state is JobStates.Running or JobStates.Queued)
+        {
+            await StartAsync();
+        }
+        else
+        {
+            await EndedAsync();
+        }
+    }
+
+    private async Task RunAsync(string id, IJobGrain self, ProgressListener listener, CancellationToken ct)
+    {
+        try
+        {
+            using var store = stores.Open();
+            var record = store.GetJob(id);
+            var vms = ReportedJob.From(record, []).Spec.Kernel?.Vms ?? 0;
+            store.SetState(id, JobStates.Queued, record.ResultJson, DateTimeOffset.UtcNow);
+            try
+            {
+                using var slot = await slots.TakeAsync(id, vms, ct);
+                await runners.Create(store, listener).RunAsync(id, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested && store.GetJob(id).State == JobStates.Queued)
+            {
+                // Cancelled while waiting for a slot: nothing ran, nothing to log.
+                store.SetState(id, JobStates.Stopped, record.ResultJson, DateTimeOffset.UtcNow);
+            }
+        }
+        catch (Exception ex) when (ex is JobStoppedException or JobFailedException)
+        {
+            // Stored as stopped or failed, with the reason in the job's log.
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "job {Job} ended without a result", id);
+        }
+        finally
+        {
+            try
+            {
+                await self.EndedAsync();
+            }
+            catch (Exception ex)
+            {
+                logger.LogWarning(ex, "job {Job}: could not tell its grain it ended", id);
+            }
+        }
+    }
+
+    private sealed class ProgressListener : IJobListener
+    {
+        private volatile JobStatus? _last;
+
+        public JobStatus? Last => _last;
+
+        public void OnLine(string line)
+        {
+            // The log is in the store already (JobLog writes it); pages read it from there.
+        }
+
+        public void OnStatus(JobStatus status) => _last = status;
+    }
+}

@@ -1,0 +1,84 @@
+using Culprit.Service.Grains;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Culprit.Service.Nodes;
+
+/// <summary>
+/// This node's background duties once its silo is up: first it starts the jobs the store says are
+/// unfinished (a restarted node resumes them; a grain already running one ignores the call), then it
+/// reports its capacity and load to the cluster grain every few seconds.
+/// </summary>
+public sealed class NodeReporter(
+    IGrainFactory grains, WorkerSlots slots, JobStores stores, ILocalSiloDetails silo, ServiceOptions options,
+    IHostApplicationLifetime lifetime, ILogger<NodeReporter> logger) : BackgroundService
+{
+    public static readonly TimeSpan Period = TimeSpan.FromSeconds(2);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Grain calls need the silo started, which the host does before it reports "started".
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        using (stoppingToken.Register(() => started.TrySetCanceled()))
+        {
+            try
+            {
+                await started.Task;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+        await ResumeUnfinishedAsync();
+        using var timer = new PeriodicTimer(Period);
+        do
+        {
+            try
+            {
+                await grains.GetGrain<IClusterGrain>(0).ReportAsync(Status());
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                logger.LogWarning("could not report this node's status: {Message}", ex.Message);
+            }
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    public NodeStatus Status()
+    {
+        var (running, vmsInUse, queued) = slots.Snapshot();
+        return new NodeStatus(silo.Name, silo.SiloAddress.ToString(), options.Urls, slots.Builds, slots.Vms, running, vmsInUse, queued, DateTimeOffset.UtcNow);
+    }
+
+    private async Task ResumeUnfinishedAsync()
+    {
+        try
+        {
+            using var store = stores.Open();
+            foreach (var job in store.ListJobs().Where(j => JobStates.IsActive(j.State)))
+            {
+                logger.LogInformation("resuming job {Job} ({State} when its node stopped)", job.Id, job.State);
+                await grains.GetGrain<IJobGrain>(job.Id).StartAsync();
+            }
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "could not resume the unfinished jobs");
+        }
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(ct);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}

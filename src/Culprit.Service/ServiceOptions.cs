@@ -1,0 +1,41 @@
+using Culprit.Jobs;
+
+namespace Culprit.Service;
+
+/// <summary>What <c>culprit serve</c> was given: where it listens, which cluster it joins and this node's capacity.</summary>
+public sealed record ServiceOptions
+{
+    public const string DefaultUrls = "http://127.0.0.1:8080";
+
+    /// <summary>Kestrel's listen addresses (<c>--urls</c>, ';'-separated).</summary>
+    public string Urls { get; init; } = DefaultUrls;
+
+    /// <summary>The shared database of a cluster (<c>--cluster</c>); null runs one node alone.</summary>
+    public string? Cluster { get; init; }
+
+    /// <summary>Jobs (each building one commit at a time) this node runs at once (<c>--builds</c>).</summary>
+    public int Builds { get; init; } = 2;
+
+    /// <summary>QEMU VMs this node runs at once over all its kernel jobs (<c>--vms</c>).</summary>
+    public int Vms { get; init; } = 2;
+
+    /// <summary>The node's directory: its store (alone), job work directories, fetched repositories and submitted files.</summary>
+    public required string WorkDir { get; init; }
+
+    /// <summary>The bearer token every request must carry (read from <c>--token-file</c>); null: no token.</summary>
+    public string? Token { get; init; }
+
+    /// <summary>How a job's tester is made, given the directory job work directories go in (the CLI's crash parsing lives there).</summary>
+    public required Func<string, TesterFactory> Testers { get; init; }
+
+    public const int MaxCapacity = 1024;
+
+    public string StorePath => Path.Combine(WorkDir, "culprit.db");
+
+    /// <summary>Beside the store, as the CLI puts them (<c>culprit resume --store</c> finds a job's worktree there).</summary>
+    public string JobsDir => Path.Combine(WorkDir, "work");
+
+    public string RepositoriesDir => Path.Combine(WorkDir, "repos");
+
+    public string InputsDir => Path.Combine(WorkDir, "inputs");
+}
