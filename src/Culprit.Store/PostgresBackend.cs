@@ -8,20 +8,24 @@ namespace Culprit.Store;
 
 /// <summary>
 /// The store in a PostgreSQL database shared by the nodes of a cluster: a pooled connection per
-/// call (callers on many threads), the schema made under an advisory lock, and a job's run lock as a
-/// session advisory lock, which the server drops when the holder's connection dies with its node.
+/// call (callers on many threads; Npgsql's pool is per connection string and process, so opening a
+/// store per request costs no new connection), the schema made under an advisory lock once per
+/// process, and a job's run lock as a session advisory lock, which the server drops when the
+/// holder's connection dies with its node.
 /// </summary>
 internal sealed class PostgresBackend : StoreBackend
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> Migrated = new();
+
     /// <summary>High 32 bits of every Culprit advisory lock key ('CULP'), so they do not meet other applications' keys.</summary>
     private const long KeySpace = 0x43554C50L << 32;
     private const long MigrationKey = KeySpace | 0xFFFFFFFFL;
 
-    private readonly NpgsqlDataSource _source;
+    private readonly string _connectionString;
 
-    private PostgresBackend(NpgsqlDataSource source, string location)
+    private PostgresBackend(string connectionString, string location)
     {
-        _source = source;
+        _connectionString = connectionString;
         Location = location;
     }
 
@@ -41,18 +45,22 @@ internal sealed class PostgresBackend : StoreBackend
             throw new StoreException($"bad PostgreSQL connection string: {ex.Message.Split('\n')[0]}", ex);
         }
         var location = $"postgresql://{builder.Host}:{builder.Port}/{builder.Database}";
-        return new PostgresBackend(NpgsqlDataSource.Create(builder), location);
+        return new PostgresBackend(builder.ConnectionString, location);
     }
 
     public override T Use<T>(Func<DbConnection, T> work)
     {
-        using var db = _source.OpenConnection();
+        using var db = Connect();
         return work(db);
     }
 
     public override void Migrate()
     {
-        using var db = _source.OpenConnection();
+        if (Migrated.ContainsKey(_connectionString))
+        {
+            return;
+        }
+        using var db = Connect();
         using var tx = db.BeginTransaction();
         // Every node of a new cluster opens the store at once; one of them makes the tables.
         Exec(db, $"SELECT pg_advisory_xact_lock({MigrationKey});", tx);
@@ -73,11 +81,12 @@ internal sealed class PostgresBackend : StoreBackend
             Exec(db, Tables + $"CREATE TABLE culprit_schema (version INTEGER NOT NULL); INSERT INTO culprit_schema VALUES ({SchemaVersion});", tx);
         }
         tx.Commit();
+        Migrated[_connectionString] = true;
     }
 
     public override IDisposable LockJob(string jobId)
     {
-        var db = _source.OpenConnection();
+        var db = Connect();
         try
         {
             using var cmd = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key);", db);
@@ -109,7 +118,25 @@ internal sealed class PostgresBackend : StoreBackend
         _ => new StoreException($"cannot reach store {Location}: {(ex.InnerException ?? ex).Message.Split('\n')[0]}", ex),
     };
 
-    public override void Dispose() => _source.Dispose();
+    /// <summary>Nothing to release: connections go back to Npgsql's pool after each call.</summary>
+    public override void Dispose()
+    {
+    }
+
+    private NpgsqlConnection Connect()
+    {
+        var db = new NpgsqlConnection(_connectionString);
+        try
+        {
+            db.Open();
+            return db;
+        }
+        catch
+        {
+            db.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Holds the lock's connection; unlocks before the connection goes back to the pool.</summary>
     private sealed class AdvisoryLock(NpgsqlConnection db, long key) : IDisposable
