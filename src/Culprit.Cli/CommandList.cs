@@ -16,5 +16,8 @@ internal static class CommandList
         yield return SimulateCommand.Create();
         yield return ReportCommand.Create();
         yield return JobsCommand.Create();
+        yield return ServeCommand.Create();
+        yield return SubmitCommand.Create();
+        yield return CancelCommand.Create();
     }
 }

@@ -25,7 +25,7 @@ public static class ServiceApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = options.WorkDir });
         builder.WebHost.UseUrls(options.Urls);
         builder.Logging.ClearProviders().AddSimpleConsole(c => c.SingleLine = true).SetMinimumLevel(LogLevel.Warning)
-            .AddFilter("Culprit", LogLevel.Information);
+            .AddFilter("Culprit", LogLevel.Information).AddFilter("Orleans", LogLevel.Error);
         SiloSetup.Configure(builder, options);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new WorkerSlots(options.Builds, options.Vms));

@@ -8,7 +8,13 @@ namespace Culprit.Cli.Commands;
 /// <summary><c>culprit bisect</c>: start a job and run it to its result.</summary>
 internal static class BisectCommand
 {
-    public static Command Create()
+    public static Command Create() => Create("bisect", "Find the commit that introduced (or fixed) a crash.\n" + ExitStatus.Help, run: null);
+
+    /// <summary>
+    /// The command with bisect's options (one definition); given <paramref name="run"/> (<c>culprit submit</c>),
+    /// it does that with the checked spec instead of running the job here, and has no --store or --json.
+    /// </summary>
+    public static Command Create(string name, string description, Func<ParseResult, JobSpec, CancellationToken, Task<int>>? run)
     {
         var repo = new Option<string>("--repo") { Description = "git repository to bisect", Required = true };
         var bad = new Option<string>("--bad") { Description = "a commit that crashes (the old one with --fix)", Required = true };
@@ -43,7 +49,7 @@ internal static class BisectCommand
         var title = new Option<string?>("--title") { Description = "the bug's crash title (any title of its crash): other crashes count as other bugs" };
         var seed = new Option<int>("--seed") { Description = "flaky strategy: seed for its sampling", DefaultValueFactory = _ => 0 };
 
-        var command = new Command("bisect", "Find the commit that introduced (or fixed) a crash.\n" + ExitStatus.Help)
+        var command = new Command(name, description)
         {
             repo, bad, good, build, test, runs, runTimeout, buildTimeout, json, strategy, fix, termOld, termNew, noVerify, store,
             kernel, config, repro, compiler, compilers, ccache, vms, vmMemory, bootTimeout, oldestRelease, accel,
@@ -93,6 +99,10 @@ internal static class BisectCommand
             }
             // Checked again by CreateAsync; here so that a bad option does not even create the store.
             JobSpecValidator.Validate(spec);
+            if (run is not null)
+            {
+                return await run(parse, spec, ct);
+            }
             using var jobs = JobStore.Open(parse.GetValue(store)!);
             OutputFile.Check(parse.GetValue(json), jobs.FilePath, "--json");
             var output = parse.InvocationConfiguration.Output;
@@ -101,6 +111,11 @@ internal static class BisectCommand
             var id = await runner.CreateAsync(spec, ct);
             return await JobCommands.RunToResultAsync(runner, id, parse.GetValue(json), parse, ct);
         }));
+        if (run is not null)
+        {
+            command.Options.Remove(store);
+            command.Options.Remove(json);
+        }
         return command;
     }
 

@@ -11,9 +11,15 @@ internal static class JobsCommand
     {
         var json = new Option<bool>("--json") { Description = "print the list as JSON" };
         var store = StoreOption.Create();
-        var command = new Command("jobs", "List the jobs in the store.") { json, store };
+        var server = Remote.ServerOptions.Server();
+        var tokenFile = Remote.ServerOptions.TokenFile();
+        var command = new Command("jobs", "List the jobs in the store.") { json, store, server, tokenFile };
         command.SetAction((parse, ct) => CliErrors.GuardAsync(parse, async () =>
         {
+            if (parse.GetValue(server) is { } url)
+            {
+                return await Remote.RemoteCommands.JobsAsync(parse.InvocationConfiguration.Output, url, parse.GetValue(tokenFile), parse.GetValue(json), ct);
+            }
             var path = parse.GetValue(store)!;
             IReadOnlyList<JobListItem> items = [];
             // No store yet simply means no jobs; opening it would create an empty file as a side effect.

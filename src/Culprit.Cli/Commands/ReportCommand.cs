@@ -27,9 +27,16 @@ internal static class ReportCommand
         format.AcceptOnlyFromAmong([.. Formats.Keys]);
         var output = new Option<string?>("--output", "-o") { Description = "write the report to this file (- or none: stdout)" };
         var store = StoreOption.Create();
-        var command = new Command("report", "Write a job's result as text, JSON, an email or an HTML page.") { job, format, output, store };
+        var server = Remote.ServerOptions.Server();
+        var tokenFile = Remote.ServerOptions.TokenFile();
+        var command = new Command("report", "Write a job's result as text, JSON, an email or an HTML page.") { job, format, output, store, server, tokenFile };
         command.SetAction((parse, ct) => CliErrors.GuardAsync(parse, async () =>
         {
+            if (parse.GetValue(server) is { } url)
+            {
+                var to = parse.GetValue(output) is var o && o == OutputFile.StandardOutput ? null : o;
+                return await Remote.RemoteCommands.ReportAsync(parse.InvocationConfiguration.Output, url, parse.GetValue(tokenFile), parse.GetValue(job)!, parse.GetValue(format)!, to, ct);
+            }
             ReportedJob reported;
             var storeFile = ResumeCommand.StoreFile(parse, store);
             var file = parse.GetValue(output) is var named && named == OutputFile.StandardOutput ? null : named;

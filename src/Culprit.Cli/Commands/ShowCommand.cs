@@ -13,9 +13,15 @@ internal static class ShowCommand
         var job = new Argument<string>("JOB") { Description = "job id" };
         var json = new Option<bool>("--json") { Description = "print the result object instead of the log" };
         var store = StoreOption.Create();
-        var command = new Command("show", "Show a job's log, verdicts and result.") { job, json, store };
+        var server = Remote.ServerOptions.Server();
+        var tokenFile = Remote.ServerOptions.TokenFile();
+        var command = new Command("show", "Show a job's log, verdicts and result.") { job, json, store, server, tokenFile };
         command.SetAction((parse, ct) => CliErrors.GuardAsync(parse, async () =>
         {
+            if (parse.GetValue(server) is { } url)
+            {
+                return await Remote.RemoteCommands.ShowAsync(parse.InvocationConfiguration.Output, url, parse.GetValue(tokenFile), parse.GetValue(job)!, parse.GetValue(json), ct);
+            }
             using var jobs = JobStore.Open(ResumeCommand.StoreFile(parse, store));
             var id = parse.GetValue(job)!;
             var record = jobs.GetJob(id);

@@ -1,4 +1,6 @@
 using Culprit.Service.Grains;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -11,7 +13,7 @@ namespace Culprit.Service.Nodes;
 /// </summary>
 public sealed class NodeReporter(
     IGrainFactory grains, WorkerSlots slots, JobStores stores, ILocalSiloDetails silo, ServiceOptions options,
-    IHostApplicationLifetime lifetime, ILogger<NodeReporter> logger) : BackgroundService
+    IHostApplicationLifetime lifetime, IServer server, ILogger<NodeReporter> logger) : BackgroundService
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(2);
 
@@ -50,7 +52,9 @@ public sealed class NodeReporter(
     public NodeStatus Status()
     {
         var (running, vmsInUse, queued) = slots.Snapshot();
-        return new NodeStatus(silo.Name, silo.SiloAddress.ToString(), options.Urls, slots.Builds, slots.Vms, running, vmsInUse, queued, DateTimeOffset.UtcNow);
+        // The addresses Kestrel listens on (a port 0 of --urls resolved), else what was asked for.
+        var urls = server.Features.Get<IServerAddressesFeature>()?.Addresses is { Count: > 0 } addresses ? string.Join(';', addresses) : options.Urls;
+        return new NodeStatus(silo.Name, silo.SiloAddress.ToString(), urls, slots.Builds, slots.Vms, running, vmsInUse, queued, DateTimeOffset.UtcNow);
     }
 
     private async Task ResumeUnfinishedAsync()
