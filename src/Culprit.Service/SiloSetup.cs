@@ -19,10 +19,10 @@ public static class SiloSetup
 
     public static void Configure(IHostApplicationBuilder builder, ServiceOptions options)
     {
-        if (options.Cluster is not null)
+        if (options.Cluster is { } cluster)
         {
-            // The PostgreSQL branch (ADO.NET clustering and reminders, the job store on the database) goes here.
-            throw new UsageException("--cluster is not supported yet by this build: run one node without it");
+            Cluster.ClusterSilo.Configure(builder, options, cluster);
+            return;
         }
         builder.Services.AddSingleton(new JobStores(options.StorePath));
         builder.UseOrleans(silo =>

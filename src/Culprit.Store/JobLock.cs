@@ -1,30 +1,18 @@
 namespace Culprit.Store;
 
 /// <summary>
-/// Marks a job as being run by this process (an exclusive lock on a file beside the store), so that
-/// two processes never run or resume the same job at once. The lock file stays when the lock is
-/// released: deleting it would let one runner lock the old file while another creates and locks a new one.
+/// Marks a job as being run by this process, so that two processes (or two nodes of a cluster) never
+/// run or resume the same job at once. On SQLite it is an exclusive lock on a file beside the store,
+/// on PostgreSQL a session advisory lock; either way it goes when the holding process dies.
 /// </summary>
 public sealed class JobLock : IDisposable
 {
-    private readonly FileStream _file;
+    private readonly IDisposable _held;
 
-    private JobLock(FileStream file) => _file = file;
+    private JobLock(IDisposable held) => _held = held;
 
-    public static JobLock Acquire(JobStore store, string jobId)
-    {
-        var path = $"{store.FilePath}.{jobId}.lock";
-        try
-        {
-            // FileShare.None takes flock(LOCK_EX | LOCK_NB) on the open file: the kernel drops it when the process dies.
-            var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            return new JobLock(file);
-        }
-        catch (IOException ex)
-        {
-            throw new StoreException($"job {jobId} is being run by another process (lock {path})", ex);
-        }
-    }
+    /// <summary>Takes the job's lock, or throws <see cref="StoreException"/> when another process holds it.</summary>
+    public static JobLock Acquire(JobStore store, string jobId) => new(store.LockJob(jobId));
 
-    public void Dispose() => _file.Dispose();
+    public void Dispose() => _held.Dispose();
 }

@@ -14,6 +14,9 @@ internal sealed class ServeProcess : IAsyncDisposable
 
     public string Url { get; private set; } = "";
 
+    /// <summary>The node's process id (to kill it as a machine dies, in the cluster tests).</summary>
+    public int Pid { get; private set; }
+
     public string Output => string.Join('\n', _lines);
 
     public static async Task<ServeProcess> StartAsync(string work, params string[] extra)
@@ -22,6 +25,7 @@ internal sealed class ServeProcess : IAsyncDisposable
         var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var spec = Cli(["serve", "--urls", "http://127.0.0.1:0", "--work", work, .. extra]) with
         {
+            OnStarted = pid => serve.Pid = pid,
             OnLine = line =>
             {
                 serve._lines.Enqueue(line);

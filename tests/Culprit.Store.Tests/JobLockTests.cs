@@ -1,6 +1,7 @@
 namespace Culprit.Store.Tests;
 
-public sealed class JobLockTests : IDisposable
+[Collection(PostgresCollection.Name)]
+public sealed class JobLockTests(PostgresFixture pg) : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), $"culprit-lock-{Guid.NewGuid():N}");
 
@@ -24,10 +25,12 @@ public sealed class JobLockTests : IDisposable
         using var again = JobLock.Acquire(store, id);
     }
 
-    [Fact]
-    public async Task Runners_racing_for_one_job_never_hold_it_at_the_same_time()
+    [Theory]
+    [InlineData(Backends.Sqlite)]
+    [InlineData(Backends.Postgres)]
+    public async Task Runners_racing_for_one_job_never_hold_it_at_the_same_time(string backend)
     {
-        using var store = JobStore.Open(Path.Combine(_dir, "jobs.db"));
+        using var store = (await Backends.PlaceAsync(backend, Path.Combine(_dir, "jobs.db"), pg))();
         var id = store.CreateJob("{}", DateTimeOffset.UnixEpoch);
         var holders = 0;
         var overlaps = 0;

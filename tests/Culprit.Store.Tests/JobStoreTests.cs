@@ -1,6 +1,7 @@
 namespace Culprit.Store.Tests;
 
-public sealed class JobStoreTests : IDisposable
+[Collection(PostgresCollection.Name)]
+public sealed class JobStoreTests(PostgresFixture pg) : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), $"culprit-store-{Guid.NewGuid():N}");
 
@@ -14,11 +15,14 @@ public sealed class JobStoreTests : IDisposable
         }
     }
 
-    [Fact]
-    public void A_job_its_outcomes_and_log_survive_reopening_the_store()
+    [Theory]
+    [InlineData(Backends.Sqlite)]
+    [InlineData(Backends.Postgres)]
+    public async Task A_job_its_outcomes_and_log_survive_reopening_the_store(string backend)
     {
+        var open = await Backends.PlaceAsync(backend, DbPath, pg);
         string id;
-        using (var store = JobStore.Open(DbPath))
+        using (var store = open())
         {
             id = store.CreateJob("{\"repo\":\"/r\"}", DateTimeOffset.UnixEpoch);
             store.AppendOutcome(id, 0, "{\"a\":1}");
@@ -26,7 +30,7 @@ public sealed class JobStoreTests : IDisposable
             store.AppendLog(id, 0, "line one");
             store.AppendLog(id, 2, "line two");
         }
-        using (var store = JobStore.Open(DbPath))
+        using (var store = open())
         {
             var job = store.GetJob(id);
             Assert.Equal("running", job.State);
@@ -36,10 +40,13 @@ public sealed class JobStoreTests : IDisposable
         }
     }
 
-    [Fact]
-    public void Log_lines_of_an_unfinished_test_are_trimmed()
+    [Theory]
+    [InlineData(Backends.Sqlite)]
+    [InlineData(Backends.Postgres)]
+    public async Task Log_lines_of_an_unfinished_test_are_trimmed(string backend)
     {
-        using var store = JobStore.Open(DbPath);
+        var open = await Backends.PlaceAsync(backend, DbPath, pg);
+        using var store = open();
         var id = store.CreateJob("{}", DateTimeOffset.UnixEpoch);
         store.AppendLog(id, 0, "a");
         store.AppendLog(id, 1, "b");
@@ -48,10 +55,13 @@ public sealed class JobStoreTests : IDisposable
         Assert.Equal(["a", "b"], store.Log(id).Select(l => l.Text));
     }
 
-    [Fact]
-    public void An_outcome_number_cannot_be_written_twice()
+    [Theory]
+    [InlineData(Backends.Sqlite)]
+    [InlineData(Backends.Postgres)]
+    public async Task An_outcome_number_cannot_be_written_twice(string backend)
     {
-        using var store = JobStore.Open(DbPath);
+        var open = await Backends.PlaceAsync(backend, DbPath, pg);
+        using var store = open();
         var id = store.CreateJob("{}", DateTimeOffset.UnixEpoch);
         store.AppendOutcome(id, 0, "{}");
         Assert.Throws<StoreException>(() => store.AppendOutcome(id, 0, "{}"));
@@ -81,18 +91,24 @@ public sealed class JobStoreTests : IDisposable
         Assert.Contains("not a Culprit store", ex.Message);
     }
 
-    [Fact]
-    public void An_unknown_job_is_named()
+    [Theory]
+    [InlineData(Backends.Sqlite)]
+    [InlineData(Backends.Postgres)]
+    public async Task An_unknown_job_is_named(string backend)
     {
-        using var store = JobStore.Open(DbPath);
+        var open = await Backends.PlaceAsync(backend, DbPath, pg);
+        using var store = open();
         var ex = Assert.Throws<StoreException>(() => store.GetJob("abc"));
         Assert.Contains("no job abc", ex.Message);
     }
 
-    [Fact]
-    public void A_job_cannot_be_run_by_two_processes_at_once()
+    [Theory]
+    [InlineData(Backends.Sqlite)]
+    [InlineData(Backends.Postgres)]
+    public async Task A_job_cannot_be_run_by_two_processes_at_once(string backend)
     {
-        using var store = JobStore.Open(DbPath);
+        var open = await Backends.PlaceAsync(backend, DbPath, pg);
+        using var store = open();
         var id = store.CreateJob("{}", DateTimeOffset.UnixEpoch);
         using var first = JobLock.Acquire(store, id);
         var ex = Assert.Throws<StoreException>(() => JobLock.Acquire(store, id));

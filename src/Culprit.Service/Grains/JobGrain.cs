@@ -67,6 +67,16 @@ public sealed class JobGrain(JobRunners runners, WorkerSlots slots, JobStores st
 
     public async Task EndedAsync()
     {
+        // A run that ended with the job still unfinished (its lock still held by a node not yet seen
+        // dead, a lost database connection) keeps the wake reminder: the job is tried again.
+        using (var store = stores.Open())
+        {
+            if (store.FindJob(this.GetPrimaryKeyString()) is { } job && JobStates.IsActive(job.State))
+            {
+                DeactivateOnIdle();
+                return;
+            }
+        }
         if (await this.GetReminder(WakeReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
