@@ -10,7 +10,7 @@ namespace Culprit.Jobs;
 /// allows), and appends the outcome to the ledger before anything else happens. A commit whose every
 /// run was an infra error of the machine is not stored: the job stops there and a resume tests it again.
 /// </summary>
-internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledger, JobLog log, StatusTracker status)
+internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledger, ITestLog log, StatusTracker status)
 {
     private bool _setupLogged;
 
@@ -106,7 +106,7 @@ internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledge
 
     private CommitOutcome Append(CommitOutcome outcome, string phase)
     {
-        ledger.Append(outcome, phase);
+        log.Stored(outcome, () => ledger.Append(outcome, phase));
         return outcome;
     }
 }

@@ -4,10 +4,16 @@ using Culprit.Git;
 
 namespace Culprit.Jobs;
 
-/// <summary>One pass over a job's flow; deterministic given the inputs and the outcomes, so a resume replays it exactly.</summary>
+/// <summary>
+/// One pass over a job's flow; deterministic given the inputs and the outcomes, so a resume replays it exactly.
+/// <paramref name="workers"/> test a round's commits at once (the first is <paramref name="tests"/>, which tests everything else).
+/// </summary>
 internal sealed class JobExecution(
-    JobSpec spec, string jobId, GitRepository repo, string workDir, OutcomeLedger ledger, JobLog log, StatusTracker status, CommitTestRunner tests)
+    JobSpec spec, string jobId, GitRepository repo, string workDir, OutcomeLedger ledger, JobLog log, StatusTracker status, CommitTestRunner tests,
+    IReadOnlyList<RoundWorker>? workers = null)
 {
+    private readonly IReadOnlyList<RoundWorker> _workers = workers ?? [];
+
     private readonly Dictionary<string, Judgement> _judgements = new(StringComparer.Ordinal);
     private readonly IVerdictPolicy _causePolicy = StrategyFactory.CausePolicy(spec);
     private readonly IEndpointJudge _judge = StrategyFactory.EndpointJudge(spec);
@@ -86,7 +92,7 @@ internal sealed class JobExecution(
 
         while (true)
         {
-            var step = strategy.Next();
+            var step = strategy.NextRound(Math.Max(1, _workers.Count));
             if (step is Finished finished)
             {
                 Verification? verification = null;
@@ -105,32 +111,93 @@ internal sealed class JobExecution(
                 }
                 return await FinishAsync(finished.Result, strategy, verification);
             }
-            var test = (TestCommit)step;
-            status.Range(test.RevisionsLeft, test.Steps);
-            var info = await repo.CommitInfoAsync(test.Commit, ct);
-            var plural = test.RevisionsLeft == 1 ? "revision" : "revisions";
-            var steps = test.Steps == 1 ? "step" : "steps";
-            log.Line($"Bisecting: {test.RevisionsLeft} {plural} left to test after this (roughly {test.Steps} {steps})");
-            log.Line($"[{test.Commit}] {info.Subject}");
-            var outcome = await tests.TestAsync(test.Commit, test.Runs, "bisect", ct);
-            var judgement = strategy.Record(outcome);
-            _judgements[test.Commit] = judgement;
-            LogRuns(outcome, judgement);
-            // A failed build was logged when it happened; the strategy's own note would say it twice.
-            foreach (var note in outcome.Built ? judgement.Notes ?? [] : [])
+            var round = ((TestRound)step).Tests;
+            if (round.Count == 1)
             {
-                log.Line(note);
+                await TestAloneAsync(strategy, round[0], ct);
             }
-            var term = judgement.Verdict switch
+            else
             {
-                Verdict.Bad => spec.TermNew,
-                Verdict.Good => spec.TermOld,
-                _ => "skip",
-            };
-            var probability = judgement.Probability is { } p ? $" ({p * 100:0.0}% probability)" : "";
-            log.Line($"# git bisect {term} {test.Commit}{probability}");
-            status.CommitDone();
+                await TestRoundAsync(strategy, round, ct);
+            }
         }
+    }
+
+    /// <summary>One commit of the bisection, tested by the first worker.</summary>
+    private async Task TestAloneAsync(IBisectionStrategy strategy, TestCommit test, CancellationToken ct)
+    {
+        status.Range(test.RevisionsLeft, test.Steps);
+        var info = await repo.CommitInfoAsync(test.Commit, ct);
+        log.Line(BisectingLine(test));
+        log.Line($"[{test.Commit}] {info.Subject}");
+        var outcome = await tests.TestAsync(test.Commit, test.Runs, "bisect", ct);
+        Recorded(strategy, outcome);
+    }
+
+    /// <summary>
+    /// A round: each commit on its own worker at once. Outcomes a killed round stored are taken back
+    /// first, in the order they were stored; each other test is logged, stored and recorded as it
+    /// finishes. A worker's failure (stopped, untestable) lets the others finish and store theirs first.
+    /// </summary>
+    private async Task TestRoundAsync(IBisectionStrategy strategy, IReadOnlyList<TestCommit> round, CancellationToken ct)
+    {
+        status.Range(round[0].RevisionsLeft, round[0].Steps);
+        log.Line(BisectingLine(round[0]));
+        log.Line($"testing {round.Count} commits at once: {string.Join(" ", round.Select(t => t.Commit))}");
+        var pending = round.ToList();
+        foreach (var commit in ledger.StoredAmong(round.Select(t => t.Commit).ToList(), "bisect"))
+        {
+            var test = pending.First(t => t.Commit == commit);
+            pending.Remove(test);
+            var info = await repo.CommitInfoAsync(commit, ct);
+            log.Line($"[{commit}] {info.Subject}");
+            Recorded(strategy, await tests.TestAsync(commit, test.Runs, "bisect", ct));
+        }
+        await Task.WhenAll(pending.Select((test, slot) => TestOnWorkerAsync(_workers[slot], strategy, test, ct)));
+    }
+
+    private async Task TestOnWorkerAsync(RoundWorker worker, IBisectionStrategy strategy, TestCommit test, CancellationToken ct)
+    {
+        var info = await repo.CommitInfoAsync(test.Commit, ct);
+        worker.Log.Hold(outcome => Recorded(strategy, outcome));
+        try
+        {
+            worker.Log.Line($"[{test.Commit}] {info.Subject}");
+            await worker.Tests.TestAsync(test.Commit, test.Runs, "bisect", ct);
+        }
+        finally
+        {
+            worker.Log.Release();
+        }
+    }
+
+    private static string BisectingLine(TestCommit test)
+    {
+        var plural = test.RevisionsLeft == 1 ? "revision" : "revisions";
+        var steps = test.Steps == 1 ? "step" : "steps";
+        return $"Bisecting: {test.RevisionsLeft} {plural} left to test after this (roughly {test.Steps} {steps})";
+    }
+
+    /// <summary>Records a bisection test's stored outcome with the strategy and logs its runs and verdict.</summary>
+    private void Recorded(IBisectionStrategy strategy, CommitOutcome outcome)
+    {
+        var judgement = strategy.Record(outcome);
+        _judgements[outcome.Commit] = judgement;
+        LogRuns(outcome, judgement);
+        // A failed build was logged when it happened; the strategy's own note would say it twice.
+        foreach (var note in outcome.Built ? judgement.Notes ?? [] : [])
+        {
+            log.Line(note);
+        }
+        var term = judgement.Verdict switch
+        {
+            Verdict.Bad => spec.TermNew,
+            Verdict.Good => spec.TermOld,
+            _ => "skip",
+        };
+        var probability = judgement.Probability is { } p ? $" ({p * 100:0.0}% probability)" : "";
+        log.Line($"# git bisect {term} {outcome.Commit}{probability}");
+        status.CommitDone();
     }
 
     /// <summary>

@@ -1,0 +1,89 @@
+using Culprit.Core.Domain;
+
+namespace Culprit.Jobs.Tests.Flows;
+
+/// <summary>With --workers K a round tests up to K commits at once, each on its own tester: the same culprit in fewer rounds.</summary>
+public sealed class ParallelRoundTests
+{
+    private const int Culprit = 37;
+
+    /// <summary>Rounds of the bisection proper: each logs one <c>Bisecting:</c> line, whether it tests one commit or several.</summary>
+    private static int Rounds(IReadOnlyList<string> log) => log.Count(l => l.StartsWith("Bisecting: ", StringComparison.Ordinal));
+
+    private static JobSpec Spec(ScriptedWorld world, int workers) => new()
+    {
+        Repo = "", Bad = world.Hashes[^1], Good = world.Hashes[0], Strategy = "flaky", Runs = 6, Verify = false, Workers = workers, MaxRuns = 3000,
+    };
+
+    [Fact]
+    public async Task Three_workers_find_the_same_culprit_as_one_in_fewer_rounds_when_every_run_shows_the_bug()
+    {
+        using var one = await ScriptedWorld.CreateAsync(100, (n, _) => n >= Culprit ? RunOutcome.Crash("BUG: bad thing") : RunOutcome.Ok());
+        using var three = await ScriptedWorld.CreateAsync(100, (n, _) => n >= Culprit ? RunOutcome.Crash("BUG: bad thing") : RunOutcome.Ok());
+
+        var (alone, aloneLog) = await one.BisectAsync(Spec(one, 1));
+        var (round, roundLog) = await three.BisectAsync(Spec(three, 3));
+
+        Assert.Equal(one.Hashes[Culprit], alone.Culprit?.Commit);
+        Assert.Equal(three.Hashes[Culprit], round.Culprit?.Commit);
+        Assert.True(Rounds(roundLog) < Rounds(aloneLog), $"{Rounds(roundLog)} rounds with 3 workers, {Rounds(aloneLog)} with 1");
+        Assert.Contains(roundLog, l => l.StartsWith("testing 3 commits at once: ", StringComparison.Ordinal));
+        Assert.DoesNotContain(aloneLog, l => l.Contains("commits at once", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Three_workers_find_the_same_culprit_as_one_in_fewer_rounds_when_the_bug_shows_in_half_the_runs()
+    {
+        using var one = await ScriptedWorld.CreateAsync(100, HalfTheRuns);
+        using var three = await ScriptedWorld.CreateAsync(100, HalfTheRuns);
+
+        var (alone, aloneLog) = await one.BisectAsync(Spec(one, 1));
+        var (round, roundLog) = await three.BisectAsync(Spec(three, 3));
+
+        Assert.Equal(one.Hashes[Culprit], alone.Culprit?.Commit);
+        Assert.Equal(three.Hashes[Culprit], round.Culprit?.Commit);
+        Assert.True(Rounds(roundLog) < Rounds(aloneLog), $"{Rounds(roundLog)} rounds with 3 workers, {Rounds(aloneLog)} with 1");
+    }
+
+    [Fact]
+    public async Task Each_test_of_a_round_is_logged_as_one_block_ending_in_its_verdict()
+    {
+        using var world = await ScriptedWorld.CreateAsync(100, (n, _) => n >= Culprit ? RunOutcome.Crash("BUG: bad thing") : RunOutcome.Ok());
+
+        var (result, log) = await world.BisectAsync(Spec(world, 3));
+
+        var start = log.ToList().FindIndex(l => l.StartsWith("testing 3 commits at once: ", StringComparison.Ordinal));
+        Assert.True(start >= 0, "a round of three commits is logged");
+        var commits = log[start]["testing 3 commits at once: ".Length..].Split(' ');
+        Assert.Equal(3, commits.Distinct().Count());
+        // The round's three blocks follow: [commit] subject, testing commit, runs, then its verdict, in the order they finished.
+        var block = start + 1;
+        foreach (var _ in commits)
+        {
+            var commit = log[block][1..41];
+            Assert.Contains(commit, commits);
+            Assert.Equal($"testing commit {commit}", log[block + 1]);
+            var verdict = log.Skip(block).First(l => l.StartsWith("# git bisect ", StringComparison.Ordinal));
+            Assert.Contains(commit, verdict);
+            block = log.ToList().IndexOf(verdict, block) + 1;
+        }
+        Assert.Equal(world.Hashes[Culprit], result.Culprit?.Commit);
+    }
+
+    [Fact]
+    public async Task Classic_stays_on_gits_path_with_one_commit_per_round_whatever_the_workers()
+    {
+        using var world = await ScriptedWorld.CreateAsync(100, (n, _) => n >= Culprit ? RunOutcome.Crash("BUG: bad thing") : RunOutcome.Ok());
+        using var other = await ScriptedWorld.CreateAsync(100, (n, _) => n >= Culprit ? RunOutcome.Crash("BUG: bad thing") : RunOutcome.Ok());
+
+        var (alone, aloneLog) = await world.BisectAsync(Spec(world, 1) with { Strategy = "classic" });
+        var (three, threeLog) = await other.BisectAsync(Spec(other, 3) with { Strategy = "classic" });
+
+        Assert.Equal(alone.Tested.Select(t => world.NumberOf(t.Commit)), three.Tested.Select(t => other.NumberOf(t.Commit)));
+        Assert.DoesNotContain(threeLog, l => l.Contains("commits at once", StringComparison.Ordinal));
+    }
+
+    /// <summary>Commits from the culprit on crash in about half their runs (a fixed pattern per commit and run).</summary>
+    private static RunOutcome HalfTheRuns(int n, int run) =>
+        n >= Culprit && (n * 7919 + run * 104729) % 10 < 5 ? RunOutcome.Crash("BUG: bad thing") : RunOutcome.Ok();
+}
