@@ -83,6 +83,41 @@ public sealed class ParallelRoundTests
         Assert.DoesNotContain(threeLog, l => l.Contains("commits at once", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_round_stopped_by_an_untestable_commit_keeps_the_others_outcomes_and_its_resume_tests_only_that_commit()
+    {
+        // Learn the first round's commits from a job that is not stopped.
+        using var probe = await ScriptedWorld.CreateAsync(100, (n, _) => n >= Culprit ? RunOutcome.Crash("BUG: bad thing") : RunOutcome.Ok());
+        var (_, probeLog) = await probe.BisectAsync(Spec(probe, 3));
+        var firstRound = probeLog.First(l => l.StartsWith("testing 3 commits at once: ", StringComparison.Ordinal))["testing 3 commits at once: ".Length..]
+            .Split(' ').Select(probe.NumberOf).ToList();
+        var broken = firstRound[1];
+        // The machine cannot boot that one commit until it is mended.
+        var mended = false;
+        using var world = await ScriptedWorld.CreateAsync(100, (n, _) =>
+            n == broken && !Volatile.Read(ref mended) ? RunOutcome.Infra("boot failed: can't ssh into the instance")
+            : n >= Culprit ? RunOutcome.Crash("BUG: bad thing") : RunOutcome.Ok());
+        var id = await world.CreateAsync(Spec(world, 3));
+
+        var stop = await Assert.ThrowsAsync<UntestableCommitException>(() => world.RunAsync(id));
+        Assert.StartsWith($"could not test {world.Hashes[broken]}", stop.Message);
+        var runsBefore = world.RunsDone.GroupBy(n => n).ToDictionary(g => g.Key, g => g.Count());
+        Volatile.Write(ref mended, true);
+        var (result, _) = await world.RunAsync(id);
+
+        Assert.Equal(world.Hashes[Culprit], result.Culprit?.Commit);
+        // The round's two stored outcomes were taken back, not run again; the untestable commit was tested anew.
+        var bisected = result.Tested.Where(t => t.Phase == "bisect").ToList();
+        foreach (var n in firstRound.Where(n => n != broken))
+        {
+            var test = Assert.Single(bisected, t => t.Commit == world.Hashes[n]);
+            Assert.Equal(runsBefore[n], test.Runs.Count);
+        }
+        Assert.Equal(world.RunsDone.Count(n => n == firstRound[0]), runsBefore[firstRound[0]]);
+        Assert.Equal(world.RunsDone.Count(n => n == firstRound[2]), runsBefore[firstRound[2]]);
+        Assert.Contains(bisected, t => t.Commit == world.Hashes[broken]);
+    }
+
     /// <summary>Commits from the culprit on crash in about half their runs (a fixed pattern per commit and run).</summary>
     private static RunOutcome HalfTheRuns(int n, int run) =>
         n >= Culprit && (n * 7919 + run * 104729) % 10 < 5 ? RunOutcome.Crash("BUG: bad thing") : RunOutcome.Ok();

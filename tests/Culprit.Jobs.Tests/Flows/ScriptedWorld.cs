@@ -53,14 +53,24 @@ internal sealed class ScriptedWorld : IDisposable
     }
 
     /// <summary>Runs a job to its result; returns it with the log lines.</summary>
-    public async Task<(JobResult Result, IReadOnlyList<string> Log)> BisectAsync(JobSpec spec)
+    public async Task<(JobResult Result, IReadOnlyList<string> Log)> BisectAsync(JobSpec spec) => await RunAsync(await CreateAsync(spec));
+
+    /// <summary>Creates a job in the world's store without running it.</summary>
+    public async Task<string> CreateAsync(JobSpec spec)
+    {
+        using var store = JobStore.Open(StorePath);
+        var runner = new JobRunner(store, (_, _, _, _) => Task.FromResult<ICommitTester>(new Tester(this)), new TextJobListener(TextWriter.Null), _temp.Sub("work"));
+        // The scripted tester builds and runs nothing: the commands only satisfy the job inputs check.
+        // One worker unless the test asks for more: the machine's default would make the flow depend on it.
+        return await runner.CreateAsync(spec with { Repo = RepoPath, Build = spec.Build ?? "true", Test = spec.Test ?? "true", Workers = spec.Workers ?? 1 });
+    }
+
+    /// <summary>Runs (or resumes) a stored job to its result; returns it with the log lines this pass printed.</summary>
+    public async Task<(JobResult Result, IReadOnlyList<string> Log)> RunAsync(string id)
     {
         using var store = JobStore.Open(StorePath);
         var log = new StringWriter();
         var runner = new JobRunner(store, (_, _, _, _) => Task.FromResult<ICommitTester>(new Tester(this)), new TextJobListener(log), _temp.Sub("work"));
-        // The scripted tester builds and runs nothing: the commands only satisfy the job inputs check.
-        // One worker unless the test asks for more: the machine's default would make the flow depend on it.
-        var id = await runner.CreateAsync(spec with { Repo = RepoPath, Build = spec.Build ?? "true", Test = spec.Test ?? "true", Workers = spec.Workers ?? 1 });
         var result = await runner.RunAsync(id);
         return (result, log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
