@@ -42,12 +42,17 @@ internal static class BisectCommand
         var anyCrash = new Option<bool>("--any-crash") { Description = "count a crash of any title as the bug (syzbot's policy)" };
         var title = new Option<string?>("--title") { Description = "the bug's crash title (any title of its crash): other crashes count as other bugs" };
         var seed = new Option<int>("--seed") { Description = "flaky strategy: seed for its sampling", DefaultValueFactory = _ => 0 };
+        var workers = new Option<int?>("--workers")
+        {
+            Description = "commits tested at once, each in its own worktree (default: 1 for classic; for flaky what the processors and memory allow, at most 4 in command mode)",
+        };
 
         var command = new Command("bisect", "Find the commit that introduced (or fixed) a crash.\n" + ExitStatus.Help)
         {
             repo, bad, good, build, test, runs, runTimeout, buildTimeout, json, strategy, fix, termOld, termNew, noVerify, store,
             kernel, config, repro, compiler, compilers, ccache, vms, vmMemory, bootTimeout, oldestRelease, accel,
             confidence, maxRuns, maxBuilds, anyCrash, seed, title,
+            workers,
         };
         command.SetAction((parse, ct) => CliErrors.GuardAsync(parse, async () =>
         {
@@ -73,6 +78,7 @@ internal static class BisectCommand
                 AnyCrash = parse.GetValue(anyCrash),
                 Title = parse.GetValue(title),
                 Seed = parse.GetValue(seed),
+                Workers = parse.GetValue(workers),
                 Kernel = !parse.GetValue(kernel) ? null : new KernelSpec
                 {
                     Config = FullPathOf(parse.GetValue(config), "--config"),
