@@ -18,6 +18,9 @@ internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledge
     private BuildResult? _lastBuild;
     private string? _lastCompiler;
 
+    /// <summary>Whether <see cref="_lastBuild"/> was built ahead (speculatively): its first test counts it as its own build.</summary>
+    private bool _builtAhead;
+
     public int SignatureReuses { get; private set; }
 
     public async Task<CommitOutcome> TestAsync(string commit, int runs, string phase, CancellationToken ct)
@@ -35,7 +38,13 @@ internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledge
         status.Testing(commit, "building", runs);
         BuildResult build;
         var buildReused = false;
-        if (_lastBuild is { Ok: true } last && last.Commit == commit)
+        if (_builtAhead && _lastBuild is { } ahead && ahead.Commit == commit)
+        {
+            // Built ahead while another commit was tested: this test's build, done early.
+            log.Line(_lastCompiler is null ? $"testing commit {commit}" : $"testing commit {commit} with {_lastCompiler}");
+            build = ahead;
+        }
+        else if (_lastBuild is { Ok: true } last && last.Commit == commit)
         {
             // A retest right after a test of the same commit: its build is still in place, so no second build.
             log.Line(_lastCompiler is null ? $"testing commit {commit} (built already)" : $"testing commit {commit} with {_lastCompiler} (built already)");
@@ -50,6 +59,7 @@ internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledge
             build = await tester.BuildAsync(commit, ct);
             (_lastBuild, _lastCompiler) = (build, compiler);
         }
+        _builtAhead = false;
         if (!build.Ok)
         {
             var reason = string.IsNullOrWhiteSpace(build.Error) ? "build failed" : build.Error.Trim();
@@ -102,6 +112,29 @@ internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledge
             throw new UntestableCommitException(message);
         }
         return Append(outcome, phase);
+    }
+
+    /// <summary>Whether this worker holds a build of <paramref name="commit"/> (its last test's, or one built ahead).</summary>
+    public bool HasBuildOf(string commit) => _lastBuild?.Commit == commit;
+
+    /// <summary>
+    /// Checks out and builds a commit that will likely be tested next, while this worker is idle;
+    /// nothing is stored: the build waits for that commit's test (a wrong guess costs only the build).
+    /// </summary>
+    public async Task BuildAheadAsync(string commit, CancellationToken ct)
+    {
+        _lastBuild = null;
+        try
+        {
+            var compiler = await tester.PrepareAsync(commit, ct);
+            var build = await tester.BuildAsync(commit, ct);
+            (_lastBuild, _lastCompiler, _builtAhead) = (build, compiler, true);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A guess only: what failed here happens again, and is reported, when the commit is really tested.
+            _lastBuild = null;
+        }
     }
 
     private CommitOutcome Append(CommitOutcome outcome, string phase)

@@ -123,14 +123,27 @@ internal sealed class JobExecution(
         }
     }
 
-    /// <summary>One commit of the bisection, tested by the first worker.</summary>
+    /// <summary>
+    /// One commit of the bisection, tested by the worker that built it ahead (else the first). With
+    /// more workers, an idle one meanwhile builds the commit the strategy will likely ask for next;
+    /// the build waits in its worktree for that commit's test and never changes a verdict.
+    /// </summary>
     private async Task TestAloneAsync(IBisectionStrategy strategy, TestCommit test, CancellationToken ct)
     {
         status.Range(test.RevisionsLeft, test.Steps);
         var info = await repo.CommitInfoAsync(test.Commit, ct);
         log.Line(BisectingLine(test));
         log.Line($"[{test.Commit}] {info.Subject}");
-        var outcome = await tests.TestAsync(test.Commit, test.Runs, "bisect", ct);
+        var runner = _workers.FirstOrDefault(w => w.Tests.HasBuildOf(test.Commit))?.Tests ?? tests;
+        var ahead = Task.CompletedTask;
+        if (_workers.Count > 1 && ledger.StoredAmong([test.Commit], "bisect").Count == 0
+            && strategy.LikelyNext(test.Commit) is { } next && next != test.Commit && !_workers.Any(w => w.Tests.HasBuildOf(next)))
+        {
+            log.Line($"speculative build of {next}");
+            ahead = _workers.First(w => w.Tests != runner).Tests.BuildAheadAsync(next, ct);
+        }
+        var outcome = await runner.TestAsync(test.Commit, test.Runs, "bisect", ct);
+        await ahead;
         Recorded(strategy, outcome);
     }
 
@@ -153,7 +166,24 @@ internal sealed class JobExecution(
             log.Line($"[{commit}] {info.Subject}");
             Recorded(strategy, await tests.TestAsync(commit, test.Runs, "bisect", ct));
         }
-        await Task.WhenAll(pending.Select((test, slot) => TestOnWorkerAsync(_workers[slot], strategy, test, ct)));
+        await Task.WhenAll(Assign(pending).Select(a => TestOnWorkerAsync(a.Worker, strategy, a.Test, ct)));
+    }
+
+    /// <summary>A worker per test: a commit goes to the worker whose worktree holds its build (a retest), the others in order.</summary>
+    private List<(TestCommit Test, RoundWorker Worker)> Assign(IReadOnlyList<TestCommit> round)
+    {
+        var free = _workers.ToList();
+        // Round commits are distinct, and a worker holds one build: no two tests claim the same worker.
+        var held = round.Select(t => free.FirstOrDefault(w => w.Tests.HasBuildOf(t.Commit))).ToList();
+        free.RemoveAll(held.Contains);
+        return round.Select((t, i) => (t, held[i] ?? Take(free))).ToList();
+
+        static RoundWorker Take(List<RoundWorker> free)
+        {
+            var first = free[0];
+            free.RemoveAt(0);
+            return first;
+        }
     }
 
     private async Task TestOnWorkerAsync(RoundWorker worker, IBisectionStrategy strategy, TestCommit test, CancellationToken ct)

@@ -25,6 +25,13 @@ public interface IBisectionStrategy
     /// exactly <see cref="Next"/>; a strategy that cannot choose jointly tests one commit per round.
     /// </summary>
     BisectionStep NextRound(int workers) => TestRound.Of(Next());
+
+    /// <summary>
+    /// The commit the strategy would most likely ask for once <paramref name="commit"/> (being
+    /// tested) is recorded, under its likelier verdict, for an idle worker to build ahead; null when
+    /// it cannot tell. Asking changes nothing.
+    /// </summary>
+    string? LikelyNext(string commit) => null;
 }
 
 /// <summary>What a strategy asks for next.</summary>

@@ -118,6 +118,24 @@ public sealed class ParallelRoundTests
         Assert.Contains(bisected, t => t.Commit == world.Hashes[broken]);
     }
 
+    [Fact]
+    public async Task An_idle_worker_builds_the_likely_next_commit_ahead_and_classic_keeps_gits_path_and_verdicts()
+    {
+        using var world = await ScriptedWorld.CreateAsync(100, (n, _) => n >= Culprit ? RunOutcome.Crash("BUG: bad thing") : RunOutcome.Ok());
+        using var other = await ScriptedWorld.CreateAsync(100, (n, _) => n >= Culprit ? RunOutcome.Crash("BUG: bad thing") : RunOutcome.Ok());
+
+        var (alone, _) = await world.BisectAsync(Spec(world, 1) with { Strategy = "classic" });
+        var (two, twoLog) = await other.BisectAsync(Spec(other, 2) with { Strategy = "classic" });
+
+        Assert.Equal(alone.Tested.Select(t => (world.NumberOf(t.Commit), t.Verdict)), two.Tested.Select(t => (other.NumberOf(t.Commit), t.Verdict)));
+        var ahead = twoLog.Where(l => l.StartsWith("speculative build of ", StringComparison.Ordinal)).Select(l => other.NumberOf(l["speculative build of ".Length..])).ToList();
+        Assert.NotEmpty(ahead);
+        // A right guess is tested on the build made ahead: no commit is built twice.
+        var tested = two.Tested.Select(t => other.NumberOf(t.Commit)).ToHashSet();
+        Assert.Contains(ahead, tested.Contains);
+        Assert.All(other.BuildsDone.GroupBy(n => n), g => Assert.Single(g));
+    }
+
     /// <summary>Commits from the culprit on crash in about half their runs (a fixed pattern per commit and run).</summary>
     private static RunOutcome HalfTheRuns(int n, int run) =>
         n >= Culprit && (n * 7919 + run * 104729) % 10 < 5 ? RunOutcome.Crash("BUG: bad thing") : RunOutcome.Ok();
