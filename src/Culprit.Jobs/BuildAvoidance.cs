@@ -34,7 +34,10 @@ internal sealed class BuildAvoidance(GitRepository repo, OutcomeLedger ledger, s
         var temp = $"{path}.{Environment.ProcessId}.tmp";
         File.WriteAllLines(temp, files);
         File.Move(temp, path, overwrite: true);
-        _inputs[commit] = new Inputs(files);
+        lock (_inputs)
+        {
+            _inputs[commit] = new Inputs(files);
+        }
     }
 
     /// <summary>
@@ -83,13 +86,17 @@ internal sealed class BuildAvoidance(GitRepository repo, OutcomeLedger ledger, s
 
     private Inputs? Load(string commit)
     {
-        if (!_inputs.TryGetValue(commit, out var inputs))
+        // Workers of a round record and look up inputs at once.
+        lock (_inputs)
         {
-            var path = Path.Combine(directory, commit);
-            inputs = File.Exists(path) ? new Inputs(File.ReadAllLines(path)) : null;
-            _inputs[commit] = inputs;
+            if (!_inputs.TryGetValue(commit, out var inputs))
+            {
+                var path = Path.Combine(directory, commit);
+                inputs = File.Exists(path) ? new Inputs(File.ReadAllLines(path)) : null;
+                _inputs[commit] = inputs;
+            }
+            return inputs;
         }
-        return inputs;
     }
 
     /// <summary>One build's inputs, and the directories holding them (where an added or deleted file is a doubt).</summary>

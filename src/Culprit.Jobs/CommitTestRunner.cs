@@ -11,7 +11,7 @@ namespace Culprit.Jobs;
 /// allows), and appends the outcome to the ledger before anything else happens. A commit whose every
 /// run was an infra error of the machine is not stored: the job stops there and a resume tests it again.
 /// </summary>
-internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledger, JobLog log, StatusTracker status, BuildAvoidance? avoidance = null)
+internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledger, ITestLog log, StatusTracker status, BuildAvoidance? avoidance = null)
 {
     private bool _setupLogged;
 
@@ -20,6 +20,9 @@ internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledge
 
     /// <summary>The commit of the tester's last build: what its worktree and output hold now.</summary>
     private string? _lastBuilt;
+
+    /// <summary>Whether <see cref="_lastBuilt"/> was built ahead (speculatively): its first test counts it as its own build.</summary>
+    private bool _builtAhead;
 
     public int SignatureReuses { get; private set; }
 
@@ -44,7 +47,13 @@ internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledge
         }
         BuildResult build;
         var buildReused = false;
-        if (_builds.TryGetValue(commit, out var earlier) && (!earlier.Build.Ok || tester.KeepsBuilds || _lastBuilt == commit))
+        if (_builtAhead && _lastBuilt == commit && _builds.TryGetValue(commit, out var ahead))
+        {
+            // Built ahead while another commit was tested: this test's build, done early.
+            log.Line(ahead.Compiler is null ? $"testing commit {commit}" : $"testing commit {commit} with {ahead.Compiler}");
+            build = ahead.Build;
+        }
+        else if (_builds.TryGetValue(commit, out var earlier) && (!earlier.Build.Ok || tester.KeepsBuilds || _lastBuilt == commit))
         {
             // Never one commit built twice: a failed build fails again, and a build still in place
             // (the tester keeps every build, or nothing was built since) is run again.
@@ -54,16 +63,13 @@ internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledge
         }
         else
         {
+            _lastBuilt = null;
             var compiler = await tester.PrepareAsync(commit, ct);
             log.Line(compiler is null ? $"testing commit {commit}" : $"testing commit {commit} with {compiler}");
             build = await tester.BuildAsync(commit, ct);
-            _builds[commit] = (build with { Inputs = null }, compiler);
-            _lastBuilt = commit;
-            if (build is { Ok: true, Inputs: { } inputs })
-            {
-                avoidance?.Record(commit, inputs);
-            }
+            Keep(build, compiler);
         }
+        _builtAhead = false;
         if (!build.Ok)
         {
             var reason = string.IsNullOrWhiteSpace(build.Error) ? "build failed" : build.Error.Trim();
@@ -118,9 +124,45 @@ internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledge
         return Append(outcome, phase);
     }
 
+    /// <summary>Whether this worker holds a build of <paramref name="commit"/> (its last test's, or one built ahead).</summary>
+    public bool HasBuildOf(string commit) => _lastBuilt == commit || (tester.KeepsBuilds && _builds.ContainsKey(commit));
+
+    /// <summary>
+    /// Checks out and builds a commit that will likely be tested next, while this worker is idle;
+    /// nothing is stored: the build waits for that commit's test (a wrong guess costs only the build).
+    /// </summary>
+    public async Task BuildAheadAsync(string commit, CancellationToken ct)
+    {
+        _lastBuilt = null;
+        try
+        {
+            var compiler = await tester.PrepareAsync(commit, ct);
+            var build = await tester.BuildAsync(commit, ct);
+            Keep(build, compiler);
+            _builtAhead = true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A guess only: what failed here happens again, and is reported, when the commit is really tested.
+            _builds.Remove(commit);
+            _lastBuilt = null;
+        }
+    }
+
+    /// <summary>Keeps a build as what this worker holds now, and its inputs for build avoidance.</summary>
+    private void Keep(BuildResult build, string? compiler)
+    {
+        _builds[build.Commit] = (build with { Inputs = null }, compiler);
+        _lastBuilt = build.Commit;
+        if (build is { Ok: true, Inputs: { } inputs })
+        {
+            avoidance?.Record(build.Commit, inputs);
+        }
+    }
+
     private CommitOutcome Append(CommitOutcome outcome, string phase)
     {
-        ledger.Append(outcome, phase);
+        log.Stored(outcome, () => ledger.Append(outcome, phase));
         return outcome;
     }
 }

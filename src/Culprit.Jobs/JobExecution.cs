@@ -4,10 +4,16 @@ using Culprit.Git;
 
 namespace Culprit.Jobs;
 
-/// <summary>One pass over a job's flow; deterministic given the inputs and the outcomes, so a resume replays it exactly.</summary>
+/// <summary>
+/// One pass over a job's flow; deterministic given the inputs and the outcomes, so a resume replays it exactly.
+/// <paramref name="workers"/> test a round's commits at once (the first is <paramref name="tests"/>, which tests everything else).
+/// </summary>
 internal sealed class JobExecution(
-    JobSpec spec, string jobId, GitRepository repo, string workDir, OutcomeLedger ledger, JobLog log, StatusTracker status, CommitTestRunner tests)
+    JobSpec spec, string jobId, GitRepository repo, string workDir, OutcomeLedger ledger, JobLog log, StatusTracker status, CommitTestRunner tests,
+    IReadOnlyList<RoundWorker>? workers = null)
 {
+    private readonly IReadOnlyList<RoundWorker> _workers = workers ?? [];
+
     private readonly Dictionary<string, Judgement> _judgements = new(StringComparer.Ordinal);
     private readonly IVerdictPolicy _causePolicy = StrategyFactory.CausePolicy(spec);
     private readonly IEndpointJudge _judge = StrategyFactory.EndpointJudge(spec);
@@ -83,11 +89,17 @@ internal sealed class JobExecution(
         {
             strategy.Record(known);
         }
-        StoredStepReplay.FastForward(strategy, ledger, _judgements, status);
+        // With one worker every stored step was its own decision; with more, the ledger does not say
+        // where a round ended, and recording part of a killed round before its decision would ask for
+        // another round than the one stored: those jobs replay round by round (one decision per round).
+        if (_workers.Count <= 1)
+        {
+            StoredStepReplay.FastForward(strategy, ledger, _judgements, status);
+        }
 
         while (true)
         {
-            var step = strategy.Next();
+            var step = strategy.NextRound(Math.Max(1, _workers.Count));
             if (step is Finished finished)
             {
                 Verification? verification = null;
@@ -106,32 +118,123 @@ internal sealed class JobExecution(
                 }
                 return await FinishAsync(finished.Result, strategy, verification);
             }
-            var test = (TestCommit)step;
-            status.Range(test.RevisionsLeft, test.Steps);
-            var info = await repo.CommitInfoAsync(test.Commit, ct);
-            var plural = test.RevisionsLeft == 1 ? "revision" : "revisions";
-            var steps = test.Steps == 1 ? "step" : "steps";
-            log.Line($"Bisecting: {test.RevisionsLeft} {plural} left to test after this (roughly {test.Steps} {steps})");
-            log.Line($"[{test.Commit}] {info.Subject}");
-            var outcome = await tests.TestAsync(test.Commit, test.Runs, "bisect", ct);
-            var judgement = strategy.Record(outcome);
-            _judgements[test.Commit] = judgement;
-            LogRuns(outcome, judgement);
-            // A failed build was logged when it happened; the strategy's own note would say it twice.
-            foreach (var note in outcome.Built ? judgement.Notes ?? [] : [])
+            var round = ((TestRound)step).Tests;
+            if (round.Count == 1)
             {
-                log.Line(note);
+                await TestAloneAsync(strategy, round[0], ct);
             }
-            var term = judgement.Verdict switch
+            else
             {
-                Verdict.Bad => spec.TermNew,
-                Verdict.Good => spec.TermOld,
-                _ => "skip",
-            };
-            var probability = judgement.Probability is { } p ? $" ({p * 100:0.0}% probability)" : "";
-            log.Line($"# git bisect {term} {test.Commit}{probability}");
-            status.CommitDone();
+                await TestRoundAsync(strategy, round, ct);
+            }
         }
+    }
+
+    /// <summary>
+    /// One commit of the bisection, tested by the worker that built it ahead (else the first). With
+    /// more workers, an idle one meanwhile builds the commit the strategy will likely ask for next;
+    /// the build waits in its worktree for that commit's test and never changes a verdict.
+    /// </summary>
+    private async Task TestAloneAsync(IBisectionStrategy strategy, TestCommit test, CancellationToken ct)
+    {
+        status.Range(test.RevisionsLeft, test.Steps);
+        var info = await repo.CommitInfoAsync(test.Commit, ct);
+        log.Line(BisectingLine(test));
+        log.Line($"[{test.Commit}] {info.Subject}");
+        var runner = _workers.FirstOrDefault(w => w.Tests.HasBuildOf(test.Commit))?.Tests ?? tests;
+        var ahead = Task.CompletedTask;
+        if (_workers.Count > 1 && ledger.StoredAmong([test.Commit], "bisect").Count == 0
+            && strategy.LikelyNext(test.Commit) is { } next && next != test.Commit && !_workers.Any(w => w.Tests.HasBuildOf(next)))
+        {
+            log.Line($"speculative build of {next}");
+            ahead = _workers.First(w => w.Tests != runner).Tests.BuildAheadAsync(next, ct);
+        }
+        var outcome = await runner.TestAsync(test.Commit, test.Runs, "bisect", ct);
+        await ahead;
+        Recorded(strategy, outcome);
+    }
+
+    /// <summary>
+    /// A round: each commit on its own worker at once. Outcomes a killed round stored are taken back
+    /// first, in the order they were stored; each other test is logged, stored and recorded as it
+    /// finishes. A worker's failure (stopped, untestable) lets the others finish and store theirs first.
+    /// </summary>
+    private async Task TestRoundAsync(IBisectionStrategy strategy, IReadOnlyList<TestCommit> round, CancellationToken ct)
+    {
+        status.Range(round[0].RevisionsLeft, round[0].Steps);
+        log.Line(BisectingLine(round[0]));
+        log.Line($"testing {round.Count} commits at once: {string.Join(" ", round.Select(t => t.Commit))}");
+        var pending = round.ToList();
+        foreach (var commit in ledger.StoredAmong(round.Select(t => t.Commit).ToList(), "bisect"))
+        {
+            var test = pending.First(t => t.Commit == commit);
+            pending.Remove(test);
+            var info = await repo.CommitInfoAsync(commit, ct);
+            log.Line($"[{commit}] {info.Subject}");
+            Recorded(strategy, await tests.TestAsync(commit, test.Runs, "bisect", ct));
+        }
+        await Task.WhenAll(Assign(pending).Select(a => TestOnWorkerAsync(a.Worker, strategy, a.Test, ct)));
+    }
+
+    /// <summary>A worker per test: a commit goes to the worker whose worktree holds its build (a retest), the others in order.</summary>
+    private List<(TestCommit Test, RoundWorker Worker)> Assign(IReadOnlyList<TestCommit> round)
+    {
+        var free = _workers.ToList();
+        // Round commits are distinct, and a worker holds one build: no two tests claim the same worker.
+        var held = round.Select(t => free.FirstOrDefault(w => w.Tests.HasBuildOf(t.Commit))).ToList();
+        free.RemoveAll(held.Contains);
+        return round.Select((t, i) => (t, held[i] ?? Take(free))).ToList();
+
+        static RoundWorker Take(List<RoundWorker> free)
+        {
+            var first = free[0];
+            free.RemoveAt(0);
+            return first;
+        }
+    }
+
+    private async Task TestOnWorkerAsync(RoundWorker worker, IBisectionStrategy strategy, TestCommit test, CancellationToken ct)
+    {
+        var info = await repo.CommitInfoAsync(test.Commit, ct);
+        worker.Log.Hold(outcome => Recorded(strategy, outcome));
+        try
+        {
+            worker.Log.Line($"[{test.Commit}] {info.Subject}");
+            await worker.Tests.TestAsync(test.Commit, test.Runs, "bisect", ct);
+        }
+        finally
+        {
+            worker.Log.Release();
+        }
+    }
+
+    private static string BisectingLine(TestCommit test)
+    {
+        var plural = test.RevisionsLeft == 1 ? "revision" : "revisions";
+        var steps = test.Steps == 1 ? "step" : "steps";
+        return $"Bisecting: {test.RevisionsLeft} {plural} left to test after this (roughly {test.Steps} {steps})";
+    }
+
+    /// <summary>Records a bisection test's stored outcome with the strategy and logs its runs and verdict.</summary>
+    private void Recorded(IBisectionStrategy strategy, CommitOutcome outcome)
+    {
+        var judgement = strategy.Record(outcome);
+        _judgements[outcome.Commit] = judgement;
+        LogRuns(outcome, judgement);
+        // A failed build was logged when it happened; the strategy's own note would say it twice.
+        foreach (var note in outcome.Built ? judgement.Notes ?? [] : [])
+        {
+            log.Line(note);
+        }
+        var term = judgement.Verdict switch
+        {
+            Verdict.Bad => spec.TermNew,
+            Verdict.Good => spec.TermOld,
+            _ => "skip",
+        };
+        var probability = judgement.Probability is { } p ? $" ({p * 100:0.0}% probability)" : "";
+        log.Line($"# git bisect {term} {outcome.Commit}{probability}");
+        status.CommitDone();
     }
 
     /// <summary>

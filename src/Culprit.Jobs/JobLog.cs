@@ -7,7 +7,7 @@ namespace Culprit.Jobs;
 /// the job had when it was written. A resumed job first prints the stored lines, then replays its
 /// outcomes: lines produced before it is past the stored ones are already there and are dropped.
 /// </summary>
-internal sealed class JobLog
+internal sealed class JobLog : ITestLog
 {
     private readonly JobStore _store;
     private readonly string _jobId;

@@ -46,7 +46,8 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
                     : new JobException($"crashing commit {spec.Bad} is not an ancestor of fixed commit {spec.Good}");
             }
         }
-        var resolved = spec with { Repo = repo.Path, Bad = bad, Good = good, BadRevision = spec.Bad, GoodRevision = spec.Good };
+        // The workers are fixed for the job: its rounds depend on them, and a resume replays the rounds.
+        var resolved = spec with { Repo = repo.Path, Bad = bad, Good = good, BadRevision = spec.Bad, GoodRevision = spec.Good, Workers = spec.Workers ?? WorkerDefaults.For(spec) };
         return store.CreateJob(JsonSerializer.Serialize(resolved, JsonDefaults.Options), _clock.GetUtcNow());
     }
 
@@ -66,8 +67,21 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
         {
             var repo = await GitRepository.OpenAsync(spec.Repo, ct);
             await using var tester = await testers(spec, repo, jobId, ct);
+            await using var others = new WorkerTesters();
+            for (var worker = 1; worker < (spec.Workers ?? 1); worker++)
+            {
+                others.Add(await tester.ForWorkerAsync(worker, ct));
+            }
+            // One runner per tester (each keeps what its worktree holds); the first also tests everything outside the rounds.
+            // Build avoidance is one for the job: any worker's build may spare another worker's commit.
             var avoidance = new BuildAvoidance(repo, ledger, Path.Combine(workRoot, jobId, "build-inputs"), spec.Kernel is null ? "build" : "kernel");
-            var run = new JobExecution(spec, jobId, repo, Path.Combine(workRoot, jobId), ledger, log, status, new CommitTestRunner(tester, ledger, log, status, avoidance));
+            var roundLock = new object();
+            var workers = new[] { tester }.Concat(others.Testers).Select(t =>
+            {
+                var workerLog = new WorkerLog(log, roundLock);
+                return new RoundWorker(new CommitTestRunner(t, ledger, workerLog, status, avoidance), workerLog);
+            }).ToList();
+            var run = new JobExecution(spec, jobId, repo, Path.Combine(workRoot, jobId), ledger, log, status, workers[0].Tests, workers);
             result = await run.ExecuteAsync(ct);
         }
         catch (UntestableCommitException)
@@ -128,6 +142,24 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
             {
                 // Another job's folder appeared meanwhile: it stays.
             }
+        }
+    }
+}
+
+/// <summary>The testers of a job's other workers, disposed together (before the first worker's, whose machines they share).</summary>
+internal sealed class WorkerTesters : IAsyncDisposable
+{
+    private readonly List<ICommitTester> _testers = [];
+
+    public IReadOnlyList<ICommitTester> Testers => _testers;
+
+    public void Add(ICommitTester tester) => _testers.Add(tester);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var tester in _testers)
+        {
+            await tester.DisposeAsync();
         }
     }
 }

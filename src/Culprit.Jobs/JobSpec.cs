@@ -52,6 +52,12 @@ public sealed record JobSpec
     public bool Verify { get; init; } = true;
     public int Seed { get; init; }
 
+    /// <summary>
+    /// <c>--workers</c>: commits tested at once, each in its own worktree. Resolved when the job is
+    /// created (the rounds depend on it, so a resume replays them); null in jobs stored before it existed: 1.
+    /// </summary>
+    public int? Workers { get; init; }
+
     /// <summary>Kernel mode settings, null in command mode.</summary>
     public KernelSpec? Kernel { get; init; }
 

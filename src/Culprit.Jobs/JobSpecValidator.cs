@@ -18,6 +18,9 @@ public static class JobSpecValidator
     public const int MaxVmMemoryMb = 1024 * 1024;
     public const int MaxBudget = 10_000_000;
 
+    /// <summary>Workers (worktrees, builds at once); each holds a checkout and a build directory, and a round's plan grows with them.</summary>
+    public const int MaxWorkers = 16;
+
     public static void Validate(JobSpec spec)
     {
         if (spec.Strategy is not ("classic" or "flaky"))
@@ -35,6 +38,10 @@ public static class JobSpecValidator
         if (spec.Runs is < 1 or > MaxRunsPerCommit)
         {
             throw new UsageException($"--runs must be between 1 and {MaxRunsPerCommit} (got {spec.Runs})");
+        }
+        if (spec.Workers is { } workers && workers is < 1 or > MaxWorkers)
+        {
+            throw new UsageException($"--workers must be between 1 and {MaxWorkers} (got {workers})");
         }
         Timeout("--run-timeout", spec.RunTimeoutSeconds);
         Timeout("--build-timeout", spec.BuildTimeout().TotalSeconds);

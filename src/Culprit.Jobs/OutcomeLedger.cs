@@ -7,13 +7,15 @@ namespace Culprit.Jobs;
 /// <summary>
 /// The append-only list of a job's outcomes. A resumed job asks for the same tests in the same
 /// order (strategies are deterministic), so the ledger hands back stored outcomes in sequence and
-/// only tests what comes after them: nothing is tested twice.
+/// only tests what comes after them: nothing is tested twice. Workers of a round store and read it
+/// at the same time, so every access takes its lock.
 /// </summary>
 internal sealed class OutcomeLedger
 {
     private readonly JobStore _store;
     private readonly string _jobId;
     private readonly List<StoredEntry> _stored;
+    private readonly Lock _lock = new();
     private int _next;
 
     public OutcomeLedger(JobStore store, string jobId)
@@ -23,18 +25,63 @@ internal sealed class OutcomeLedger
         _stored = store.Outcomes(jobId).Select(o => StoredJson.Read<StoredEntry>(o.Json, jobId, $"outcome #{o.Sequence}")).ToList();
     }
 
-    public int Count => _stored.Count;
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _stored.Count;
+            }
+        }
+    }
 
     /// <summary>How many outcomes have been handed back or appended so far.</summary>
     public int Position => _next;
 
-    public IReadOnlyList<StoredEntry> All => _stored;
+    /// <summary>Every stored entry (a copy: workers may be appending).</summary>
+    public IReadOnlyList<StoredEntry> All
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _stored];
+            }
+        }
+    }
 
     /// <summary>The stored entry the next test will take, or null once past the stored ones.</summary>
     public StoredEntry? NextStored => _next < _stored.Count ? _stored[_next] : null;
 
     /// <summary>The stored outcome for the next test, when it is for <paramref name="commit"/>.</summary>
     public CommitOutcome? TakeStored(string commit, string phase)
+    {
+        lock (_lock)
+        {
+            return TakeStoredLocked(commit, phase);
+        }
+    }
+
+    /// <summary>
+    /// Which of a round's commits have their outcome stored next, in the order they were stored (a
+    /// killed round stored those that finished); a resumed round takes them back in that order.
+    /// </summary>
+    public IReadOnlyList<string> StoredAmong(IReadOnlyCollection<string> commits, string phase)
+    {
+        lock (_lock)
+        {
+            var left = commits.ToHashSet(StringComparer.Ordinal);
+            var found = new List<string>();
+            for (var i = _next; i < _stored.Count && _stored[i].Phase == phase && left.Remove(_stored[i].Outcome.Commit); i++)
+            {
+                found.Add(_stored[i].Outcome.Commit);
+            }
+            return found;
+        }
+    }
+
+    private CommitOutcome? TakeStoredLocked(string commit, string phase)
     {
         if (_next >= _stored.Count)
         {
@@ -53,23 +100,43 @@ internal sealed class OutcomeLedger
     public void Append(CommitOutcome outcome, string phase)
     {
         var entry = new StoredEntry(outcome, phase);
-        _store.AppendOutcome(_jobId, _stored.Count, JsonSerializer.Serialize(entry, JsonDefaults.Options));
-        _stored.Add(entry);
-        _next = _stored.Count;
+        lock (_lock)
+        {
+            _store.AppendOutcome(_jobId, _stored.Count, JsonSerializer.Serialize(entry, JsonDefaults.Options));
+            _stored.Add(entry);
+            _next = _stored.Count;
+        }
     }
 
     /// <summary>How many runs the commit had so far (reused outcomes count none): a new test's runs are numbered on from there.</summary>
-    public int RunsSoFar(string commit) => _stored.Take(_next).Where(e => e.Outcome.Commit == commit && e.Outcome.ReusedFrom is null).Sum(e => e.Outcome.Runs.Count);
+    public int RunsSoFar(string commit)
+    {
+        lock (_lock)
+        {
+            return _stored.Take(_next).Where(e => e.Outcome.Commit == commit && e.Outcome.ReusedFrom is null).Sum(e => e.Outcome.Runs.Count);
+        }
+    }
 
-    public bool HasOutcomeFor(string commit) => _stored.Take(_next).Any(e => e.Outcome.Commit == commit);
+    public bool HasOutcomeFor(string commit)
+    {
+        lock (_lock)
+        {
+            return _stored.Take(_next).Any(e => e.Outcome.Commit == commit);
+        }
+    }
 
     /// <summary>The outcomes of real builds so far (not reused, not avoided), most recent first, one per commit: what build avoidance compares with.</summary>
     public IEnumerable<CommitOutcome> BuiltSoFar() =>
         _stored.Take(_next).Select(e => e.Outcome).Where(o => o.Built && o.ReusedFrom is null).Reverse().DistinctBy(o => o.Commit);
 
     /// <summary>The latest stored outcome with this signature, for reuse without testing.</summary>
-    public CommitOutcome? WithSignature(string signature) =>
-        _stored.Take(_next).Select(e => e.Outcome).LastOrDefault(o => o.Signature == signature && o.Built && o.ReusedFrom is null);
+    public CommitOutcome? WithSignature(string signature)
+    {
+        lock (_lock)
+        {
+            return _stored.Take(_next).Select(e => e.Outcome).LastOrDefault(o => o.Signature == signature && o.Built && o.ReusedFrom is null);
+        }
+    }
 }
 
 /// <summary>A stored outcome and the phase of the job it belongs to (reproduce, release, bisect, verify).</summary>

@@ -6,6 +6,8 @@ namespace Culprit.Jobs;
 /// <summary>Keeps what the live display shows (commit under test, runs so far, time left) and sends it to the listener.</summary>
 internal sealed class StatusTracker(IJobListener listener)
 {
+    /// <summary>A round's workers report at the same time.</summary>
+    private readonly Lock _gate = new();
     private readonly Stopwatch _elapsed = Stopwatch.StartNew();
     private readonly List<string> _runs = [];
     private string? _commit;
@@ -19,38 +21,50 @@ internal sealed class StatusTracker(IJobListener listener)
 
     public void Range(int revisionsLeft, int steps)
     {
-        _left = revisionsLeft;
-        _steps = steps;
-        Publish();
+        lock (_gate)
+        {
+            _left = revisionsLeft;
+            _steps = steps;
+            Publish();
+        }
     }
 
     public void Testing(string commit, string activity, int runs)
     {
-        if (_commit != commit)
+        lock (_gate)
         {
-            _runs.Clear();
-            _current.Restart();
+            if (_commit != commit)
+            {
+                _runs.Clear();
+                _current.Restart();
+            }
+            _commit = commit;
+            _activity = activity;
+            _runsTotal = runs;
+            Publish();
         }
-        _commit = commit;
-        _activity = activity;
-        _runsTotal = runs;
-        Publish();
     }
 
     public void RunDone(RunOutcome run)
     {
-        lock (_runs)
+        lock (_gate)
         {
-            _runs.Add(Reports.VisibleText.Line(run.Describe()));
+            lock (_runs)
+            {
+                _runs.Add(Reports.VisibleText.Line(run.Describe()));
+            }
+            Publish();
         }
-        Publish();
     }
 
     public void CommitDone()
     {
-        _commitsDone++;
-        _testingTime += _current.Elapsed;
-        _current.Reset();
+        lock (_gate)
+        {
+            _commitsDone++;
+            _testingTime += _current.Elapsed;
+            _current.Reset();
+        }
     }
 
     private void Publish()

@@ -8,16 +8,19 @@ namespace Culprit.Cli.Tests;
 public sealed class ResumeTests
 {
     [Theory]
-    [InlineData("classic")]
-    [InlineData("flaky")]
-    public async Task A_job_killed_with_sigkill_resumes_to_the_same_culprit_without_retesting_any_commit(string strategy)
+    [InlineData("classic", 1)]
+    [InlineData("flaky", 1)]
+    [InlineData("flaky", 3)]
+    public async Task A_job_killed_with_sigkill_resumes_to_the_same_culprit_without_retesting_any_commit(string strategy, int workers)
     {
         using var temp = new TempDir();
         var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 40, culprit: 23, broken: [11]);
         var store = temp.Sub("s.db");
-        var slowTest = "sleep 0.2; " + ScriptedRepository.Test;
+        // Each finished run leaves a line in runs.txt: what the resumed job ran is counted, not assumed.
+        var runsFile = temp.Sub("runs.txt");
+        var slowTest = $"sleep 0.2; ({ScriptedRepository.Test}); status=$?; echo run >> '{runsFile}'; exit $status";
         var args = new[] { "bisect", "--strategy", strategy, "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0], "--build", ScriptedRepository.Build,
-            "--test", slowTest, "--runs", "2", "--store", store };
+            "--test", slowTest, "--runs", "2", "--store", store, "--workers", workers.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 
         using var kill = new CancellationTokenSource();
         var job = ProcessRunner.RunAsync(CliHarness.Process(args) with { Timeout = TimeSpan.FromMinutes(5) }, kill.Token);
@@ -34,7 +37,11 @@ public sealed class ResumeTests
         }
         await kill.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => job);
+        // Runs the kill left behind may still finish their line.
+        await Task.Delay(1000);
         var beforeResume = CliHarness.CountOutcomes(store);
+        var storedBefore = StoredOutcomes(store);
+        var runsBefore = File.Exists(runsFile) ? File.ReadAllLines(runsFile).Length : 0;
 
         string id;
         using (var jobs = JobStore.Open(store))
@@ -59,13 +66,26 @@ public sealed class ResumeTests
             Assert.Equal(tested.Count, tested.Distinct().Count());
         }
         Assert.True(tested.Count > beforeResume, "resume went on testing after the stored outcomes");
+        // Every outcome stored before the kill is kept as it was, and none is tested again: the
+        // resumed job ran exactly the runs of the outcomes it stored.
+        var storedAfter = StoredOutcomes(store);
+        Assert.Equal(storedBefore, storedAfter.Take(beforeResume));
+        var runsAfter = File.ReadAllLines(runsFile).Length - runsBefore;
+        Assert.Equal(storedAfter.Skip(beforeResume).Sum(RunsOf), runsAfter);
 
-        // The resumed job took exactly the steps an uninterrupted one takes.
+        // The resumed job took the steps an uninterrupted one takes (a round's tests in the order they finished).
         var uninterruptedJson = temp.Sub("u.json");
         var uninterrupted = await CliHarness.InvokeAsync([.. args.Select(a => a == store ? temp.Sub("u.db") : a), "--json", uninterruptedJson]);
         Assert.Equal(0, uninterrupted.ExitCode);
         using var expected = JsonDocument.Parse(await File.ReadAllTextAsync(uninterruptedJson));
-        Assert.Equal(Steps(expected.RootElement), Steps(doc.RootElement));
+        if (workers == 1)
+        {
+            Assert.Equal(Steps(expected.RootElement), Steps(doc.RootElement));
+        }
+        else
+        {
+            Assert.Equal(Steps(expected.RootElement).Select(s => s[..s.LastIndexOf(' ')]).Order(), Steps(doc.RootElement).Select(s => s[..s.LastIndexOf(' ')]).Order());
+        }
 
         // The stored log reads as one uninterrupted job: each test appears once (classic tests each commit once).
         var show = await CliHarness.InvokeAsync("show", id, "--store", store);
@@ -76,6 +96,22 @@ public sealed class ResumeTests
             Assert.Equal(testing.Count, testing.Distinct().Count());
         }
         Assert.Equal(tested.Count, testing.Count);
+    }
+
+    /// <summary>The stored outcomes, as stored.</summary>
+    private static List<string> StoredOutcomes(string store)
+    {
+        using var jobs = JobStore.Open(store);
+        return jobs.Outcomes(jobs.ListJobs().Single().Id).Select(o => o.Json).ToList();
+    }
+
+    /// <summary>The runs a stored outcome's test made (none when it reused another commit's outcome).</summary>
+    private static int RunsOf(string storedJson)
+    {
+        using var doc = JsonDocument.Parse(storedJson);
+        var outcome = doc.RootElement.GetProperty("outcome");
+        var reused = outcome.TryGetProperty("reused_from", out var from) && from.ValueKind == JsonValueKind.String;
+        return reused ? 0 : outcome.GetProperty("runs").GetArrayLength();
     }
 
     private static List<string> Steps(JsonElement result) =>

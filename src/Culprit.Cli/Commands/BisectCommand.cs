@@ -57,12 +57,17 @@ internal static class BisectCommand
             Description = "shell command run after a build that prints the files the build read, one per line: commits touching none of them are not built (command mode)",
         };
         var seed = new Option<int>("--seed") { Description = "flaky strategy: seed for its sampling", DefaultValueFactory = _ => 0 };
+        var workers = new Option<int?>("--workers")
+        {
+            Description = "commits tested at once, each in its own worktree (default: 1 for classic; for flaky what the processors and memory allow, at most 4 in command mode)",
+        };
 
         var command = new Command(name, description)
         {
             repo, bad, good, build, test, runs, runTimeout, buildTimeout, json, strategy, fix, termOld, termNew, noVerify, store,
             kernel, config, repro, compiler, compilers, ccache, vms, vmMemory, bootTimeout, oldestRelease, accel,
             confidence, maxRuns, maxBuilds, anyCrash, seed, title, paths, buildInputs,
+            workers,
         };
         command.SetAction((parse, ct) => CliErrors.GuardAsync(parse, async () =>
         {
@@ -90,6 +95,7 @@ internal static class BisectCommand
                 AnyCrash = parse.GetValue(anyCrash),
                 Title = parse.GetValue(title),
                 Seed = parse.GetValue(seed),
+                Workers = parse.GetValue(workers),
                 Kernel = !parse.GetValue(kernel) ? null : new KernelSpec
                 {
                     Config = FullPathOf(parse.GetValue(config), "--config"),

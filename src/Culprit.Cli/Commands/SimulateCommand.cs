@@ -5,7 +5,7 @@ using Culprit.Core.Simulation.Policies;
 namespace Culprit.Cli.Commands;
 
 /// <summary>
-/// <c>culprit simulate --scenarios N --seed S [--json] [--policies a,b] [--build-minutes B --run-minutes R] [--worlds]</c>:
+/// <c>culprit simulate --scenarios N --seed S [--json] [--policies a,b] [--build-minutes B --run-minutes R] [--worlds] [--workers K]</c>:
 /// runs the bisection policies on generated scenarios (no git, no builds) and prints their accuracy,
 /// runs, builds and machine-minutes; with <c>--worlds</c>, per world, accuracy and confident-wrong rate.
 /// </summary>
@@ -60,9 +60,22 @@ internal static class SimulateCommand
         {
             Description = "Also run worlds the flaky model does not assume (a second bug, a title or repro chance change, a reintroduced bug, the release walk), each reported on its own.",
         };
+        var workers = new Option<int>("--workers")
+        {
+            Description = $"Commits each simulated job tests at once (1 to {Jobs.JobSpecValidator.MaxWorkers}); the report counts rounds.",
+            DefaultValueFactory = _ => 1,
+        };
+        workers.Validators.Add(result =>
+        {
+            var k = result.GetValueOrDefault<int>();
+            if (k is < 1 or > Jobs.JobSpecValidator.MaxWorkers)
+            {
+                result.AddError($"--workers must be between 1 and {Jobs.JobSpecValidator.MaxWorkers} (got {k})");
+            }
+        });
         var command = new Command("simulate", "Measure the bisection strategies on generated scenarios: accuracy, runs, builds, machine-minutes.")
         {
-            scenarios, seed, json, policies, buildMinutes, runMinutes, worlds,
+            scenarios, seed, json, policies, buildMinutes, runMinutes, worlds, workers,
         };
         foreach (var price in new[] { buildMinutes, runMinutes })
         {
@@ -98,7 +111,7 @@ internal static class SimulateCommand
                 output.Write(parseResult.GetValue(json) ? SimulationReportWriter.ToJson(all) : SimulationReportWriter.ToText(all));
                 return 0;
             }
-            var report = Simulator.Run(parseResult.GetValue(scenarios), parseResult.GetValue(seed), chosen, prices: prices);
+            var report = Simulator.Run(parseResult.GetValue(scenarios), parseResult.GetValue(seed), chosen, prices: prices, workers: parseResult.GetValue(workers));
             output.Write(parseResult.GetValue(json) ? SimulationReportWriter.ToJson(report) : SimulationReportWriter.ToText(report));
             return 0;
         });

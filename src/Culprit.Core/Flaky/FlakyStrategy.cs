@@ -173,20 +173,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
         {
             return GiveUp($"the budget is spent ({_runs} runs, {_builds} builds)");
         }
-        var plan = TestPlanner.Choose(new TestPlanner.Inputs(
-            _snapshot,
-            _ancestors,
-            _broken,
-            _tested,
-            _costs.BuildSeconds,
-            _costs.RunSeconds,
-            (_usefulRuns + 9.0) / (_builtRuns + 10.0),
-            (_broken.Count + 0.5) / (_builds + 10.0),
-            Options.MaxRuns - _runs,
-            Options.Seed,
-            DecisiveOdds,
-            Options.Fix,
-            MassBuffer()));
+        var plan = TestPlanner.Choose(PlannerInputs());
         if (plan is null)
         {
             return GiveUp("no test left can tell the candidates apart");
@@ -197,6 +184,39 @@ public sealed class FlakyStrategy : IBisectionStrategy
         var left = Math.Max(0, effective - Math.Max(1, effective / 2) - 1);
         return new TestCommit(_graph.Commits[plan.Commit], plan.Runs, left, GitBisection.EstimateSteps(effective));
     }
+
+    /// <summary>
+    /// Up to <paramref name="workers"/> tests at once: the test <see cref="Next"/> picks, then the
+    /// ones <see cref="RoundPlanner"/> adds to split the rest of the posterior mass jointly. The bad
+    /// commit's first tests (what the bug looks like) go alone.
+    /// </summary>
+    public BisectionStep NextRound(int workers)
+    {
+        var step = Next();
+        if (workers <= 1 || step is not TestCommit first || first.Commit == _crashing)
+        {
+            return TestRound.Of(step);
+        }
+        var firstPlan = new TestPlan(_graph.IndexOf(first.Commit), first.Runs, 0, 0);
+        var more = RoundPlanner.Extend(PlannerInputs(), firstPlan, workers, Options.MaxBuilds - _builds);
+        return new TestRound([first, .. more.Select(p => first with { Commit = _graph.Commits[p.Commit], Runs = p.Runs })]);
+    }
+
+    /// <summary>What the planner weighs a test by, from everything recorded so far.</summary>
+    private TestPlanner.Inputs PlannerInputs() => new(
+        _snapshot,
+        _ancestors,
+        _broken,
+        _tested,
+        _costs.BuildSeconds,
+        _costs.RunSeconds,
+        (_usefulRuns + 9.0) / (_builtRuns + 10.0),
+        (_broken.Count + 0.5) / (_builds + 10.0),
+        Options.MaxRuns - _runs,
+        Options.Seed,
+        DecisiveOdds,
+        Options.Fix,
+        MassBuffer());
 
     public Judgement Record(CommitOutcome outcome)
     {

@@ -80,4 +80,11 @@ internal sealed class PosteriorSnapshot(ModelGrid grid, int[] groupOf, int[] gro
         }
         return Math.Pow(2, h);
     }
+
+    /// <summary>
+    /// The same model with the culprit's distribution replaced by <paramref name="commitMass"/>, each
+    /// commit its own group (a round's planner conditions on the culprit lying in part of the range).
+    /// </summary>
+    public PosteriorSnapshot WithCommitMasses(double[] commitMass) =>
+        new(grid, Enumerable.Range(0, commitMass.Length).ToArray(), Enumerable.Repeat(1, commitMass.Length).ToArray(), commitMass, cellMass, bugProbability);
 }

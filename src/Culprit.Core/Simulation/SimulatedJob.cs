@@ -15,7 +15,8 @@ public static class SimulatedJob
     /// <summary>A strategy that has not finished after this many tests is stopped and scored wrong.</summary>
     private const int MaxSteps = 2000;
 
-    public static BisectionResult Run(Scenario scenario, SimulatedPolicy policy, SimulatedTester tester)
+    /// <param name="workers">Commits tested at once in the strategy's rounds (the ends and releases go one at a time, as in a job).</param>
+    public static BisectionResult Run(Scenario scenario, SimulatedPolicy policy, SimulatedTester tester, int workers = 1)
     {
         var bad = scenario.Graph.Commits[0];
         var judge = policy.Judge;
@@ -75,12 +76,15 @@ public static class SimulatedJob
         }
         for (var step = 0; step < MaxSteps; step++)
         {
-            switch (strategy.Next())
+            switch (strategy.NextRound(workers))
             {
                 case Finished finished:
                     return finished.Result;
-                case TestCommit test:
-                    strategy.Record(tester.Test(test.Commit, test.Runs));
+                case TestRound round:
+                    foreach (var outcome in tester.TestRound(round.Tests.Select(t => (t.Commit, t.Runs)).ToList()))
+                    {
+                        strategy.Record(outcome);
+                    }
                     break;
                 default:
                     throw new InvalidOperationException("unknown bisection step");

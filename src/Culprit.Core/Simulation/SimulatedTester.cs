@@ -22,10 +22,27 @@ public sealed class SimulatedTester(Scenario scenario)
 
     public int Runs { get; private set; }
 
+    /// <summary>Rounds of tests: one per test alone, one per round of tests run at once (see <see cref="TestRound"/>).</summary>
+    public int Rounds { get; private set; }
+
     /// <summary>Commits built (each once).</summary>
     public int Builds { get; private set; }
 
+    /// <summary>Tests a round's commits at once (one round); the outcomes in the round's order.</summary>
+    public IReadOnlyList<CommitOutcome> TestRound(IReadOnlyList<(string Commit, int Runs)> tests)
+    {
+        var outcomes = tests.Select(t => Measure(t.Commit, t.Runs)).ToList();
+        Rounds++;
+        return outcomes;
+    }
+
     public CommitOutcome Test(string commit, int runs)
+    {
+        Rounds++;
+        return Measure(commit, runs);
+    }
+
+    private CommitOutcome Measure(string commit, int runs)
     {
         var index = scenario.Graph.IndexOf(commit);
         var attempt = _attempts.GetValueOrDefault(commit);

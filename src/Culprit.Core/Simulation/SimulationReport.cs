@@ -8,7 +8,8 @@ public sealed record SimulationReport(
     IReadOnlyList<PolicyReport> Policies,
     IReadOnlyList<CaseResult> Cases,
     SimulationPrices? Prices = null,
-    World World = World.Model);
+    World World = World.Model,
+    int Workers = 1);
 
 /// <summary>One policy over all scenarios. <paramref name="Calibration"/> only for policies that state a confidence.</summary>
 public sealed record PolicyReport(
@@ -21,7 +22,8 @@ public sealed record PolicyReport(
     IReadOnlyList<CalibrationBin>? Calibration,
     double MeanCostMinutes = 0,
     int ConfidentWrong = 0,
-    int NamedDecoy = 0)
+    int NamedDecoy = 0,
+    double MeanRounds = 0)
 {
     public double Accuracy => Cases == 0 ? 0 : (double)Right / Cases;
 

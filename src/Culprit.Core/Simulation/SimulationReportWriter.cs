@@ -16,7 +16,7 @@ public static class SimulationReportWriter
         text.AppendLine(PricesLine(report));
         text.AppendLine();
         var bands = report.Policies.FirstOrDefault()?.ByBand ?? [];
-        text.Append(Invariant, $"{"policy",-8} {"accuracy",8} {"mean runs",10} {"mean builds",12} {"mean cost",10}");
+        text.Append(Invariant, $"{"policy",-8} {"accuracy",8} {"mean runs",10} {"mean builds",12} {"mean cost",10} {"mean rounds",12}");
         foreach (var band in bands)
         {
             text.Append(Invariant, $" {band.Band,10}");
@@ -24,14 +24,14 @@ public static class SimulationReportWriter
         text.AppendLine();
         foreach (var policy in report.Policies)
         {
-            text.Append(Invariant, $"{policy.Name,-8} {policy.Accuracy,8:0.000} {policy.MeanRuns,10:0.0} {policy.MeanBuilds,12:0.0} {policy.MeanCostMinutes,10:0.0}");
+            text.Append(Invariant, $"{policy.Name,-8} {policy.Accuracy,8:0.000} {policy.MeanRuns,10:0.0} {policy.MeanBuilds,12:0.0} {policy.MeanCostMinutes,10:0.0} {policy.MeanRounds,12:0.0}");
             foreach (var band in policy.ByBand)
             {
                 text.Append(Invariant, $" {band.Accuracy,10:0.000}");
             }
             text.AppendLine();
         }
-        text.Append(Invariant, $"{"cases",-8} {"",8} {"",10} {"",12} {"",10}");
+        text.Append(Invariant, $"{"cases",-8} {"",8} {"",10} {"",12} {"",10} {"",12}");
         foreach (var band in bands)
         {
             text.Append(Invariant, $" {band.Cases,10}");
@@ -72,6 +72,7 @@ public static class SimulationReportWriter
                 json.WriteNumber("mean_runs", Math.Round(policy.MeanRuns, 2));
                 json.WriteNumber("mean_builds", Math.Round(policy.MeanBuilds, 2));
                 json.WriteNumber("mean_cost_minutes", Math.Round(policy.MeanCostMinutes, 2));
+                json.WriteNumber("mean_rounds", Math.Round(policy.MeanRounds, 2));
                 json.WriteNumber("confident_wrong_rate", Math.Round(policy.ConfidentWrongRate, 4));
                 json.WriteStartObject("by_band");
                 foreach (var band in policy.ByBand)
@@ -167,7 +168,7 @@ public static class SimulationReportWriter
     private static string PricesLine(SimulationReport report)
     {
         var prices = report.Prices ?? SimulationPrices.Kernel;
-        return string.Create(Invariant, $"prices: a build {prices.BuildMinutes:0.##} min, a run {prices.RunMinutes:0.##} min; cost is mean machine-minutes (a commit is built once)");
+        return string.Create(Invariant, $"prices: a build {prices.BuildMinutes:0.##} min, a run {prices.RunMinutes:0.##} min; cost is mean machine-minutes (a commit is built once); {report.Workers} {(report.Workers == 1 ? "worker" : "workers")} (a round tests up to that many commits at once)");
     }
 
     private static void WritePrices(Utf8JsonWriter json, SimulationReport report)
@@ -175,5 +176,6 @@ public static class SimulationReportWriter
         var prices = report.Prices ?? SimulationPrices.Kernel;
         json.WriteNumber("build_minutes", prices.BuildMinutes);
         json.WriteNumber("run_minutes", prices.RunMinutes);
+        json.WriteNumber("workers", report.Workers);
     }
 }

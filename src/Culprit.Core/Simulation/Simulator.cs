@@ -24,8 +24,8 @@ public static class Simulator
     public static readonly double[] CalibrationEdges = [0.0, 0.5, 0.8, 0.9, 0.95, 0.98, 0.995, 1.0000001];
 
     public static SimulationReport Run(int scenarios, int seed, IReadOnlyList<string> policies, int parallelism = 2,
-        SimulationPrices? prices = null, World world = World.Model) =>
-        Run(scenarios, seed, policies.Select(SimulatedPolicy.Named).ToList(), parallelism, prices, world);
+        SimulationPrices? prices = null, World world = World.Model, int workers = 1) =>
+        Run(scenarios, seed, policies.Select(SimulatedPolicy.Named).ToList(), parallelism, prices, world, workers);
 
     /// <summary>Runs every world on the same scenario seeds: one report per world.</summary>
     public static IReadOnlyList<SimulationReport> RunWorlds(int scenarios, int seed, IReadOnlyList<string> policies, int parallelism = 2,
@@ -36,8 +36,9 @@ public static class Simulator
     /// What builds and runs cost; the scenarios take their timings from them, so the strategies
     /// measure the prices they are scored with.
     /// </param>
+    /// <param name="workers">Commits each job may test at once (the report's mean rounds count its rounds).</param>
     public static SimulationReport Run(int scenarios, int seed, IReadOnlyList<SimulatedPolicy> chosen, int parallelism = 2,
-        SimulationPrices? prices = null, World world = World.Model)
+        SimulationPrices? prices = null, World world = World.Model, int workers = 1)
     {
         prices ??= SimulationPrices.Kernel;
         var knobs = prices.Timings(ScenarioKnobs.None);
@@ -54,10 +55,10 @@ public static class Simulator
                 scenario.BrokenRate,
                 scenario.InfraRate,
                 scenario.Ambiguous,
-                chosen.Select(p => PolicyRunner.Run(scenario, p, prices)).ToList());
+                chosen.Select(p => PolicyRunner.Run(scenario, p, prices, workers)).ToList());
         });
         var reports = chosen.Select((p, k) => Summarize(p.Name, cases, k, stateConfidence: p.StatesConfidence)).ToList();
-        return new SimulationReport(scenarios, seed, cases.Count(c => c.Ambiguous), reports, cases, prices, world);
+        return new SimulationReport(scenarios, seed, cases.Count(c => c.Ambiguous), reports, cases, prices, world, workers);
     }
 
     private static PolicyReport Summarize(string name, CaseResult[] cases, int k, bool stateConfidence)
@@ -90,6 +91,7 @@ public static class Simulator
             calibration,
             runs.Count == 0 ? 0 : runs.Average(r => r.CostMinutes),
             runs.Count(r => r.ConfidentWrong),
-            runs.Count(r => r.NamedDecoy));
+            runs.Count(r => r.NamedDecoy),
+            runs.Count == 0 ? 0 : runs.Average(r => r.Rounds));
     }
 }

@@ -86,6 +86,44 @@ public sealed class ClassicStrategy : IBisectionStrategy
         return new Judgement(outcome.Commit, verdict);
     }
 
+    /// <summary>
+    /// What git would test next were <paramref name="commit"/> judged bad or good, whichever is
+    /// likelier with every candidate equally likely the culprit (bad when at least half of them
+    /// are its ancestors).
+    /// </summary>
+    public string? LikelyNext(string commit)
+    {
+        var index = _graph.IndexOf(commit);
+        if (index < 0)
+        {
+            return null;
+        }
+        var candidates = Candidates();
+        var below = Reach([index], new bool[_graph.Count]);
+        var bad = 2 * candidates.Count(c => below[c]) >= candidates.Count;
+        var (savedBad, newGood) = (_bad, false);
+        if (bad)
+        {
+            _bad = index;
+        }
+        else
+        {
+            newGood = _goods.Add(index);
+        }
+        try
+        {
+            return Next() is TestCommit next ? next.Commit : null;
+        }
+        finally
+        {
+            _bad = savedBad;
+            if (newGood)
+            {
+                _goods.Remove(index);
+            }
+        }
+    }
+
     /// <summary>Ancestors of the current bad commit that no good commit reaches, newest first.</summary>
     private List<int> Candidates()
     {

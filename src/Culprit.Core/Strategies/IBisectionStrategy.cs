@@ -18,8 +18,23 @@ public interface IBisectionStrategy
     /// </summary>
     BisectionStep Next();
 
-    /// <summary>Records the outcome of the commit last asked for and says how it was judged.</summary>
+    /// <summary>Records the outcome of a commit asked for and says how it was judged.</summary>
     Judgement Record(CommitOutcome outcome);
+
+    /// <summary>
+    /// What to test next with <paramref name="workers"/> testers at once: a <see cref="TestRound"/>
+    /// of up to that many distinct commits, or <see cref="Finished"/>. Each outcome is recorded as it
+    /// arrives; the next round is asked for once the whole round is recorded. With one worker it is
+    /// exactly <see cref="Next"/>; a strategy that cannot choose jointly tests one commit per round.
+    /// </summary>
+    BisectionStep NextRound(int workers) => TestRound.Of(Next());
+
+    /// <summary>
+    /// The commit the strategy would most likely ask for once <paramref name="commit"/> (being
+    /// tested) is recorded, under its likelier verdict, for an idle worker to build ahead; null when
+    /// it cannot tell. Asking changes nothing.
+    /// </summary>
+    string? LikelyNext(string commit) => null;
 }
 
 /// <summary>What a strategy asks for next.</summary>
@@ -31,6 +46,13 @@ public abstract record BisectionStep;
 /// (roughly K steps)</c> line.
 /// </summary>
 public sealed record TestCommit(string Commit, int Runs, int RevisionsLeft, int Steps) : BisectionStep;
+
+/// <summary>Commits to test at once, one per worker; the first is what <see cref="IBisectionStrategy.Next"/> would test alone.</summary>
+public sealed record TestRound(IReadOnlyList<TestCommit> Tests) : BisectionStep
+{
+    /// <summary>A single test as a round of one; anything else (<see cref="Finished"/>) as it is.</summary>
+    public static BisectionStep Of(BisectionStep step) => step is TestCommit test ? new TestRound([test]) : step;
+}
 
 /// <summary>The strategy is done.</summary>
 public sealed record Finished(BisectionResult Result) : BisectionStep;

@@ -32,6 +32,14 @@ public interface ICommitTester : IAsyncDisposable
 
     /// <summary>Runs the test once on a successful build; <paramref name="runIndex"/> counts the commit's runs in the job from 0.</summary>
     Task<RunOutcome> RunAsync(BuildResult build, int runIndex, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A tester for another worker of the same job (<paramref name="worker"/> from 1), testing other
+    /// commits at the same time: its own worktree and output directory, the machines (VM slots)
+    /// shared with this one. Disposing it leaves the shared machines to this tester.
+    /// </summary>
+    Task<ICommitTester> ForWorkerAsync(int worker, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} cannot test commits in parallel (--workers 1)");
 }
 
 /// <summary>

@@ -23,6 +23,9 @@ public sealed class CommandTester : ICommitTester
     private readonly Func<string, RunOutcome?> _crashParser;
     private readonly string? _buildInputs;
 
+    /// <summary>The commit the worktree was made at; other workers' worktrees start there too.</summary>
+    private string _start = "HEAD";
+
     private CommandTester(GitRepository repo, string worktree, string build, string test, TimeSpan runTimeout, TimeSpan buildTimeout, Func<string, RunOutcome?> crashParser,
         string? buildInputs)
     {
@@ -47,7 +50,7 @@ public sealed class CommandTester : ICommitTester
         Func<string, RunOutcome?> crashParser, CancellationToken ct, string? buildInputs = null)
     {
         await repo.AddWorktreeAsync(worktree, start, ct);
-        return new CommandTester(repo, worktree, build, test, runTimeout, buildTimeout, crashParser, buildInputs);
+        return new CommandTester(repo, worktree, build, test, runTimeout, buildTimeout, crashParser, buildInputs) { _start = start };
     }
 
     public async Task<string?> PrepareAsync(string commit, CancellationToken ct)
@@ -141,6 +144,14 @@ public sealed class CommandTester : ICommitTester
             return parsed with { Seconds = seconds };
         }
         return UserSpaceCrashes.Parse(output, seconds) ?? RunOutcome.Crash($"exit status {exitCode}", output, seconds: seconds);
+    }
+
+    /// <summary>Worker N's worktree sits beside this one (<c>worktree-N</c>), checked out at the same commit.</summary>
+    public async Task<ICommitTester> ForWorkerAsync(int worker, CancellationToken ct)
+    {
+        var worktree = $"{_worktree}-{worker}";
+        await _repo.AddWorktreeAsync(worktree, _start, ct);
+        return new CommandTester(_repo, worktree, _build, _test, _runTimeout, _buildTimeout, _crashParser, _buildInputs) { _start = _start };
     }
 
     public async ValueTask DisposeAsync() => await _repo.RemoveWorktreeAsync(_worktree, CancellationToken.None);

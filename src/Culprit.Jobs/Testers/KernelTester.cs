@@ -20,10 +20,16 @@ public sealed class KernelTester : ICommitTester
     private readonly KernelBuilder _builder;
     private readonly VmPool _pool;
     private readonly string _initramfs;
+    private readonly string _start;
+
+    /// <summary>The first worker's tester owns the VM pool; the others share it.</summary>
+    private readonly bool _ownsPool;
     private int _runCounter;
 
-    private KernelTester(GitRepository repo, string worktree, string dir, KernelBuilder builder, VmPool pool, string initramfs)
+    private KernelTester(GitRepository repo, string worktree, string dir, KernelBuilder builder, VmPool pool, string initramfs, string start, bool ownsPool)
     {
+        _start = start;
+        _ownsPool = ownsPool;
         _repo = repo;
         _worktree = worktree;
         _dir = dir;
@@ -50,6 +56,8 @@ public sealed class KernelTester : ICommitTester
                 : CompilerTable.Default,
             Ccache = kernel.Ccache,
             Timeout = spec.BuildTimeout(),
+            // Workers build at the same time: they share the processors.
+            Jobs = Math.Max(1, Environment.ProcessorCount / Math.Max(1, spec.Workers ?? 1)),
         };
         var builder = new KernelBuilder(options);
         builder.CheckSetup();
@@ -65,7 +73,19 @@ public sealed class KernelTester : ICommitTester
         var reproducer = await ReproducerPreparer.PrepareAsync(kernel.Repro, dir, ct);
         var initramfs = await new InitramfsBuilder().BuildAsync(reproducer, Path.Combine(dir, "initramfs.cpio.gz"), ct);
         await repo.AddWorktreeAsync(options.SourceDirectory, spec.Bad, ct);
-        return new KernelTester(repo, options.SourceDirectory, dir, builder, pool, initramfs);
+        return new KernelTester(repo, options.SourceDirectory, dir, builder, pool, initramfs, spec.Bad, ownsPool: true);
+    }
+
+    /// <summary>Worker N builds in <c>worker-N/</c> (its worktree, O= directory and run logs) and boots through the same VM pool.</summary>
+    public async Task<ICommitTester> ForWorkerAsync(int worker, CancellationToken ct)
+    {
+        var dir = Path.Combine(_dir, $"worker-{worker}");
+        Directory.CreateDirectory(dir);
+        var options = _builder.Options with { SourceDirectory = Path.Combine(dir, "worktree"), OutputDirectory = Path.Combine(dir, "build") };
+        var builder = new KernelBuilder(options);
+        builder.CheckSetup();
+        await _repo.AddWorktreeAsync(options.SourceDirectory, _start, ct);
+        return new KernelTester(_repo, options.SourceDirectory, dir, builder, _pool, _initramfs, _start, ownsPool: false);
     }
 
     public async Task<string?> PrepareAsync(string commit, CancellationToken ct)
@@ -87,7 +107,10 @@ public sealed class KernelTester : ICommitTester
 
     public async ValueTask DisposeAsync()
     {
-        _pool.Dispose();
+        if (_ownsPool)
+        {
+            _pool.Dispose();
+        }
         await _repo.RemoveWorktreeAsync(_worktree, CancellationToken.None);
     }
 }

@@ -128,4 +128,20 @@ public sealed class ClassicStrategyTests
         Assert.Equal(7, step.RevisionsLeft);
         Assert.Equal(3, step.Steps);
     }
+
+    [Fact]
+    public void The_likely_next_commit_is_what_git_asks_for_after_the_likelier_verdict_and_asking_changes_nothing()
+    {
+        var graph = Linear(100);
+        var strategy = new ClassicStrategy(graph, AnyCrashPolicy.Instance, runs: 1);
+        strategy.Record(Outcome(graph.Commits[0], bad: true));
+        var testing = Assert.IsType<TestCommit>(strategy.Next()).Commit;
+
+        var likely = strategy.LikelyNext(testing);
+
+        Assert.Equal(testing, Assert.IsType<TestCommit>(strategy.Next()).Commit);
+        // git's pick holds at least half the candidates below it here: "bad" is the likelier verdict.
+        strategy.Record(Outcome(testing, bad: true));
+        Assert.Equal(Assert.IsType<TestCommit>(strategy.Next()).Commit, likely);
+    }
 }

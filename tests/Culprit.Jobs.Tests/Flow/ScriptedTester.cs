@@ -30,5 +30,8 @@ internal sealed class ScriptedTester(LinearRepository repo) : ICommitTester
         return Task.FromResult(Run(index));
     }
 
+    /// <summary>Another worker's tester: the same script and counts.</summary>
+    public Task<ICommitTester> ForWorkerAsync(int worker, CancellationToken cancellationToken) => Task.FromResult<ICommitTester>(this);
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

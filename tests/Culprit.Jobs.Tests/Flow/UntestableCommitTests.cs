@@ -46,6 +46,8 @@ public sealed class UntestableCommitTests : IDisposable
         Runs = 2,
         Strategy = strategy,
         Verify = false,
+        // One commit at a time (the machine's default workers would make the flow depend on it).
+        Workers = 1,
         // The scripted tester builds and runs nothing: the commands only satisfy the job inputs check.
         Build = "true",
         Test = "true",

@@ -60,13 +60,24 @@ internal sealed class ScriptedWorld : IDisposable
     }
 
     /// <summary>Runs a job to its result; returns it with the log lines.</summary>
-    public async Task<(JobResult Result, IReadOnlyList<string> Log)> BisectAsync(JobSpec spec)
+    public async Task<(JobResult Result, IReadOnlyList<string> Log)> BisectAsync(JobSpec spec) => await RunAsync(await CreateAsync(spec));
+
+    /// <summary>Creates a job in the world's store without running it.</summary>
+    public async Task<string> CreateAsync(JobSpec spec)
+    {
+        using var store = JobStore.Open(StorePath);
+        var runner = new JobRunner(store, (_, _, _, _) => Task.FromResult<ICommitTester>(new Tester(this)), new TextJobListener(TextWriter.Null), _temp.Sub("work"));
+        // The scripted tester builds and runs nothing: the commands only satisfy the job inputs check.
+        // One worker unless the test asks for more: the machine's default would make the flow depend on it.
+        return await runner.CreateAsync(spec with { Repo = RepoPath, Build = spec.Build ?? "true", Test = spec.Test ?? "true", Workers = spec.Workers ?? 1 });
+    }
+
+    /// <summary>Runs (or resumes) a stored job to its result; returns it with the log lines this pass printed.</summary>
+    public async Task<(JobResult Result, IReadOnlyList<string> Log)> RunAsync(string id)
     {
         using var store = JobStore.Open(StorePath);
         var log = new StringWriter();
         var runner = new JobRunner(store, (_, _, _, _) => Task.FromResult<ICommitTester>(new Tester(this)), new TextJobListener(log), _temp.Sub("work"));
-        // The scripted tester builds and runs nothing: the commands only satisfy the job inputs check.
-        var id = await runner.CreateAsync(spec with { Repo = RepoPath, Build = spec.Build ?? "true", Test = spec.Test ?? "true" });
         var result = await runner.RunAsync(id);
         return (result, log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
@@ -86,7 +97,10 @@ internal sealed class ScriptedWorld : IDisposable
         public Task<BuildResult> BuildAsync(string commit, CancellationToken ct)
         {
             var n = world.NumberOf(commit);
-            world.BuildsDone.Add(n);
+            lock (world.BuildsDone)
+            {
+                world.BuildsDone.Add(n);
+            }
             var ok = n < 0 || world.Builds(n);
             // A commit Culprit made (a revert) is a kernel of its own.
             var signature = n < 0 ? $"sig-made-{commit[..12]}" : world.Signature(n);
@@ -97,9 +111,15 @@ internal sealed class ScriptedWorld : IDisposable
         public Task<RunOutcome> RunAsync(BuildResult build, int runIndex, CancellationToken ct)
         {
             var n = world.NumberOf(build.Commit);
-            world.RunsDone.Add(n);
+            lock (world.RunsDone)
+            {
+                world.RunsDone.Add(n);
+            }
             return Task.FromResult(world.Run(n, runIndex));
         }
+
+        /// <summary>Workers share the script; each has its own tester as a real job's worker has its own worktree.</summary>
+        public Task<ICommitTester> ForWorkerAsync(int worker, CancellationToken ct) => Task.FromResult<ICommitTester>(new Tester(world));
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
