@@ -80,6 +80,8 @@ public sealed class KernelModeTests(ITestOutputHelper output)
 
         Assert.True(stats.GetProperty("signature_reuses").GetInt32() + stats.GetProperty("builds_avoided").GetInt32() >= 1,
             "a docs-only commit should reuse a tested kernel's outcome (by its signature, or unbuilt by build avoidance)");
+        // Build avoidance is sound: every commit it did not build, built now, is the kernel it was judged by.
+        await KernelBuildAvoidance.AssertAvoidedCommitsBuildTheirKernelAsync(tree, run.Output, root, temp, output);
         // git's first pick, the middle of the range, does not build: the bisection skips it with the compiler's error and goes on.
         var broken = tree["build_broken_commits"].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var failed = tested.Where(t => t.GetProperty("build_error").ValueKind == JsonValueKind.String).ToList();
