@@ -31,14 +31,17 @@ IBisectionStrategy strategy = strategyName == "classic"
     ? new ClassicStrategy(graph, AnyCrashPolicy.Instance, runs: 1)
     : new FlakyStrategy(graph, FlakyOptions.Default);
 var decisions = new List<double>();
+var cpus = new List<double>();
 var outcome = Outcome(bad);
 string? found = null;
 for (var step = 0; step < 200; step++)
 {
     watch.Restart();
+    var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
     strategy.Record(outcome);
     var next = strategy.Next();
     decisions.Add(watch.Elapsed.TotalSeconds);
+    cpus.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds);
     if (next is Finished f)
     {
         found = f.Result.Culprit;
@@ -48,6 +51,7 @@ for (var step = 0; step < 200; step++)
     outcome = Outcome(test.Commit, test.Runs);
 }
 Console.WriteLine("decisions: " + string.Join(" ", decisions.Select(d => d.ToString("0.000"))));
+Console.WriteLine($"decision CPU: max {cpus.Max():0.000} s, mean {cpus.Average():0.000} s: " + string.Join(" ", cpus.Select(d => d.ToString("0.000"))));
 var peak = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
 Console.WriteLine($"{strategyName}: {(found == culprit ? "found the culprit" : $"WRONG: {found ?? "none"}")} in {decisions.Count - 1} tests; " +
     $"decision max {decisions.Max():0.000} s, mean {decisions.Average():0.000} s; peak working set {peak:0} MB; managed heap {GC.GetTotalMemory(false) / 1048576.0:0} MB");

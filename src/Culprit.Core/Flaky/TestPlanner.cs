@@ -67,11 +67,19 @@ internal static class TestPlanner
             return null;
         }
 
-        TestPlan? best = null;
-        var bestScore = 0.0;
+        // A test's gain is concave in q and each run count's gain is linear between the points of its
+        // table (RunGains.Points, the same for all), so among commits not built yet whose q falls
+        // between two points the best is the one with the lowest or the highest q: keep those two
+        // per interval and score only them (exact, and linear in the range with a small constant).
+        var lowest = new int[RunGains.Points];
+        var highest = new int[RunGains.Points];
+        Array.Fill(lowest, -1);
+        Array.Fill(highest, -1);
+        var lowQ = new double[RunGains.Points];
+        var highQ = new double[RunGains.Points];
+        var builtOnes = new List<(int Commit, double Q)>();
         for (var t = 1; t <= hi; t++)
         {
-            var tested = input.Tested.Contains(t);
             if (input.Broken.Contains(t))
             {
                 continue;
@@ -81,16 +89,50 @@ internal static class TestPlanner
             {
                 continue;
             }
+            if (input.Tested.Contains(t))
+            {
+                builtOnes.Add((t, q));
+                continue;
+            }
+            // For a fix, the commits in the new state are the ones without the bug.
+            var x = RunGains.Interval(input.Fix ? 1 - q : q);
+            if (lowest[x] < 0 || q < lowQ[x])
+            {
+                (lowest[x], lowQ[x]) = (t, q);
+            }
+            if (highest[x] < 0 || q > highQ[x])
+            {
+                (highest[x], highQ[x]) = (t, q);
+            }
+        }
+        var candidates = new List<(int Commit, double Q, bool Built)>();
+        for (var x = 0; x < RunGains.Points; x++)
+        {
+            if (lowest[x] >= 0)
+            {
+                candidates.Add((lowest[x], lowQ[x], false));
+                if (highest[x] != lowest[x])
+                {
+                    candidates.Add((highest[x], highQ[x], false));
+                }
+            }
+        }
+        candidates.AddRange(builtOnes.Select(b => (b.Commit, b.Q, true)));
+
+        TestPlan? best = null;
+        var bestScore = 0.0;
+        foreach (var (t, q, tested) in candidates)
+        {
             var builds = tested ? 1.0 : 1 - input.BrokenBuildChance;
             // A commit already built is built once: more runs on it cost only the runs.
             var buildCost = tested ? 0 : input.BuildSeconds;
             foreach (var g in gains)
             {
                 var cost = buildCost + g.Runs * input.RunSeconds;
-                // For a fix, the commits in the new state are the ones without the bug.
                 var gain = g.At(input.Fix ? 1 - q : q) * builds;
                 var score = gain / cost;
-                if (score > bestScore)
+                // Ties go to the lowest commit, then the fewest runs, whatever order the candidates came in.
+                if (score > bestScore || (score == bestScore && best is not null && (t < best.Commit || (t == best.Commit && g.Runs < best.Runs))))
                 {
                     bestScore = score;
                     best = new TestPlan(t, g.Runs, gain, cost);
@@ -125,7 +167,10 @@ internal static class TestPlanner
     private sealed class RunGains
     {
         /// <summary>The gain is a smooth concave function of q: tabulate it once per step and interpolate.</summary>
-        private const int Points = 512;
+        public const int Points = 512;
+
+        /// <summary>The interval between two table points that q falls in (0 to Points − 1).</summary>
+        public static int Interval(double q) => Math.Min((int)(Math.Clamp(q, 0, 1) * Points), Points - 1);
 
         private readonly double[] _table = new double[Points + 1];
 
