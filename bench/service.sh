@@ -59,7 +59,7 @@ run() {
     out="$tmp/serve$nodes-$n.out"
     dotnet "$dll" serve --urls http://127.0.0.1:0 --work "$tmp/work$nodes-$n" --builds "$builds" "$@" >"$out" 2>&1 &
     pids="$pids $!"
-    until grep -q 'listening on' "$out"; do
+    until grep -qs 'listening on' "$out"; do
       kill -0 "$!" 2>/dev/null || { echo "culprit serve did not start:" >&2; cat "$out" >&2; exit 1; }
       sleep 0.2
     done
