@@ -267,15 +267,22 @@ public sealed partial class GitRepository
     /// <summary>Adds a detached worktree at <paramref name="path"/> checked out at <paramref name="commit"/>.</summary>
     public async Task AddWorktreeAsync(string path, string commit, CancellationToken ct = default)
     {
+        using var held = await WorktreeLock.AcquireAsync(await GitCommonDirAsync(ct), ct);
         if (Directory.Exists(path))
         {
-            await RemoveWorktreeAsync(path, ct);
+            await RemoveWorktreeLockedAsync(path, ct);
         }
         await RunAsync(ct, "worktree", "prune");
         await CheckedAsync(ct, "worktree", "add", "--detach", "--force", path, commit);
     }
 
     public async Task RemoveWorktreeAsync(string path, CancellationToken ct = default)
+    {
+        using var held = await WorktreeLock.AcquireAsync(await GitCommonDirAsync(ct), ct);
+        await RemoveWorktreeLockedAsync(path, ct);
+    }
+
+    private async Task RemoveWorktreeLockedAsync(string path, CancellationToken ct)
     {
         await RunAsync(ct, "worktree", "remove", "--force", path);
         if (Directory.Exists(path))
@@ -284,6 +291,10 @@ public sealed partial class GitRepository
         }
         await RunAsync(ct, "worktree", "prune");
     }
+
+    /// <summary>The git directory shared by the repository and its worktrees (where they are registered).</summary>
+    private async Task<string> GitCommonDirAsync(CancellationToken ct) =>
+        (await CheckedAsync(ct, "rev-parse", "--path-format=absolute", "--git-common-dir")).StandardOutput.Trim();
 
     /// <summary>
     /// Checks <paramref name="commit"/> out in a worktree, discarding local changes there and removing

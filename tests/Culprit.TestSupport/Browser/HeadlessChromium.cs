@@ -63,11 +63,18 @@ public sealed class HeadlessChromium : IDisposable
 
     /// <summary>Waits (up to <paramref name="timeout"/>, 30 s by default) for an element to appear, then returns it.</summary>
     public IWebElement WaitFor(By by, TimeSpan? timeout = null) =>
-        new WebDriverWait(Driver, timeout ?? TimeSpan.FromSeconds(30)).Until(d => d.FindElements(by).FirstOrDefault(e => e.Displayed));
+        Wait(timeout).Until(d => d.FindElements(by).FirstOrDefault(e => e.Displayed));
 
     /// <summary>Waits until <paramref name="condition"/> holds for the page (live pages update themselves).</summary>
-    public void WaitUntil(Func<IWebDriver, bool> condition, TimeSpan? timeout = null) =>
-        new WebDriverWait(Driver, timeout ?? TimeSpan.FromSeconds(30)).Until(condition);
+    public void WaitUntil(Func<IWebDriver, bool> condition, TimeSpan? timeout = null) => Wait(timeout).Until(condition);
+
+    // Live pages reload themselves: an element found just before a reload goes stale, so look again.
+    private WebDriverWait Wait(TimeSpan? timeout)
+    {
+        var wait = new WebDriverWait(Driver, timeout ?? TimeSpan.FromSeconds(30));
+        wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException));
+        return wait;
+    }
 
     public void Dispose()
     {
