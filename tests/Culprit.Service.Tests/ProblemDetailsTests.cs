@@ -49,6 +49,16 @@ public sealed class ProblemDetailsTests(ServerFixture server) : IClassFixture<Se
     }
 
     [Fact]
+    public async Task A_kernel_job_without_its_config_content_is_refused()
+    {
+        var (status, _, problem) = await SendAsync(HttpMethod.Post, "/api/jobs",
+            """{"spec":{"repo":"/tmp","bad":"HEAD","kernel":{"config":".config","repro":"repro.c"}},"files":{"repro":"aW50IG1haW4oKXt9"}}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("--config file content is missing from the request (files.config)", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task A_body_that_is_not_json_is_a_bad_request()
     {
         var (status, type, _) = await SendAsync(HttpMethod.Post, "/api/jobs", "{not json");
