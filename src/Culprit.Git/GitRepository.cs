@@ -81,7 +81,7 @@ public sealed partial class GitRepository
         // A path-limited listing is held until its end: the bad commit may have to come first.
         List<string>? limited = paths is { Count: > 0 } ? [] : null;
         args.AddRange(paths ?? []);
-        var result = await ProcessRunner.StreamLinesAsync(Git(Path, [.. args]), line =>
+        var result = await ProcessRunner.StreamLinesAsync(Git(Path, [.. args]), (ReadOnlySpan<char> line) =>
         {
             if (!IsRevListLine(line))
             {
@@ -89,7 +89,7 @@ public sealed partial class GitRepository
             }
             if (limited is not null)
             {
-                limited.Add(line);
+                limited.Add(line.ToString());
             }
             else
             {
@@ -157,26 +157,31 @@ public sealed partial class GitRepository
     }
 
     /// <summary>Full hashes (40 or 64 lower-case hex digits) separated by single spaces.</summary>
-    private static bool IsRevListLine(string line)
+    private static bool IsRevListLine(ReadOnlySpan<char> line)
     {
-        var run = 0;
-        foreach (var c in line)
+        // Checked vectorised (a char-by-char loop cost 0.45 s of CPU at 1.3 M lines): only hex
+        // digits and spaces, then every space where a 40- or 64-digit hash ends.
+        if (line.IsEmpty || line.ContainsAnyExcept(HexOrSpace))
         {
-            if (char.IsAsciiHexDigitLower(c))
-            {
-                run++;
-            }
-            else if (c == ' ' && run is 40 or 64)
-            {
-                run = 0;
-            }
-            else
+            return false;
+        }
+        while (true)
+        {
+            var space = line.IndexOf(' ');
+            var hash = space < 0 ? line.Length : space;
+            if (hash is not (40 or 64))
             {
                 return false;
             }
+            if (space < 0)
+            {
+                return true;
+            }
+            line = line[(space + 1)..];
         }
-        return run is 40 or 64;
     }
+
+    private static readonly System.Buffers.SearchValues<char> HexOrSpace = System.Buffers.SearchValues.Create("0123456789abcdef ");
 
     public async Task<CommitInfo> CommitInfoAsync(string commit, CancellationToken ct = default)
     {

@@ -23,6 +23,7 @@ internal sealed class JobExecution(
     public async Task<JobResult> ExecuteAsync(CancellationToken ct)
     {
         var crashing = spec.Bad;
+        await using var listing = RangeListing.Start(repo, Path.Combine(workDir, RangeCache.FileName), spec, ct);
         log.Line(spec.Direction == Direction.Cause
             ? $"bisecting cause commit starting from {crashing}"
             : $"bisecting fixing commit since {crashing}");
@@ -82,7 +83,7 @@ internal sealed class JobExecution(
         }
 
         log.Line($"# git bisect start {newEnd} {oldEnd}");
-        var graph = await RangeCache.LoadOrListAsync(repo, Path.Combine(workDir, RangeCache.FileName), newEnd, [oldEnd], spec.Paths, ct);
+        var graph = await listing.GetAsync(newEnd, oldEnd, ct);
         var strategy = StrategyFactory.Create(spec, graph, Policy);
         // The ends' tests so far: the crashing one defines the bug (for a fix it lies outside the range).
         foreach (var known in ledger.All.Where(e => (e.Outcome.Commit == newEnd || e.Outcome.Commit == crashing) && e.Phase is "reproduce" or "fixed" or "release").Select(e => e.Outcome))

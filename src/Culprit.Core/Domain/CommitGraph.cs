@@ -179,9 +179,8 @@ public sealed class CommitGraph
     public sealed class Builder
     {
         private CommitIds _commits = new();
-        private CommitIds _parents = new();
+        private CommitIds _parents = CommitIds.AppendOnly();   // every parent named, in order
         private List<int> _parentStart = [0];
-        private List<int> _parentRefs = [];
 
         public int Count => _commits.Count;
 
@@ -197,10 +196,10 @@ public sealed class CommitGraph
             {
                 if (range.End.Value > range.Start.Value)
                 {
-                    _parentRefs.Add(_parents.Add(rest[range]));
+                    _parents.Add(rest[range]);
                 }
             }
-            _parentStart.Add(_parentRefs.Count);
+            _parentStart.Add(_parents.Count);
         }
 
         public void Add(string commit, IEnumerable<string> parents)
@@ -208,9 +207,9 @@ public sealed class CommitGraph
             AddCommit(commit);
             foreach (var p in parents)
             {
-                _parentRefs.Add(_parents.Add(p));
+                _parents.Add(p);
             }
-            _parentStart.Add(_parentRefs.Count);
+            _parentStart.Add(_parents.Count);
         }
 
         public CommitGraph Build() => new(this);
@@ -227,21 +226,16 @@ public sealed class CommitGraph
         internal (CommitIds Ids, int Count, int[] ParentStart, int[] ParentRefs) Finish()
         {
             var count = _commits.Count;
-            var map = new int[_parents.Count];
-            for (var j = 0; j < map.Length; j++)
-            {
-                // A parent listed as a commit is in the range; any other is on its boundary.
-                map[j] = _commits.AddFrom(_parents, j);
-            }
-            var refs = new int[_parentRefs.Count];
+            var refs = new int[_parents.Count];
             for (var k = 0; k < refs.Length; k++)
             {
-                refs[k] = map[_parentRefs[k]];
+                // A parent listed as a commit is in the range; any other is on its boundary (added once).
+                refs[k] = _commits.AddFrom(_parents, k);
             }
             _commits.Trim();
             var result = (_commits, count, _parentStart.ToArray(), refs);
             // The builder may outlive the graph's construction (a caller's local): let its parts go now.
-            (_commits, _parents, _parentStart, _parentRefs) = (new(), new(), [0], []);
+            (_commits, _parents, _parentStart) = (new(), CommitIds.AppendOnly(), [0]);
             return result;
         }
     }

@@ -10,7 +10,7 @@ namespace Culprit.Core.Domain;
 public static class CommitGraphFile
 {
     /// <summary>Changes whenever the tables or their meaning change (the ancestry numbering included).</summary>
-    private const int Version = 1;
+    private const int Version = 2;   // 2: id slots carry a tag
     private static readonly byte[] Magic = "CULPRIT-RANGE\n"u8.ToArray();
 
     /// <summary>Writes the graph (its ancestry built first, if it was not); false when its commits are not full hashes.</summary>

@@ -1,0 +1,61 @@
+using Culprit.Core.Domain;
+using Culprit.Git;
+
+namespace Culprit.Jobs;
+
+/// <summary>
+/// The job's range, listed while its ends are being tested when the ends are known from the start
+/// (a cause bisection given <c>--good</c>, or a fix bisection): at a million commits the listing
+/// takes seconds, and the reproduce step's build and runs take as long or longer, so the first
+/// bisection test no longer waits for both in turn. The ends the job settles on decide: when they
+/// are not the ones guessed (a release walk), the range is listed then. A listing nobody asks for
+/// (the crash did not reproduce) is cancelled and its errors dropped.
+/// </summary>
+internal sealed class RangeListing : IAsyncDisposable
+{
+    private readonly GitRepository _repo;
+    private readonly string _file;
+    private readonly IReadOnlyList<string>? _paths;
+    private readonly (string New, string Old)? _ends;
+    private readonly CancellationTokenSource _cancel;
+    private readonly Task<CommitGraph>? _early;
+
+    private RangeListing(GitRepository repo, string file, JobSpec spec, CancellationToken ct)
+    {
+        _repo = repo;
+        _file = file;
+        _paths = spec.Paths;
+        _ends = spec.Good is not { } good ? null
+            : spec.Direction == Direction.Cause ? (spec.Bad, good) : (good, spec.Bad);
+        _cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        if (_ends is { } ends)
+        {
+            _early = Task.Run(() => RangeCache.LoadOrListAsync(_repo, _file, ends.New, [ends.Old], _paths, _cancel.Token), _cancel.Token);
+        }
+    }
+
+    public static RangeListing Start(GitRepository repo, string file, JobSpec spec, CancellationToken ct) => new(repo, file, spec, ct);
+
+    /// <summary>The range from <paramref name="newEnd"/> back to <paramref name="oldEnd"/>.</summary>
+    public Task<CommitGraph> GetAsync(string newEnd, string oldEnd, CancellationToken ct) =>
+        _early is not null && _ends == (newEnd, oldEnd)
+            ? _early.WaitAsync(ct)
+            : RangeCache.LoadOrListAsync(_repo, _file, newEnd, [oldEnd], _paths, ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _cancel.CancelAsync();
+        if (_early is not null)
+        {
+            try
+            {
+                await _early;
+            }
+            catch (Exception)
+            {
+                // Unused, or already seen by the caller that awaited it.
+            }
+        }
+        _cancel.Dispose();
+    }
+}

@@ -1,0 +1,60 @@
+using System.Text;
+using Culprit.TestSupport;
+
+namespace Culprit.Processes.Tests;
+
+/// <summary>Streamed output is cut into exactly the lines <see cref="TextReader.ReadLine"/> would give.</summary>
+public sealed class StreamedLinesTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Streamed_lines_are_the_lines_ReadLine_gives_for_any_mix_of_line_ends_and_lengths(int seed)
+    {
+        // Line ends of every kind, empty lines, lines far longer than the 64 Ki read block, and a
+        // \r\n pair that may straddle two blocks; the text may or may not end with a line end.
+        var random = new Random(seed);
+        var text = new StringBuilder();
+        var ends = new[] { "\n", "\r\n", "\r", "\n\n", "\r\r\n" };
+        while (text.Length < 600_000)
+        {
+            var length = random.Next(10) == 0 ? random.Next(70_000, 200_000) : random.Next(0, 120);
+            for (var i = 0; i < length; i++)
+            {
+                text.Append((char)random.Next('a', 'z' + 1));
+            }
+            text.Append(ends[random.Next(ends.Length)]);
+        }
+        if (seed == 2)
+        {
+            text.Append("no line end at the end");
+        }
+        using var temp = new TempDir("culprit-lines");
+        var file = temp.Sub("out.txt");
+        await File.WriteAllTextAsync(file, text.ToString());
+
+        var streamed = new List<string>();
+        var result = await ProcessRunner.StreamLinesAsync(new ProcessSpec("cat", [file]), (ReadOnlySpan<char> line) => streamed.Add(line.ToString()));
+
+        var expected = new List<string>();
+        using var reader = new StringReader(text.ToString());
+        while (reader.ReadLine() is { } line)
+        {
+            expected.Add(line);
+        }
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(expected.Count, streamed.Count);
+        Assert.Equal(expected, streamed);
+    }
+
+    [Fact]
+    public async Task The_string_overload_sees_the_same_lines()
+    {
+        var lines = new List<string>();
+        var result = await ProcessRunner.StreamLinesAsync(ProcessSpec.Shell("printf 'a\\r\\nb\\rc\\n\\nd'"), lines.Add);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(["a", "b", "c", "", "d"], lines);
+    }
+}
