@@ -55,6 +55,9 @@ internal static class FrameRules
         "V8_Fatal", "blink::ReportV8FatalError", "v8::api_internal::ToLocalEmpty", "absl::log_internal::",
         // Test-framework and abort helpers between a failure and the code that failed.
         "testing::", "SkAbort", "absl::cleanup_internal::", "absl::Cleanup",
+        // The Centipede engine's own frames (like libFuzzer's fuzzer::), googletest's sources (the frames
+        // running a FUZZ_TEST) and Skia's base headers (its mutex and assert helpers that call SkAbort).
+        "centipede::", ".*/googletest/", ".*/skia/include/private/base/",
     ];
 
     // Shared libraries that are runtime when the stack is symbolized.

@@ -611,6 +611,8 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
         if (check.Success && check.Groups[2].Value.Trim().Length > 0)
         {
             string failure = CheckFailureText.Clean(check.Groups[2].Value);
+            if (type is null && st.CrashType == "Fatal error") // not a RUNTIME_ASSERT's condition (args[0]->IsJSFunction())
+                failure = CheckFailureText.NumbersAsTokens(failure);
             st.CrashState = st.CheckFailureSourceFile.Length > 0 ? $"{failure} in {st.CheckFailureSourceFile}\n" : failure + "\n";
             st.FrameCount = 1;
         }

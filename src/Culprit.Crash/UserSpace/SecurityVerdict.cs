@@ -15,7 +15,7 @@ internal static class SecurityVerdict
 
     private static readonly HashSet<string> UbsanNotSecurity = new(StringComparer.Ordinal)
     {
-        "Assumption-violation", "Divide-by-zero", "Float-cast-overflow", "Integer-overflow", "Invalid-bool-value", "Invalid-builtin-use",
+        "Assumption-violation", "Divide-by-zero", "Float-cast-overflow", "Implicit-conversion", "Integer-overflow", "Invalid-bool-value", "Invalid-builtin-use",
         "Invalid-enum-value", "Invalid-null-argument", "Invalid-null-return", "Misaligned-address", "No-return-value",
         "Pointer-overflow", "Potential-null-reference", "Undefined-shift", "Unsigned-integer-overflow", "Unreachable code",
     };

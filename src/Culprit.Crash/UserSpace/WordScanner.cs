@@ -38,6 +38,7 @@ internal sealed class WordScanner
         // The trie.
         var children = new List<Dictionary<int, int>> { new() };
         var found = new List<UInt128> { 0 };
+        var depth = new List<int> { 0 };
         for (int i = 0; i < _words.Length; i++)
         {
             int state = 0;
@@ -49,6 +50,7 @@ internal sealed class WordScanner
                     child = children.Count;
                     children.Add([]);
                     found.Add(0);
+                    depth.Add(depth[state] + 1);
                     children[state][k] = child;
                 }
                 state = child;
@@ -88,8 +90,10 @@ internal sealed class WordScanner
             }
         }
         // States that complete a word are numbered last, so the scan tells them by a comparison made
-        // beside its chain of table loads rather than in it.
-        var order = Enumerable.Range(0, children.Count).OrderBy(st => found[st] != 0 ? 1 : 0).ThenBy(st => st).ToArray();
+        // beside its chain of table loads rather than in it. The others are numbered by depth: a scan
+        // spends nearly all its steps in the shallow states (a word's first letters), whose rows then
+        // lie together at the start of the table and stay in the processor's nearest cache.
+        var order = Enumerable.Range(0, children.Count).OrderBy(st => found[st] != 0 ? 1 : 0).ThenBy(st => depth[st]).ThenBy(st => st).ToArray();
         var number = new int[order.Length];
         for (int i = 0; i < order.Length; i++)
             number[order[i]] = i;

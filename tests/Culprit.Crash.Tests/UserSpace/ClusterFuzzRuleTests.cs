@@ -1,0 +1,77 @@
+using Culprit.Crash.UserSpace;
+using Xunit;
+
+namespace Culprit.Crash.Tests.UserSpace;
+
+/// <summary>
+/// One test per ClusterFuzz rule that a held-out or conformance log showed missing, on the smallest
+/// log that needs the rule (each failed before the rule was added).
+/// </summary>
+public sealed class ClusterFuzzRuleTests
+{
+    [Fact]
+    public void An_implicit_conversion_is_not_a_security_issue()
+    {
+        // -fsanitize=implicit-conversion reports defined behaviour, like unsigned overflow.
+        var report = UserSpaceCrashParser.Parse(
+            "p.c:4:17: runtime error: implicit conversion from type 'long' of value -3 (64-bit, signed) to type 'size_t' changed the value\n"
+            + "    #0 0x56c82b in current_char /src/p.c:4:17\n    #1 0x56dbc3 in parse /src/p.c:9:10\n"
+            + "SUMMARY: UndefinedBehaviorSanitizer: undefined-behavior p.c:4:17 in\n")!;
+        Assert.Equal("Implicit-conversion", report.CrashType);
+        Assert.Equal(["current_char", "parse"], report.CrashState);
+        Assert.False(report.Security);
+    }
+
+    [Fact]
+    public void Numbers_in_a_V8_fatal_error_message_are_tokens()
+    {
+        static UserSpaceReport Run(int token) => UserSpaceCrashParser.Parse(
+            $"#\n# Fatal error in ../../src/foo/bar.cc, line 123\n# Funky failure at token {token} of v2\n#\n")!;
+        Assert.Equal("Fatal error", Run(13).CrashType);
+        Assert.Equal(["Funky failure at token NUMBER of v2 in bar.cc"], Run(13).CrashState);
+        Assert.Equal(Run(13).CrashState, Run(7).CrashState);
+    }
+
+    [Fact]
+    public void A_V8_runtime_assert_keeps_its_numbers()
+    {
+        var report = UserSpaceCrashParser.Parse("#\n# Runtime error in ../../src/runtime/t.cc, line 87\n#\n# args[0]->IsJSFunction()\n",
+            new UserSpaceOptions { DetectV8RuntimeErrors = true })!;
+        Assert.Equal(["args[0]->IsJSFunction() in t.cc"], report.CrashState);
+    }
+
+    [Fact]
+    public void A_V8_check_keeps_its_numbers()
+    {
+        var report = UserSpaceCrashParser.Parse("#\n# Fatal error in ../../src/a.cc, line 9\n# Check failed: x < 3.\n#\n")!;
+        Assert.Equal(["x < 3 in a.cc"], report.CrashState);
+    }
+
+    [Fact]
+    public void Centipede_and_googletest_frames_under_a_fuzz_test_are_skipped()
+    {
+        var report = UserSpaceCrashParser.Parse(
+            "==428==ERROR: AddressSanitizer: ABRT on unknown address 0x0539000001ac (pc 0x7c bp 0x7f sp 0x7f T0)\nSCARINESS: 10 (signal)\n"
+            + "    #0 0x7c in raise /build/glibc-BHL3KM/glibc-2.31/sysdeps/unix/sysv/linux/raise.c:51:1\n"
+            + "    #1 0x55 in my::Target(int) ../../test/fuzztest.cc:44:9\n"
+            + "    #2 0x56 in centipede::RunOneInput(unsigned char const*, unsigned long) ../../third_party/fuzztest/src/centipede/runner.cc:586:39\n"
+            + "    #3 0x57 in HandleExceptionsInMethodIfSupported<testing::Test, void> ../../third_party/googletest/src/googletest/src/gtest.cc:0:3\n"
+            + "    #4 0x58 in RUN_ALL_TESTS ../../third_party/googletest/src/googletest/include/gtest/gtest.h:2284:73\n"
+            + "SUMMARY: AddressSanitizer: ABRT (/lib/x86_64-linux-gnu/libc.so.6+0x4300b)\n==428==ABORTING\n")!;
+        Assert.Equal("Abrt", report.CrashType);
+        Assert.Equal(["my::Target"], report.CrashState);
+    }
+
+    [Fact]
+    public void Skia_base_helpers_between_two_aborts_are_skipped()
+    {
+        var report = UserSpaceCrashParser.Parse(
+            "==7== ERROR: libFuzzer: fuzz target exited\n"
+            + "    #0 0x79 in ImmediateCrash base/immediate_crash.h:174:3\n"
+            + "    #1 0x79 in SkAbort_FileLine(char const*, int, char const*, ...) skia/ext/google_logging.cc:42:3\n"
+            + "    #2 0x79 in SkMutex::~SkMutex() third_party/skia/include/private/base/SkMutex.h:22:15\n"
+            + "    #3 0x79 in SkMakeRuntimeEffect(char const*) third_party/skia/src/core/SkRuntimeEffectPriv.h:164:9\n"
+            + "SUMMARY: libFuzzer: fuzz target exited\n")!;
+        Assert.Equal(["ImmediateCrash", "SkMakeRuntimeEffect"], report.CrashState);
+    }
+}
