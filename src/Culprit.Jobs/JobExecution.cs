@@ -141,7 +141,7 @@ internal sealed class JobExecution(
         var info = await repo.CommitInfoAsync(test.Commit, ct);
         log.Line(BisectingLine(test));
         log.Line($"[{test.Commit}] {info.Subject}");
-        var runner = _workers.FirstOrDefault(w => w.Tests.HasBuildOf(test.Commit))?.Tests ?? tests;
+        var runner = HolderOf(test.Commit);
         var ahead = Task.CompletedTask;
         if (_workers.Count > 1 && ledger.StoredAmong([test.Commit], "bisect").Count == 0
             && strategy.LikelyNext([(test.Commit, test.Runs)]) is { } next && next != test.Commit && !_workers.Any(w => w.Tests.HasBuildOf(next)))
@@ -255,6 +255,9 @@ internal sealed class JobExecution(
             await worker.Tests.BuildAheadAsync(next, ct);
         }
     }
+
+    /// <summary>The worker whose worktree still holds a build of the commit (a retest needs no second build), else the first.</summary>
+    private CommitTestRunner HolderOf(string commit) => _workers.FirstOrDefault(w => w.Tests.HasBuildOf(commit))?.Tests ?? tests;
 
     private static string BisectingLine(TestCommit test)
     {
