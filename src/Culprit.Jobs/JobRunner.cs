@@ -123,7 +123,7 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
         store.SetState(jobId, "finished", JsonSerializer.Serialize(result, JsonDefaults.Options), _clock.GetUtcNow());
         // The range's cache is for resuming; a finished job leaves its work directory as it was before.
         RangeCache.Remove(Path.Combine(workRoot, jobId, RangeCache.FileName));
-        new SpeculativeBuilds(Path.Combine(workRoot, jobId, SpeculativeBuilds.FileName)).Remove();
+        // (The speculative builds' file stays: the store does not hold them, and a resume of the finished job counts them again.)
         RemoveIfEmpty(Path.Combine(workRoot, jobId));
         return result;
     }

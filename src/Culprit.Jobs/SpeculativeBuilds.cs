@@ -5,7 +5,7 @@ namespace Culprit.Jobs;
 
 /// <summary>
 /// The job's speculative builds (made ahead by idle workers), kept in its work directory so the
-/// figures hold across a resume: one line per finished build, <c>COMMIT SECONDS</c>. Which of them
+/// figures hold across a resume, also of a finished job (the file stays): one line per finished build, <c>COMMIT SECONDS</c>. Which of them
 /// were used is in the ledger (<see cref="CommitOutcome.BuiltAhead"/>); the rest were wasted.
 /// </summary>
 internal sealed class SpeculativeBuilds(string path)
@@ -43,14 +43,6 @@ internal sealed class SpeculativeBuilds(string path)
         var wasted = Math.Max(0, made.Count - used.Count);
         var wastedSeconds = Math.Max(0, made.Sum() - used.Sum(o => o.BuildSeconds));
         return new Speculation(made.Count, used.Count, wasted, wastedSeconds);
-    }
-
-    public void Remove()
-    {
-        lock (_lock)
-        {
-            File.Delete(path);
-        }
     }
 }
 
