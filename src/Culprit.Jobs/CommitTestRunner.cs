@@ -11,12 +11,16 @@ namespace Culprit.Jobs;
 /// allows), and appends the outcome to the ledger before anything else happens. A commit whose every
 /// run was an infra error of the machine is not stored: the job stops there and a resume tests it again.
 /// </summary>
-internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledger, ITestLog log, StatusTracker status, BuildAvoidance? avoidance = null)
+internal sealed class CommitTestRunner(
+    ICommitTester tester, OutcomeLedger ledger, ITestLog log, StatusTracker status, BuildAvoidance? avoidance = null, SpeculativeBuilds? speculative = null)
 {
     private bool _setupLogged;
 
-    /// <summary>This pass's builds by commit (without their inputs) and the compiler each named.</summary>
-    private readonly Dictionary<string, (BuildResult Build, string? Compiler)> _builds = new(StringComparer.Ordinal);
+    /// <summary>
+    /// The job's builds by commit (without their inputs) and the compiler each named: this pass's, and
+    /// those the ledger says earlier passes made that still hold (<see cref="StoredBuilds"/>).
+    /// </summary>
+    private readonly Dictionary<string, (BuildResult Build, string? Compiler)> _builds = StoredBuilds(ledger, tester);
 
     /// <summary>The commit of the tester's last build: what its worktree and output hold now.</summary>
     private string? _lastBuilt;
@@ -47,11 +51,13 @@ internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledge
         }
         BuildResult build;
         var buildReused = false;
+        var builtAhead = false;
         if (_builtAhead && _lastBuilt == commit && _builds.TryGetValue(commit, out var ahead))
         {
             // Built ahead while another commit was tested: this test's build, done early.
             log.Line(ahead.Compiler is null ? $"testing commit {commit}" : $"testing commit {commit} with {ahead.Compiler}");
             build = ahead.Build;
+            builtAhead = true;
         }
         else if (_builds.TryGetValue(commit, out var earlier) && (!earlier.Build.Ok || tester.KeepsBuilds || _lastBuilt == commit))
         {
@@ -74,7 +80,7 @@ internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledge
         {
             var reason = string.IsNullOrWhiteSpace(build.Error) ? "build failed" : build.Error.Trim();
             log.Line("build failed:\n" + string.Join('\n', reason.Split('\n').Select(l => "    " + l)));
-            return Append(CommitOutcome.BuildFailed(commit, reason, build.Seconds, build.Compiler) with { BuildReused = buildReused }, phase);
+            return Append(CommitOutcome.BuildFailed(commit, reason, build.Seconds, build.Compiler) with { BuildReused = buildReused, BuiltAhead = builtAhead }, phase);
         }
         if (build.Signature is { } signature)
         {
@@ -84,7 +90,7 @@ internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledge
             {
                 log.Line($"same kernel as commit {same.Commit}: reusing its outcome");
                 SignatureReuses++;
-                return Append(same with { Commit = commit, ReusedFrom = same.Commit, BuildSeconds = build.Seconds, TestSeconds = 0 }, phase);
+                return Append(same with { Commit = commit, ReusedFrom = same.Commit, BuildSeconds = build.Seconds, TestSeconds = 0, BuiltAhead = builtAhead }, phase);
             }
         }
         status.Testing(commit, "testing", runs);
@@ -110,7 +116,7 @@ internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledge
         });
         await Task.WhenAll(workers);
         var outcome = new CommitOutcome(commit, true, [.. results.Values], null, build.Compiler, build.Signature, build.Seconds, watch.Elapsed.TotalSeconds,
-            BuildReused: buildReused);
+            BuildReused: buildReused, BuiltAhead: builtAhead, Artifact: build.Artifact);
         if (outcome.Untestable)
         {
             foreach (var line in RunLines.For(outcome))
@@ -140,6 +146,7 @@ internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledge
             var build = await tester.BuildAsync(commit, ct);
             Keep(build, compiler);
             _builtAhead = true;
+            speculative?.Made(commit, build.Seconds);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -147,6 +154,28 @@ internal sealed class CommitTestRunner(ICommitTester tester, OutcomeLedger ledge
             _builds.Remove(commit);
             _lastBuilt = null;
         }
+    }
+
+    /// <summary>
+    /// What the ledger says was built in earlier passes and holds still: a failed build (it fails
+    /// again), and, when the tester keeps builds, a build whose artifact is still where it was kept.
+    /// A build that is not kept (a worktree's, which a new pass makes afresh) is built again.
+    /// </summary>
+    private static Dictionary<string, (BuildResult Build, string? Compiler)> StoredBuilds(OutcomeLedger ledger, ICommitTester tester)
+    {
+        var builds = new Dictionary<string, (BuildResult Build, string? Compiler)>(StringComparer.Ordinal);
+        foreach (var o in ledger.All.Select(e => e.Outcome).Where(o => o.ReusedFrom is null && !o.BuildAvoided))
+        {
+            if (!o.Built)
+            {
+                builds[o.Commit] = (new BuildResult(o.Commit, false, o.BuildError, o.Compiler, null, o.BuildSeconds), o.Compiler);
+            }
+            else if (tester.KeepsBuilds && o.Artifact is { } artifact && File.Exists(artifact))
+            {
+                builds[o.Commit] = (new BuildResult(o.Commit, true, null, o.Compiler, o.Signature, o.BuildSeconds, artifact), o.Compiler);
+            }
+        }
+        return builds;
     }
 
     /// <summary>Keeps a build as what this worker holds now, and its inputs for build avoidance.</summary>

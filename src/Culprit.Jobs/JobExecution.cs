@@ -10,7 +10,7 @@ namespace Culprit.Jobs;
 /// </summary>
 internal sealed class JobExecution(
     JobSpec spec, string jobId, GitRepository repo, string workDir, OutcomeLedger ledger, JobLog log, StatusTracker status, CommitTestRunner tests,
-    IReadOnlyList<RoundWorker>? workers = null)
+    IReadOnlyList<RoundWorker>? workers = null, SpeculativeBuilds? speculative = null)
 {
     private readonly IReadOnlyList<RoundWorker> _workers = workers ?? [];
 
@@ -142,10 +142,10 @@ internal sealed class JobExecution(
         var info = await repo.CommitInfoAsync(test.Commit, ct);
         log.Line(BisectingLine(test));
         log.Line($"[{test.Commit}] {info.Subject}");
-        var runner = _workers.FirstOrDefault(w => w.Tests.HasBuildOf(test.Commit))?.Tests ?? tests;
+        var runner = HolderOf(test.Commit);
         var ahead = Task.CompletedTask;
         if (_workers.Count > 1 && ledger.StoredAmong([test.Commit], "bisect").Count == 0
-            && strategy.LikelyNext(test.Commit) is { } next && next != test.Commit && !_workers.Any(w => w.Tests.HasBuildOf(next)))
+            && strategy.LikelyNext([(test.Commit, test.Runs)]) is { } next && next != test.Commit && !_workers.Any(w => w.Tests.HasBuildOf(next)))
         {
             log.Line($"speculative build of {next}");
             ahead = _workers.First(w => w.Tests != runner).Tests.BuildAheadAsync(next, ct);
@@ -174,16 +174,48 @@ internal sealed class JobExecution(
             log.Line($"[{commit}] {info.Subject}");
             Recorded(strategy, await tests.TestAsync(commit, test.Runs, "bisect", ct));
         }
-        await Task.WhenAll(Assign(pending).Select(a => TestOnWorkerAsync(a.Worker, strategy, a.Test, ct)));
+        var assigned = Assign(pending);
+        // The round's tests still running, and the commits being built ahead for the next round; both change under the round's lock only.
+        var running = pending.ToList();
+        var speculating = new HashSet<string>(StringComparer.Ordinal);
+        var ahead = new List<Task>();
+        if (_workers.FirstOrDefault(w => assigned.All(a => a.Worker != w)) is { } idle && Speculation(strategy, running, speculating) is { } next)
+        {
+            // A worker without a test this round builds what the next round likely starts with.
+            log.Line($"speculative build of {next}");
+            ahead.Add(idle.Tests.BuildAheadAsync(next, ct));
+        }
+        await Task.WhenAll(assigned.Select(a => TestOnWorkerAsync(a.Worker, strategy, a.Test, running, speculating, ct)).Concat(ahead));
+    }
+
+    /// <summary>
+    /// What an idle worker should build ahead while <paramref name="running"/> go on: the strategy's
+    /// likely first test once they are recorded under their likelier results, unless a worker holds
+    /// or is already building it. Null when nothing is worth building.
+    /// </summary>
+    private string? Speculation(IBisectionStrategy strategy, List<TestCommit> running, HashSet<string> speculating)
+    {
+        if (running.Count == 0 || strategy.LikelyNext(running.Select(t => (t.Commit, t.Runs)).ToList()) is not { } next
+            || speculating.Contains(next) || running.Any(t => t.Commit == next) || _workers.Any(w => w.Tests.HasBuildOf(next)))
+        {
+            return null;
+        }
+        speculating.Add(next);
+        return next;
     }
 
     /// <summary>A worker per test: a commit goes to the worker whose worktree holds its build (a retest), the others in order.</summary>
     private List<(TestCommit Test, RoundWorker Worker)> Assign(IReadOnlyList<TestCommit> round)
     {
         var free = _workers.ToList();
-        // Round commits are distinct, and a worker holds one build: no two tests claim the same worker.
-        var held = round.Select(t => free.FirstOrDefault(w => w.Tests.HasBuildOf(t.Commit))).ToList();
-        free.RemoveAll(held.Contains);
+        // A worker may hold builds of several of the round's commits (a tester that keeps builds): each worker takes one test.
+        var held = new List<RoundWorker?>();
+        foreach (var test in round)
+        {
+            var holder = free.FirstOrDefault(w => w.Tests.HasBuildOf(test.Commit));
+            free.Remove(holder!);
+            held.Add(holder);
+        }
         return round.Select((t, i) => (t, held[i] ?? Take(free))).ToList();
 
         static RoundWorker Take(List<RoundWorker> free)
@@ -194,10 +226,21 @@ internal sealed class JobExecution(
         }
     }
 
-    private async Task TestOnWorkerAsync(RoundWorker worker, IBisectionStrategy strategy, TestCommit test, CancellationToken ct)
+    /// <summary>
+    /// A round's test on its worker. Once its outcome is recorded (under the round's lock) and others
+    /// still run, the worker, idle till the round ends, builds ahead what the next round likely starts with.
+    /// </summary>
+    private async Task TestOnWorkerAsync(
+        RoundWorker worker, IBisectionStrategy strategy, TestCommit test, List<TestCommit> running, HashSet<string> speculating, CancellationToken ct)
     {
         var info = await repo.CommitInfoAsync(test.Commit, ct);
-        worker.Log.Hold(outcome => Recorded(strategy, outcome));
+        string? next = null;
+        worker.Log.Hold(outcome =>
+        {
+            Recorded(strategy, outcome);
+            running.Remove(test);
+            next = Speculation(strategy, running, speculating);
+        });
         try
         {
             worker.Log.Line($"[{test.Commit}] {info.Subject}");
@@ -207,7 +250,15 @@ internal sealed class JobExecution(
         {
             worker.Log.Release();
         }
+        if (next is not null)
+        {
+            worker.Log.Line($"speculative build of {next}");
+            await worker.Tests.BuildAheadAsync(next, ct);
+        }
     }
+
+    /// <summary>The worker whose worktree still holds a build of the commit (a retest needs no second build), else the first.</summary>
+    private CommitTestRunner HolderOf(string commit) => _workers.FirstOrDefault(w => w.Tests.HasBuildOf(commit))?.Tests ?? tests;
 
     private static string BisectingLine(TestCommit test)
     {
@@ -331,7 +382,8 @@ internal sealed class JobExecution(
     private async Task<JobResult> FinishAsync(BisectionResult result, IBisectionStrategy? strategy, Verification? verification = null)
     {
         var reproChance = (strategy as Core.Flaky.FlakyStrategy)?.ReproChance;
-        var report = new ResultBuilder(spec, jobId, repo, ledger.All, _judgements, strategy?.Name ?? spec.Strategy, reproChance);
+        var report = new ResultBuilder(spec, jobId, repo, ledger.All, _judgements, strategy?.Name ?? spec.Strategy, reproChance,
+            speculative?.Count(ledger.All.Select(e => e.Outcome)));
         var built = await report.BuildAsync(result, verification, CancellationToken.None);
         foreach (var line in built.LogLines)
         {

@@ -76,12 +76,13 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
             // Build avoidance is one for the job: any worker's build may spare another worker's commit.
             var avoidance = new BuildAvoidance(repo, ledger, Path.Combine(workRoot, jobId, "build-inputs"), spec.Kernel is null ? "build" : "kernel");
             var roundLock = new object();
+            var speculative = new SpeculativeBuilds(Path.Combine(workRoot, jobId, SpeculativeBuilds.FileName));
             var workers = new[] { tester }.Concat(others.Testers).Select(t =>
             {
                 var workerLog = new WorkerLog(log, roundLock);
-                return new RoundWorker(new CommitTestRunner(t, ledger, workerLog, status, avoidance), workerLog);
+                return new RoundWorker(new CommitTestRunner(t, ledger, workerLog, status, avoidance, speculative), workerLog);
             }).ToList();
-            var run = new JobExecution(spec, jobId, repo, Path.Combine(workRoot, jobId), ledger, log, status, workers[0].Tests, workers);
+            var run = new JobExecution(spec, jobId, repo, Path.Combine(workRoot, jobId), ledger, log, status, workers[0].Tests, workers, speculative);
             result = await run.ExecuteAsync(ct);
         }
         catch (UntestableCommitException)
@@ -122,6 +123,7 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
         store.SetState(jobId, "finished", JsonSerializer.Serialize(result, JsonDefaults.Options), _clock.GetUtcNow());
         // The range's cache is for resuming; a finished job leaves its work directory as it was before.
         RangeCache.Remove(Path.Combine(workRoot, jobId, RangeCache.FileName));
+        // (The speculative builds' file stays: the store does not hold them, and a resume of the finished job counts them again.)
         RemoveIfEmpty(Path.Combine(workRoot, jobId));
         return result;
     }

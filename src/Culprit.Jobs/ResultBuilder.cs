@@ -11,12 +11,12 @@ namespace Culprit.Jobs;
 /// </summary>
 internal sealed class ResultBuilder(
     JobSpec spec, string jobId, GitRepository repo, IReadOnlyList<StoredEntry> entries,
-    IReadOnlyDictionary<string, Judgement> judgements, string strategyName, double? reproChance = null)
+    IReadOnlyDictionary<string, Judgement> judgements, string strategyName, double? reproChance = null, Speculation? speculation = null)
 {
     public async Task<(JobResult Result, IReadOnlyList<string> LogLines)> BuildAsync(BisectionResult answer, Verification? verification, CancellationToken ct)
     {
         var lines = new List<string>();
-        var stats = Stats(entries, spec);
+        var stats = Stats(entries, spec, speculation);
         var bugTitles = answer.BugTitles ?? (spec.Title is { } named ? [named] : null);
         var crash = CrashOf(spec.Bad, bugTitles);
         CulpritInfo? culprit = null;
@@ -195,26 +195,34 @@ internal sealed class ResultBuilder(
         return -1;
     }
 
+    /// <summary>The seed's closing figures; with speculative builds, what became of them on the line after.</summary>
     private static string TimeLine(JobStats s) =>
-        $"revisions tested: {s.RevisionsTested}, total time: {GoDuration.Format(s.TotalSeconds)} (build: {GoDuration.Format(s.BuildSeconds)}, test: {GoDuration.Format(s.TestSeconds)})";
+        $"revisions tested: {s.RevisionsTested}, total time: {GoDuration.Format(s.TotalSeconds)} (build: {GoDuration.Format(s.BuildSeconds)}, test: {GoDuration.Format(s.TestSeconds)})"
+        + (s.SpeculativeBuilds > 0 ? $"\nspeculative builds: {s.SpeculativeBuilds} ({s.SpeculativeBuildsUsed} used, {s.SpeculativeBuildsWasted} wasted)" : "");
 
     /// <summary>The job's figures; boots only where runs boot VMs (kernel mode).</summary>
-    public static JobStats Stats(IReadOnlyList<StoredEntry> entries, JobSpec spec)
+    public static JobStats Stats(IReadOnlyList<StoredEntry> entries, JobSpec spec, Speculation? speculation = null)
     {
         var outcomes = entries.Select(e => e.Outcome).ToList();
-        var build = outcomes.Sum(o => o.BuildSeconds);
+        var ahead = speculation ?? Speculation.None;
+        // A wasted speculative build is a build made all the same: it counts with the builds and their time.
+        var build = outcomes.Sum(o => o.BuildSeconds) + ahead.WastedSeconds;
         var test = outcomes.Sum(o => o.TestSeconds);
         var fresh = outcomes.Where(o => o.ReusedFrom is null).ToList();
         return new JobStats(
             RevisionsTested: entries.Where(e => !e.Phase.StartsWith("verify", StringComparison.Ordinal)).Select(e => e.Outcome.Commit).Distinct().Count(),
-            Builds: outcomes.Count(o => !o.BuildReused && !o.BuildAvoided),
+            Builds: outcomes.Count(o => !o.BuildReused && !o.BuildAvoided) + ahead.Wasted,
             Runs: fresh.Sum(o => o.Runs.Count),
             TotalSeconds: build + test,
             BuildSeconds: build,
             TestSeconds: test,
             SignatureReuses: outcomes.Count(o => o.ReusedFrom is not null && !o.BuildAvoided),
             Boots: spec.Kernel is null ? null : fresh.Sum(o => o.Runs.Count),
-            BuildsAvoided: outcomes.Count(o => o.BuildAvoided));
+            BuildsAvoided: outcomes.Count(o => o.BuildAvoided),
+            BuildsReused: outcomes.Count(o => o.BuildReused),
+            SpeculativeBuilds: ahead.Made,
+            SpeculativeBuildsUsed: ahead.Used,
+            SpeculativeBuildsWasted: ahead.Wasted);
     }
 
     /// <summary>Every test in order; verdicts are in the strategy's terms (for a fix, a crashing commit is "good", the old state).</summary>

@@ -6,6 +6,8 @@ namespace Culprit.Core.Domain;
 /// <paramref name="BuildReused"/>: the runs used an earlier build of the same commit (no build was made).
 /// <paramref name="BuildAvoided"/>: not built at all: its diff from <paramref name="ReusedFrom"/> touches
 /// none of that build's inputs, so it has that commit's kernel and outcome (build avoidance).
+/// <paramref name="BuiltAhead"/>: its build was made speculatively, while another commit was tested.
+/// <paramref name="Artifact"/>: where the tester kept the build (a kernel image), so a resumed job can run on it again.
 /// </summary>
 public sealed record CommitOutcome(
     string Commit,
@@ -18,7 +20,9 @@ public sealed record CommitOutcome(
     double TestSeconds = 0,
     string? ReusedFrom = null,
     bool BuildReused = false,
-    bool BuildAvoided = false)
+    bool BuildAvoided = false,
+    bool BuiltAhead = false,
+    string? Artifact = null)
 {
     public static CommitOutcome BuildFailed(string commit, string error, double buildSeconds = 0, string? compiler = null) =>
         new(commit, false, [], error, compiler, null, buildSeconds);

@@ -34,6 +34,9 @@ public sealed class FlakyStrategy : IBisectionStrategy
     private ClusterRoles _roles = new([], [], []);
     private readonly CostModel _costs = new();
     private readonly List<(int Commit, CommitOutcome Outcome)> _history = [];
+
+    /// <summary>Every outcome recorded, in order: what a twin replays to look ahead (<see cref="LikelyNext"/>).</summary>
+    private readonly List<CommitOutcome> _recorded = [];
     private readonly HashSet<int> _broken = [];
     private readonly HashSet<int> _tested = [];
     private CulpritPosterior _posterior;
@@ -202,6 +205,65 @@ public sealed class FlakyStrategy : IBisectionStrategy
         return new TestRound([first, .. more.Select(p => first with { Commit = _graph.Commits[p.Commit], Runs = p.Runs })]);
     }
 
+    /// <summary>
+    /// What the strategy would ask for first once the commits being tested are recorded, each with its
+    /// more probable result, for an idle worker to build ahead: a twin strategy records everything this
+    /// one did, then each running test's likelier result (the bug seen in at least one of its k runs
+    /// has chance q·(1 − P(0 of k)), q the mass of its ancestors; seen, it shows in the likeliest
+    /// number of runs, <see cref="CrashCounts"/>), and its next pick is the answer. Null while the bad commit is tested
+    /// (what the bug looks like is not settled). Asking changes nothing here.
+    /// </summary>
+    public string? LikelyNext(IReadOnlyList<(string Commit, int Runs)> testing)
+    {
+        if (!BugDefined || testing.Any(t => _graph.IndexOf(t.Commit) < 0 || t.Commit == _crashing)
+            || _recorded.SelectMany(o => o.Runs).FirstOrDefault(r => TitleClusters.IsCrash(r) && IsBugRun(r)) is not { } bugRun)
+        {
+            return null;
+        }
+        var twin = new FlakyStrategy(_graph, Options);
+        foreach (var outcome in _recorded)
+        {
+            twin.Record(outcome);
+        }
+        foreach (var (commit, runs) in testing)
+        {
+            var showing = twin.CrashCounts(runs);
+            var newState = twin.NewStateProbability(_graph.IndexOf(commit));
+            var seen = (Options.Fix ? 1 - newState : newState) * (1 - showing[0]) >= 0.5;
+            var crashes = seen ? Enumerable.Range(1, runs).MaxBy(j => showing[j]) : 0;
+            // At the prices measured so far, so the twin's cost model stays this one's.
+            twin.Record(new CommitOutcome(commit, true,
+                [.. Enumerable.Repeat(bugRun, crashes), .. Enumerable.Repeat(RunOutcome.Ok(), runs - crashes)],
+                BuildSeconds: twin._costs.BuildSeconds, TestSeconds: twin._costs.RunSeconds * runs));
+        }
+        return twin.Next() is TestCommit next && testing.All(t => t.Commit != next.Commit) ? next.Commit : null;
+    }
+
+    /// <summary>
+    /// The chance that j of k runs on a commit with the bug show it, for j = 0..k: binomial in the repro
+    /// chance p, averaged over p's posterior (background crashes left out).
+    /// </summary>
+    private double[] CrashCounts(int runs)
+    {
+        var grid = _snapshot.Grid;
+        var chances = new double[runs + 1];
+        for (var cell = 0; cell < grid.Cells; cell++)
+        {
+            var p = Math.Clamp(grid.P[grid.PIndex(cell)], 1e-12, 1 - 1e-12);
+            var mass = _snapshot.CellMass(cell);
+            var logChoose = 0.0;
+            for (var j = 0; j <= runs; j++)
+            {
+                if (j > 0)
+                {
+                    logChoose += Math.Log(runs - j + 1) - Math.Log(j);
+                }
+                chances[j] += mass * Math.Exp(logChoose + j * Math.Log(p) + (runs - j) * Math.Log(1 - p));
+            }
+        }
+        return chances;
+    }
+
     /// <summary>What the planner weighs a test by, from everything recorded so far.</summary>
     private TestPlanner.Inputs PlannerInputs() => new(
         _snapshot,
@@ -220,6 +282,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
 
     public Judgement Record(CommitOutcome outcome)
     {
+        _recorded.Add(outcome);
         var index = _graph.IndexOf(outcome.Commit);
         if (index < 0 && Options.Fix && (_crashing ?? (outcome.Runs.Any(TitleClusters.IsCrash) ? outcome.Commit : null)) == outcome.Commit)
         {

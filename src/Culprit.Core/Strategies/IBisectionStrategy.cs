@@ -35,6 +35,12 @@ public interface IBisectionStrategy
     /// it cannot tell. Asking changes nothing.
     /// </summary>
     string? LikelyNext(string commit) => null;
+
+    /// <summary>
+    /// The same for a round: what the strategy would most likely ask for first once every commit of
+    /// <paramref name="testing"/> (being tested, with their run counts) is recorded under its likelier result.
+    /// </summary>
+    string? LikelyNext(IReadOnlyList<(string Commit, int Runs)> testing) => testing.Count == 1 ? LikelyNext(testing[0].Commit) : null;
 }
 
 /// <summary>What a strategy asks for next.</summary>

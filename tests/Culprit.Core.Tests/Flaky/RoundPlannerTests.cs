@@ -51,6 +51,62 @@ public class RoundPlannerTests
         Assert.Equal("c0", Assert.Single(round.Tests).Commit);
     }
 
+    /// <summary>Ten runs, every one as long, a build as long as any: the prices a look ahead assumes stay the prices.</summary>
+    private static CommitOutcome Evenly(string commit, int crashes) =>
+        new(commit, true, [.. Enumerable.Range(0, 10).Select(i => i < crashes ? RunOutcome.Crash(Bug, altTitles: [BugAlt], seconds: 100) : RunOutcome.Ok(100))],
+            BuildSeconds: 600, TestSeconds: 1000);
+
+    /// <summary>The bad commit crashed in all ten runs, then c100 came out clean ten times: the culprit is among c0..c99.</summary>
+    private static FlakyStrategy AfterACleanTest(CommitGraph graph)
+    {
+        var strategy = new FlakyStrategy(graph);
+        strategy.Record(Evenly("c0", 10));
+        strategy.Record(Evenly("c100", 0));
+        return strategy;
+    }
+
+    [Fact]
+    public void The_likely_next_commit_is_the_pick_after_the_running_tests_likelier_result()
+    {
+        var graph = Linear(200);
+        // c90 is older than 90 % of the candidates: its test likely stays clean.
+        var likely = AfterACleanTest(graph).LikelyNext([("c90", 10)]);
+        var afterClean = AfterACleanTest(graph);
+        afterClean.Record(Evenly("c90", 0));
+
+        Assert.Equal(Assert.IsType<TestCommit>(afterClean.Next()).Commit, likely);
+    }
+
+    [Fact]
+    public void The_likely_next_commit_after_a_likely_crash_is_the_pick_after_that_crash()
+    {
+        var graph = Linear(200);
+        // c10 is older than 90 % of the candidates: its test likely crashes.
+        var likely = AfterACleanTest(graph).LikelyNext([("c10", 10)]);
+        var afterCrash = AfterACleanTest(graph);
+        afterCrash.Record(Evenly("c10", 10));
+
+        Assert.Equal(Assert.IsType<TestCommit>(afterCrash.Next()).Commit, likely);
+    }
+
+    [Fact]
+    public void The_likely_next_commit_of_a_round_is_the_pick_after_all_its_tests_likelier_results()
+    {
+        var graph = Linear(200);
+        var likely = AfterACleanTest(graph).LikelyNext([("c90", 10), ("c10", 10)]);
+        var after = AfterACleanTest(graph);
+        after.Record(Evenly("c90", 0));
+        after.Record(Evenly("c10", 10));
+
+        Assert.Equal(Assert.IsType<TestCommit>(after.Next()).Commit, likely);
+    }
+
+    [Fact]
+    public void Nothing_is_built_ahead_while_the_bad_commit_is_tested()
+    {
+        Assert.Null(new FlakyStrategy(Linear(50)).LikelyNext([("c0", 4)]));
+    }
+
     [Fact]
     public void Recording_whole_rounds_finds_the_culprit_of_a_flaky_crash()
     {

@@ -84,6 +84,17 @@ internal sealed class ScriptedWorld : IDisposable
 
     public int NumberOf(string hash) => Array.IndexOf(Hashes, hash);
 
+    /// <summary>Where a tester that keeps builds keeps a commit's (a file, as a kernel image is); a test may delete it.</summary>
+    public string KeptBuildOf(string commit) => Path.Combine(_temp.Sub("kept"), commit);
+
+    private string Keep(string commit)
+    {
+        var path = KeptBuildOf(commit);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, commit);
+        return path;
+    }
+
     public void Dispose() => _temp.Dispose();
 
     private sealed class Tester(ScriptedWorld world) : ICommitTester
@@ -105,7 +116,7 @@ internal sealed class ScriptedWorld : IDisposable
             // A commit Culprit made (a revert) is a kernel of its own.
             var signature = n < 0 ? $"sig-made-{commit[..12]}" : world.Signature(n);
             return Task.FromResult(new BuildResult(commit, ok, ok ? null : "error: does not build", null, ok ? signature : null, 1,
-                Inputs: ok && n >= 0 ? world.Inputs(n) : null));
+                ok && world.KeepsBuilds ? world.Keep(commit) : null, ok && n >= 0 ? world.Inputs(n) : null));
         }
 
         public Task<RunOutcome> RunAsync(BuildResult build, int runIndex, CancellationToken ct)

@@ -18,6 +18,9 @@ public sealed class SingleBuildTests
         Assert.Equal(world.BuildsDone.Distinct().Count(), world.BuildsDone.Count);
         Assert.Contains($"testing commit {world.Hashes[8]} (built already)", log);
         Assert.Equal(world.BuildsDone.Count, result.Stats.Builds);
+        // The retest on a build still held is counted as such.
+        Assert.Equal(log.Count(l => l.EndsWith("(built already)", StringComparison.Ordinal)), result.Stats.BuildsReused);
+        Assert.Equal(1, result.Stats.BuildsReused);
     }
 
     [Fact]
