@@ -1,0 +1,83 @@
+using Culprit.Service.Grains;
+
+namespace Culprit.Service.Dispatch;
+
+/// <summary>
+/// The one place that decides which node tests a job worker's next commit: among the nodes Orleans
+/// membership says are alive, one with a free build slot (as nodes last reported, less what this node
+/// has just sent there), preferring the node that holds the worker's tree (its last checkout and
+/// build output), then a node that has built the same repository before (its clone, ccache and kept
+/// images are warm), then the freest. A node that joined since (no report yet) counts as free.
+/// When every node is busy, the worker's own node (else the least loaded) queues the step.
+/// </summary>
+public sealed class NodeChooser(IGrainFactory grains, IClusterMembershipService membership)
+{
+    private readonly Dictionary<string, int> _sent = new(StringComparer.Ordinal);
+
+    /// <summary>A node for the next step, held as sent there until the returned lease is disposed.</summary>
+    public async Task<(string Node, IDisposable Lease)> ChooseAsync(string repository, string? preferred, CancellationToken ct)
+    {
+        while (true)
+        {
+            var alive = membership.CurrentSnapshot.Members.Values
+                .Where(m => m.Status == SiloStatus.Active)
+                .Select(m => m.SiloAddress)
+                .ToList();
+            if (alive.Count > 0)
+            {
+                var reports = (await grains.GetGrain<IClusterGrain>(0).NodesAsync()).ToDictionary(r => r.Address, StringComparer.Ordinal);
+                lock (_sent)
+                {
+                    var nodes = alive.Select(a =>
+                    {
+                        var key = a.ToParsableString();
+                        reports.TryGetValue(a.ToString(), out var report);
+                        var free = (report is null ? 1 : report.Builds - report.BuildsInUse - report.Queued.Count) - _sent.GetValueOrDefault(key);
+                        var warm = report?.Repositories?.Contains(repository, StringComparer.Ordinal) == true;
+                        return (Key: key, Free: free, Warm: warm, Own: key == preferred);
+                    }).ToList();
+                    var pick = nodes.Where(n => n.Free > 0)
+                        .OrderByDescending(n => n.Own).ThenByDescending(n => n.Warm).ThenByDescending(n => n.Free).ThenBy(n => n.Key, StringComparer.Ordinal)
+                        .Select(n => n.Key).FirstOrDefault()
+                        ?? nodes.OrderByDescending(n => n.Own).ThenByDescending(n => n.Free).ThenBy(n => n.Key, StringComparer.Ordinal).First().Key;
+                    _sent[pick] = _sent.GetValueOrDefault(pick) + 1;
+                    return (pick, new Lease(this, pick));
+                }
+            }
+            // No live node at all (this one is leaving): wait for membership to say otherwise.
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        }
+    }
+
+    /// <summary>Whether membership still counts <paramref name="node"/> (a silo address key) as alive.</summary>
+    public bool IsAlive(string node) =>
+        membership.CurrentSnapshot.Members.Values.Any(m => m.Status == SiloStatus.Active && m.SiloAddress.ToParsableString() == node);
+
+    private void Done(string node)
+    {
+        lock (_sent)
+        {
+            if (_sent.GetValueOrDefault(node) <= 1)
+            {
+                _sent.Remove(node);
+            }
+            else
+            {
+                _sent[node]--;
+            }
+        }
+    }
+
+    private sealed class Lease(NodeChooser owner, string node) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0)
+            {
+                owner.Done(node);
+            }
+        }
+    }
+}
