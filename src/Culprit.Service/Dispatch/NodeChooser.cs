@@ -28,18 +28,13 @@ public sealed class NodeChooser(IGrainFactory grains, IClusterMembershipService 
                 var reports = (await grains.GetGrain<IClusterGrain>(0).NodesAsync()).ToDictionary(r => r.Address, StringComparer.Ordinal);
                 lock (_sent)
                 {
-                    var nodes = alive.Select(a =>
+                    var pick = Pick([.. alive.Select(a =>
                     {
                         var key = a.ToParsableString();
                         reports.TryGetValue(a.ToString(), out var report);
                         var free = (report is null ? 1 : report.Builds - report.BuildsInUse - report.Queued.Count) - _sent.GetValueOrDefault(key);
-                        var warm = report?.Repositories?.Contains(repository, StringComparer.Ordinal) == true;
-                        return (Key: key, Free: free, Warm: warm, Own: key == preferred);
-                    }).ToList();
-                    var pick = nodes.Where(n => n.Free > 0)
-                        .OrderByDescending(n => n.Own).ThenByDescending(n => n.Warm).ThenByDescending(n => n.Free).ThenBy(n => n.Key, StringComparer.Ordinal)
-                        .Select(n => n.Key).FirstOrDefault()
-                        ?? nodes.OrderByDescending(n => n.Own).ThenByDescending(n => n.Free).ThenBy(n => n.Key, StringComparer.Ordinal).First().Key;
+                        return new Candidate(key, free, report?.Repositories?.Contains(repository, StringComparer.Ordinal) == true);
+                    })], preferred);
                     _sent[pick] = _sent.GetValueOrDefault(pick) + 1;
                     return (pick, new Lease(this, pick));
                 }
@@ -48,6 +43,19 @@ public sealed class NodeChooser(IGrainFactory grains, IClusterMembershipService 
             await Task.Delay(TimeSpan.FromSeconds(1), ct);
         }
     }
+
+    /// <summary>
+    /// The choice itself: a node with a free slot (the preferred one, then a warm one, then the freest);
+    /// when none is free, the preferred one, else the least loaded. Ties go to the lower address, so the choice is stable.
+    /// </summary>
+    public static string Pick(IReadOnlyList<Candidate> nodes, string? preferred) =>
+        nodes.Where(n => n.Free > 0)
+            .OrderByDescending(n => n.Key == preferred).ThenByDescending(n => n.Warm).ThenByDescending(n => n.Free).ThenBy(n => n.Key, StringComparer.Ordinal)
+            .Select(n => n.Key).FirstOrDefault()
+        ?? nodes.OrderByDescending(n => n.Key == preferred).ThenByDescending(n => n.Free).ThenBy(n => n.Key, StringComparer.Ordinal).First().Key;
+
+    /// <summary>A live node as the chooser sees it: its free build slots (may be negative: a queue) and whether it built the repository.</summary>
+    public readonly record struct Candidate(string Key, int Free, bool Warm);
 
     /// <summary>Whether membership still counts <paramref name="node"/> (a silo address key) as alive.</summary>
     public bool IsAlive(string node) =>
