@@ -199,8 +199,22 @@ public sealed class DispatchingTester : ICommitTester
     /// Whether a failed call means its node is gone (Orleans fails calls to a silo declared dead, or
     /// one that cannot be placed there), rather than a failure of the test itself, which the job reports.
     /// </summary>
-    private bool Lost(Exception ex, string node) =>
-        ex is not OperationCanceledException && (ex is SiloUnavailableException || !_chooser.IsAlive(node));
+    private bool Lost(Exception ex, string node)
+    {
+        if (ex is OperationCanceledException)
+        {
+            return false;
+        }
+        // A node killed is unreachable some seconds before membership declares it dead: a message that
+        // could not be delivered (or whose answer never came) counts as lost too. Testing the step again
+        // elsewhere never changes what is stored: nothing was stored for it.
+        var lost = ex is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException || !_chooser.IsAlive(node);
+        if (lost)
+        {
+            _chooser.Suspect(node);
+        }
+        return lost;
+    }
 
     /// <summary>Logs the loss and gives membership a moment: a node not yet declared dead must not be picked again at once.</summary>
     private async Task LostAsync(string node, string commit, Exception ex, CancellationToken ct)

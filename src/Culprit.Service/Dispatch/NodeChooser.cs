@@ -12,20 +12,27 @@ namespace Culprit.Service.Dispatch;
 /// </summary>
 public sealed class NodeChooser(IGrainFactory grains, IClusterMembershipService membership)
 {
+    /// <summary>How long a node whose call failed is passed over (membership declares a killed node dead within ~15 s).</summary>
+    public static readonly TimeSpan SuspectFor = TimeSpan.FromSeconds(30);
+
     private readonly Dictionary<string, int> _sent = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTime> _suspects = new(StringComparer.Ordinal);
 
     /// <summary>A node for the next step, held as sent there until the returned lease is disposed.</summary>
     public async Task<(string Node, IDisposable Lease)> ChooseAsync(string repository, string? preferred, CancellationToken ct)
     {
         while (true)
         {
-            var alive = membership.CurrentSnapshot.Members.Values
+            var active = membership.CurrentSnapshot.Members.Values
                 .Where(m => m.Status == SiloStatus.Active)
                 .Select(m => m.SiloAddress)
                 .ToList();
+            // A node whose call just failed is not trusted again until membership has had time to judge it.
+            var trusted = active.Where(a => !Suspected(a.ToParsableString())).ToList();
+            var alive = trusted.Count > 0 ? trusted : active;
             if (alive.Count > 0)
             {
-                var reports = (await grains.GetGrain<IClusterGrain>(0).NodesAsync()).ToDictionary(r => r.Address, StringComparer.Ordinal);
+                var reports = await ReportsAsync();
                 lock (_sent)
                 {
                     var pick = Pick([.. alive.Select(a =>
@@ -56,6 +63,39 @@ public sealed class NodeChooser(IGrainFactory grains, IClusterMembershipService 
 
     /// <summary>A live node as the chooser sees it: its free build slots (may be negative: a queue) and whether it built the repository.</summary>
     public readonly record struct Candidate(string Key, int Free, bool Warm);
+
+    /// <summary>
+    /// The nodes' last reports; none while the cluster grain cannot answer (it lived on a node just
+    /// killed and comes back elsewhere once that node is declared dead): every live node then counts as free.
+    /// </summary>
+    private async Task<Dictionary<string, NodeStatus>> ReportsAsync()
+    {
+        try
+        {
+            return (await grains.GetGrain<IClusterGrain>(0).NodesAsync()).ToDictionary(r => r.Address, StringComparer.Ordinal);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new Dictionary<string, NodeStatus>(StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>A call to <paramref name="node"/> failed: pass it over for a while.</summary>
+    public void Suspect(string node)
+    {
+        lock (_suspects)
+        {
+            _suspects[node] = DateTime.UtcNow + SuspectFor;
+        }
+    }
+
+    private bool Suspected(string node)
+    {
+        lock (_suspects)
+        {
+            return _suspects.TryGetValue(node, out var until) && until > DateTime.UtcNow;
+        }
+    }
 
     /// <summary>Whether membership still counts <paramref name="node"/> (a silo address key) as alive.</summary>
     public bool IsAlive(string node) =>
