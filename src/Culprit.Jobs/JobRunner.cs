@@ -22,6 +22,9 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
     /// <summary>Why the job's cancellation token fired (a signal's name, e.g. <c>SIGTERM</c>), for the log line of a stopped job.</summary>
     public Func<string?> StopCause { get; init; } = () => null;
 
+    /// <summary>Where this machine finds a job's repository (a service node fetches <see cref="JobSpec.Origin"/> into its own cache); default: the stored path.</summary>
+    public Func<JobSpec, CancellationToken, Task<string>> RepositoryPath { get; init; } = (spec, _) => Task.FromResult(spec.Repo);
+
     /// <summary>Checks the inputs, resolves the revisions and creates the job (nothing is written before the checks pass).</summary>
     public async Task<string> CreateAsync(JobSpec spec, CancellationToken ct = default)
     {
@@ -65,7 +68,7 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
         JobResult result;
         try
         {
-            var repo = await GitRepository.OpenAsync(spec.Repo, ct);
+            var repo = await GitRepository.OpenAsync(await RepositoryPath(spec, ct), ct);
             await using var tester = await testers(spec, repo, jobId, ct);
             await using var others = new WorkerTesters();
             for (var worker = 1; worker < (spec.Workers ?? 1); worker++)

@@ -16,6 +16,12 @@ public enum Direction
 public sealed record JobSpec
 {
     public required string Repo { get; init; }
+
+    /// <summary>
+    /// The repository's URL as submitted to the service (<see cref="Repo"/> is then the first node's
+    /// clone): any other machine the job or its commits move to fetches it into its own cache. Null: <see cref="Repo"/> is reachable as it is.
+    /// </summary>
+    public string? Origin { get; init; }
     public required string Bad { get; init; }
     public string? Good { get; init; }
     public string? BadRevision { get; init; }

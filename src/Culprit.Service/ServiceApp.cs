@@ -30,6 +30,9 @@ public static class ServiceApp
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new WorkerSlots(options.Builds, options.Vms));
         builder.Services.AddSingleton<JobRunners>();
+        builder.Services.AddSingleton<Dispatch.NodeChooser>();
+        builder.Services.AddSingleton<NodeTesters>();
+        Orleans.Hosting.PlacementStrategyExtensions.AddPlacementDirector<Dispatch.NodePlacement, Dispatch.NodePlacementDirector>(builder.Services);
         builder.Services.AddSingleton(new RepositoryCache(options.RepositoriesDir));
         builder.Services.AddSingleton<JobSubmitter>();
         builder.Services.AddSingleton<ServerToken>();

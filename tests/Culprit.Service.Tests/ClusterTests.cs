@@ -50,8 +50,9 @@ public sealed class ClusterTests
                 return submit.Output.Trim()["job: ".Length..];
             }));
 
-            // The victim: a node running a job that has stored outcomes already (so some are replayed, some lost in flight).
-            var (victim, victimAddress) = await VictimAsync(http, nodes, pg.ConnectionString);
+            // The victim: a node testing a commit of a classic job that has stored outcomes already (so some are
+            // replayed, some lost in flight); the commits it holds slots for are the ones lost with it.
+            var (victim, victimAddress, inFlight) = await VictimAsync(http, nodes, pg.ConnectionString, ids.Take(4).ToHashSet());
             Process.GetProcessById(victim.Pid).Kill();
             var live = nodes.First(n => n != victim);
 
@@ -68,6 +69,13 @@ public sealed class ClusterTests
                 var commits = await OutcomeCommitsAsync(pg.ConnectionString, id);
                 Assert.Equal(commits.Distinct().Count(), commits.Count);
             }
+            // The commits lost in flight were dispatched again (or replayed by the job's grain elsewhere) and finished there.
+            foreach (var (job, commit) in inFlight)
+            {
+                var commits = await OutcomeCommitsAsync(pg.ConnectionString, job);
+                Assert.Contains(commits, c => c.Split(' ')[1].StartsWith(commit, StringComparison.Ordinal));
+            }
+            Assert.NotEmpty(inFlight);
             // By silo address: what the dead node last reported may have died with it (the grain that kept it).
             await WaitForAsync(async () => NodeStatus(await http.GetStringAsync($"{live.Url}/api/cluster"), victimAddress) == "dead",
                 TimeSpan.FromMinutes(1), () => "the cluster API never showed the killed node dead");
@@ -82,11 +90,13 @@ public sealed class ClusterTests
         }
     }
 
-    /// <summary>A node running a job with stored outcomes, and its silo address.</summary>
-    private static async Task<(ServeProcess Node, string Address)> VictimAsync(HttpClient http, List<ServeProcess> nodes, string connectionString)
+    /// <summary>A node testing a commit of one of <paramref name="jobs"/> that has stored outcomes, its silo address, and the (job, commit prefix) it holds slots for.</summary>
+    private static async Task<(ServeProcess Node, string Address, List<(string Job, string Commit)> InFlight)> VictimAsync(
+        HttpClient http, List<ServeProcess> nodes, string connectionString, IReadOnlySet<string> jobs)
     {
         ServeProcess? victim = null;
         var address = "";
+        var inFlight = new List<(string Job, string Commit)>();
         await WaitForAsync(async () =>
         {
             foreach (var node in nodes)
@@ -98,19 +108,22 @@ public sealed class ClusterTests
                 {
                     continue;
                 }
-                foreach (var job in self.GetProperty("running").EnumerateArray())
+                // Each running entry is a step of a commit test: "JOB step COMMIT".
+                var running = self.GetProperty("running").EnumerateArray().Select(e => e.GetString()!.Split(' ')).ToList();
+                foreach (var job in running.Select(r => r[0]).Where(jobs.Contains))
                 {
-                    if ((await OutcomeCommitsAsync(connectionString, job.GetString()!)).Count > 0)
+                    if ((await OutcomeCommitsAsync(connectionString, job)).Count > 0)
                     {
                         victim = node;
                         address = self.GetProperty("address").GetString()!;
+                        inFlight = [.. running.Where(r => jobs.Contains(r[0])).Select(r => (r[0], r[^1])).Distinct()];
                         return true;
                     }
                 }
             }
             return false;
         }, TimeSpan.FromMinutes(3), () => "no node was running a job with stored outcomes");
-        return (victim!, address);
+        return (victim!, address, inFlight);
     }
 
     private static async Task<Dictionary<string, JsonDocument>> FinishedAsync(HttpClient http, string url, string[] ids)

@@ -49,4 +49,22 @@ public sealed class WorkerSlotsTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
         Assert.Empty(slots.Snapshot().Queued);
     }
+
+    [Fact]
+    public async Task A_vm_run_takes_no_build_slot_and_two_runs_of_one_commit_hold_two_slots()
+    {
+        var slots = new WorkerSlots(builds: 1, vms: 2);
+        var build = await slots.TakeAsync("j build c", 1, 0, CancellationToken.None);
+        var run1 = await slots.TakeAsync("j run c", 0, 1, CancellationToken.None);
+        var run2 = await slots.TakeAsync("j run c", 0, 1, CancellationToken.None);
+
+        Assert.Equal(["j build c", "j run c", "j run c"], slots.Snapshot().Running);
+        Assert.Equal(1, slots.BuildsInUse);
+        run1.Dispose();
+        Assert.Equal(["j build c", "j run c"], slots.Snapshot().Running);
+        run2.Dispose();
+        build.Dispose();
+        Assert.Equal(0, slots.BuildsInUse);
+        Assert.Empty(slots.Snapshot().Running);
+    }
 }

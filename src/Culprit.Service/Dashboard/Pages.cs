@@ -85,7 +85,7 @@ public static class Pages
         var body = $"""
             <h1>Cluster</h1>
             <p id="cluster-summary">capacity <span id="capacity">{cluster.Capacity}</span>, busy <span id="busy">{cluster.Busy}</span>, queue <span id="queue">{cluster.Queue}</span></p>
-            <table id="nodes"><thead><tr><th>node</th><th>status</th><th>address</th><th>urls</th><th>builds busy</th><th>VMs busy</th><th>queued</th><th>running jobs</th></tr></thead>
+            <table id="nodes"><thead><tr><th>node</th><th>status</th><th>address</th><th>urls</th><th>builds busy</th><th>VMs busy</th><th>queued</th><th>running (job, step, commit)</th></tr></thead>
             <tbody>{rows}</tbody></table>
             """;
         return Page("Cluster", body, "setTimeout(()=>location.reload(),5000);");

@@ -15,7 +15,11 @@ public interface IClusterGrain : IGrainWithIntegerKey
     Task<IReadOnlyList<NodeStatus>> NodesAsync();
 }
 
-/// <summary>One node's capacity and load as it last reported them.</summary>
+/// <summary>
+/// One node's capacity and load as it last reported them: <paramref name="Running"/> and <paramref name="Queued"/>
+/// are the steps of commit tests holding or waiting for its slots (<c>JOB build COMMIT</c>),
+/// <paramref name="Repositories"/> those it has built commits of (the dispatcher prefers such warm nodes).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Culprit.Service.Grains.NodeStatus")]
 public sealed record NodeStatus(
     [property: Id(0)] string Node,
@@ -26,4 +30,6 @@ public sealed record NodeStatus(
     [property: Id(5)] IReadOnlyList<string> Running,
     [property: Id(6)] int VmsInUse,
     [property: Id(7)] IReadOnlyList<string> Queued,
-    [property: Id(8)] DateTimeOffset ReportedAt);
+    [property: Id(8)] DateTimeOffset ReportedAt,
+    [property: Id(9)] int BuildsInUse = 0,
+    [property: Id(10)] IReadOnlyList<string>? Repositories = null);

@@ -1,5 +1,4 @@
 using Culprit.Jobs;
-using Culprit.Jobs.Reports;
 using Culprit.Service.Nodes;
 using Microsoft.Extensions.Logging;
 
@@ -10,7 +9,7 @@ namespace Culprit.Service.Grains;
 /// takes hours and blocks on builds), and tells the grain when it ends. A reminder wakes the grain
 /// every minute while the job is unfinished, so a job whose node died is picked up again elsewhere.
 /// </summary>
-public sealed class JobGrain(JobRunners runners, WorkerSlots slots, JobStores stores, ILocalSiloDetails silo, ILogger<JobGrain> logger)
+public sealed class JobGrain(JobRunners runners, JobStores stores, ILocalSiloDetails silo, ILogger<JobGrain> logger)
     : Grain, IJobGrain, IRemindable
 {
     private const string WakeReminder = "wake";
@@ -57,7 +56,7 @@ public sealed class JobGrain(JobRunners runners, WorkerSlots slots, JobStores st
         var status = _listener.Last;
         return Task.FromResult<JobProgress?>(new JobProgress(
             silo.Name,
-            status?.Activity ?? "waiting for a worker slot",
+            status?.Activity ?? "starting",
             status?.Commit,
             status?.RevisionsLeft,
             status?.StepsLeft,
@@ -107,19 +106,8 @@ public sealed class JobGrain(JobRunners runners, WorkerSlots slots, JobStores st
         try
         {
             using var store = stores.Open();
-            var record = store.GetJob(id);
-            var vms = ReportedJob.From(record, []).Spec.Kernel?.Vms ?? 0;
-            store.SetState(id, JobStates.Queued, record.ResultJson, DateTimeOffset.UtcNow);
-            try
-            {
-                using var slot = await slots.TakeAsync(id, vms, ct);
-                await runners.Create(store, listener).RunAsync(id, ct);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested && store.GetJob(id).State == JobStates.Queued)
-            {
-                // Cancelled while waiting for a slot: nothing ran, nothing to log.
-                store.SetState(id, JobStates.Stopped, record.ResultJson, DateTimeOffset.UtcNow);
-            }
+            // The job's grain only decides; its commits take slots on the nodes they are dispatched to.
+            await runners.Create(store, listener).RunAsync(id, ct);
         }
         catch (Exception ex) when (ex is JobStoppedException or JobFailedException)
         {

@@ -18,7 +18,7 @@ public sealed record ClusterView(int Capacity, int Busy, int Queue, IReadOnlyLis
             reports.TryGetValue(m.SiloAddress.ToString(), out var r);
             return new Node(m.SiloName, m.SiloAddress.ToString(), m.Status.ToString().ToLowerInvariant(), r?.Urls,
                 r?.Builds ?? 0, r?.Vms ?? 0,
-                alive ? r?.Running.Count ?? 0 : 0, alive ? r?.VmsInUse ?? 0 : 0,
+                alive ? r?.BuildsInUse ?? 0 : 0, alive ? r?.VmsInUse ?? 0 : 0,
                 alive ? r?.Running ?? [] : [], alive ? r?.Queued ?? [] : [], r?.ReportedAt);
         }).ToList();
         var active = nodes.Where(n => n.Status == "active").ToList();

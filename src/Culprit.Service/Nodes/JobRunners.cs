@@ -1,16 +1,24 @@
 using Culprit.Jobs;
+using Culprit.Service.Dispatch;
+using Culprit.Service.Submissions;
 using Culprit.Store;
+using Microsoft.Extensions.Logging;
 
 namespace Culprit.Service.Nodes;
 
-/// <summary>Makes the <see cref="JobRunner"/> a job grain runs its job with, on this node's work directory and testers.</summary>
-public sealed class JobRunners(ServiceOptions options)
+/// <summary>
+/// Makes the <see cref="JobRunner"/> a job grain runs its job with, on this node's work directory: its
+/// workers' commits are dispatched to the cluster's nodes (<see cref="DispatchingTester"/>), and its
+/// repository is this node's clone of the submitted URL (or the submitted path).
+/// </summary>
+public sealed class JobRunners(ServiceOptions options, IGrainFactory grains, NodeChooser chooser, RepositoryCache repositories, ILogger<JobRunners> logger)
 {
     /// <summary>Said in the job's log line when a user cancels it: <c>stopped by a cancel request; resume with: …</c>.</summary>
     public const string CancelCause = "a cancel request";
 
-    private readonly TesterFactory _testers = options.Testers(options.JobsDir);
-
     public JobRunner Create(JobStore store, IJobListener listener) =>
-        new(store, _testers, listener, options.JobsDir) { StopCause = () => CancelCause };
+        new(store, Dispatched, listener, options.JobsDir) { StopCause = () => CancelCause, RepositoryPath = repositories.PathOfAsync };
+
+    private Task<Core.Testing.ICommitTester> Dispatched(JobSpec spec, Git.GitRepository repo, string jobId, CancellationToken ct) =>
+        Task.FromResult<Core.Testing.ICommitTester>(new DispatchingTester(grains, chooser, logger, spec, jobId, 0));
 }

@@ -1,6 +1,6 @@
 namespace Culprit.Service.Nodes;
 
-/// <summary>The states a stored job is in; the service adds <c>queued</c> (waiting for a worker slot) to the CLI's.</summary>
+/// <summary>The states a stored job is in; the service adds <c>queued</c> to the CLI's (jobs stored while a job waited for a node's slot, before commits were dispatched; still active).</summary>
 public static class JobStates
 {
     public const string Queued = "queued";

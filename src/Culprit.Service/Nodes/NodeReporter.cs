@@ -12,7 +12,7 @@ namespace Culprit.Service.Nodes;
 /// reports its capacity and load to the cluster grain every few seconds.
 /// </summary>
 public sealed class NodeReporter(
-    IGrainFactory grains, WorkerSlots slots, JobStores stores, ILocalSiloDetails silo, ServiceOptions options,
+    IGrainFactory grains, WorkerSlots slots, NodeTesters testers, JobStores stores, ILocalSiloDetails silo, ServiceOptions options,
     IHostApplicationLifetime lifetime, IServer server, ILogger<NodeReporter> logger) : BackgroundService
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(2);
@@ -54,7 +54,8 @@ public sealed class NodeReporter(
         var (running, vmsInUse, queued) = slots.Snapshot();
         // The addresses Kestrel listens on (a port 0 of --urls resolved), else what was asked for.
         var urls = server.Features.Get<IServerAddressesFeature>()?.Addresses is { Count: > 0 } addresses ? string.Join(';', addresses) : options.Urls;
-        return new NodeStatus(silo.Name, silo.SiloAddress.ToString(), urls, slots.Builds, slots.Vms, running, vmsInUse, queued, DateTimeOffset.UtcNow);
+        return new NodeStatus(silo.Name, silo.SiloAddress.ToString(), urls, slots.Builds, slots.Vms, running, vmsInUse, queued, DateTimeOffset.UtcNow,
+            slots.BuildsInUse, testers.Repositories);
     }
 
     private async Task ResumeUnfinishedAsync()

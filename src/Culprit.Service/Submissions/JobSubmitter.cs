@@ -21,11 +21,16 @@ public sealed class JobSubmitter(ServiceOptions options, JobStores stores, JobRu
         }
         if (RepositoryCache.IsUrl(spec.Repo))
         {
-            spec = spec with { Repo = await repositories.FetchAsync(spec.Repo, ct) };
+            // The URL stays in the job: another node its job or commits move to fetches it itself.
+            spec = spec with { Repo = await repositories.FetchAsync(spec.Repo, ct), Origin = spec.Repo };
         }
         else if (!Path.IsPathFullyQualified(spec.Repo))
         {
             throw new UsageException($"--repo must be an absolute path on the server or a URL (got {spec.Repo})");
+        }
+        else
+        {
+            spec = spec with { Origin = null };
         }
         string id;
         using (var store = stores.Open())

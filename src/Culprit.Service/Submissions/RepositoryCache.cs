@@ -26,6 +26,10 @@ public sealed class RepositoryCache(string dir)
             ? Schemes.Contains(uri.Scheme, StringComparer.Ordinal)
             : !repo.StartsWith('/') && !repo.StartsWith('.') && repo.IndexOf('@') is > 0 and var at && repo.IndexOf(':', at) > at + 1;
 
+    /// <summary>Where this node finds a job's repository: its URL fetched into this cache, else the stored path.</summary>
+    public Task<string> PathOfAsync(JobSpec spec, CancellationToken ct) =>
+        spec.Origin is { } url && IsUrl(url) ? FetchAsync(url, ct) : Task.FromResult(spec.Repo);
+
     /// <summary>The local clone of <paramref name="url"/>, fetched now.</summary>
     public async Task<string> FetchAsync(string url, CancellationToken ct)
     {

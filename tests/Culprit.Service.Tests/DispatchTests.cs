@@ -1,0 +1,118 @@
+using System.Text.Json;
+using Culprit.Cli.Demo;
+using Npgsql;
+
+namespace Culprit.Service.Tests;
+
+/// <summary>
+/// A job's commits go to worker grains on the cluster's nodes, not only to the node its grain lives
+/// on: a job's workers test on two nodes at once, and a node that joins after the jobs were
+/// submitted takes some of their commits. Each worker node logs <c>job J: testing commit C</c>.
+/// </summary>
+public sealed class DispatchTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(4);
+
+    [Fact]
+    public async Task A_job_s_workers_test_its_commits_on_two_nodes()
+    {
+        await using var pg = await PostgresServer.StartAsync("culprit_dispatch");
+        using var temp = new TempDir("culprit-dispatch");
+        var nodes = new List<ServeProcess>();
+        try
+        {
+            // One build slot each: the job's second worker cannot fit beside the first on one node.
+            nodes.Add(await ServeProcess.StartAsync(temp.Sub("node0"), "--cluster", pg.ConnectionString, "--builds", "1"));
+            nodes.Add(await ServeProcess.StartAsync(temp.Sub("node1"), "--cluster", pg.ConnectionString, "--builds", "1"));
+            var flaky = await DemoRepository.CreateAsync(temp.Sub("flaky"), flaky: true, withFix: false);
+
+            var id = await SubmitAsync(nodes[0].Url, "--repo", flaky.Path, "--bad", "HEAD", "--build", "make", "--test", "./test.sh",
+                "--strategy", "flaky", "--workers", "2");
+
+            var result = await FinishedAsync(nodes[0].Url, id);
+            Assert.True(result.GetProperty("result").GetString() == "found", result.ToString());
+            Assert.Equal(flaky.Bug, result.GetProperty("culprit").GetProperty("commit").GetString());
+            Assert.All(nodes, n => Assert.Contains($"job {id}: testing commit ", n.Output));
+        }
+        finally
+        {
+            await StopAsync(nodes);
+        }
+    }
+
+    [Fact]
+    public async Task A_node_that_joins_after_the_jobs_were_submitted_takes_their_commits()
+    {
+        await using var pg = await PostgresServer.StartAsync("culprit_late_node");
+        using var temp = new TempDir("culprit-late-node");
+        var nodes = new List<ServeProcess>();
+        try
+        {
+            nodes.Add(await ServeProcess.StartAsync(temp.Sub("node0"), "--cluster", pg.ConnectionString, "--builds", "1"));
+            var demo = await DemoRepository.CreateAsync(temp.Sub("demo"), flaky: false, withFix: false);
+            string[] job = ["--repo", demo.Path, "--bad", "HEAD", "--build", "make", "--test", "sleep 1 && ./test.sh", "--runs", "1", "--strategy", "classic"];
+            var ids = new[] { await SubmitAsync(nodes[0].Url, job), await SubmitAsync(nodes[0].Url, job) };
+            // The lone node is busy with the jobs (one slot for two) before the second node starts.
+            await WaitForAsync(() => nodes[0].Output.Contains($"job {ids[0]}: testing commit ") || nodes[0].Output.Contains($"job {ids[1]}: testing commit "),
+                "the first node to test a commit");
+
+            nodes.Add(await ServeProcess.StartAsync(temp.Sub("node1"), "--cluster", pg.ConnectionString, "--builds", "1"));
+
+            foreach (var id in ids)
+            {
+                var result = await FinishedAsync(nodes[0].Url, id);
+                Assert.Equal(demo.Bug, result.GetProperty("culprit").GetProperty("commit").GetString());
+            }
+            Assert.True(ids.Any(id => nodes[1].Output.Contains($"job {id}: testing commit ")), $"the late node tested nothing:\n{nodes[1].Output}");
+        }
+        finally
+        {
+            await StopAsync(nodes);
+        }
+    }
+
+    private static async Task<string> SubmitAsync(string url, params string[] args)
+    {
+        var submit = await ServeProcess.InvokeAsync(["submit", "--server", url, .. args]);
+        Assert.True(submit.Exit == 0, submit.Output + submit.Error);
+        return submit.Output.Trim()["job: ".Length..];
+    }
+
+    private static async Task<JsonElement> FinishedAsync(string url, string id)
+    {
+        using var http = new HttpClient();
+        JsonElement result = default;
+        await WaitForAsync(async () =>
+        {
+            using var doc = JsonDocument.Parse(await http.GetStringAsync($"{url}/api/jobs/{id}"));
+            if (doc.RootElement.TryGetProperty("result", out var r) && r.ValueKind == JsonValueKind.String)
+            {
+                result = doc.RootElement.Clone();
+                return true;
+            }
+            return false;
+        }, $"job {id} to finish");
+        return result;
+    }
+
+    private static Task WaitForAsync(Func<bool> condition, string what) => WaitForAsync(() => Task.FromResult(condition()), what);
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
+    {
+        var until = DateTime.UtcNow + Deadline;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < until, $"timed out waiting for {what}");
+            await Task.Delay(500);
+        }
+    }
+
+    private static async Task StopAsync(List<ServeProcess> nodes)
+    {
+        foreach (var node in nodes)
+        {
+            await node.DisposeAsync();
+        }
+        NpgsqlConnection.ClearAllPools();
+    }
+}
