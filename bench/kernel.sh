@@ -6,6 +6,7 @@
 #   c  b with --workers 2 (rounds of two commits; an idle worker builds ahead speculatively)
 #
 #   bench/kernel.sh [a b c]       (default: a b c, in that order; b and c run back to back)
+#   OUT=DIR bench/kernel.sh --table   print the table of the configs already run in DIR
 #   OUT=DIR bench/kernel.sh ...   where each config's store, work dirs, log and JSON go
 #                                 (default: a new directory under ~/.cache/culprit-bench; kept, for reading the logs)
 #   CACHE=DIR                     where the test tree lives (default ~/.cache/culprit-test)
@@ -23,18 +24,20 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cache=${CACHE:-$HOME/.cache/culprit-test}
 out=${OUT:-$HOME/.cache/culprit-bench/kernel-$(date -u +%Y%m%dT%H%M%S)}
+table_only=0
+if [ "${1-}" = --table ]; then table_only=1; shift; [ -n "${OUT-}" ] || { echo "bench/kernel.sh --table needs OUT=DIR" >&2; exit 2; }; fi
 configs=("$@"); [ ${#configs[@]} -gt 0 ] || configs=(a b c)
 for c in "${configs[@]}"; do
   case $c in a|b|c) ;; *) echo "bench/kernel.sh: unknown config '$c' (a, b or c)" >&2; exit 2 ;; esac
 done
 
-bash "$root/scripts/make-test-kernel-tree.sh" "$cache/kernel-tree" > /dev/null
+[ "$table_only" = 1 ] || bash "$root/scripts/make-test-kernel-tree.sh" "$cache/kernel-tree" > /dev/null
 env_file="$cache/kernel-tree/culprit-test-tree.env"
 fact() { sed -n "s/^$1=//p" "$env_file"; }
 repo=$(fact repo); config=$(fact config); culprit=$(fact culprit)
 repro="$root/tests/Culprit.Cli.Tests/data/kernel-repro.c"
 mkdir -p "$out"
-"$root/culprit" --help > /dev/null   # build the CLI outside the timings
+[ "$table_only" = 1 ] || "$root/culprit" --help > /dev/null   # build the CLI outside the timings
 
 options() {
   case $1 in
@@ -84,7 +87,7 @@ EOF
   fi
 }
 
-for c in "${configs[@]}"; do run "$c"; done
+[ "$table_only" = 1 ] || for c in "${configs[@]}"; do run "$c"; done
 
 echo "kernel test tree: $repo ($(fact commits) commits, culprit ${culprit:0:12}); results in $out"
 printf '%-3s %6s %7s %7s %6s %9s %8s %7s %7s %11s  %s\n' \
