@@ -77,7 +77,8 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
             }
             // One runner per tester (each keeps what its worktree holds); the first also tests everything outside the rounds.
             // Build avoidance is one for the job: any worker's build may spare another worker's commit.
-            var avoidance = new BuildAvoidance(repo, ledger, Path.Combine(workRoot, jobId, "build-inputs"), spec.Kernel is null ? "build" : "kernel");
+            var avoidance = spec.NoBuildAvoidance ? null
+                : new BuildAvoidance(repo, ledger, Path.Combine(workRoot, jobId, "build-inputs"), spec.Kernel is null ? "build" : "kernel");
             var roundLock = new object();
             var speculative = new SpeculativeBuilds(Path.Combine(workRoot, jobId, SpeculativeBuilds.FileName));
             var workers = new[] { tester }.Concat(others.Testers).Select(t =>

@@ -42,6 +42,12 @@ public sealed record JobSpec
     /// <summary><c>--build-inputs</c>: shell command run after a build that prints the files the build read, one per line (command mode).</summary>
     public string? BuildInputs { get; init; }
 
+    /// <summary>
+    /// <c>--no-build-avoidance</c>: build every tested commit, even one whose diff touches none of a
+    /// built commit's inputs (syzbot's procedure, for comparison). Signature reuse after a build stays.
+    /// </summary>
+    public bool NoBuildAvoidance { get; init; }
+
     public int Runs { get; init; } = 10;
     public double RunTimeoutSeconds { get; init; } = 600;
 

@@ -89,6 +89,10 @@ public static class JobSpecValidator
         {
             throw new UsageException(spec.Kernel is not null ? "--build-inputs is for command mode: kernel builds record their inputs themselves" : "--build-inputs must not be empty");
         }
+        if (spec.NoBuildAvoidance && spec.BuildInputs is not null)
+        {
+            throw new UsageException("--build-inputs is for build avoidance, which --no-build-avoidance turns off");
+        }
         if (spec.Direction == Direction.Fix && spec.Good is null)
         {
             throw new UsageException("--fix needs --good: the newer commit where the crash is gone");

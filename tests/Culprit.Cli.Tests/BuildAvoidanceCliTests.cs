@@ -89,6 +89,19 @@ public sealed class BuildAvoidanceCliTests
         Assert.False(File.Exists(temp.Sub("s.db")));
     }
 
+    [Fact]
+    public async Task Build_inputs_with_no_build_avoidance_is_a_one_line_error()
+    {
+        using var temp = new TempDir();
+        var run = await CliHarness.InvokeAsync("bisect", "--repo", temp.Path, "--bad", "main", "--good", "main~1", "--build", "true", "--test", "true",
+            "--build-inputs", "echo src/main.c", "--no-build-avoidance", "--store", temp.Sub("s.db"));
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("--no-build-avoidance", run.Error);
+        Assert.Single(run.Error.Trim().Split('\n'));
+        Assert.False(File.Exists(temp.Sub("s.db")));
+    }
+
     /// <summary>A repository whose commit n writes n into src/main.c (code commits; "BUG" from 9 on) or into docs/notes-n.md.</summary>
     private static async Task<string[]> CreateAsync(string path, int count)
     {

@@ -56,6 +56,10 @@ internal static class BisectCommand
         {
             Description = "shell command run after a build that prints the files the build read, one per line: commits touching none of them are not built (command mode)",
         };
+        var noBuildAvoidance = new Option<bool>("--no-build-avoidance")
+        {
+            Description = "build every tested commit, even one that cannot change the build (syzbot's procedure; for comparison)",
+        };
         var seed = new Option<int>("--seed") { Description = "flaky strategy: seed for its sampling", DefaultValueFactory = _ => 0 };
         var workers = new Option<int?>("--workers")
         {
@@ -67,7 +71,7 @@ internal static class BisectCommand
             repo, bad, good, build, test, runs, runTimeout, buildTimeout, json, strategy, fix, termOld, termNew, noVerify, store,
             kernel, config, repro, compiler, compilers, ccache, vms, vmMemory, bootTimeout, oldestRelease, accel,
             confidence, maxRuns, maxBuilds, anyCrash, seed, title, paths, buildInputs,
-            workers,
+            workers, noBuildAvoidance,
         };
         command.SetAction((parse, ct) => CliErrors.GuardAsync(parse, async () =>
         {
@@ -81,6 +85,7 @@ internal static class BisectCommand
                 Test = parse.GetValue(test),
                 Paths = parse.GetValue(paths) is { Length: > 0 } pathspecs ? pathspecs : null,
                 BuildInputs = parse.GetValue(buildInputs),
+                NoBuildAvoidance = parse.GetValue(noBuildAvoidance),
                 Runs = parse.GetValue(runs),
                 RunTimeoutSeconds = parse.GetValue(runTimeout),
                 BuildTimeoutSeconds = parse.GetValue(buildTimeout) ?? JobSpec.DefaultBuildTimeoutSeconds(parse.GetValue(kernel)),

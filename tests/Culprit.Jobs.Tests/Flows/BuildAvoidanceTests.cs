@@ -42,6 +42,27 @@ public sealed class BuildAvoidanceTests
         Assert.All(world.RunsDone, n => Assert.Contains(n, world.BuildsDone));
     }
 
+    [Theory]
+    [InlineData("classic")]
+    [InlineData("flaky")]
+    public async Task With_no_build_avoidance_every_tested_commit_is_built_as_syzbot_does(string strategy)
+    {
+        // The world of the first test, where documentation commits go unbuilt; --no-build-avoidance builds them.
+        using var world = await ScriptedWorld.CreateAsync(20, Run, fileOf: FileOf);
+        world.Inputs = _ => CodeInputs;
+        var (result, log) = await world.BisectAsync(new JobSpec
+        {
+            Repo = "", Bad = world.Hashes[19], Good = world.Hashes[0], Strategy = strategy, Runs = 2, Verify = false, NoBuildAvoidance = true,
+        });
+
+        Assert.Equal(world.Hashes[10], result.Culprit?.Commit);
+        Assert.Equal(0, result.Stats.BuildsAvoided);
+        Assert.DoesNotContain(result.Tested, t => t.BuildAvoided);
+        Assert.All(result.Tested, t => Assert.Contains(world.NumberOf(t.Commit), world.BuildsDone));
+        Assert.Contains(result.Tested, t => FileOf(world.NumberOf(t.Commit)) == "Documentation/notes.rst");
+        Assert.DoesNotContain(log, l => l.Contains("cannot change", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task A_commit_whose_own_change_touches_an_input_is_built_even_when_a_later_build_matches_it()
     {
