@@ -1,0 +1,62 @@
+using Culprit.Core.Domain;
+using Culprit.Core.Flaky;
+using Culprit.Core.Strategies;
+
+namespace Culprit.Core.Tests.Flaky;
+
+/// <summary>
+/// Whole flaky bisections on ranges that break one assumption of the model (see
+/// <c>culprit simulate --worlds</c>): a second, rarer bug comes in elsewhere in the range. Each
+/// run shows at most one crash, the bug's first. A guard for changes to the model's readings of
+/// crash titles (a title-change reading must not take the older bug for the bug's old title).
+/// </summary>
+public class WorldFlowTests
+{
+    private const string SecondBug = "INFO: task hung in ext4_sync_fs";
+
+    /// <summary>The bug comes in at c20; another bug, crashing a third as often, came in earlier at c45.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_second_older_bug_does_not_move_the_culprit(int seed)
+    {
+        var graph = FlakyTestWorld.Linear(64);
+        var result = Drive(graph, seed, (index, random) =>
+            index <= 20 && random.NextDouble() < 0.8 ? FlakyTestWorld.Bug
+            : index <= 45 && random.NextDouble() < 0.3 ? SecondBug
+            : null);
+
+        Assert.Equal(ResultKind.Found, result.Kind);
+        Assert.Equal("c20", result.Culprit);
+    }
+
+    /// <summary>Drives a strategy to its end; <paramref name="crash"/> gives the title a run crashes with (null: clean).</summary>
+    private static BisectionResult Drive(CommitGraph graph, int seed, Func<int, Random, string?> crash)
+    {
+        var strategy = new FlakyStrategy(graph);
+        var random = new Random(seed);
+        CommitOutcome Test(string commit, int runs)
+        {
+            var index = graph.IndexOf(commit);
+            var list = Enumerable.Range(0, runs)
+                .Select(_ => crash(index, random) is { } title ? RunOutcome.Crash(title, seconds: 60) : RunOutcome.Ok(300))
+                .ToList();
+            return new CommitOutcome(commit, true, list, BuildSeconds: 600, TestSeconds: list.Sum(r => r.Seconds));
+        }
+
+        strategy.Record(Test(graph.Commits[0], 10));
+        for (var step = 0; step < 500; step++)
+        {
+            switch (strategy.Next())
+            {
+                case Finished finished:
+                    return finished.Result;
+                case TestCommit test:
+                    strategy.Record(Test(test.Commit, test.Runs));
+                    break;
+            }
+        }
+        throw new InvalidOperationException("the strategy did not finish");
+    }
+}
