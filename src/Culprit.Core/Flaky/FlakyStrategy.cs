@@ -19,7 +19,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
     private const double CandidateThreshold = 0.01;
 
     /// <summary>How much likelier a clean test must make "no bug here" at the least (see <see cref="TestPlanner"/>).</summary>
-    private const double DecisiveOdds = 20;
+    private const double DecisiveOdds = 5;
     private const int MaxListedCandidates = 20;
 
     /// <summary>How much smaller than the target's the risk of a wrong answer is made while the budget lasts.</summary>
@@ -36,6 +36,8 @@ public sealed class FlakyStrategy : IBisectionStrategy
     private readonly List<(int Commit, CommitOutcome Outcome)> _history = [];
     private readonly HashSet<int> _broken = [];
     private readonly HashSet<int> _tested = [];
+    /// <summary>Commits built so far: a commit is built once, its later tests only run.</summary>
+    private readonly HashSet<string> _built = new(StringComparer.Ordinal);
     private CulpritPosterior _posterior;
     private PosteriorSnapshot _snapshot;
     private int _runs;
@@ -234,7 +236,10 @@ public sealed class FlakyStrategy : IBisectionStrategy
             return new Judgement(outcome.Commit, bug ? Verdict.Bad : outcome.Built ? Verdict.Good : Verdict.Skip, UnrelatedRuns: unrelated);
         }
 
-        _builds++;
+        if (_built.Add(outcome.Commit))
+        {
+            _builds++;
+        }
         _runs += outcome.Runs.Count;
         _costs.Add(outcome);
         _history.Add((index, outcome));

@@ -270,7 +270,23 @@ public class FlakyStrategyTests
         var graph = Linear(500);
         var (_, outcomes) = Drive(new FlakyStrategy(graph, new FlakyOptions(MaxBuilds: 5)), graph, culprit: 250, reproChance: 0.25);
 
-        Assert.True(outcomes.Count <= 5, $"{outcomes.Count} builds");
+        var builds = outcomes.Select(o => o.Commit).Distinct().Count();
+        Assert.True(builds <= 5, $"{builds} builds");
+    }
+
+    [Fact]
+    public void Retesting_a_built_commit_spends_runs_not_builds()
+    {
+        var graph = Linear(100);
+        var strategy = new FlakyStrategy(graph, new FlakyOptions(MaxBuilds: 3));
+        // The bad commit built once and tested three times: one build of the three allowed.
+        strategy.Record(Crashes("c0", 1, 9));
+        strategy.Record(Crashes("c0", 2, 8) with { BuildSeconds = 0 });
+        strategy.Record(Crashes("c0", 1, 9) with { BuildSeconds = 0 });
+
+        var step = Assert.IsType<TestCommit>(strategy.Next());
+
+        Assert.NotEqual("c0", step.Commit);
     }
 
     [Fact]
