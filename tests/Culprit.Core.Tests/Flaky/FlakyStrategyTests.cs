@@ -327,6 +327,29 @@ public class FlakyStrategyTests
     }
 
     [Fact]
+    public void A_run_is_priced_at_its_own_machine_time_not_the_wall_time_of_runs_in_parallel()
+    {
+        var graph = Linear(40);
+        var strategy = new FlakyStrategy(graph);
+        // Ten-minute builds and five-minute runs, ten at once on ten VMs (five minutes of wall time
+        // for ten runs): a run costs half a build, so a new commit is worth its build before more
+        // retests of c20 (priced at wall time, a run would look ten times cheaper and c20 be retested).
+        strategy.Record(Parallel(Crashes("c0", 3, 7)));
+        strategy.Record(Parallel(Crashes("c20", 0, 8)));
+
+        var step = Assert.IsType<TestCommit>(strategy.Next());
+
+        Assert.NotEqual("c20", step.Commit);
+
+        static CommitOutcome Parallel(CommitOutcome o) => o with
+        {
+            BuildSeconds = 600,
+            Runs = [.. o.Runs.Select(r => r with { Seconds = 300 })],
+            TestSeconds = 300 * Math.Ceiling(o.Runs.Count / 10.0),
+        };
+    }
+
+    [Fact]
     public void Next_does_not_change_the_strategy()
     {
         var graph = Linear(100);
