@@ -19,7 +19,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
     private const double CandidateThreshold = 0.01;
 
     /// <summary>How much likelier a clean test must make "no bug here" at the least (see <see cref="TestPlanner"/>).</summary>
-    private const double DecisiveOdds = 5;
+    private const double DecisiveOdds = 20;
     private const int MaxListedCandidates = 20;
 
     /// <summary>How much smaller than the target's the risk of a wrong answer is made while the budget lasts.</summary>
