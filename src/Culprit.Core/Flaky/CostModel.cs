@@ -3,8 +3,10 @@ using Culprit.Core.Domain;
 namespace Culprit.Core.Flaky;
 
 /// <summary>
-/// What a build and a run cost, in seconds, from the timings of the outcomes seen so far; before any
-/// measurement a kernel-sized guess (a build is worth a few runs).
+/// What a build and a run cost, in machine-seconds, from the timings of the outcomes seen so far;
+/// before any measurement a kernel-sized guess (a build is worth a few runs). A run is priced at its
+/// own duration (the VM it held), not the wall time of a test whose runs went on several VMs at
+/// once: ten runs in parallel cost ten runs. Outcomes taken from another commit cost no runs.
 /// </summary>
 internal sealed class CostModel
 {
@@ -23,8 +25,19 @@ internal sealed class CostModel
             _buildSum += outcome.BuildSeconds;
             _builds++;
         }
-        if (outcome.TestSeconds > 0 && outcome.Runs.Count > 0)
+        if (outcome.ReusedFrom is not null || outcome.Runs.Count == 0)
         {
+            return;
+        }
+        var timed = outcome.Runs.Where(r => r.Seconds > 0).ToList();
+        if (timed.Count > 0)
+        {
+            _runSum += timed.Sum(r => r.Seconds);
+            _runs += timed.Count;
+        }
+        else if (outcome.TestSeconds > 0)
+        {
+            // Runs without their own timings: the test's time is all there is.
             _runSum += outcome.TestSeconds;
             _runs += outcome.Runs.Count;
         }

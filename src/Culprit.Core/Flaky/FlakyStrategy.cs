@@ -39,6 +39,8 @@ public sealed class FlakyStrategy : IBisectionStrategy
     private readonly List<CommitOutcome> _recorded = [];
     private readonly HashSet<int> _broken = [];
     private readonly HashSet<int> _tested = [];
+    /// <summary>Commits built so far: a commit is built once, its later tests only run.</summary>
+    private readonly HashSet<string> _built = new(StringComparer.Ordinal);
     private CulpritPosterior _posterior;
     private PosteriorSnapshot _snapshot;
     private int _runs;
@@ -297,7 +299,10 @@ public sealed class FlakyStrategy : IBisectionStrategy
             return new Judgement(outcome.Commit, bug ? Verdict.Bad : outcome.Built ? Verdict.Good : Verdict.Skip, UnrelatedRuns: unrelated);
         }
 
-        _builds++;
+        if (_built.Add(outcome.Commit))
+        {
+            _builds++;
+        }
         _runs += outcome.Runs.Count;
         _costs.Add(outcome);
         _history.Add((index, outcome));

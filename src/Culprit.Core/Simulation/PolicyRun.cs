@@ -7,7 +7,8 @@ namespace Culprit.Core.Simulation;
 /// How one policy did on one scenario: its result, whether it was right, the runs and builds it
 /// spent and their price, and whether it named the world's decoy (see <see cref="WorldFacts.Decoy"/>).
 /// </summary>
-public sealed record PolicyRun(string Policy, BisectionResult Result, bool Right, int Runs, int Builds, double CostMinutes = 0, bool NamedDecoy = false, int Rounds = 0)
+public sealed record PolicyRun(string Policy, BisectionResult Result, bool Right, int Runs, int Builds, double CostMinutes = 0, bool NamedDecoy = false, int Rounds = 0,
+    double BuildMinutes = 0)
 {
     /// <summary>Stated at least 95 % sure (a found answer without a stated confidence is stated as certain) and wrong.</summary>
     public bool ConfidentWrong => !Right && Result.Kind == ResultKind.Found && (Result.Confidence ?? 1.0) >= 0.95;
@@ -23,7 +24,7 @@ public static class PolicyRunner
         var result = SimulatedJob.Run(scenario, policy, tester, workers);
         var decoy = scenario.Facts.Decoy is { } d && result.Kind == ResultKind.Found && result.Culprit == scenario.Graph.Commits[d];
         return new PolicyRun(policy.Name, result, Scoring.IsRight(scenario, result), tester.Runs, tester.Builds,
-            prices.CostOf(tester.Builds, tester.Runs), decoy, tester.Rounds);
+            prices.CostOf(tester.Builds, tester.Runs), decoy, tester.Rounds, prices.CostOf(tester.Builds, 0));
     }
 }
 

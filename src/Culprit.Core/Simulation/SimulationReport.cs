@@ -23,16 +23,23 @@ public sealed record PolicyReport(
     double MeanCostMinutes = 0,
     int ConfidentWrong = 0,
     int NamedDecoy = 0,
-    double MeanRounds = 0)
+    double MeanRounds = 0,
+    double MeanBuildMinutes = 0)
 {
+    /// <summary>The machine-minutes of runs: the rest of <see cref="MeanCostMinutes"/>.</summary>
+    public double MeanRunMinutes => MeanCostMinutes - MeanBuildMinutes;
+
     public double Accuracy => Cases == 0 ? 0 : (double)Right / Cases;
 
     /// <summary>The share of scenarios answered wrong at a stated 95 % or more (see <see cref="PolicyRun.ConfidentWrong"/>).</summary>
     public double ConfidentWrongRate => Cases == 0 ? 0 : (double)ConfidentWrong / Cases;
 }
 
-/// <summary>Accuracy over the scenarios whose repro chance is in [Low, High).</summary>
-public sealed record BandAccuracy(string Band, double Low, double High, int Cases, int Right)
+/// <summary>
+/// Accuracy over the scenarios whose repro chance is in [Low, High), and their mean machine-minutes
+/// (where a policy's cost goes: a rare crash costs many runs).
+/// </summary>
+public sealed record BandAccuracy(string Band, double Low, double High, int Cases, int Right, double MeanCostMinutes = 0)
 {
     public double Accuracy => Cases == 0 ? 0 : (double)Right / Cases;
 }

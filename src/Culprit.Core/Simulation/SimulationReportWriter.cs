@@ -37,6 +37,23 @@ public static class SimulationReportWriter
             text.Append(Invariant, $" {band.Cases,10}");
         }
         text.AppendLine();
+        text.AppendLine();
+        text.Append(Invariant, $"{"cost",-8} {"builds",8} {"runs",10} {"",12} {"",10} {"",12}");
+        foreach (var band in bands)
+        {
+            text.Append(Invariant, $" {band.Band,10}");
+        }
+        text.AppendLine();
+        foreach (var policy in report.Policies)
+        {
+            // Machine-minutes: of builds and of runs over all scenarios, then the mean per scenario of each band.
+            text.Append(Invariant, $"{policy.Name,-8} {policy.MeanBuildMinutes,8:0.0} {policy.MeanRunMinutes,10:0.0} {"",12} {"",10} {"",12}");
+            foreach (var band in policy.ByBand)
+            {
+                text.Append(Invariant, $" {band.MeanCostMinutes,10:0.0}");
+            }
+            text.AppendLine();
+        }
         foreach (var policy in report.Policies.Where(p => p.Calibration is not null))
         {
             text.AppendLine();
@@ -72,6 +89,8 @@ public static class SimulationReportWriter
                 json.WriteNumber("mean_runs", Math.Round(policy.MeanRuns, 2));
                 json.WriteNumber("mean_builds", Math.Round(policy.MeanBuilds, 2));
                 json.WriteNumber("mean_cost_minutes", Math.Round(policy.MeanCostMinutes, 2));
+                json.WriteNumber("mean_build_minutes", Math.Round(policy.MeanBuildMinutes, 2));
+                json.WriteNumber("mean_run_minutes", Math.Round(policy.MeanRunMinutes, 2));
                 json.WriteNumber("mean_rounds", Math.Round(policy.MeanRounds, 2));
                 json.WriteNumber("confident_wrong_rate", Math.Round(policy.ConfidentWrongRate, 4));
                 json.WriteStartObject("by_band");
@@ -80,6 +99,9 @@ public static class SimulationReportWriter
                     json.WriteStartObject(band.Band);
                     json.WriteNumber("cases", band.Cases);
                     json.WriteNumber("accuracy", Math.Round(band.Accuracy, 4));
+                    json.WriteNumber("mean_cost_minutes", Math.Round(band.MeanCostMinutes, 2));
+                    // The band's part of the policy's mean cost over all scenarios.
+                    json.WriteNumber("cost_share_minutes", report.Scenarios == 0 ? 0 : Math.Round(band.MeanCostMinutes * band.Cases / report.Scenarios, 2));
                     json.WriteEndObject();
                 }
                 json.WriteEndObject();

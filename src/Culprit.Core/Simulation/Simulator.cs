@@ -67,7 +67,8 @@ public static class Simulator
         var bands = Bands.Select(b =>
         {
             var inBand = cases.Where(c => c.ReproChance >= b.Low && c.ReproChance < b.High).ToList();
-            return new BandAccuracy(b.Label, b.Low, Math.Min(1, b.High), inBand.Count, inBand.Count(c => c.Runs[k].Right));
+            return new BandAccuracy(b.Label, b.Low, Math.Min(1, b.High), inBand.Count, inBand.Count(c => c.Runs[k].Right),
+                inBand.Count == 0 ? 0 : inBand.Average(c => c.Runs[k].CostMinutes));
         }).ToList();
         List<CalibrationBin>? calibration = null;
         if (stateConfidence)
@@ -92,6 +93,7 @@ public static class Simulator
             runs.Count == 0 ? 0 : runs.Average(r => r.CostMinutes),
             runs.Count(r => r.ConfidentWrong),
             runs.Count(r => r.NamedDecoy),
-            runs.Count == 0 ? 0 : runs.Average(r => r.Rounds));
+            runs.Count == 0 ? 0 : runs.Average(r => r.Rounds),
+            runs.Count == 0 ? 0 : runs.Average(r => r.BuildMinutes));
     }
 }

@@ -270,7 +270,23 @@ public class FlakyStrategyTests
         var graph = Linear(500);
         var (_, outcomes) = Drive(new FlakyStrategy(graph, new FlakyOptions(MaxBuilds: 5)), graph, culprit: 250, reproChance: 0.25);
 
-        Assert.True(outcomes.Count <= 5, $"{outcomes.Count} builds");
+        var builds = outcomes.Select(o => o.Commit).Distinct().Count();
+        Assert.True(builds <= 5, $"{builds} builds");
+    }
+
+    [Fact]
+    public void Retesting_a_built_commit_spends_runs_not_builds()
+    {
+        var graph = Linear(100);
+        var strategy = new FlakyStrategy(graph, new FlakyOptions(MaxBuilds: 3));
+        // The bad commit built once and tested three times: one build of the three allowed.
+        strategy.Record(Crashes("c0", 1, 9));
+        strategy.Record(Crashes("c0", 2, 8) with { BuildSeconds = 0 });
+        strategy.Record(Crashes("c0", 1, 9) with { BuildSeconds = 0 });
+
+        var step = Assert.IsType<TestCommit>(strategy.Next());
+
+        Assert.NotEqual("c0", step.Commit);
     }
 
     [Fact]
@@ -308,6 +324,29 @@ public class FlakyStrategyTests
         Assert.Equal("c20", step.Commit);
 
         static CommitOutcome Priced(CommitOutcome o) => o with { BuildSeconds = 3600, TestSeconds = o.Runs.Count };
+    }
+
+    [Fact]
+    public void A_run_is_priced_at_its_own_machine_time_not_the_wall_time_of_runs_in_parallel()
+    {
+        var graph = Linear(40);
+        var strategy = new FlakyStrategy(graph);
+        // Ten-minute builds and five-minute runs, ten at once on ten VMs (five minutes of wall time
+        // for ten runs): a run costs half a build, so a new commit is worth its build before more
+        // retests of c20 (priced at wall time, a run would look ten times cheaper and c20 be retested).
+        strategy.Record(Parallel(Crashes("c0", 3, 7)));
+        strategy.Record(Parallel(Crashes("c20", 0, 8)));
+
+        var step = Assert.IsType<TestCommit>(strategy.Next());
+
+        Assert.NotEqual("c20", step.Commit);
+
+        static CommitOutcome Parallel(CommitOutcome o) => o with
+        {
+            BuildSeconds = 600,
+            Runs = [.. o.Runs.Select(r => r with { Seconds = 300 })],
+            TestSeconds = 300 * Math.Ceiling(o.Runs.Count / 10.0),
+        };
     }
 
     [Fact]

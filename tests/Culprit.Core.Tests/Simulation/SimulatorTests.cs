@@ -36,6 +36,12 @@ public class SimulatorTests
             var priced = policy.GetProperty("mean_builds").GetDouble() * 6 + policy.GetProperty("mean_runs").GetDouble() * 0.6;
             Assert.InRange(policy.GetProperty("mean_cost_minutes").GetDouble() - priced, -0.05, 0.05);
             Assert.True(policy.GetProperty("by_band").TryGetProperty(">=0.30", out _));
+            // Where the minutes go: builds and runs add up to the cost, at the seed's prices.
+            Assert.InRange(policy.GetProperty("mean_build_minutes").GetDouble() - policy.GetProperty("mean_builds").GetDouble() * 6, -0.05, 0.05);
+            Assert.InRange(policy.GetProperty("mean_run_minutes").GetDouble() - policy.GetProperty("mean_runs").GetDouble() * 0.6, -0.05, 0.05);
+            var bands = policy.GetProperty("by_band");
+            var shares = new[] { "<0.30", ">=0.30" }.Sum(b => bands.GetProperty(b).GetProperty("cost_share_minutes").GetDouble());
+            Assert.InRange(shares - policy.GetProperty("mean_cost_minutes").GetDouble(), -0.05, 0.05);
         }
         Assert.Equal(JsonValueKind.Array, root.GetProperty("policies").GetProperty("flaky").GetProperty("calibration").ValueKind);
     }
