@@ -43,7 +43,7 @@ public static partial class ProcessRunner
         var pid = Start(process, spec.FileName);
         try
         {
-            return await StreamAsync(process, spec, onLine, stderr, errDone, watch, cancellationToken);
+            return await StreamAsync(process, spec, onLine, stderr, errDone, watch, () => Leftovers.Kill(mark), cancellationToken);
         }
         finally
         {
@@ -53,7 +53,8 @@ public static partial class ProcessRunner
     }
 
     private static async Task<ProcessResult> StreamAsync(
-        Process process, ProcessSpec spec, SpanLineHandler onLine, BoundedText stderr, TaskCompletionSource errDone, Stopwatch watch, CancellationToken cancellationToken)
+        Process process, ProcessSpec spec, SpanLineHandler onLine, BoundedText stderr, TaskCompletionSource errDone, Stopwatch watch,
+        Action killLeftovers, CancellationToken cancellationToken)
     {
         process.BeginErrorReadLine();
         await WriteInputAsync(process, spec);
@@ -63,7 +64,20 @@ public static partial class ProcessRunner
         var timedOut = false;
         try
         {
-            await ReadLinesAsync(process.StandardOutput, onLine, linked.Token);
+            // Blocking reads on a thread of their own: awaiting each read of a pipe cost a thread-pool
+            // hop per 4 KiB git wrote (git rev-list at 1.3 M commits: 3.2 s of CPU and 4.8 s of wall
+            // against 0.9 s and 2.8 s, git's own time). Cancelling kills the process and whatever it
+            // left holding the pipe, which ends the read.
+            using (linked.Token.Register(() =>
+            {
+                KillTree(process);
+                killLeftovers();
+            }))
+            {
+                await Task.Factory.StartNew(() => ReadLines(process.StandardOutput, onLine), CancellationToken.None,
+                    TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            }
+            linked.Token.ThrowIfCancellationRequested();
             await process.WaitForExitAsync(linked.Token);
         }
         catch (OperationCanceledException)
@@ -91,10 +105,9 @@ public static partial class ProcessRunner
 
     /// <summary>
     /// Splits the reader's text into lines (ending in \n, \r\n or \r, as <see cref="TextReader.ReadLine"/>
-    /// does) read in large blocks: one await per block, not per line. A line longer than the
-    /// buffer grows it.
+    /// does) read in large blocks, not a string per line. A line longer than the buffer grows it.
     /// </summary>
-    internal static async Task ReadLinesAsync(TextReader reader, SpanLineHandler onLine, CancellationToken ct)
+    private static void ReadLines(TextReader reader, SpanLineHandler onLine)
     {
         var buffer = new char[1 << 16];
         var start = 0;              // first char of the pending line
@@ -112,7 +125,7 @@ public static partial class ProcessRunner
             {
                 Array.Resize(ref buffer, buffer.Length * 2);
             }
-            var read = await reader.ReadAsync(buffer.AsMemory(end), ct);
+            var read = reader.Read(buffer.AsSpan(end));
             if (read == 0)
             {
                 if (end > start)

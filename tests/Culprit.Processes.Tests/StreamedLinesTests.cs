@@ -57,4 +57,18 @@ public sealed class StreamedLinesTests
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(["a", "b", "c", "", "d"], lines);
     }
+
+    [Fact]
+    public async Task A_timeout_ends_a_stream_whose_pipe_a_detached_child_still_holds()
+    {
+        var sleep = ProcessList.UniqueSleep();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var lines = new List<string>();
+        var result = await ProcessRunner.StreamLinesAsync(
+            ProcessSpec.Shell($"echo first; setsid sleep {sleep} & echo second") with { Timeout = TimeSpan.FromSeconds(2) }, lines.Add);
+
+        Assert.True(result.TimedOut);
+        Assert.Equal(["first", "second"], lines);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"the stream took {watch.Elapsed}");
+    }
 }
