@@ -77,7 +77,7 @@ public sealed class ClusterTests
             }
             Assert.NotEmpty(inFlight);
             // By silo address: what the dead node last reported may have died with it (the grain that kept it).
-            await WaitForAsync(async () => NodeStatus(await http.GetStringAsync($"{live.Url}/api/cluster"), victimAddress) == "dead",
+            await Polling.UntilAsync(async () => NodeStatus(await http.GetStringAsync($"{live.Url}/api/cluster"), victimAddress) == "dead",
                 TimeSpan.FromMinutes(1), () => "the cluster API never showed the killed node dead");
         }
         finally
@@ -97,7 +97,7 @@ public sealed class ClusterTests
         ServeProcess? victim = null;
         var address = "";
         var inFlight = new List<(string Job, string Commit)>();
-        await WaitForAsync(async () =>
+        await Polling.UntilAsync(async () =>
         {
             foreach (var node in nodes)
             {
@@ -129,7 +129,7 @@ public sealed class ClusterTests
     private static async Task<Dictionary<string, JsonDocument>> FinishedAsync(HttpClient http, string url, string[] ids)
     {
         var done = new Dictionary<string, JsonDocument>();
-        await WaitForAsync(async () =>
+        await Polling.UntilAsync(async () =>
         {
             foreach (var id in ids.Where(id => !done.ContainsKey(id)))
             {
@@ -170,18 +170,5 @@ public sealed class ClusterTests
             .Where(n => n.GetProperty("address").GetString() == address)
             .Select(n => n.GetProperty("status").GetString())
             .FirstOrDefault();
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> failure)
-    {
-        var until = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > until)
-            {
-                Assert.Fail(failure());
-            }
-            await Task.Delay(500);
-        }
     }
 }

@@ -53,8 +53,8 @@ public sealed class DispatchTests
             string[] job = ["--repo", demo.Path, "--bad", "HEAD", "--build", "make", "--test", "sleep 1 && ./test.sh", "--runs", "1", "--strategy", "classic"];
             var ids = new[] { await SubmitAsync(nodes[0].Url, job), await SubmitAsync(nodes[0].Url, job) };
             // The lone node is busy with the jobs (one slot for two) before the second node starts.
-            await WaitForAsync(() => nodes[0].Output.Contains($"job {ids[0]}: testing commit ") || nodes[0].Output.Contains($"job {ids[1]}: testing commit "),
-                "the first node to test a commit");
+            await Polling.UntilAsync(() => Task.FromResult(nodes[0].Output.Contains($"job {ids[0]}: testing commit ") || nodes[0].Output.Contains($"job {ids[1]}: testing commit ")),
+                Deadline, () => "timed out waiting for the first node to test a commit");
 
             nodes.Add(await ServeProcess.StartAsync(temp.Sub("node1"), "--cluster", pg.ConnectionString, "--builds", "1"));
 
@@ -82,7 +82,7 @@ public sealed class DispatchTests
     {
         using var http = new HttpClient();
         JsonElement result = default;
-        await WaitForAsync(async () =>
+        await Polling.UntilAsync(async () =>
         {
             using var doc = JsonDocument.Parse(await http.GetStringAsync($"{url}/api/jobs/{id}"));
             if (doc.RootElement.TryGetProperty("result", out var r) && r.ValueKind == JsonValueKind.String)
@@ -91,20 +91,8 @@ public sealed class DispatchTests
                 return true;
             }
             return false;
-        }, $"job {id} to finish");
+        }, Deadline, () => $"timed out waiting for job {id} to finish");
         return result;
-    }
-
-    private static Task WaitForAsync(Func<bool> condition, string what) => WaitForAsync(() => Task.FromResult(condition()), what);
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
-    {
-        var until = DateTime.UtcNow + Deadline;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < until, $"timed out waiting for {what}");
-            await Task.Delay(500);
-        }
     }
 
     private static async Task StopAsync(List<ServeProcess> nodes)

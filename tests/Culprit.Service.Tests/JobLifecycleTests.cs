@@ -17,16 +17,6 @@ public sealed class JobLifecycleTests(ServerFixture server) : IClassFixture<Serv
 
     private async Task<string> LogAsync(string id) => await server.Http.GetStringAsync($"{server.Url}/api/jobs/{id}/log");
 
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(200);
-        }
-    }
-
     [Fact]
     public async Task Cancel_stops_a_running_job_kills_its_test_and_ends_its_live_log()
     {
@@ -36,7 +26,8 @@ public sealed class JobLifecycleTests(ServerFixture server) : IClassFixture<Serv
             "--build", "true", "--test", $"sleep {sleep}; true", "--runs", "1", "--strategy", "classic");
         Assert.True(submit.Exit == 0, submit.Error);
         var id = submit.Output.Trim()["job: ".Length..];
-        await WaitForAsync(() => Task.FromResult(ProcessList.Running("sleep", sleep).Count > 0), "the test to run");
+        await Polling.UntilAsync(() => Task.FromResult(ProcessList.Running("sleep", sleep).Count > 0), TimeSpan.FromSeconds(90),
+            () => "timed out waiting for the test to run", TimeSpan.FromMilliseconds(200));
 
         using var request = new HttpRequestMessage(HttpMethod.Get, $"{server.Url}/api/jobs/{id}/log");
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
