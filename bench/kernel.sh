@@ -2,7 +2,7 @@
 # Kernel benchmark (issue 12): builds, rounds and wall time of three procedures on the kernel test
 # tree (scripts/make-test-kernel-tree.sh: v6.1 plus 33 generated commits with one bug):
 #   a  syzbot's procedure: classic strategy, one worker, --no-build-avoidance (every commit built)
-#   b  the default (flaky) strategy, one worker, build avoidance and kernel signatures
+#   b  the default (flaky) strategy, one worker, build avoidance and kernel signatures, --ccache
 #   c  b with --workers 2 (rounds of two commits; an idle worker builds ahead speculatively)
 #
 #   bench/kernel.sh [a b c]       (default: a b c, in that order; b and c run back to back)
@@ -12,8 +12,11 @@
 #   CACHE=DIR                     where the test tree lives (default ~/.cache/culprit-test)
 #
 # Every config gets a fresh store and work directory (its own worktrees and O= build directories), so
-# none starts from another's builds. ccache is off for all three: syzbot builds without it, and a
-# shared cache would hand a later config the object files of an earlier one.
+# none starts from another's builds. (a) builds without ccache, as syzbot does; (b) and (c) compile
+# through ccache with an EMPTY cache of their own (CCACHE_DIR under the config's directory), so no
+# config is handed another's object files: within (c) it is what spares the second worker a second
+# full build of the kernel (its worktree and O= directory are laid out like the first's), within (b)
+# what makes going back to files seen before cheap.
 # All run with the same reproducer and test options (--runs 2 --vms 2) and --no-verify (syzbot does
 # not build a revert; verification would add the same revert build to each).
 # Figures come from each job's --json stats and its log: builds, builds avoided, commits tested,
@@ -42,8 +45,8 @@ mkdir -p "$out"
 options() {
   case $1 in
     a) echo --strategy classic --workers 1 --no-build-avoidance ;;
-    b) echo --workers 1 ;;
-    c) echo --workers 2 ;;
+    b) echo --workers 1 --ccache ;;
+    c) echo --workers 2 --ccache ;;
   esac
 }
 
@@ -55,7 +58,7 @@ run() {
   local start_load start end rc=0
   start_load=$(load); start=$(date +%s.%N)
   # shellcheck disable=SC2046  # the options are words
-  "$root/culprit" bisect --kernel --repo "$repo" --bad culprit-test-head --good v6.1 \
+  CCACHE_DIR="$dir/ccache" "$root/culprit" bisect --kernel --repo "$repo" --bad culprit-test-head --good v6.1 \
     --config "$config" --repro "$repro" --runs 2 --vms 2 --boot-timeout 300 --run-timeout 300 --no-verify \
     $(options "$c") --store "$dir/s.db" --json "$dir/result.json" > "$dir/log" 2>&1 || rc=$?
   end=$(date +%s.%N)

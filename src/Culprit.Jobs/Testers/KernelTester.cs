@@ -56,8 +56,7 @@ public sealed class KernelTester : ICommitTester
                 : CompilerTable.Default,
             Ccache = kernel.Ccache,
             Timeout = spec.BuildTimeout(),
-            // Workers build at the same time: they share the processors.
-            Jobs = Math.Max(1, Environment.ProcessorCount / Math.Max(1, spec.Workers ?? 1)),
+            Jobs = MakeJobs(Environment.ProcessorCount, spec.Workers ?? 1),
         };
         var builder = new KernelBuilder(options);
         builder.CheckSetup();
@@ -74,6 +73,19 @@ public sealed class KernelTester : ICommitTester
         var initramfs = await new InitramfsBuilder().BuildAsync(reproducer, Path.Combine(dir, "initramfs.cpio.gz"), ct);
         await repo.AddWorktreeAsync(options.SourceDirectory, spec.Bad, ct);
         return new KernelTester(repo, options.SourceDirectory, dir, builder, pool, initramfs, spec.Bad, ownsPool: true);
+    }
+
+    /// <summary>
+    /// make -j for each of <paramref name="workers"/> builds running at once: their share of the
+    /// processors, over-subscribed by half. A kernel build ends in long serial steps (vmlinux links,
+    /// kallsyms passes, compressing bzImage) during which a build held to its exact share leaves
+    /// processors idle that another worker's compiles could use; compiles waiting for a processor cost little.
+    /// One worker alone takes every processor, as before.
+    /// </summary>
+    public static int MakeJobs(int processors, int workers)
+    {
+        processors = Math.Max(1, processors);
+        return workers <= 1 ? processors : Math.Min(processors, (int)Math.Ceiling(1.5 * processors / workers));
     }
 
     /// <summary>Worker N builds in <c>worker-N/</c> (its worktree, O= directory and run logs) and boots through the same VM pool.</summary>
