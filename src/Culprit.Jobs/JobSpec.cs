@@ -95,4 +95,7 @@ public sealed record KernelSpec
 
     /// <summary><c>--accel</c>: auto (probe KVM, fall back to TCG), kvm or tcg.</summary>
     public Machines.AccelMode Accel { get; init; } = Machines.AccelMode.Auto;
+
+    /// <summary><c>--qemu</c>: the QEMU program (a name looked up on PATH, or a full path); null: qemu-system-x86_64.</summary>
+    public string? Qemu { get; init; }
 }

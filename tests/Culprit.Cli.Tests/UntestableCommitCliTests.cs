@@ -65,6 +65,7 @@ public sealed class UntestableCommitCliTests
     [Theory]
     [InlineData("--accel", "fast", "--kernel", "culprit: --accel must be auto, kvm or tcg (got fast)")]
     [InlineData("--accel", "kvm", "--no-verify", "culprit: --accel is for kernel mode (--kernel)")]
+    [InlineData("--qemu", "/usr/bin/qemu-system-x86_64", "--no-verify", "culprit: --qemu is for kernel mode (--kernel)")]
     public async Task A_bad_accel_is_a_one_line_error(string option, string value, string mode, string error)
     {
         using var temp = new TempDir();
@@ -104,5 +105,24 @@ public sealed class UntestableCommitCliTests
         // resume has no --accel of its own: the stored job's says how its VMs run.
         Assert.Contains("VMs: using TCG (--accel tcg)", resumed.Output);
         Assert.Contains("\"accel\":\"tcg\"", jobs.GetJob(id).SpecJson);
+    }
+
+    [KernelFact]
+    public async Task A_qemu_program_that_does_not_exist_is_a_one_line_error_before_anything_is_built()
+    {
+        using var temp = new TempDir();
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 2, culprit: 1);
+        var config = temp.Sub("k.config");
+        var repro = temp.Sub("r.sh");
+        await File.WriteAllTextAsync(config, "CONFIG_X=y\n");
+        await File.WriteAllTextAsync(repro, "exit 0\n");
+        var qemu = temp.Sub("no-such-qemu");
+
+        var run = await CliHarness.InvokeAsync("bisect", "--kernel", "--qemu", qemu, "--repo", repo.Path, "--bad", "main",
+            "--config", config, "--repro", repro, "--store", temp.Sub("s.db"));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal($"culprit: {qemu} not found", run.Error.Trim());
+        Assert.DoesNotContain("testing commit", run.Output);
     }
 }

@@ -41,6 +41,7 @@ internal static class BisectCommand
         var vmMemory = new Option<int>("--vm-memory") { Description = "memory per VM in MB (kernel mode)", DefaultValueFactory = _ => 512 };
         var bootTimeout = new Option<double>("--boot-timeout") { Description = "seconds a VM may take to boot (kernel mode)", DefaultValueFactory = _ => 120 };
         var accel = new Option<string?>("--accel") { Description = "auto (try KVM, else TCG), kvm or tcg: how the VMs run (kernel mode)" };
+        var qemu = new Option<string?>("--qemu") { Description = "the QEMU program the VMs run with, a name on PATH or a path (kernel mode; default qemu-system-x86_64)" };
         var oldestRelease = new Option<string?>("--oldest-release") { Description = "do not test releases older than this tag (kernel mode)" };
         var confidence = new Option<double>("--confidence") { Description = "flaky strategy: stop when one commit is the culprit with this probability", DefaultValueFactory = _ => 0.95 };
         var maxRuns = new Option<int?>("--max-runs") { Description = "flaky strategy: budget of test runs" };
@@ -69,7 +70,7 @@ internal static class BisectCommand
         var command = new Command(name, description)
         {
             repo, bad, good, build, test, runs, runTimeout, buildTimeout, json, strategy, fix, termOld, termNew, noVerify, store,
-            kernel, config, repro, compiler, compilers, ccache, vms, vmMemory, bootTimeout, oldestRelease, accel,
+            kernel, config, repro, compiler, compilers, ccache, vms, vmMemory, bootTimeout, oldestRelease, accel, qemu,
             confidence, maxRuns, maxBuilds, anyCrash, seed, title, paths, buildInputs,
             workers, noBuildAvoidance,
         };
@@ -113,11 +114,16 @@ internal static class BisectCommand
                     BootTimeoutSeconds = parse.GetValue(bootTimeout),
                     OldestRelease = parse.GetValue(oldestRelease),
                     Accel = AccelModeOf(parse.GetValue(accel)),
+                    Qemu = parse.GetValue(qemu) is { } program && program.Contains('/') ? Path.GetFullPath(program) : parse.GetValue(qemu),
                 },
             };
             if (spec.Kernel is null && parse.GetValue(accel) is not null)
             {
                 throw new JobException("--accel is for kernel mode (--kernel)");
+            }
+            if (spec.Kernel is null && parse.GetValue(qemu) is not null)
+            {
+                throw new JobException("--qemu is for kernel mode (--kernel)");
             }
             // Checked again by CreateAsync; here so that a bad option does not even create the store.
             JobSpecValidator.Validate(spec);

@@ -67,6 +67,7 @@ public sealed class KernelTester : ICommitTester
             RunTimeout = TimeSpan.FromSeconds(spec.RunTimeoutSeconds),
             Vms = Math.Max(1, kernel.Vms),
             Accel = kernel.Accel,
+            Qemu = kernel.Qemu ?? Machines.HostTools.DefaultQemu,
         };
         var pool = await VmPool.CreateAsync(vmOptions, LinuxCrashParser.Parse, ct);
         var reproducer = await ReproducerPreparer.PrepareAsync(kernel.Repro, dir, ct);
