@@ -69,6 +69,20 @@ public sealed class CommandLifetimeTests
         Assert.All(skipped, c => Assert.Contains(c, new[] { repo.Hashes[4], repo.Hashes[5] }));
     }
 
+    [Fact]
+    public async Task Without_build_timeout_a_build_may_take_an_hour()
+    {
+        using var temp = new TempDir();
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 3, culprit: 1);
+        var store = temp.Sub("s.db");
+        var run = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0],
+            "--build", ScriptedRepository.Build, "--test", ScriptedRepository.Test, "--runs", "1", "--no-verify", "--store", store);
+
+        Assert.Equal(0, run.ExitCode);
+        using var jobs = Culprit.Store.JobStore.Open(store);
+        Assert.Contains("\"build_timeout_seconds\":3600", Assert.Single(jobs.ListJobs()).SpecJson);
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("-5")]

@@ -105,6 +105,8 @@ public sealed class UntestableCommitCliTests
         // resume has no --accel of its own: the stored job's says how its VMs run.
         Assert.Contains("VMs: using TCG (--accel tcg)", resumed.Output);
         Assert.Contains("\"accel\":\"tcg\"", jobs.GetJob(id).SpecJson);
+        // No --build-timeout: a kernel build may take 3 h (olddefconfig and bzImage together).
+        Assert.Contains("\"build_timeout_seconds\":10800", jobs.GetJob(id).SpecJson);
     }
 
     [KernelFact]

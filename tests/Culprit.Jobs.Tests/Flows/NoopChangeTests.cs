@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Culprit.Core.Domain;
 
 namespace Culprit.Jobs.Tests.Flows;
@@ -18,6 +19,20 @@ public sealed class NoopChangeTests
         Assert.Equal(world.Hashes[1], result.Culprit?.Commit);
         Assert.True(result.NoopChange);
         Assert.Contains("the culprit does not change the kernel binary", log);
+        // The name syzbot's users look for in the JSON result.
+        Assert.Contains("\"noop_change\":true", JsonSerializer.Serialize(result, JsonDefaults.Options));
+    }
+
+    [Fact]
+    public async Task A_job_whose_runs_boot_no_vms_counts_no_boots()
+    {
+        using var world = await ScriptedWorld.CreateAsync(8, (n, _) => Crashes(n));
+        var (result, log) = await world.BisectAsync(new JobSpec { Repo = "", Bad = world.Hashes[7], Good = world.Hashes[0], Strategy = "classic", Runs = 2 });
+
+        Assert.True(result.Stats.Runs > 0);
+        Assert.Null(result.Stats.Boots);
+        Assert.Contains("\"boots\":null", JsonSerializer.Serialize(result, JsonDefaults.Options));
+        Assert.DoesNotContain("boots", log);
     }
 
     [Fact]
