@@ -54,6 +54,25 @@ public sealed class VerificationTests
     }
 
     [Fact]
+    public async Task A_revert_that_does_not_apply_is_said_in_plain_words()
+    {
+        // Every commit of the scripted repository rewrites the file n, so reverting an older commit on
+        // top of the bad one conflicts.
+        using var temp = new TempDir();
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 6, culprit: 3);
+        var json = temp.Sub("r.json");
+        var run = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0],
+            "--build", ScriptedRepository.Build, "--test", ScriptedRepository.Test, "--runs", "2", "--json", json, "--store", temp.Sub("s.db"));
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains($"the revert of {repo.Hashes[3]} does not apply on top of {repo.Hashes[5]}", run.Output);
+        Assert.Contains("culprit verified: its parent does not crash; the revert does not apply on top of the bad commit (not checked)", run.Output);
+        Assert.DoesNotContain("does-not-apply", run.Output);
+        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        Assert.Equal("does-not-apply", doc.RootElement.GetProperty("verification").GetProperty("revert").GetString());
+    }
+
+    [Fact]
     public async Task No_verify_skips_verification()
     {
         using var temp = new TempDir();
