@@ -44,6 +44,44 @@ public sealed class MergeCulpritTests
         Assert.False(root.GetProperty("verification").GetProperty("doubtful").GetBoolean());
     }
 
+    [Fact]
+    public async Task A_merge_that_fixes_the_crash_is_cherry_picked_with_its_first_parent_as_mainline()
+    {
+        // The merge resolves the branches with a change of its own (a = 0) that neither parent has, so
+        // the merge is the first commit without the crash, and cherry-picking it (-m 1) onto the
+        // crashing commit carries that change with it.
+        using var temp = new TempDir();
+        var path = temp.Sub("repo");
+        Directory.CreateDirectory(path);
+        var clock = new int[1];
+        await Git(path, "init", "-q", "-b", "main");
+        await CommitAsync(path, "base", ("a", "1"), clock);
+        var crashing = await HeadAsync(path);
+        await Git(path, "checkout", "-q", "-b", "side");
+        await CommitAsync(path, "side: one", ("c", "1"), clock);
+        await CommitAsync(path, "side: two", ("c", "2"), clock);
+        await Git(path, "checkout", "-q", "main");
+        await CommitAsync(path, "main: one", ("d", "1"), clock);
+        await Git(path, Identity(clock), "merge", "-q", "--no-ff", "--no-commit", "side");
+        await File.WriteAllTextAsync(Path.Combine(path, "a"), "0\n");
+        await Git(path, "add", "-A");
+        await Git(path, Identity(clock), "commit", "-q", "-m", "Merge branch side, dropping a");
+        var merge = await HeadAsync(path);
+        await CommitAsync(path, "main: after", ("e", "1"), clock);
+
+        var json = temp.Sub("r.json");
+        var run = await CliHarness.InvokeAsync("bisect", "--fix", "--strategy", "classic", "--repo", path, "--bad", crashing, "--good", "main",
+            "--build", "true", "--test", "if [ \"$(cat a)\" = 1 ]; then echo 'TITLE: BUG: a is set'; exit 1; fi", "--runs", "2",
+            "--json", json, "--store", temp.Sub("s.db"));
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var root = doc.RootElement;
+        Assert.Equal(merge, root.GetProperty("culprit").GetProperty("commit").GetString());
+        Assert.Equal("passed", root.GetProperty("verification").GetProperty("revert").GetString());
+        Assert.Contains("cherry-picking it onto the crashing commit removes the crash", run.Output);
+    }
+
     private static async Task CommitAsync(string path, string subject, (string File, string Content) change, int[] clock)
     {
         await File.WriteAllTextAsync(Path.Combine(path, change.File), change.Content + "\n");
