@@ -1,4 +1,5 @@
 using Culprit.Core.Domain;
+using Culprit.Core.Simulation;
 using Culprit.Core.Strategies;
 
 namespace Culprit.Core.Tests.Strategies;
@@ -248,5 +249,25 @@ public sealed class ClassicRoundTests
         // While one test of the round still runs (the others recorded), it is still the next round's likely start or one of its branches.
         strategy.Record(Outcome(round[0].Commit, bad: true));
         Assert.NotNull(strategy.LikelyNext([(round[1].Commit, 1), (round[2].Commit, 1)]));
+    }
+
+    [Fact]
+    public void A_100000_commit_merge_heavy_range_is_bisected_in_rounds_of_three_to_gits_culprit()
+    {
+        // Each round costs three of git's decisions (each linear in the range) and one per outcome git's path takes.
+        var scenario = ScenarioGenerator.Generate(0, 7, new ScenarioKnobs(Commits: 100_000, ReproChance: 1.0, BrokenRate: 0, InfraRate: 0, UnrelatedRate: 0));
+        Assert.Contains(scenario.Graph.Commits, c => scenario.Graph.ParentsOf(c).Count == 2);
+
+        var graph = scenario.Graph;
+        var culprit = scenario.CulpritCommit;
+        var culpritIndex = graph.IndexOf(culprit);
+        CommitOutcome Test(string c) => Outcome(c, graph.Ancestry.IsAncestor(culpritIndex, graph.IndexOf(c)));
+
+        var (alone, aloneRounds) = Bisect(graph, Test, 1);
+        var (three, rounds) = Bisect(graph, Test, 3);
+
+        Assert.Equal(culprit, alone.Culprit);
+        Assert.Equal(culprit, three.Culprit);
+        Assert.True(rounds.Count <= Math.Ceiling(Math.Log(graph.Count, 4)) + 1, $"{rounds.Count} rounds of 3, {aloneRounds.Count} alone, for {graph.Count} commits");
     }
 }
