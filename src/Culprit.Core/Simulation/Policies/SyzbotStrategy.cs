@@ -28,13 +28,6 @@ public sealed class SyzbotStrategy : IBisectionStrategy
 
     public BisectionStep Next() => _git.Next();
 
-    /// <summary>git's rounds (the top of its decision tree) when simulated with more workers; one worker is syzbot's own path.</summary>
-    public BisectionStep NextRound(int workers) => _git.NextRound(workers);
-
-    public string? LikelyNext(string commit) => _git.LikelyNext(commit);
-
-    public string? LikelyNext(IReadOnlyList<(string Commit, int Runs)> testing) => _git.LikelyNext(testing);
-
     public Judgement Record(CommitOutcome outcome)
     {
         var judgement = _git.Record(outcome);
