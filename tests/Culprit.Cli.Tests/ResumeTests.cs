@@ -9,6 +9,7 @@ public sealed class ResumeTests
 {
     [Theory]
     [InlineData("classic", 1)]
+    [InlineData("classic", 3)]
     [InlineData("flaky", 1)]
     [InlineData("flaky", 3)]
     public async Task A_job_killed_with_sigkill_resumes_to_the_same_culprit_without_retesting_any_commit(string strategy, int workers)

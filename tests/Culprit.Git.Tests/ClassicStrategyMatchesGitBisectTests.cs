@@ -86,6 +86,19 @@ public sealed class ClassicStrategyMatchesGitBisectTests(ITestOutputHelper outpu
                 failure = $"seed {seed}: git inconclusive ({string.Join(",", git.Candidates)}), Culprit said {ours.Kind} ({string.Join(",", ours.Candidates)}), culprit {culprit}";
             }
         }
+        // With K workers a round tests the top of git's decision tree: git's answer, git's path among the commits tested.
+        foreach (var workers in paths is null && failure is null ? [2, 3] : Array.Empty<int>())
+        {
+            var (rounds, roundTested) = await ClassicAsync(repo.Path, tip, root, hash => OutcomeOf(repo, hash), paths, workers);
+            if (rounds.Kind != ours.Kind || rounds.Culprit != ours.Culprit || !rounds.Candidates.Order().SequenceEqual(ours.Candidates.Order()))
+            {
+                failure = $"seed {seed}: one worker said {ours.Kind} {ours.Culprit} ({string.Join(",", ours.Candidates)}), {workers} workers {rounds.Kind} {rounds.Culprit} ({string.Join(",", rounds.Candidates)})";
+            }
+            else if (git.Tested.Except(roundTested).FirstOrDefault() is { } missed)
+            {
+                failure = $"seed {seed}: git tested {missed}, {workers} workers did not";
+            }
+        }
         var identical = git.Found is not null ? ours.Culprit == git.Found : ours.Candidates.Order().SequenceEqual(git.Candidates.Order());
         return new CaseResult(git.Found is not null, identical, merges, repo.Count, failure);
     }
@@ -103,6 +116,8 @@ public sealed class ClassicStrategyMatchesGitBisectTests(ITestOutputHelper outpu
             var (ours, tested) = await ClassicAsync(history.Path, history.Bad, history.Good,
                 hash => new CommitOutcome(hash, true, [history.HasBug(hash) ? RunOutcome.Crash("bug") : RunOutcome.Ok()]));
             steps += tested.Count;
+            var (rounds, roundTested) = await ClassicAsync(history.Path, history.Bad, history.Good,
+                hash => new CommitOutcome(hash, true, [history.HasBug(hash) ? RunOutcome.Crash("bug") : RunOutcome.Ok()]), workers: 3);
             if (SequenceFailure($"{commits} commits", git.Tested, tested) is { } failure)
             {
                 failures.Add(failure);
@@ -110,6 +125,10 @@ public sealed class ClassicStrategyMatchesGitBisectTests(ITestOutputHelper outpu
             else if (ours.Culprit != git.Found || git.Found != history.Culprit)
             {
                 failures.Add($"{commits} commits: git found {git.Found}, Culprit {ours.Culprit}, planted {history.Culprit}");
+            }
+            else if (rounds.Culprit != git.Found || git.Tested.Except(roundTested).Any())
+            {
+                failures.Add($"{commits} commits, 3 workers: found {rounds.Culprit}, git's path tested: {git.Tested.All(roundTested.Contains)}");
             }
         }
         output.WriteLine($"large ranges: {steps} steps compared");
@@ -131,8 +150,9 @@ public sealed class ClassicStrategyMatchesGitBisectTests(ITestOutputHelper outpu
         return null;
     }
 
+    /// <summary>The classic strategy's answer and tested commits; with more workers, round by round (each round's outcomes recorded newest result last).</summary>
     private static async Task<(BisectionResult Result, List<string> Tested)> ClassicAsync(string path, string tip, string root, Func<string, CommitOutcome> outcomeOf,
-        IReadOnlyList<string>? paths = null)
+        IReadOnlyList<string>? paths = null, int workers = 1)
     {
         var git = await GitRepository.OpenAsync(path);
         var graph = await git.RangeAsync(tip, [root], paths);
@@ -141,13 +161,21 @@ public sealed class ClassicStrategyMatchesGitBisectTests(ITestOutputHelper outpu
         var tested = new List<string>();
         for (var guard = 0; guard < 10_000; guard++)
         {
-            switch (strategy.Next())
+            switch (workers == 1 ? strategy.Next() : strategy.NextRound(workers))
             {
                 case Finished f:
                     return (f.Result, tested);
                 case TestCommit t:
                     tested.Add(t.Commit);
                     strategy.Record(outcomeOf(t.Commit));
+                    break;
+                case TestRound r:
+                    // A round's tests finish in any order: here the last one first.
+                    foreach (var t in r.Tests.Reverse())
+                    {
+                        tested.Add(t.Commit);
+                        strategy.Record(outcomeOf(t.Commit));
+                    }
                     break;
             }
         }

@@ -7,18 +7,40 @@ namespace Culprit.Core.Strategies;
 /// candidates are the ancestors of the newest bad commit that are not ancestors of a good one, and
 /// the next commit is the one git would pick. Skipped commits next to the culprit make the answer
 /// inconclusive with the exact set git would print.
+/// <para>
+/// Rounds of K commits (<see cref="NextRound"/>) take the top of git's own decision tree: git's
+/// pick now, then git's picks under each verdict of it, and so on, taking the K nodes likeliest to
+/// lie on the path git will walk (every candidate equally likely the culprit, so a pick reaching r
+/// of n candidates is bad with chance r/n). Every tested commit is one git itself would test on some
+/// verdict path, and a round of 2^d − 1 commits covers d of git's steps whatever the verdicts, so
+/// rounds fall from log2 N towards log_(K+1) N. This was chosen over a direct (K+1)-way split of
+/// the candidates because it keeps git's answer by construction: the state stays git's state.
+/// Outcomes are kept by commit; git's path is walked through them (a pick already tested takes its
+/// stored verdict) and stops at the first pick not yet tested, so the state after a round does not
+/// depend on the order its outcomes arrive, off-path outcomes never change the answer, and a skipped
+/// commit is git's skip. Each tree node costs one of git's decisions (linear in the range), so a
+/// round costs K of them.
+/// </para>
 /// </summary>
 public sealed class ClassicStrategy : IBisectionStrategy
 {
+    /// <summary>Tree nodes looked at per round commit at most (nodes that finish or repeat a commit add none).</summary>
+    private const int NodesPerCommit = 4;
+
     private readonly CommitGraph _graph;
     private readonly IVerdictPolicy _policy;
     private readonly Func<int> _runs;
     private readonly HashSet<int> _goods = [];
     private readonly HashSet<int> _skipped = [];
     private int _bad;
+    // Outcomes recorded but not yet reached by git's path (the rest of a round).
+    private readonly Dictionary<int, Verdict> _known = [];
+    // git's pick for the current state, once made; null when the state changed since.
+    private GitBisection.Pick? _pick;
     private GitBisection.Scratch? _scratch;
     private bool[]? _reachable;
     private bool[]? _excluded;
+    private bool[]? _below;
     private readonly List<int> _candidates = [];
     private readonly Stack<int> _stack = new();
 
@@ -48,8 +70,7 @@ public sealed class ClassicStrategy : IBisectionStrategy
 
     public BisectionStep Next()
     {
-        var candidates = Candidates();
-        var pick = GitBisection.Choose(_graph, candidates, _skipped.Contains, _bad, _skipped.Count > 0, _scratch ??= new GitBisection.Scratch(_graph.Count));
+        var pick = Advance();
         if (pick.Commit == _bad)
         {
             if (pick.Tried.Count == 0)
@@ -59,7 +80,49 @@ public sealed class ClassicStrategy : IBisectionStrategy
             var list = pick.Tried.Append(_bad).Select(i => _graph.Commits[i]).ToList();
             return new Finished(BisectionResult.Inconclusive(list, message: "There are only 'skip'ped commits left to test."));
         }
-        return new TestCommit(_graph.Commits[pick.Commit], _runs(), pick.All - pick.Reaches - 1, GitBisection.EstimateSteps(pick.All));
+        return Test(pick);
+    }
+
+    /// <summary>
+    /// With one worker, <see cref="Next"/>. With more, the <paramref name="workers"/> nodes of git's
+    /// decision tree likeliest to be on its path (best first from git's pick now; a node's chance is
+    /// its parent's times the chance of the verdict leading to it), each a distinct commit.
+    /// </summary>
+    public BisectionStep NextRound(int workers)
+    {
+        var first = Next();
+        if (workers <= 1 || first is not TestCommit root)
+        {
+            return TestRound.Of(first);
+        }
+        var round = new List<TestCommit> { root };
+        var inRound = new HashSet<int> { _graph.IndexOf(root.Commit) };
+        var frontier = new List<Node>();
+        var rootPick = _pick!;
+        Expand(new Node([], 1.0), rootPick.Commit, ChanceBad(rootPick), frontier);
+        for (var looked = 1; round.Count < workers && frontier.Count > 0 && looked < NodesPerCommit * workers; looked++)
+        {
+            var node = TakeLikeliest(frontier);
+            var (pick, chanceBad, done) = Hypothetically(undo =>
+            {
+                foreach (var (commit, verdict) in node.Path)
+                {
+                    Apply(commit, verdict, undo);
+                }
+                var pick = Walk(null, undo);
+                return pick.Commit == _bad ? (pick, 0.0, true) : (pick, ChanceBad(pick), false);
+            });
+            if (done)
+            {
+                continue;   // git would be done on this path: nothing to test there.
+            }
+            if (inRound.Add(pick.Commit))
+            {
+                round.Add(Test(pick));
+            }
+            Expand(node, pick.Commit, chanceBad, frontier);
+        }
+        return new TestRound(round);
     }
 
     public Judgement Record(CommitOutcome outcome)
@@ -71,17 +134,16 @@ public sealed class ClassicStrategy : IBisectionStrategy
             // Outside the range (a release or the given good commit): it only tells us it is good or bad.
             return new Judgement(outcome.Commit, verdict);
         }
-        switch (verdict)
+        if (_pick is null && _known.Count == 0)
         {
-            case Verdict.Bad:
-                _bad = index;
-                break;
-            case Verdict.Good:
-                _goods.Add(index);
-                break;
-            default:
-                _skipped.Add(index);
-                break;
+            // No decision made since the state changed: the caller replays steps git chose (a resume,
+            // the ends' tests), each straight into the state without making its decision again.
+            Apply(index, verdict, null);
+        }
+        else
+        {
+            _known[index] = verdict;
+            Advance();
         }
         return new Judgement(outcome.Commit, verdict);
     }
@@ -98,28 +160,184 @@ public sealed class ClassicStrategy : IBisectionStrategy
         {
             return null;
         }
-        var candidates = Candidates();
-        var below = Reach([index], new bool[_graph.Count]);
-        var bad = 2 * candidates.Count(c => below[c]) >= candidates.Count;
-        var (savedBad, newGood) = (_bad, false);
-        if (bad)
+        return Hypothetically(undo =>
         {
-            _bad = index;
-        }
-        else
+            Apply(index, LikelierVerdict(index, Candidates()), undo);
+            var pick = Walk(null, undo);
+            return pick.Commit == _bad ? null : _graph.Commits[pick.Commit];
+        });
+    }
+
+    /// <summary>
+    /// What git would test first once every commit of <paramref name="testing"/> is recorded under
+    /// its likelier verdict: git's path from the current state, through the tests running (and those
+    /// done), to the first pick not among them.
+    /// </summary>
+    public string? LikelyNext(IReadOnlyList<(string Commit, int Runs)> testing)
+    {
+        var running = testing.Select(t => _graph.IndexOf(t.Commit)).Where(i => i >= 0).ToHashSet();
+        var first = Advance();
+        return Hypothetically(undo =>
         {
-            newGood = _goods.Add(index);
+            var pick = first;
+            for (var step = 0; step <= running.Count; step++)
+            {
+                if (pick.Commit == _bad)
+                {
+                    return null;
+                }
+                if (!running.Contains(pick.Commit))
+                {
+                    return _graph.Commits[pick.Commit];
+                }
+                Apply(pick.Commit, ChanceBad(pick) >= 0.5 ? Verdict.Bad : Verdict.Good, undo);
+                pick = Walk(null, undo);
+            }
+            return null;
+        });
+    }
+
+    private TestCommit Test(GitBisection.Pick pick) =>
+        new(_graph.Commits[pick.Commit], _runs(), pick.All - pick.Reaches - 1, GitBisection.EstimateSteps(pick.All));
+
+    /// <summary>git's path through the outcomes already recorded: the pick for the state they leave, kept until the state changes.</summary>
+    private GitBisection.Pick Advance() => _pick = Walk(_pick, null);
+
+    /// <summary>
+    /// git's pick (<paramref name="pick"/> when already made for this state), taking the stored
+    /// verdict of each pick already tested (it moves from the known outcomes into git's state) until
+    /// a pick is new or git is done. <paramref name="undo"/> logs the changes of a hypothetical walk.
+    /// </summary>
+    private GitBisection.Pick Walk(GitBisection.Pick? pick, List<Change>? undo)
+    {
+        while (true)
+        {
+            pick ??= GitBisection.Choose(_graph, Candidates(), _skipped.Contains, _bad, _skipped.Count > 0, _scratch ??= new GitBisection.Scratch(_graph.Count));
+            if (pick.Commit == _bad || !_known.TryGetValue(pick.Commit, out var verdict))
+            {
+                return pick;
+            }
+            _known.Remove(pick.Commit);
+            undo?.Add(new Change(ChangeKind.Known, pick.Commit, (int)verdict));
+            Apply(pick.Commit, verdict, undo);
+            pick = null;
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="explore"/> on hypothetical verdicts it applies with the undo log it is
+    /// given, then puts the state back as it was (with git's pick for it, so asking changes nothing).
+    /// </summary>
+    private T Hypothetically<T>(Func<List<Change>, T> explore)
+    {
+        var saved = _pick;
+        var undo = new List<Change>();
         try
         {
-            return Next() is TestCommit next ? next.Commit : null;
+            return explore(undo);
         }
         finally
         {
-            _bad = savedBad;
-            if (newGood)
+            Undo(undo);
+            _pick = saved;
+        }
+    }
+
+    /// <summary>The chance that git's pick is bad: the share of the candidates it reaches.</summary>
+    private double ChanceBad(GitBisection.Pick pick)
+    {
+        if (pick.Tried.Count == 0)
+        {
+            // Not moved away from a skipped commit: git's weight is the count of candidates it reaches.
+            return (double)pick.Reaches / pick.All;
+        }
+        var candidates = Candidates();
+        return candidates.Count == 0 ? 0 : (double)CountBelow(pick.Commit, candidates) / candidates.Count;
+    }
+
+    private Verdict LikelierVerdict(int index, List<int> candidates) =>
+        2 * CountBelow(index, candidates) >= candidates.Count ? Verdict.Bad : Verdict.Good;
+
+    private int CountBelow(int index, List<int> candidates)
+    {
+        var below = Reach([index], _below ??= new bool[_graph.Count]);
+        var count = 0;
+        foreach (var c in candidates)
+        {
+            if (below[c])
             {
-                _goods.Remove(index);
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static Node TakeLikeliest(List<Node> frontier)
+    {
+        // Ties go to the node found first: breadth-first, bad before good.
+        var best = 0;
+        for (var i = 1; i < frontier.Count; i++)
+        {
+            if (frontier[i].Chance > frontier[best].Chance)
+            {
+                best = i;
+            }
+        }
+        var node = frontier[best];
+        frontier.RemoveAt(best);
+        return node;
+    }
+
+    private static void Expand(Node node, int pick, double chanceBad, List<Node> frontier)
+    {
+        frontier.Add(new Node([.. node.Path, (pick, Verdict.Bad)], node.Chance * chanceBad));
+        frontier.Add(new Node([.. node.Path, (pick, Verdict.Good)], node.Chance * (1 - chanceBad)));
+    }
+
+    private void Apply(int index, Verdict verdict, List<Change>? undo)
+    {
+        _pick = null;
+        switch (verdict)
+        {
+            case Verdict.Bad:
+                undo?.Add(new Change(ChangeKind.Bad, index, _bad));
+                _bad = index;
+                break;
+            case Verdict.Good:
+                if (_goods.Add(index))
+                {
+                    undo?.Add(new Change(ChangeKind.Good, index, 0));
+                }
+                break;
+            default:
+                if (_skipped.Add(index))
+                {
+                    undo?.Add(new Change(ChangeKind.Skip, index, 0));
+                }
+                break;
+        }
+    }
+
+    /// <summary>Takes back hypothetical verdicts (newest first) and gives back the stored ones the walk used.</summary>
+    private void Undo(List<Change> undo)
+    {
+        for (var i = undo.Count - 1; i >= 0; i--)
+        {
+            var change = undo[i];
+            switch (change.Kind)
+            {
+                case ChangeKind.Bad:
+                    _bad = change.Value;
+                    break;
+                case ChangeKind.Good:
+                    _goods.Remove(change.Index);
+                    break;
+                case ChangeKind.Skip:
+                    _skipped.Remove(change.Index);
+                    break;
+                case ChangeKind.Known:
+                    _known[change.Index] = (Verdict)change.Value;
+                    break;
             }
         }
     }
@@ -165,4 +383,18 @@ public sealed class ClassicStrategy : IBisectionStrategy
         }
         return seen;
     }
+
+    /// <summary>A node of git's decision tree: the verdicts that lead to it from the current state, and their chance.</summary>
+    private sealed record Node(IReadOnlyList<(int Commit, Verdict Verdict)> Path, double Chance);
+
+    private enum ChangeKind
+    {
+        Bad,
+        Good,
+        Skip,
+        Known,
+    }
+
+    /// <summary>One change to the state, with what undoes it (the previous bad commit, a known verdict).</summary>
+    private readonly record struct Change(ChangeKind Kind, int Index, int Value);
 }

@@ -76,7 +76,7 @@ public sealed class ParallelRoundTests
     }
 
     [Fact]
-    public async Task Classic_stays_on_gits_path_with_one_commit_per_round_whatever_the_workers()
+    public async Task Classic_with_three_workers_tests_the_top_of_gits_decision_tree_and_finds_gits_culprit_in_about_log4_rounds()
     {
         using var world = await ScriptedWorld.CreateAsync(100, (n, _) => n >= Culprit ? RunOutcome.Crash("BUG: bad thing") : RunOutcome.Ok());
         using var other = await ScriptedWorld.CreateAsync(100, (n, _) => n >= Culprit ? RunOutcome.Crash("BUG: bad thing") : RunOutcome.Ok());
@@ -84,8 +84,16 @@ public sealed class ParallelRoundTests
         var (alone, aloneLog) = await world.BisectAsync(Spec(world, 1) with { Strategy = "classic" });
         var (three, threeLog) = await other.BisectAsync(Spec(other, 3) with { Strategy = "classic" });
 
-        Assert.Equal(alone.Tested.Select(t => world.NumberOf(t.Commit)), three.Tested.Select(t => other.NumberOf(t.Commit)));
-        Assert.DoesNotContain(threeLog, l => l.Contains("commits at once", StringComparison.Ordinal));
+        Assert.Equal(world.Hashes[Culprit], alone.Culprit?.Commit);
+        Assert.Equal(other.Hashes[Culprit], three.Culprit?.Commit);
+        // 99 candidates: git takes 7 steps; three commits a round cover two of its steps.
+        var candidates = world.Hashes.Length - 1;
+        Assert.True(Rounds(threeLog) <= Math.Ceiling(Math.Log(candidates, 4)) + 1, $"{Rounds(threeLog)} rounds with 3 workers, {Rounds(aloneLog)} with 1");
+        Assert.Contains(threeLog, l => l.StartsWith("testing 3 commits at once: ", StringComparison.Ordinal));
+        // Every commit git tests alone is tested, with the same verdict; the others are where git would go on other verdicts.
+        var roundTests = three.Tested.Where(t => t.Phase == "bisect").Select(t => (other.NumberOf(t.Commit), t.Verdict)).ToList();
+        Assert.All(alone.Tested.Where(t => t.Phase == "bisect"), t => Assert.Contains((world.NumberOf(t.Commit), t.Verdict), roundTests));
+        Assert.Equal(roundTests.Count, roundTests.Distinct().Count());
     }
 
     [Fact]
@@ -124,7 +132,7 @@ public sealed class ParallelRoundTests
     }
 
     [Fact]
-    public async Task An_idle_worker_builds_the_likely_next_commit_ahead_and_classic_keeps_gits_path_and_verdicts()
+    public async Task Classic_rounds_idle_workers_build_the_likely_next_commit_ahead_and_git_path_and_verdicts_are_kept()
     {
         using var world = await ScriptedWorld.CreateAsync(100, (n, _) => n >= Culprit ? RunOutcome.Crash("BUG: bad thing") : RunOutcome.Ok());
         using var other = await ScriptedWorld.CreateAsync(100, (n, _) => n >= Culprit ? RunOutcome.Crash("BUG: bad thing") : RunOutcome.Ok());
@@ -132,13 +140,16 @@ public sealed class ParallelRoundTests
         var (alone, _) = await world.BisectAsync(Spec(world, 1) with { Strategy = "classic" });
         var (two, twoLog) = await other.BisectAsync(Spec(other, 2) with { Strategy = "classic" });
 
-        Assert.Equal(alone.Tested.Select(t => (world.NumberOf(t.Commit), t.Verdict)), two.Tested.Select(t => (other.NumberOf(t.Commit), t.Verdict)));
+        var roundTests = two.Tested.Select(t => (other.NumberOf(t.Commit), t.Verdict)).ToList();
+        Assert.All(alone.Tested, t => Assert.Contains((world.NumberOf(t.Commit), t.Verdict), roundTests));
+        Assert.Equal(other.Hashes[Culprit], two.Culprit?.Commit);
         var ahead = twoLog.Where(l => l.StartsWith("speculative build of ", StringComparison.Ordinal)).Select(l => other.NumberOf(l["speculative build of ".Length..])).ToList();
         Assert.NotEmpty(ahead);
         // A right guess is tested on the build made ahead: no commit is built twice.
         var tested = two.Tested.Select(t => other.NumberOf(t.Commit)).ToHashSet();
         Assert.Contains(ahead, tested.Contains);
         Assert.All(other.BuildsDone.GroupBy(n => n), g => Assert.Single(g));
+        Assert.Equal(ahead.Count, two.Stats.SpeculativeBuilds);
     }
 
     [Fact]
