@@ -11,12 +11,13 @@ namespace Culprit.Jobs;
 /// </summary>
 internal sealed class ResultBuilder(
     JobSpec spec, string jobId, GitRepository repo, IReadOnlyList<StoredEntry> entries,
-    IReadOnlyDictionary<string, Judgement> judgements, string strategyName, double? reproChance = null, Speculation? speculation = null)
+    IReadOnlyDictionary<string, Judgement> judgements, string strategyName, double? reproChance = null, Speculation? speculation = null,
+    int candidatesDropped = 0)
 {
     public async Task<(JobResult Result, IReadOnlyList<string> LogLines)> BuildAsync(BisectionResult answer, Verification? verification, CancellationToken ct)
     {
         var lines = new List<string>();
-        var stats = Stats(entries, spec, speculation);
+        var stats = Stats(entries, spec, speculation) with { CandidatesDropped = candidatesDropped };
         var bugTitles = answer.BugTitles ?? (spec.Title is { } named ? [named] : null);
         var crash = CrashOf(spec.Bad, bugTitles);
         CulpritInfo? culprit = null;
