@@ -221,6 +221,8 @@ internal sealed class ResultBuilder(
             Boots: spec.Kernel is null ? null : fresh.Sum(o => o.Runs.Count),
             BuildsAvoided: outcomes.Count(o => o.BuildAvoided),
             BuildsReused: outcomes.Count(o => o.BuildReused),
+            // A commit built more than once (a retest whose build was not kept): each build after its first.
+            BuildsRepeated: outcomes.Where(o => !o.BuildReused && !o.BuildAvoided).GroupBy(o => o.Commit).Sum(g => g.Count() - 1),
             SpeculativeBuilds: ahead.Made,
             SpeculativeBuildsUsed: ahead.Used,
             SpeculativeBuildsWasted: ahead.Wasted);
