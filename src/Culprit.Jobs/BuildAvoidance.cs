@@ -77,7 +77,11 @@ internal sealed class BuildAvoidance(GitRepository repo, OutcomeLedger ledger, s
         return null;
     }
 
-    private static string Describe(IReadOnlyList<string> files) => files.Count switch
+    /// <summary>The recorded inputs of a build of <paramref name="commit"/>, or null when none were recorded.</summary>
+    public Inputs? InputsOf(string commit) => Load(commit);
+
+    /// <summary>What a commit's own change touches, for the log: "touches only A, B" or "changes no file".</summary>
+    public static string Describe(IReadOnlyList<string> files) => files.Count switch
     {
         0 => "changes no file",
         <= 3 => "touches only " + string.Join(", ", files),
@@ -100,7 +104,7 @@ internal sealed class BuildAvoidance(GitRepository repo, OutcomeLedger ledger, s
     }
 
     /// <summary>One build's inputs, and the directories holding them (where an added or deleted file is a doubt).</summary>
-    private sealed class Inputs
+    public sealed class Inputs
     {
         private readonly HashSet<string> _files;
         private readonly HashSet<string> _directories;
@@ -113,6 +117,12 @@ internal sealed class BuildAvoidance(GitRepository repo, OutcomeLedger ledger, s
 
         public bool Touched(IEnumerable<(char Status, string Path)> diff) =>
             diff.Any(d => _files.Contains(d.Path) || (d.Status != 'M' && _directories.Contains(DirectoryOf(d.Path))));
+
+        /// <summary>Whether the build read <paramref name="path"/>.</summary>
+        public bool Contains(string path) => _files.Contains(path);
+
+        /// <summary>Whether a directory holds a file the build read (an added or deleted file there may be picked up).</summary>
+        public bool HoldsDirectoryOf(string path) => _directories.Contains(DirectoryOf(path));
 
         private static string DirectoryOf(string path) => path.LastIndexOf('/') is var i and >= 0 ? path[..i] : "";
     }

@@ -70,8 +70,11 @@ internal sealed class CommitTestRunner(
         else
         {
             _lastBuilt = null;
+            // Built before in this pass, but the worktree holds another build now and the tester keeps
+            // none: the only way left to run it again is to build it again, and the log says so.
+            var again = _builds.ContainsKey(commit) ? " (built again: its build was not kept)" : "";
             var compiler = await tester.PrepareAsync(commit, ct);
-            log.Line(compiler is null ? $"testing commit {commit}" : $"testing commit {commit} with {compiler}");
+            log.Line((compiler is null ? $"testing commit {commit}" : $"testing commit {commit} with {compiler}") + again);
             build = await tester.BuildAsync(commit, ct);
             Keep(build, compiler);
         }

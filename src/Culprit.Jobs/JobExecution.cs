@@ -10,7 +10,7 @@ namespace Culprit.Jobs;
 /// </summary>
 internal sealed class JobExecution(
     JobSpec spec, string jobId, GitRepository repo, string workDir, OutcomeLedger ledger, JobLog log, StatusTracker status, CommitTestRunner tests,
-    IReadOnlyList<RoundWorker>? workers = null, SpeculativeBuilds? speculative = null)
+    IReadOnlyList<RoundWorker>? workers = null, SpeculativeBuilds? speculative = null, SameBuildCommits? sameBuild = null)
 {
     private readonly IReadOnlyList<RoundWorker> _workers = workers ?? [];
 
@@ -90,12 +90,20 @@ internal sealed class JobExecution(
         {
             strategy.Record(known);
         }
+        // The builds so far (the ends') say which commits cannot change the build: not candidates.
+        // The range's changes are read once, here, when the tester says what a build read (the
+        // crashing commit's build always came first), so a resume tells the same commits at the same points.
+        if (sameBuild is not null && sameBuild.AnyInputs())
+        {
+            await sameBuild.LoadAsync(newEnd, oldEnd, ct);
+        }
+        TellSameBuilds(strategy);
         // With one worker every stored step was its own decision; with more, the ledger does not say
         // where a round ended, and recording part of a killed round before its decision would ask for
         // another round than the one stored: those jobs replay round by round (one decision per round).
         if (_workers.Count <= 1)
         {
-            StoredStepReplay.FastForward(strategy, ledger, _judgements, status);
+            StoredStepReplay.FastForward(strategy, ledger, _judgements, status, () => TellSameBuilds(strategy));
         }
 
         while (true)
@@ -267,6 +275,23 @@ internal sealed class JobExecution(
         return $"Bisecting: {test.RevisionsLeft} {plural} left to test after this (roughly {test.Steps} {steps})";
     }
 
+    /// <summary>
+    /// Tells the strategy the commits the builds so far show cannot change the build
+    /// (<see cref="SameBuildCommits"/>), before it chooses again; logs them once.
+    /// </summary>
+    private void TellSameBuilds(IBisectionStrategy strategy)
+    {
+        if (sameBuild?.FindNew() is not { Count: > 0 } found)
+        {
+            return;
+        }
+        foreach (var line in sameBuild.Lines(found))
+        {
+            log.Line(line);
+        }
+        strategy.BuildsSameAsParent(found.Select(f => f.Commit));
+    }
+
     /// <summary>Records a bisection test's stored outcome with the strategy and logs its runs and verdict.</summary>
     private void Recorded(IBisectionStrategy strategy, CommitOutcome outcome)
     {
@@ -287,6 +312,7 @@ internal sealed class JobExecution(
         var probability = judgement.Probability is { } p ? $" ({p * 100:0.0}% probability)" : "";
         log.Line($"# git bisect {term} {outcome.Commit}{probability}");
         status.CommitDone();
+        TellSameBuilds(strategy);
     }
 
     /// <summary>
@@ -383,7 +409,7 @@ internal sealed class JobExecution(
     {
         var reproChance = (strategy as Core.Flaky.FlakyStrategy)?.ReproChance;
         var report = new ResultBuilder(spec, jobId, repo, ledger.All, _judgements, strategy?.Name ?? spec.Strategy, reproChance,
-            speculative?.Count(ledger.All.Select(e => e.Outcome)));
+            speculative?.Count(ledger.All.Select(e => e.Outcome)), sameBuild?.Count ?? 0);
         var built = await report.BuildAsync(result, verification, CancellationToken.None);
         foreach (var line in built.LogLines)
         {

@@ -52,8 +52,11 @@ public sealed record TestedCommit(
 /// <param name="BuildsReused">Retests run on the commit's earlier build, still held, instead of a second build.</param>
 /// <param name="SpeculativeBuilds">Builds made ahead by idle workers; <paramref name="SpeculativeBuildsUsed"/> of them were tested,
 /// <paramref name="SpeculativeBuildsWasted"/> were not (those count in <paramref name="Builds"/> and the build time too).</param>
+/// <param name="BuildsRepeated">Builds of a commit built before in the job (a retest whose build was not kept, command mode).</param>
+/// <param name="CandidatesDropped">Commits taken out of the candidates untested because they build what their parent builds (<see cref="SameBuildCommits"/>).</param>
 public sealed record JobStats(int RevisionsTested, int Builds, int Runs, double TotalSeconds, double BuildSeconds, double TestSeconds, int SignatureReuses = 0, int? Boots = null,
-    int BuildsAvoided = 0, int BuildsReused = 0, int SpeculativeBuilds = 0, int SpeculativeBuildsUsed = 0, int SpeculativeBuildsWasted = 0);
+    int BuildsAvoided = 0, int BuildsReused = 0, int SpeculativeBuilds = 0, int SpeculativeBuildsUsed = 0, int SpeculativeBuildsWasted = 0,
+    int CandidatesDropped = 0, int BuildsRepeated = 0);
 
 /// <summary>What verifying a culprit showed.</summary>
 public sealed record Verification(bool? ParentOk, string Revert, bool Doubtful, string? Reason);

@@ -129,6 +129,15 @@ internal sealed class OutcomeLedger
     public IEnumerable<CommitOutcome> BuiltSoFar() =>
         _stored.Take(_next).Select(e => e.Outcome).Where(o => o.Built && o.ReusedFrom is null).Reverse().DistinctBy(o => o.Commit);
 
+    /// <summary>The commits with an outcome so far, in the order first tested (what a resume has taken back so far, no more).</summary>
+    public IReadOnlyList<string> CommitsSoFar()
+    {
+        lock (_lock)
+        {
+            return _stored.Take(_next).Select(e => e.Outcome.Commit).Distinct().ToList();
+        }
+    }
+
     /// <summary>The latest stored outcome with this signature, for reuse without testing.</summary>
     public CommitOutcome? WithSignature(string signature)
     {

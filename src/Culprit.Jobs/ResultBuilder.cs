@@ -11,12 +11,13 @@ namespace Culprit.Jobs;
 /// </summary>
 internal sealed class ResultBuilder(
     JobSpec spec, string jobId, GitRepository repo, IReadOnlyList<StoredEntry> entries,
-    IReadOnlyDictionary<string, Judgement> judgements, string strategyName, double? reproChance = null, Speculation? speculation = null)
+    IReadOnlyDictionary<string, Judgement> judgements, string strategyName, double? reproChance = null, Speculation? speculation = null,
+    int candidatesDropped = 0)
 {
     public async Task<(JobResult Result, IReadOnlyList<string> LogLines)> BuildAsync(BisectionResult answer, Verification? verification, CancellationToken ct)
     {
         var lines = new List<string>();
-        var stats = Stats(entries, spec, speculation);
+        var stats = Stats(entries, spec, speculation) with { CandidatesDropped = candidatesDropped };
         var bugTitles = answer.BugTitles ?? (spec.Title is { } named ? [named] : null);
         var crash = CrashOf(spec.Bad, bugTitles);
         CulpritInfo? culprit = null;
@@ -220,6 +221,8 @@ internal sealed class ResultBuilder(
             Boots: spec.Kernel is null ? null : fresh.Sum(o => o.Runs.Count),
             BuildsAvoided: outcomes.Count(o => o.BuildAvoided),
             BuildsReused: outcomes.Count(o => o.BuildReused),
+            // A commit built more than once (a retest whose build was not kept): each build after its first.
+            BuildsRepeated: outcomes.Where(o => !o.BuildReused && !o.BuildAvoided).GroupBy(o => o.Commit).Sum(g => g.Count() - 1),
             SpeculativeBuilds: ahead.Made,
             SpeculativeBuildsUsed: ahead.Used,
             SpeculativeBuildsWasted: ahead.Wasted);

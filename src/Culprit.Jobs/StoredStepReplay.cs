@@ -15,8 +15,12 @@ internal static class StoredStepReplay
 {
     public const string Phase = "bisect";
 
-    /// <summary>Records the stored bisection outcomes but the last one; returns how many.</summary>
-    public static int FastForward(IBisectionStrategy strategy, OutcomeLedger ledger, IDictionary<string, Judgement> judgements, StatusTracker status)
+    /// <summary>
+    /// Records the stored bisection outcomes but the last one; returns how many. <paramref name="afterEach"/>
+    /// runs after each, as the job's loop does after recording (it tells the strategy what the builds so far rule out).
+    /// </summary>
+    public static int FastForward(IBisectionStrategy strategy, OutcomeLedger ledger, IDictionary<string, Judgement> judgements, StatusTracker status,
+        Action? afterEach = null)
     {
         var recorded = 0;
         while (ledger.Position < ledger.Count - 1 && ledger.NextStored is { Phase: Phase } entry)
@@ -24,6 +28,7 @@ internal static class StoredStepReplay
             var outcome = ledger.TakeStored(entry.Outcome.Commit, Phase)!;
             judgements[outcome.Commit] = strategy.Record(outcome);
             status.CommitDone();
+            afterEach?.Invoke();
             recorded++;
         }
         return recorded;

@@ -45,6 +45,65 @@ internal sealed class CulpritPosterior
         Reset(0);
     }
 
+    /// <summary>
+    /// Takes <paramref name="commits"/> out of the culprit's distribution: each builds what its first
+    /// parent builds, so it cannot be the first commit with the bug. They move to groups of their own
+    /// that hold no mass (split like any other group, and staying out); returns false, changing
+    /// nothing, when no commit with mass would be left.
+    /// </summary>
+    public bool Exclude(IReadOnlyCollection<int> commits)
+    {
+        var moving = new int[_groups.Count];
+        var live = _groups.Where(g => !g.Excluded).Sum(g => g.Count);
+        foreach (var c in commits.Distinct())
+        {
+            if (!_groups[_groupOf[c]].Excluded)
+            {
+                moving[_groupOf[c]]++;
+                live--;
+            }
+        }
+        if (live <= 0)
+        {
+            return false;
+        }
+        var moveTo = new int[_groups.Count];
+        for (var g = 0; g < moveTo.Length; g++)
+        {
+            moveTo[g] = -1;
+            if (moving[g] == 0)
+            {
+                continue;
+            }
+            if (moving[g] == _groups[g].Count)
+            {
+                // The whole group goes: it stays where it is, without mass.
+                _groups[g].Excluded = true;
+                continue;
+            }
+            moveTo[g] = _groups.Count;
+            _groups.Add(new Group(moving[g], -1) { LogLikelihood = (double[])_groups[g].LogLikelihood.Clone(), Excluded = true });
+            _groups[g].Count -= moving[g];
+            _groups[g].Representative = -1;
+        }
+        foreach (var c in commits)
+        {
+            if (moveTo[_groupOf[c]] is var to and >= 0)
+            {
+                _groupOf[c] = to;
+            }
+        }
+        // New representatives where a group lost or gained members (an emptied group keeps none and no mass).
+        for (var c = 0; c < _groupOf.Length; c++)
+        {
+            if (_groups[_groupOf[c]].Representative < 0)
+            {
+                _groups[_groupOf[c]].Representative = c;
+            }
+        }
+        return true;
+    }
+
     /// <summary>Forgets all runs (not the grouping) and starts over with <paramref name="clusters"/> tracked clusters.</summary>
     public void Reset(int clusters)
     {
@@ -114,8 +173,9 @@ internal sealed class CulpritPosterior
                 uniformCells[c] = Math.Exp(_grid.LogPrior[c]);
             }
             var sizes0 = _groups.Select(g => g.Count).ToArray();
+            var live = _groups.Where(g => !g.Excluded).Sum(g => g.Count);
             return new PosteriorSnapshot(_grid, (int[])_groupOf.Clone(), sizes0,
-                sizes0.Select(n => (double)n / _groupOf.Length).ToArray(), uniformCells, []);
+                _groups.Select(g => g.Excluded ? 0 : (double)g.Count / live).ToArray(), uniformCells, []);
         }
         // Per group and cluster: the log marginal likelihood of the cluster's runs if it is the bug.
         var asBug = new double[groups * _clusters];
@@ -136,7 +196,8 @@ internal sealed class CulpritPosterior
             }
             // Splits in which none of the bad commit's crashes is the bug are not allowed.
             var x = noBadCommitCluster - full;
-            groupLog[gi] = full + (x < -1e-12 ? Math.Log(-double.ExpM1(x)) : -700) + Math.Log(_groups[gi].Count);
+            groupLog[gi] = _groups[gi].Excluded || _groups[gi].Count == 0 ? double.NegativeInfinity
+                : full + (x < -1e-12 ? Math.Log(-double.ExpM1(x)) : -700) + Math.Log(_groups[gi].Count);
         }
         var max = groupLog.Max();
         var groupMass = groupLog.Select(l => Math.Exp(l - max)).ToArray();
@@ -257,7 +318,7 @@ internal sealed class CulpritPosterior
             if (inside[g] > 0 && inside[g] < _groups[g].Count)
             {
                 moveTo[g] = _groups.Count;
-                _groups.Add(new Group(inside[g], -1) { LogLikelihood = (double[])_groups[g].LogLikelihood.Clone() });
+                _groups.Add(new Group(inside[g], -1) { LogLikelihood = (double[])_groups[g].LogLikelihood.Clone(), Excluded = _groups[g].Excluded });
                 _groups[g].Count -= inside[g];
                 _groups[g].Representative = -1;
             }
@@ -290,5 +351,8 @@ internal sealed class CulpritPosterior
         public int Count { get; set; } = count;
         public int Representative { get; set; } = representative;
         public double[] LogLikelihood { get; set; } = [];
+
+        /// <summary>Members build what their parent builds (<see cref="Exclude"/>): no mass, whatever the runs say.</summary>
+        public bool Excluded { get; set; }
     }
 }

@@ -38,6 +38,10 @@ public sealed class FlakyStrategy : IBisectionStrategy
     /// <summary>Every outcome recorded, in order: what a twin replays to look ahead (<see cref="LikelyNext"/>).</summary>
     private readonly List<CommitOutcome> _recorded = [];
     private readonly HashSet<int> _broken = [];
+    /// <summary>Commits that build what their first parent builds (<see cref="BuildsSameAsParent"/>): no mass, never tested.</summary>
+    private readonly HashSet<int> _sameAsParent = [];
+    /// <summary>What the planner passes over: broken builds and commits that build their parent's kernel.</summary>
+    private readonly HashSet<int> _notToTest = [];
     private readonly HashSet<int> _tested = [];
     /// <summary>Commits built so far: a commit is built once, its later tests only run.</summary>
     private readonly HashSet<string> _built = new(StringComparer.Ordinal);
@@ -223,6 +227,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
             return null;
         }
         var twin = new FlakyStrategy(_graph, Options);
+        twin.BuildsSameAsParent(_sameAsParent.Select(i => _graph.Commits[i]));
         foreach (var outcome in _recorded)
         {
             twin.Record(outcome);
@@ -266,11 +271,27 @@ public sealed class FlakyStrategy : IBisectionStrategy
         return chances;
     }
 
+    /// <summary>
+    /// Takes the commits out of the culprit's distribution (<see cref="CulpritPosterior.Exclude"/>) and
+    /// out of the planner's choice: testing one would test its parent's kernel again.
+    /// </summary>
+    public void BuildsSameAsParent(IEnumerable<string> commits)
+    {
+        var fresh = commits.Select(_graph.IndexOf).Where(i => i >= 0 && !_sameAsParent.Contains(i)).Distinct().ToList();
+        if (fresh.Count == 0 || !_posterior.Exclude(fresh))
+        {
+            return;
+        }
+        _sameAsParent.UnionWith(fresh);
+        _notToTest.UnionWith(fresh);
+        _snapshot = TakeSnapshot();
+    }
+
     /// <summary>What the planner weighs a test by, from everything recorded so far.</summary>
     private TestPlanner.Inputs PlannerInputs() => new(
         _snapshot,
         _ancestors,
-        _broken,
+        _notToTest,
         _tested,
         _costs.BuildSeconds,
         _costs.RunSeconds,
@@ -312,6 +333,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
             if (index > 0)
             {
                 _broken.Add(index);
+                _notToTest.Add(index);
             }
             return new Judgement(outcome.Commit, Verdict.Skip, Notes: [$"build failed: {outcome.BuildError}"]);
         }

@@ -21,6 +21,12 @@ namespace Culprit.Core.Strategies;
 /// commit is git's skip. Each tree node costs one of git's decisions (linear in the range), so a
 /// round costs K of them.
 /// </para>
+/// <para>
+/// Commits the job knows build what their first parent builds (<see cref="BuildsSameAsParent"/>)
+/// are no candidates: each has its parent's verdict, so it is never the first bad commit. A bad
+/// commit that is one stands for its parent (bad too, the same kernel), and the weights are
+/// counted over the candidates left (<c>byAncestry</c>). Nothing told, the path is git's exactly.
+/// </para>
 /// </summary>
 public sealed class ClassicStrategy : IBisectionStrategy
 {
@@ -43,6 +49,9 @@ public sealed class ClassicStrategy : IBisectionStrategy
     private bool[]? _below;
     private readonly List<int> _candidates = [];
     private readonly Stack<int> _stack = new();
+
+    /// <summary>Commits known to build what their first parent builds; null until one is told (git's exact path).</summary>
+    private bool[]? _sameAsParent;
 
     /// <param name="graph">The range: its first commit (newest) is the known bad commit.</param>
     public ClassicStrategy(CommitGraph graph, IVerdictPolicy policy, int runs)
@@ -71,13 +80,14 @@ public sealed class ClassicStrategy : IBisectionStrategy
     public BisectionStep Next()
     {
         var pick = Advance();
-        if (pick.Commit == _bad)
+        var bad = EffectiveBad();
+        if (pick.Commit == bad)
         {
             if (pick.Tried.Count == 0)
             {
-                return new Finished(BisectionResult.Found(_graph.Commits[_bad]));
+                return new Finished(BisectionResult.Found(_graph.Commits[bad]));
             }
-            var list = pick.Tried.Append(_bad).Select(i => _graph.Commits[i]).ToList();
+            var list = pick.Tried.Append(bad).Select(i => _graph.Commits[i]).ToList();
             return new Finished(BisectionResult.Inconclusive(list, message: "There are only 'skip'ped commits left to test."));
         }
         return Test(pick);
@@ -110,7 +120,7 @@ public sealed class ClassicStrategy : IBisectionStrategy
                     Apply(commit, verdict, undo);
                 }
                 var pick = Walk(null, undo);
-                return pick.Commit == _bad ? (pick, 0.0, true) : (pick, ChanceBad(pick), false);
+                return pick.Commit == EffectiveBad() ? (pick, 0.0, true) : (pick, ChanceBad(pick), false);
             });
             if (done)
             {
@@ -164,7 +174,7 @@ public sealed class ClassicStrategy : IBisectionStrategy
         {
             Apply(index, LikelierVerdict(index, Candidates()), undo);
             var pick = Walk(null, undo);
-            return pick.Commit == _bad ? null : _graph.Commits[pick.Commit];
+            return pick.Commit == EffectiveBad() ? null : _graph.Commits[pick.Commit];
         });
     }
 
@@ -182,7 +192,7 @@ public sealed class ClassicStrategy : IBisectionStrategy
             var pick = first;
             for (var step = 0; step <= running.Count; step++)
             {
-                if (pick.Commit == _bad)
+                if (pick.Commit == EffectiveBad())
                 {
                     return null;
                 }
@@ -212,8 +222,12 @@ public sealed class ClassicStrategy : IBisectionStrategy
     {
         while (true)
         {
-            pick ??= GitBisection.Choose(_graph, Candidates(), _skipped.Contains, _bad, _skipped.Count > 0, _scratch ??= new GitBisection.Scratch(_graph.Count));
-            if (pick.Commit == _bad || !_known.TryGetValue(pick.Commit, out var verdict))
+            // Candidates() first: the bad commit it counts from is the one passed on.
+            var candidates = Candidates();
+            var bad = EffectiveBad();
+            pick ??= GitBisection.Choose(_graph, candidates, _skipped.Contains, bad, _skipped.Count > 0, _scratch ??= new GitBisection.Scratch(_graph.Count),
+                byAncestry: _sameAsParent is not null);
+            if (pick.Commit == bad || !_known.TryGetValue(pick.Commit, out var verdict))
             {
                 return pick;
             }
@@ -342,21 +356,63 @@ public sealed class ClassicStrategy : IBisectionStrategy
         }
     }
 
-    /// <summary>Ancestors of the current bad commit that no good commit reaches, newest first.</summary>
+    public void BuildsSameAsParent(IEnumerable<string> commits)
+    {
+        foreach (var commit in commits)
+        {
+            if (_graph.IndexOf(commit) is var i and >= 0)
+            {
+                (_sameAsParent ??= new bool[_graph.Count])[i] = true;
+                _pick = null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The bad commit git counts from: the current bad commit, or the first-parent ancestor it
+    /// stands for when it builds what its parent builds (see the class comment).
+    /// </summary>
+    private int EffectiveBad()
+    {
+        if (_sameAsParent is null)
+        {
+            return _bad;
+        }
+        var excluded = Reach(_goods, _excluded ??= new bool[_graph.Count]);
+        var bad = _bad;
+        while (_sameAsParent[bad] && FirstParentInRange(bad) is var parent and >= 0 && !excluded[parent])
+        {
+            bad = parent;
+        }
+        return bad;
+    }
+
+    /// <summary>
+    /// Ancestors of the bad commit git counts from that no good commit reaches, newest first, less
+    /// the commits that build what their parent builds.
+    /// </summary>
     private List<int> Candidates()
     {
-        var reachable = Reach([_bad], _reachable ??= new bool[_graph.Count]);
+        var bad = EffectiveBad();
+        var reachable = Reach([bad], _reachable ??= new bool[_graph.Count]);
         var excluded = Reach(_goods, _excluded ??= new bool[_graph.Count]);
         var result = _candidates;
         result.Clear();
         for (var i = 0; i < _graph.Count; i++)
         {
-            if (reachable[i] && !excluded[i])
+            if (reachable[i] && !excluded[i] && (_sameAsParent is null || !_sameAsParent[i] || i == bad))
             {
                 result.Add(i);
             }
         }
         return result;
+    }
+
+    /// <summary>The index of the commit's first parent when that parent is in the range, else -1.</summary>
+    private int FirstParentInRange(int index)
+    {
+        var parents = _graph.ParentsOf(_graph.Commits[index]);
+        return parents.Count == 0 ? -1 : _graph.IndexOf(parents[0]);
     }
 
     private bool[] Reach(IEnumerable<int> starts, bool[] seen)

@@ -16,13 +16,20 @@ internal static class GitBisection
     /// <param name="candidates">Candidate indexes in rev-list order (newest first).</param>
     /// <param name="isSkipped">Whether a candidate was skipped.</param>
     /// <param name="bad">The index of the current bad commit.</param>
+    /// <param name="byAncestry">
+    /// Count every weight with the ancestry service: the candidates are not a closed part of the graph
+    /// (commits known to build what their parent builds were left out), so a commit's parent may be
+    /// no candidate while its grandparent is, and git's "one more than the parent" would miscount.
+    /// Over a closed set both counts are the same number; git's order of counting is kept.
+    /// </param>
     public static Pick Choose(
         CommitGraph graph,
         IReadOnlyList<int> candidates,
         Func<int, bool> isSkipped,
         int bad,
         bool anySkipped,
-        Scratch? scratch = null)
+        Scratch? scratch = null,
+        bool byAncestry = false)
     {
         scratch ??= new Scratch(graph.Count);
         // git reverses rev-list's order: oldest first.
@@ -38,7 +45,7 @@ internal static class GitBisection
         {
             inList[list[i]] = i;
         }
-        var weights = ComputeWeights(graph, list, nr, inList, scratch, findAll: anySkipped, out var early);
+        var weights = ComputeWeights(graph, list, nr, inList, scratch, findAll: anySkipped, byAncestry, out var early);
 
         if (!anySkipped)
         {
@@ -87,7 +94,7 @@ internal static class GitBisection
     /// merge's weight with a walk; the ancestry service gives the same count (interesting commits
     /// it reaches) from prefix sums, in time linear in the range.
     /// </summary>
-    private static int[] ComputeWeights(CommitGraph graph, int[] list, int nr, int[] inList, Scratch scratch, bool findAll, out int? early)
+    private static int[] ComputeWeights(CommitGraph graph, int[] list, int nr, int[] inList, Scratch scratch, bool findAll, bool byAncestry, out int? early)
     {
         var weights = scratch.Weights;
         var counted = 0;
@@ -102,7 +109,7 @@ internal static class GitBisection
                     interesting++;
                 }
             }
-            switch (interesting)
+            switch (byAncestry ? 2 : interesting)
             {
                 case 0:
                     weights[i] = 1;

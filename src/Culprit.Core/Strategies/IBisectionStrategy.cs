@@ -22,6 +22,15 @@ public interface IBisectionStrategy
     Judgement Record(CommitOutcome outcome);
 
     /// <summary>
+    /// Tells the strategy that each of <paramref name="commits"/> builds exactly what its first parent
+    /// builds (the job found that its diff touches nothing the build reads, Jobs' SameBuildCommits): it
+    /// shares its parent's verdict, so it is no longer a candidate: never tested, never named the
+    /// culprit. Commits outside the range are ignored. Until something is told, the strategy's path is
+    /// its own (classic: git's exact one). Like <see cref="Record"/>, it must be told at the same points on a resume.
+    /// </summary>
+    void BuildsSameAsParent(IEnumerable<string> commits);
+
+    /// <summary>
     /// What to test next with <paramref name="workers"/> testers at once: a <see cref="TestRound"/>
     /// of up to that many distinct commits, or <see cref="Finished"/>. Each outcome is recorded as it
     /// arrives; the next round is asked for once the whole round is recorded. With one worker it is

@@ -32,4 +32,18 @@ public sealed class SingleBuildTests
 
         Assert.Equal(world.BuildsDone.Distinct().Count(), world.BuildsDone.Count);
     }
+
+    [Fact]
+    public async Task A_retest_whose_build_was_not_kept_is_built_again_and_the_log_and_stats_say_so()
+    {
+        // The same path as above with a tester that keeps no build (command mode: one worktree): the
+        // parent check of 8 comes after other builds, so building 8 again is the only way left.
+        using var world = await ScriptedWorld.CreateAsync(17, (n, _) => n >= 9 ? RunOutcome.Crash("BUG: bad thing") : RunOutcome.Ok());
+        var (result, log) = await world.BisectAsync(new JobSpec { Repo = "", Bad = world.Hashes[16], Good = world.Hashes[0], Strategy = "classic", Runs = 2 });
+
+        Assert.Equal(2, world.BuildsDone.Count(n => n == 8));
+        Assert.Contains($"testing commit {world.Hashes[8]} (built again: its build was not kept)", log);
+        Assert.Equal(1, result.Stats.BuildsRepeated);
+        Assert.Equal(world.BuildsDone.Count, result.Stats.Builds);
+    }
 }

@@ -28,6 +28,8 @@ public sealed class SyzbotStrategy : IBisectionStrategy
 
     public BisectionStep Next() => _git.Next();
 
+    public void BuildsSameAsParent(IEnumerable<string> commits) => _git.BuildsSameAsParent(commits);
+
     public Judgement Record(CommitOutcome outcome)
     {
         var judgement = _git.Record(outcome);
