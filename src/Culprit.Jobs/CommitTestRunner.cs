@@ -32,8 +32,8 @@ internal sealed class CommitTestRunner(
 
     /// <param name="settlingTitles">
     /// Crash titles one run of which settles the commit (the strategy's, <c>TestCommit.SettlingTitles</c>):
-    /// once a run shows one, no further run starts, the runs still going are stopped and only the runs
-    /// ended by then are kept; an outcome showing one stands for a test of any number of runs when
+    /// once a run shows one, no further run starts and the runs still going are stopped (a run the
+    /// tester cut short is not kept; one that ended is); an outcome showing one stands for a test of any number of runs when
     /// another commit's outcome is taken (build avoidance, equal signature).
     /// </param>
     public async Task<CommitOutcome> TestAsync(string commit, int runs, string phase, CancellationToken ct, IReadOnlyList<string>? settlingTitles = null)
@@ -124,19 +124,13 @@ internal sealed class CommitTestRunner(
                 {
                     return;
                 }
-                bool settles;
+                // A run that ended, even after the settling one, is kept: it was paid for and says something.
                 lock (results)
                 {
-                    if (settled.IsCancellationRequested)
-                    {
-                        // Ended after the settling run (perhaps cut short by it): not kept.
-                        return;
-                    }
                     results[i] = run;
-                    settles = run.ShowsAnyOf(settlingTitles ?? []);
                 }
                 status.RunDone(run);
-                if (settles)
+                if (run.ShowsAnyOf(settlingTitles ?? []))
                 {
                     await settled.CancelAsync();
                 }

@@ -1,0 +1,44 @@
+using Culprit.Core.Domain;
+
+namespace Culprit.Jobs.Tests.Flows;
+
+/// <summary>
+/// A flaky job stops a bisection commit's runs at the bug's first crash (the strategy's settling
+/// titles): the crash already said "bad", the remaining runs would cost machine time for nothing.
+/// </summary>
+public sealed class EarlyStopTests
+{
+    private const int Culprit = 37;
+
+    /// <summary>The bug shows in about half the runs of the commits that have it.</summary>
+    private static RunOutcome HalfTheRuns(int n, int run) =>
+        n >= Culprit && (n * 7919 + run * 104729) % 10 < 5 ? RunOutcome.Crash("BUG: bad thing") : RunOutcome.Ok();
+
+    private static JobSpec Spec(ScriptedWorld world, int workers) => new()
+    {
+        Repo = "", Bad = world.Hashes[^1], Good = world.Hashes[0], Strategy = "flaky", Runs = 6, Verify = false, Workers = workers, MaxRuns = 3000,
+    };
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task A_bisection_commits_runs_stop_at_the_bugs_first_crash_and_every_run_made_is_stored(int workers)
+    {
+        using var world = await ScriptedWorld.CreateAsync(100, HalfTheRuns);
+
+        var (result, log) = await world.BisectAsync(Spec(world, workers));
+
+        Assert.Equal(world.Hashes[Culprit], result.Culprit?.Commit);
+        var crashing = result.Tested.Where(t => t.Phase == "bisect" && world.NumberOf(t.Commit) >= Culprit && t.ReusedFrom is null).ToList();
+        Assert.NotEmpty(crashing);
+        // Each test of a commit with the bug ends at its first crash: one crash, its last run.
+        Assert.All(crashing.Where(t => t.Runs.Any(r => r.Title is not null)), t =>
+        {
+            Assert.Single(t.Runs, r => r.Title is not null);
+            Assert.NotNull(t.Runs[^1].Title);
+        });
+        Assert.Contains(log, l => l.StartsWith("stopped after ", StringComparison.Ordinal) && l.EndsWith(" runs: the bug's crash settles the commit", StringComparison.Ordinal));
+        // No run is made and dropped: the runs made are the runs stored.
+        Assert.Equal(world.RunsDone.Count, result.Tested.Where(t => t.ReusedFrom is null).Sum(t => t.Runs.Count));
+    }
+}
