@@ -29,13 +29,26 @@ public sealed class EarlyStopTests
         var (result, log) = await world.BisectAsync(Spec(world, workers));
 
         Assert.Equal(world.Hashes[Culprit], result.Culprit?.Commit);
-        var crashing = result.Tested.Where(t => t.Phase == "bisect" && world.NumberOf(t.Commit) >= Culprit && t.ReusedFrom is null).ToList();
-        Assert.NotEmpty(crashing);
-        // Each test of a commit with the bug ends at its first crash: one crash, its last run.
-        Assert.All(crashing.Where(t => t.Runs.Any(r => r.Title is not null)), t =>
+        // The bisection's tests as logged, each ending in its verdict (a round logs its tests one block each).
+        var blocks = new List<List<string>>();
+        var block = new List<string>();
+        foreach (var line in log.SkipWhile(l => !l.StartsWith("# git bisect start ", StringComparison.Ordinal)).Skip(1))
         {
-            Assert.Single(t.Runs, r => r.Title is not null);
-            Assert.NotNull(t.Runs[^1].Title);
+            block.Add(line);
+            if (line.StartsWith("# git bisect ", StringComparison.Ordinal))
+            {
+                blocks.Add(block);
+                block = [];
+            }
+        }
+        var crashed = blocks.Where(b => b.Any(l => l.Contains("crashed: BUG: bad thing", StringComparison.Ordinal))).ToList();
+        Assert.NotEmpty(crashed);
+        // Each test that showed the bug ended at its first crash: one crash, its last run.
+        Assert.All(crashed, b =>
+        {
+            var runs = b.Where(l => l.StartsWith("run #", StringComparison.Ordinal) || l.StartsWith("all runs: ", StringComparison.Ordinal)).ToList();
+            Assert.Single(runs, l => l.Contains("crashed: ", StringComparison.Ordinal));
+            Assert.Contains("crashed: ", runs[^1]);
         });
         Assert.Contains(log, l => l.StartsWith("stopped after ", StringComparison.Ordinal) && l.EndsWith(" runs: the bug's crash settles the commit", StringComparison.Ordinal));
         // No run is made and dropped: the runs made are the runs stored.
