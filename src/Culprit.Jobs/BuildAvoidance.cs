@@ -42,13 +42,16 @@ internal sealed class BuildAvoidance(GitRepository repo, OutcomeLedger ledger, s
 
     /// <summary>
     /// The outcome <paramref name="commit"/> takes without a build, and the line that says why, or
-    /// null when it must be built. Only an outcome with at least <paramref name="runs"/> runs is taken.
+    /// null when it must be built. Only an outcome with at least <paramref name="runs"/> runs is taken,
+    /// or one that showed a crash of <paramref name="settlingTitles"/> (its test stopped there: the
+    /// runs asked for would have stopped there too).
     /// </summary>
-    public async Task<(CommitOutcome Outcome, string Line)?> FindAsync(string commit, int runs, CancellationToken ct)
+    public async Task<(CommitOutcome Outcome, string Line)?> FindAsync(string commit, int runs, IReadOnlyList<string>? settlingTitles, CancellationToken ct)
     {
         // An outcome that showed nothing about the bug (every run an infra error: a boot that failed)
         // is not handed on: the commit is built and tested for itself, which may show something.
-        var candidates = ledger.BuiltSoFar().Where(o => o.Commit != commit && o.Runs.Count >= runs && o.Oks + o.Crashes > 0)
+        var candidates = ledger.BuiltSoFar()
+            .Where(o => o.Commit != commit && (o.Runs.Count >= runs || o.SettledBy(settlingTitles)) && o.Oks + o.Crashes > 0)
             .Select(o => (Built: o, Inputs: Load(o.Commit))).Where(c => c.Inputs is not null).Take(Candidates).ToList();
         // Nothing recorded (a tester that does not say what a build read): no git call at all.
         IReadOnlyList<string> parents = candidates.Count == 0 ? [] : await repo.ParentsAsync(commit, ct);

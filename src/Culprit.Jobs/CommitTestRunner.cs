@@ -30,7 +30,13 @@ internal sealed class CommitTestRunner(
 
     public int SignatureReuses { get; private set; }
 
-    public async Task<CommitOutcome> TestAsync(string commit, int runs, string phase, CancellationToken ct)
+    /// <param name="settlingTitles">
+    /// Crash titles one run of which settles the commit (the strategy's, <c>TestCommit.SettlingTitles</c>):
+    /// once a run shows one, no further run starts and the runs still going are stopped (a run the
+    /// tester cut short is not kept; one that ended is); an outcome showing one stands for a test of any number of runs when
+    /// another commit's outcome is taken (build avoidance, equal signature).
+    /// </param>
+    public async Task<CommitOutcome> TestAsync(string commit, int runs, string phase, CancellationToken ct, IReadOnlyList<string>? settlingTitles = null)
     {
         if (ledger.TakeStored(commit, phase) is { } stored)
         {
@@ -44,7 +50,7 @@ internal sealed class CommitTestRunner(
         _setupLogged = true;
         status.Testing(commit, "building", runs);
         // Only a first test of a commit may be avoided: more runs asked for later are new runs of its own build.
-        if (avoidance is not null && !ledger.HasOutcomeFor(commit) && await avoidance.FindAsync(commit, runs, ct) is { } avoided)
+        if (avoidance is not null && !ledger.HasOutcomeFor(commit) && await avoidance.FindAsync(commit, runs, settlingTitles, ct) is { } avoided)
         {
             log.Line(avoided.Line);
             return Append(avoided.Outcome, phase);
@@ -89,7 +95,8 @@ internal sealed class CommitTestRunner(
         {
             log.Line($"kernel signature: {signature}");
             // Only a first test takes another commit's outcome: more runs asked for later must be new runs.
-            if (ledger.WithSignature(signature) is { } same && same.Commit != commit && !ledger.HasOutcomeFor(commit) && same.Runs.Count >= runs)
+            if (ledger.WithSignature(signature) is { } same && same.Commit != commit && !ledger.HasOutcomeFor(commit)
+                && (same.Runs.Count >= runs || same.SettledBy(settlingTitles)))
             {
                 log.Line($"same kernel as commit {same.Commit}: reusing its outcome");
                 SignatureReuses++;
@@ -104,20 +111,40 @@ internal sealed class CommitTestRunner(
         // runs done, not the runs asked for. Each run's output is capped before it is kept.
         var results = new SortedDictionary<int, RunOutcome>();
         var next = -1;
+        // Cancelled once a run showed a settling title: the runs still going end, none starts.
+        using var settled = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var workers = Enumerable.Range(0, Math.Clamp(tester.ParallelRuns, 1, runs)).Select(async _ =>
         {
             int i;
-            while ((i = Interlocked.Increment(ref next)) < runs)
+            while (!settled.IsCancellationRequested && (i = Interlocked.Increment(ref next)) < runs)
             {
-                var run = RunOutputCap.Apply(await tester.RunAsync(build, firstRun + i, ct));
+                RunOutcome run;
+                try
+                {
+                    run = RunOutputCap.Apply(await tester.RunAsync(build, firstRun + i, settled.Token));
+                }
+                catch (OperationCanceledException) when (settled.IsCancellationRequested && !ct.IsCancellationRequested)
+                {
+                    return;
+                }
+                // A run that ended, even after the settling one, is kept: it was paid for and says something.
                 lock (results)
                 {
                     results[i] = run;
                 }
                 status.RunDone(run);
+                if (run.ShowsAnyOf(settlingTitles ?? []))
+                {
+                    await settled.CancelAsync();
+                }
             }
         });
         await Task.WhenAll(workers);
+        ct.ThrowIfCancellationRequested();
+        if (results.Count < runs && settled.IsCancellationRequested)
+        {
+            log.Line($"stopped after {results.Count} of {runs} runs: the bug's crash settles the commit");
+        }
         var outcome = new CommitOutcome(commit, true, [.. results.Values], null, build.Compiler, build.Signature, build.Seconds, watch.Elapsed.TotalSeconds,
             BuildReused: buildReused, BuiltAhead: builtAhead, Artifact: build.Artifact);
         if (outcome.Untestable)

@@ -158,7 +158,7 @@ internal sealed class JobExecution(
             log.Line($"speculative build of {next}");
             ahead = _workers.First(w => w.Tests != runner).Tests.BuildAheadAsync(next, ct);
         }
-        var outcome = await runner.TestAsync(test.Commit, test.Runs, "bisect", ct);
+        var outcome = await runner.TestAsync(test.Commit, test.Runs, "bisect", ct, test.SettlingTitles);
         await ahead;
         Recorded(strategy, outcome);
     }
@@ -180,7 +180,7 @@ internal sealed class JobExecution(
             pending.Remove(test);
             var info = await repo.CommitInfoAsync(commit, ct);
             log.Line($"[{commit}] {info.Subject}");
-            Recorded(strategy, await tests.TestAsync(commit, test.Runs, "bisect", ct));
+            Recorded(strategy, await tests.TestAsync(commit, test.Runs, "bisect", ct, test.SettlingTitles));
         }
         var assigned = Assign(pending);
         // The round's tests still running, and the commits being built ahead for the next round; both change under the round's lock only.
@@ -252,7 +252,7 @@ internal sealed class JobExecution(
         try
         {
             worker.Log.Line($"[{test.Commit}] {info.Subject}");
-            await worker.Tests.TestAsync(test.Commit, test.Runs, "bisect", ct);
+            await worker.Tests.TestAsync(test.Commit, test.Runs, "bisect", ct, test.SettlingTitles);
         }
         finally
         {

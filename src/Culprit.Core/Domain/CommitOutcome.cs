@@ -37,6 +37,13 @@ public sealed record CommitOutcome(
     /// </summary>
     public bool Untestable => Built && Runs.Count > 0 && Runs.All(r => r.Result == RunResult.InfraError && !r.CommitFault);
 
+    /// <summary>
+    /// Whether a run showed one of <paramref name="titles"/> (a test's settling titles, see
+    /// <c>TestCommit.SettlingTitles</c>): such an outcome says all its test was asked for, however few
+    /// runs it holds, so it stands for a test of as many runs as any (build avoidance, signature reuse).
+    /// </summary>
+    public bool SettledBy(IReadOnlyList<string>? titles) => titles is { Count: > 0 } && Runs.Any(r => r.ShowsAnyOf(titles));
+
     /// <summary>The title of the first crashed run, if any.</summary>
     public string? FirstCrashTitle => Runs.FirstOrDefault(r => r.Result is RunResult.Crashed or RunResult.TimedOut)?.Title;
 }

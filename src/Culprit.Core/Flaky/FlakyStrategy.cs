@@ -22,6 +22,9 @@ public sealed class FlakyStrategy : IBisectionStrategy
     private const double DecisiveOdds = 20;
     private const int MaxListedCandidates = 20;
 
+    /// <summary>How sure the strategy must be that a cluster is the bug before one of its crashes ends a commit's test.</summary>
+    private const double SettlingBugProbability = 0.99;
+
     /// <summary>How much smaller than the target's the risk of a wrong answer is made while the budget lasts.</summary>
     private const double ExtraCertainty = 5;
     /// <summary>Tests of the bad commit after which the bisection goes on with whatever crash it showed (or ends, if none).</summary>
@@ -191,7 +194,28 @@ public sealed class FlakyStrategy : IBisectionStrategy
         // In git's terms: a test splits the candidates about in half, and the larger half, less the
         // commit tested, is what is left to test after it (2 candidates: 0 left, 0 steps).
         var left = Math.Max(0, effective - Math.Max(1, effective / 2) - 1);
-        return new TestCommit(_graph.Commits[plan.Commit], plan.Runs, left, GitBisection.EstimateSteps(effective));
+        return new TestCommit(_graph.Commits[plan.Commit], plan.Runs, left, GitBisection.EstimateSteps(effective), SettlingTitles());
+    }
+
+    /// <summary>
+    /// The titles of the clusters almost surely the bug (<see cref="SettlingBugProbability"/>): with
+    /// title matching a crash counted as the bug on a commit without it is rare (ε, see
+    /// <see cref="ModelGrid.TitleMatching"/>), so one such crash all but proves its commit has the bug
+    /// and the commit's other runs are not worth their machine time. The posterior takes the runs
+    /// made, whatever their number: a stop at a crash changes their likelihood only by a constant.
+    /// None under the any-crash policy, where every unrelated crash counts (ε is their rate).
+    /// </summary>
+    private IReadOnlyList<string>? SettlingTitles()
+    {
+        if (Options.AnyCrash)
+        {
+            return null;
+        }
+        var titles = Enumerable.Range(0, _roles.Count)
+            .Where(k => _snapshot.BugProbability(k) >= SettlingBugProbability)
+            .SelectMany(k => _clusters.TitlesOf(_roles.Clusters[k]))
+            .ToList();
+        return titles.Count > 0 ? titles : null;
     }
 
     /// <summary>

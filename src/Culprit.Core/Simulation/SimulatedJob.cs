@@ -81,7 +81,7 @@ public static class SimulatedJob
                 case Finished finished:
                     return finished.Result;
                 case TestRound round:
-                    foreach (var outcome in tester.TestRound(round.Tests.Select(t => (t.Commit, t.Runs)).ToList()))
+                    foreach (var outcome in tester.TestRound(round.Tests))
                     {
                         strategy.Record(outcome);
                     }

@@ -1,4 +1,5 @@
 using Culprit.Core.Domain;
+using Culprit.Core.Strategies;
 
 namespace Culprit.Core.Simulation;
 
@@ -28,21 +29,24 @@ public sealed class SimulatedTester(Scenario scenario)
     /// <summary>Commits built (each once).</summary>
     public int Builds { get; private set; }
 
-    /// <summary>Tests a round's commits at once (one round); the outcomes in the round's order.</summary>
-    public IReadOnlyList<CommitOutcome> TestRound(IReadOnlyList<(string Commit, int Runs)> tests)
+    /// <summary>
+    /// Tests a round's commits at once (one round); the outcomes in the round's order. A test stops
+    /// at its first run showing one of its settling titles, as the job's runner does (see <see cref="TestCommit.SettlingTitles"/>).
+    /// </summary>
+    public IReadOnlyList<CommitOutcome> TestRound(IReadOnlyList<TestCommit> tests)
     {
-        var outcomes = tests.Select(t => Measure(t.Commit, t.Runs)).ToList();
+        var outcomes = tests.Select(t => Measure(t.Commit, t.Runs, t.SettlingTitles)).ToList();
         Rounds++;
         return outcomes;
     }
 
-    public CommitOutcome Test(string commit, int runs)
+    public CommitOutcome Test(string commit, int runs, IReadOnlyList<string>? settlingTitles = null)
     {
         Rounds++;
-        return Measure(commit, runs);
+        return Measure(commit, runs, settlingTitles);
     }
 
-    private CommitOutcome Measure(string commit, int runs)
+    private CommitOutcome Measure(string commit, int runs, IReadOnlyList<string>? settlingTitles)
     {
         var index = scenario.Graph.IndexOf(commit);
         var attempt = _attempts.GetValueOrDefault(commit);
@@ -62,7 +66,6 @@ public sealed class SimulatedTester(Scenario scenario)
         {
             return CommitOutcome.BuildFailed(commit, "make: *** [Makefile:1234: vmlinux] Error 2", buildSeconds * rng.Uniform(0.3, 1.0), "gcc (GCC) 12.2.0");
         }
-        Runs += runs;
         var list = new List<RunOutcome>(runs);
         var testSeconds = 0.0;
         for (var r = 0; r < runs; r++)
@@ -70,7 +73,12 @@ public sealed class SimulatedTester(Scenario scenario)
             var run = Run(rng, index);
             testSeconds += run.Seconds;
             list.Add(run);
+            if (settlingTitles is { Count: > 0 } && run.ShowsAnyOf(settlingTitles))
+            {
+                break;
+            }
         }
+        Runs += list.Count;
         return new CommitOutcome(commit, true, list, Compiler: "gcc (GCC) 12.2.0",
             Signature: $"{rng.NextULong():x16}", BuildSeconds: buildSeconds, TestSeconds: testSeconds);
     }

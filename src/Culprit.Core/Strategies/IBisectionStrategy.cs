@@ -58,9 +58,12 @@ public abstract record BisectionStep;
 /// <summary>
 /// Test <paramref name="Commit"/> with <paramref name="Runs"/> runs. <paramref name="RevisionsLeft"/>
 /// and <paramref name="Steps"/> feed the log's <c>Bisecting: N revisions left to test after this
-/// (roughly K steps)</c> line.
+/// (roughly K steps)</c> line. <paramref name="SettlingTitles"/>: crash titles the strategy holds to be
+/// the bug's, so that one run showing any of them settles the commit whatever its other runs would
+/// show; the tester starts no further run of the commit once one did (a crash seen already said
+/// "bad", the rest would cost machine time for nothing). Null or empty: every run is made.
 /// </summary>
-public sealed record TestCommit(string Commit, int Runs, int RevisionsLeft, int Steps) : BisectionStep;
+public sealed record TestCommit(string Commit, int Runs, int RevisionsLeft, int Steps, IReadOnlyList<string>? SettlingTitles = null) : BisectionStep;
 
 /// <summary>Commits to test at once, one per worker; the first is what <see cref="IBisectionStrategy.Next"/> would test alone.</summary>
 public sealed record TestRound(IReadOnlyList<TestCommit> Tests) : BisectionStep

@@ -34,6 +34,35 @@ public class FlakyStrategyTests
     }
 
     [Fact]
+    public void A_bisection_test_names_the_bugs_titles_as_settling_once_the_bug_is_known_and_none_before()
+    {
+        var graph = Linear(100);
+        var strategy = new FlakyStrategy(graph);
+
+        var first = Assert.IsType<TestCommit>(strategy.Next());
+        Assert.Null(first.SettlingTitles);
+        strategy.Record(Crashes("c0", 6, 4));
+        var test = Assert.IsType<TestCommit>(strategy.Next());
+
+        Assert.NotEqual("c0", test.Commit);
+        Assert.NotNull(test.SettlingTitles);
+        Assert.Contains(Bug, test.SettlingTitles);
+        Assert.Contains(BugAlt, test.SettlingTitles);
+        Assert.DoesNotContain(Other, test.SettlingTitles);
+    }
+
+    [Fact]
+    public void The_any_crash_policy_settles_no_commit_by_one_crash()
+    {
+        var graph = Linear(100);
+        var strategy = new FlakyStrategy(graph, new FlakyOptions(AnyCrash: true));
+
+        strategy.Record(Crashes("c0", 6, 4));
+
+        Assert.Null(Assert.IsType<TestCommit>(strategy.Next()).SettlingTitles);
+    }
+
+    [Fact]
     public void The_culprit_can_be_the_bad_commit_itself()
     {
         var graph = Linear(60);
