@@ -77,7 +77,12 @@ public static partial class ProcessRunner
             finished = true;
             allText = all.ToString();
         }
-        return new ProcessResult(timedOut ? -1 : process.ExitCode, allText, stdout.ToString(), stderr.ToString(), timedOut, watch.Elapsed);
+        return new ProcessResult(timedOut ? -1 : process.ExitCode, allText, stdout.ToString(), stderr.ToString(), timedOut, watch.Elapsed)
+        {
+            OutputTruncated = all.Truncated,
+            StandardOutputTruncated = stdout.Truncated,
+            StandardErrorTruncated = stderr.Truncated,
+        };
 
         Task DrainAsync() =>
             Task.WhenAny(Task.WhenAll(outDone.Task, errDone.Task), Task.Delay(DrainTime, CancellationToken.None));
@@ -97,8 +102,9 @@ public static partial class ProcessRunner
                 }
                 own.AppendLine(line);
                 all.AppendLine(line);
+                // Under the lock: one call at a time, in the order of the interleaved output.
+                spec.OnLine?.Invoke(line);
             }
-            spec.OnLine?.Invoke(line);
         }
     }
 
@@ -203,19 +209,38 @@ public static partial class ProcessRunner
         }
     }
 
-    /// <summary>Keeps the last <c>limit</c> characters appended.</summary>
+    /// <summary>Keeps the last <c>limit</c> characters appended, and whether any were dropped.</summary>
     private sealed class BoundedText(int limit)
     {
         private readonly StringBuilder _text = new();
+        private bool _truncated;
+
+        /// <summary>Text was dropped: what is kept is not all of the output.</summary>
+        public bool Truncated
+        {
+            get
+            {
+                lock (_text)
+                {
+                    return _truncated;
+                }
+            }
+        }
 
         public void AppendLine(string line)
         {
             lock (_text)
             {
+                if (limit <= 0)
+                {
+                    _truncated = true;
+                    return;
+                }
                 _text.Append(line).Append('\n');
                 if (_text.Length > limit + limit / 4)
                 {
                     _text.Remove(0, _text.Length - limit);
+                    _truncated = true;
                 }
             }
         }
