@@ -87,4 +87,26 @@ public sealed class CaptureCutTests
         Assert.Equal(0, result.ExitCode);
         Assert.Equal(records, streamed);
     }
+
+    [Fact]
+    public async Task A_slow_line_reader_gets_every_line_the_process_wrote_before_it_exited()
+    {
+        // 3,000 short lines fit in the pipe: the process exits at once, the reader needs about 3 s
+        // for them, longer than the one second output is read for while the run's children live.
+        var lines = new List<string>();
+        var spec = ProcessSpec.Shell("seq 1 3000") with
+        {
+            MaxCapturedChars = 0,
+            OnLine = line =>
+            {
+                Thread.Sleep(1);
+                lines.Add(line);
+            },
+        };
+
+        await ProcessRunner.RunAsync(spec);
+
+        Assert.Equal(3000, lines.Count);
+        Assert.Equal("3000", lines[^1]);
+    }
 }
