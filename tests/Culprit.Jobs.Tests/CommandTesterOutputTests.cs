@@ -115,6 +115,21 @@ public sealed class CommandTesterOutputTests
     }
 
     // The budget and the cut notes, as RunOutputCap keeps a captured output.
+    [Fact]
+    public async Task A_build_inputs_list_longer_than_the_capture_is_no_list()
+    {
+        using var temp = new TempDir("culprit-cmdout");
+        var repo = await RepositoryAsync(temp, "");
+        // 1.5 M names, 12 M characters: the capture keeps the tail only.
+        await using var tester = await CommandTester.CreateAsync(repo, temp.Sub("worktree"), "HEAD", "true", "true",
+            TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(5), KernelCrash, CancellationToken.None, buildInputs: "seq 1000001 2500000");
+
+        var build = await tester.BuildAsync("HEAD", CancellationToken.None);
+
+        Assert.True(build.Ok);
+        Assert.Null(build.Inputs);
+    }
+
     private static void AssertCapped(string detail) =>
         Assert.True(detail.Length <= RunOutputCap.Budget + 200, $"kept {detail.Length} characters");
 
@@ -122,17 +137,22 @@ public sealed class CommandTesterOutputTests
     private static async Task<RunOutcome> RunAsync(string test, string report = "")
     {
         using var temp = new TempDir("culprit-cmdout");
+        var repo = await RepositoryAsync(temp, report);
+        await using var tester = await CommandTester.CreateAsync(repo, temp.Sub("worktree"), "HEAD", "true", test,
+            TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(5), KernelCrash, CancellationToken.None);
+        var build = await tester.BuildAsync("HEAD", CancellationToken.None);
+        return await tester.RunAsync(build, 0, CancellationToken.None);
+    }
+
+    private static async Task<GitRepository> RepositoryAsync(TempDir temp, string report)
+    {
         var dir = temp.Sub("repo");
         Directory.CreateDirectory(dir);
         await Git(dir, "init", "-q", "-b", "main");
         await File.WriteAllTextAsync(Path.Combine(dir, "report"), report + "\n");
         await Git(dir, "add", "-A");
         await Git(dir, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "one");
-        var repo = await GitRepository.OpenAsync(dir);
-        await using var tester = await CommandTester.CreateAsync(repo, temp.Sub("worktree"), "HEAD", "true", test,
-            TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(5), KernelCrash, CancellationToken.None);
-        var build = await tester.BuildAsync("HEAD", CancellationToken.None);
-        return await tester.RunAsync(build, 0, CancellationToken.None);
+        return await GitRepository.OpenAsync(dir);
     }
 
     private static RunOutcome? KernelCrash(TextReader output) =>

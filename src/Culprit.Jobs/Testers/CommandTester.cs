@@ -73,12 +73,13 @@ public sealed class CommandTester : ICommitTester
     /// <summary>
     /// The files the build read, as <c>--build-inputs</c> prints them (one per line, relative to the
     /// worktree or absolute in it; files outside it, such as system headers, are not the project's).
-    /// A command that fails says nothing: without inputs the next commits are built (when in doubt, build).
+    /// A command that fails says nothing: without inputs the next commits are built (when in doubt, build);
+    /// so does a list longer than the capture keeps (its cut head would hide inputs).
     /// </summary>
     private async Task<IReadOnlyList<string>?> InputsAsync(CancellationToken ct)
     {
         var result = await ProcessRunner.RunAsync(ProcessSpec.Shell(_buildInputs!) with { WorkingDirectory = _worktree, Timeout = _buildTimeout }, ct);
-        if (!result.Succeeded)
+        if (!result.Succeeded || result.StandardOutputTruncated)
         {
             return null;
         }
