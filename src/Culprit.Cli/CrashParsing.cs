@@ -9,7 +9,8 @@ namespace Culprit.Cli;
 /// </summary>
 internal static class CrashParsing
 {
-    public static RunOutcome? Parse(string output) =>
+    /// <summary>The first kernel crash in the output, read as a stream (as it arrives, in bounded memory).</summary>
+    public static RunOutcome? Parse(TextReader output) =>
         LinuxCrashParser.Parse(output) is { Suppressed: false } crash
             ? RunOutcome.Crash(crash.Title, crash.Report, crash.AltTitles)
             : null;

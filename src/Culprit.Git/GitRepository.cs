@@ -207,26 +207,50 @@ public sealed partial class GitRepository
         return string.Join('\n', lines.Where((l, i) => !(l.Trim().Length == 0 && i > 0 && lines[i - 1].Trim().Length == 0)));
     }
 
-    /// <summary>Files a commit changes (against its first parent).</summary>
+    /// <summary>
+    /// Files a commit changes (against its first parent), streamed as NUL-separated records: a
+    /// tree-wide commit lists more than a capture keeps, and a cut list would let build avoidance
+    /// miss a changed file.
+    /// </summary>
     public async Task<IReadOnlyList<string>> ChangedFilesAsync(string commit, CancellationToken ct = default)
     {
-        var result = await CheckedAsync(ct, "diff-tree", "--no-commit-id", "--name-only", "-r", "--root", "-m", "--first-parent", commit);
-        return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Distinct().ToList();
+        var files = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        await StreamRecordsAsync(ct, (ReadOnlySpan<char> record) =>
+        {
+            if (record.Length > 0 && seen.Add(record.ToString()))
+            {
+                files.Add(record.ToString());
+            }
+        }, "diff-tree", "--no-commit-id", "--name-only", "-r", "--root", "-m", "--first-parent", "-z", commit);
+        return files;
     }
 
     /// <summary>
     /// The files whose content differs between two commits' trees, each with git's status letter
     /// (A added, D deleted, M modified, T type changed; renames are a delete and an add):
     /// <c>git diff --name-status --no-renames -z FROM TO</c>.
-    /// </summary>
+    /// Streamed record by record (status, then path): two commits far apart differ in more files
+    /// than a capture keeps, and a cut at the head of the list would pair names with wrong statuses.
     public async Task<IReadOnlyList<(char Status, string Path)>> DiffNamesAsync(string from, string to, CancellationToken ct = default)
     {
-        var result = await CheckedAsync(ct, "diff", "--name-status", "--no-renames", "-z", "--no-ext-diff", from, to, "--");
-        var fields = result.StandardOutput.Split('\0', StringSplitOptions.RemoveEmptyEntries);
-        var files = new List<(char, string)>(fields.Length / 2);
-        for (var i = 0; i + 1 < fields.Length; i += 2)
+        var files = new List<(char, string)>();
+        char? status = null;
+        await StreamRecordsAsync(ct, (ReadOnlySpan<char> record) =>
         {
-            files.Add((fields[i][0], fields[i + 1]));
+            if (status is { } s)
+            {
+                files.Add((s, record.ToString()));
+                status = null;
+            }
+            else if (record.Length > 0)
+            {
+                status = record[0];
+            }
+        }, "diff", "--name-status", "--no-renames", "-z", "--no-ext-diff", from, to, "--");
+        if (status is not null)
+        {
+            throw new GitException($"git diff --name-status {from} {to}: a status without a path at the end of the list");
         }
         return files;
     }
@@ -345,14 +369,34 @@ public sealed partial class GitRepository
 
     private Task<ProcessResult> RunAsync(CancellationToken ct, params string[] args) => ProcessRunner.RunAsync(Git(Path, args), ct);
 
+    /// <summary>
+    /// Runs git and returns its captured output, or throws: on failure, and when the output was more
+    /// than the capture keeps (a cut text never feeds a decision; output that can be that long is
+    /// streamed instead, <see cref="StreamRecordsAsync"/>).
+    /// </summary>
     private async Task<ProcessResult> CheckedAsync(CancellationToken ct, params string[] args)
     {
-        var result = await ProcessRunner.RunAsync(Git(Path, args), ct);
+        var spec = Git(Path, args);
+        var result = await ProcessRunner.RunAsync(spec, ct);
         if (!result.Succeeded)
         {
             throw new GitException($"git {args[0]} failed: {result.Tail(1)}");
         }
+        if (result.StandardOutputTruncated)
+        {
+            throw new GitException(FormattableString.Invariant($"git {args[0]} output exceeded {spec.MaxCapturedChars} characters"));
+        }
         return result;
+    }
+
+    /// <summary>Runs git and hands each NUL-ended record of its output (a <c>-z</c> list) to <paramref name="onRecord"/>; throws on failure.</summary>
+    private async Task StreamRecordsAsync(CancellationToken ct, SpanLineHandler onRecord, params string[] args)
+    {
+        var result = await ProcessRunner.StreamRecordsAsync(Git(Path, args), '\0', onRecord, ct);
+        if (!result.Succeeded)
+        {
+            throw new GitException(result.TimedOut ? $"git {args[0]} timed out" : $"git {args[0]} failed: {result.Tail(1)}");
+        }
     }
 
     private static ProcessSpec Git(string dir, params string[] args) =>

@@ -8,16 +8,20 @@ namespace Culprit.Jobs;
 /// <see cref="Budget"/> characters, made of the crash report (found by its title), the head and the
 /// tail of the output, with a <c>... [N bytes cut] ...</c> line where text was left out. A chatty test
 /// would otherwise store megabytes per run and print them all in the closing block.
+/// <see cref="RunOutputKeeper"/> keeps the same parts of an output read as it arrives.
 /// </summary>
 public static class RunOutputCap
 {
     public const int Budget = 256 * 1024;
-    private const int Head = 32 * 1024;
-    private const int Tail = 64 * 1024;
-    private const int Report = Budget - Head - Tail;
+    internal const int Head = 32 * 1024;
+    internal const int Tail = 64 * 1024;
+    internal const int Report = Budget - Head - Tail;
 
     /// <summary>Context kept before the line naming the crash (a report's header, say ASan's <c>====</c> line).</summary>
-    private const int BeforeTitle = 2 * 1024;
+    internal const int BeforeTitle = 2 * 1024;
+
+    /// <summary>The note that stands for text left out.</summary>
+    internal static string CutNote(long bytes) => FormattableString.Invariant($"\n... [{bytes} bytes cut] ...\n");
 
     public static RunOutcome Apply(RunOutcome run) =>
         run.Detail is { Length: > Budget } detail ? run with { Detail = Cap(detail, run.Title) } : run;
@@ -51,7 +55,7 @@ public static class RunOutputCap
             if (start > end)
             {
                 var cut = Encoding.UTF8.GetByteCount(text.AsSpan(end, start - end));
-                capped.Append(FormattableString.Invariant($"\n... [{cut} bytes cut] ...\n"));
+                capped.Append(CutNote(cut));
             }
             capped.Append(text, start, to - start);
             end = to;

@@ -14,6 +14,9 @@ public static partial class ProcessRunner
     /// <summary>How long output is still read after the process exited (children may hold the pipes).</summary>
     public static readonly TimeSpan DrainTime = TimeSpan.FromSeconds(1);
 
+    /// <summary>The longest the output is read after the run's leftovers were killed, while lines keep coming.</summary>
+    public static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(60);
+
     public static async Task<ProcessResult> RunAsync(ProcessSpec spec, CancellationToken cancellationToken = default)
     {
         var mark = Leftovers.NewMark();
@@ -29,6 +32,8 @@ public static partial class ProcessRunner
         // pipes may keep them open long after the process is gone.
         var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var finished = false;
+        long delivered = 0;     // lines handed over so far
+        var delivering = 0;     // 1 while a line is being handed over (OnLine may be slow)
         process.OutputDataReceived += (_, e) => OnData(e.Data, stdout, outDone);
         process.ErrorDataReceived += (_, e) => OnData(e.Data, stderr, errDone);
         process.Exited += (_, _) => exited.TrySetResult();
@@ -69,7 +74,7 @@ public static partial class ProcessRunner
             Leftovers.Kill(mark);
             Leftovers.Forget(pid);
         }
-        await DrainAsync();
+        await DrainWhileDeliveringAsync();
         watch.Stop();
         string allText;
         lock (all)
@@ -77,10 +82,37 @@ public static partial class ProcessRunner
             finished = true;
             allText = all.ToString();
         }
-        return new ProcessResult(timedOut ? -1 : process.ExitCode, allText, stdout.ToString(), stderr.ToString(), timedOut, watch.Elapsed);
+        return new ProcessResult(timedOut ? -1 : process.ExitCode, allText, stdout.ToString(), stderr.ToString(), timedOut, watch.Elapsed)
+        {
+            OutputTruncated = all.Truncated,
+            StandardOutputTruncated = stdout.Truncated,
+            StandardErrorTruncated = stderr.Truncated,
+        };
 
         Task DrainAsync() =>
             Task.WhenAny(Task.WhenAll(outDone.Task, errDone.Task), Task.Delay(DrainTime, CancellationToken.None));
+
+        // Once what the run left is killed, the rest of the output is what the process wrote before it
+        // exited (a pipe's worth): read it to its end while lines keep being delivered, so a slow
+        // OnLine reader (a crash parser on a loaded machine) loses none. Only a process that escaped
+        // the kill and holds the pipe in silence (or writes on for DrainLimit) ends it early.
+        async Task DrainWhileDeliveringAsync()
+        {
+            var eof = Task.WhenAll(outDone.Task, errDone.Task);
+            var limit = Stopwatch.StartNew();
+            while (limit.Elapsed < DrainLimit)
+            {
+                var seen = Volatile.Read(ref delivered);
+                if (await Task.WhenAny(eof, Task.Delay(DrainTime, CancellationToken.None)) == eof)
+                {
+                    return;
+                }
+                if (Volatile.Read(ref delivered) == seen && Volatile.Read(ref delivering) == 0)
+                {
+                    return;
+                }
+            }
+        }
 
         void OnData(string? line, BoundedText own, TaskCompletionSource done)
         {
@@ -97,8 +129,18 @@ public static partial class ProcessRunner
                 }
                 own.AppendLine(line);
                 all.AppendLine(line);
+                // Under the lock: one call at a time, in the order of the interleaved output.
+                Interlocked.Increment(ref delivering);
+                try
+                {
+                    spec.OnLine?.Invoke(line);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref delivering);
+                    Interlocked.Increment(ref delivered);
+                }
             }
-            spec.OnLine?.Invoke(line);
         }
     }
 
@@ -203,19 +245,38 @@ public static partial class ProcessRunner
         }
     }
 
-    /// <summary>Keeps the last <c>limit</c> characters appended.</summary>
+    /// <summary>Keeps the last <c>limit</c> characters appended, and whether any were dropped.</summary>
     private sealed class BoundedText(int limit)
     {
         private readonly StringBuilder _text = new();
+        private bool _truncated;
+
+        /// <summary>Text was dropped: what is kept is not all of the output.</summary>
+        public bool Truncated
+        {
+            get
+            {
+                lock (_text)
+                {
+                    return _truncated;
+                }
+            }
+        }
 
         public void AppendLine(string line)
         {
             lock (_text)
             {
+                if (limit <= 0)
+                {
+                    _truncated = true;
+                    return;
+                }
                 _text.Append(line).Append('\n');
                 if (_text.Length > limit + limit / 4)
                 {
                     _text.Remove(0, _text.Length - limit);
+                    _truncated = true;
                 }
             }
         }

@@ -16,13 +16,21 @@ public sealed record ProcessSpec(string FileName, IReadOnlyList<string> Argument
     /// <summary>Text written to the process's standard input, which is then closed.</summary>
     public string? StandardInput { get; init; }
 
-    /// <summary>Called for every line of stdout or stderr as it arrives.</summary>
+    /// <summary>
+    /// Called for every line of stdout or stderr as it arrives, one call at a time and in the order of
+    /// <see cref="ProcessResult.Output"/>, whatever the capture limit: a caller that must see all of a
+    /// long output reads it here (a slow callback slows the process, never loses a line).
+    /// </summary>
     public Action<string>? OnLine { get; init; }
 
     /// <summary>Called with the process id once the process has started (to signal it from outside).</summary>
     public Action<int>? OnStarted { get; init; }
 
-    /// <summary>Keep at most this many characters of output (the tail), so chatty builds cannot eat memory.</summary>
+    /// <summary>
+    /// Keep at most this many characters of output (the tail), so chatty builds cannot eat memory;
+    /// the result's <c>...Truncated</c> flags say when text was dropped. 0 keeps none (for callers
+    /// that read <see cref="OnLine"/>).
+    /// </summary>
     public int MaxCapturedChars { get; init; } = 8 * 1024 * 1024;
 
     public static ProcessSpec Of(string fileName, params string[] arguments) => new(fileName, arguments);

@@ -20,13 +20,13 @@ public sealed class CommandTester : ICommitTester
     private readonly string _test;
     private readonly TimeSpan _runTimeout;
     private readonly TimeSpan _buildTimeout;
-    private readonly Func<string, RunOutcome?> _crashParser;
+    private readonly Func<TextReader, RunOutcome?> _crashParser;
     private readonly string? _buildInputs;
 
     /// <summary>The commit the worktree was made at; other workers' worktrees start there too.</summary>
     private string _start = "HEAD";
 
-    private CommandTester(GitRepository repo, string worktree, string build, string test, TimeSpan runTimeout, TimeSpan buildTimeout, Func<string, RunOutcome?> crashParser,
+    private CommandTester(GitRepository repo, string worktree, string build, string test, TimeSpan runTimeout, TimeSpan buildTimeout, Func<TextReader, RunOutcome?> crashParser,
         string? buildInputs)
     {
         _buildInputs = buildInputs;
@@ -47,7 +47,7 @@ public sealed class CommandTester : ICommitTester
     /// </summary>
     public static async Task<CommandTester> CreateAsync(
         GitRepository repo, string worktree, string start, string build, string test, TimeSpan runTimeout, TimeSpan buildTimeout,
-        Func<string, RunOutcome?> crashParser, CancellationToken ct, string? buildInputs = null)
+        Func<TextReader, RunOutcome?> crashParser, CancellationToken ct, string? buildInputs = null)
     {
         await repo.AddWorktreeAsync(worktree, start, ct);
         return new CommandTester(repo, worktree, build, test, runTimeout, buildTimeout, crashParser, buildInputs) { _start = start };
@@ -73,12 +73,13 @@ public sealed class CommandTester : ICommitTester
     /// <summary>
     /// The files the build read, as <c>--build-inputs</c> prints them (one per line, relative to the
     /// worktree or absolute in it; files outside it, such as system headers, are not the project's).
-    /// A command that fails says nothing: without inputs the next commits are built (when in doubt, build).
+    /// A command that fails says nothing: without inputs the next commits are built (when in doubt, build);
+    /// so does a list longer than the capture keeps (its cut head would hide inputs).
     /// </summary>
     private async Task<IReadOnlyList<string>?> InputsAsync(CancellationToken ct)
     {
         var result = await ProcessRunner.RunAsync(ProcessSpec.Shell(_buildInputs!) with { WorkingDirectory = _worktree, Timeout = _buildTimeout }, ct);
-        if (!result.Succeeded)
+        if (!result.Succeeded || result.StandardOutputTruncated)
         {
             return null;
         }
@@ -97,11 +98,16 @@ public sealed class CommandTester : ICommitTester
 
     public async Task<RunOutcome> RunAsync(BuildResult build, int runIndex, CancellationToken ct)
     {
+        // The output is read as it arrives, not captured: a crash report followed by more output than
+        // a capture keeps would otherwise be lost and the run misjudged.
+        using var output = new RunOutputReader(_crashParser);
         var spec = ProcessSpec.Shell(_test) with
         {
             WorkingDirectory = _worktree,
             Timeout = _runTimeout,
             Environment = new Dictionary<string, string?> { ["CULPRIT_RUN"] = runIndex.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            OnLine = output.Add,
+            MaxCapturedChars = 0,
         };
         var result = await ProcessRunner.RunAsync(spec, ct);
         var seconds = result.Elapsed.TotalSeconds;
@@ -109,18 +115,18 @@ public sealed class CommandTester : ICommitTester
         {
             return RunOutcome.Timeout($"no result after {GoDuration.Format(_runTimeout)}", seconds);
         }
-        return Classify(result.ExitCode, result.Output, seconds, _crashParser);
+        return Classify(result.ExitCode, await output.FinishAsync(), seconds);
     }
 
     /// <summary>
-    /// The outcome of one test run: a <c>TITLE: </c> line names the crash; otherwise a kernel crash
-    /// report in the output counts as a crash whatever the exit status; otherwise the exit status decides,
-    /// and a failed run is titled by its user-space crash report when it has one (else <c>exit status N</c>).
+    /// The outcome of one test run, the one place these rules are decided: a <c>TITLE: </c> line names
+    /// the crash; otherwise a kernel crash report in the output counts as a crash whatever the exit
+    /// status; otherwise the exit status decides, and a failed run is titled by its user-space crash
+    /// report when it has one (else <c>exit status N</c>).
     /// </summary>
-    public static RunOutcome Classify(int exitCode, string output, double seconds, Func<string, RunOutcome?> crashParser)
+    internal static RunOutcome Classify(int exitCode, RunOutput output, double seconds)
     {
-        var titleLine = output.Split('\n').FirstOrDefault(l => l.StartsWith("TITLE: ", StringComparison.Ordinal));
-        if (exitCode == 0 && titleLine is null && crashParser(output) is { } kernelCrash)
+        if (exitCode == 0 && output.Title is null && output.KernelCrash is { } kernelCrash)
         {
             return kernelCrash with { Seconds = seconds };
         }
@@ -130,20 +136,22 @@ public sealed class CommandTester : ICommitTester
         }
         if (exitCode == InfraExitCode)
         {
-            var reason = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()?.Trim();
+            var reason = output.LastLine?.Trim();
             return RunOutcome.Infra(string.IsNullOrEmpty(reason) ? "infra error: exit status 125" : $"infra error: {reason}", seconds);
         }
-        if (titleLine is not null)
+        if (output.Title is not null)
         {
-            return RunOutcome.Crash(titleLine["TITLE: ".Length..].Trim(), output, seconds: seconds);
+            return RunOutcome.Crash(output.Title, output.Kept(null), seconds: seconds);
         }
         // A failed run is named by a kernel report, else by a user-space report (sanitizer, fuzzer,
         // abort, panic), else by its exit status. User-space reports count only when the test failed.
-        if (crashParser(output) is { } parsed)
+        if (output.KernelCrash is { } parsed)
         {
             return parsed with { Seconds = seconds };
         }
-        return UserSpaceCrashes.Parse(output, seconds) ?? RunOutcome.Crash($"exit status {exitCode}", output, seconds: seconds);
+        return output.UserSpace is { } report
+            ? UserSpaceCrashes.Outcome(report, output.Kept(report.Report), seconds)
+            : RunOutcome.Crash($"exit status {exitCode}", output.Kept(null), seconds: seconds);
     }
 
     /// <summary>Worker N's worktree sits beside this one (<c>worktree-N</c>), checked out at the same commit.</summary>

@@ -8,7 +8,7 @@ namespace Culprit.Jobs.Testers;
 public static class Testers
 {
     /// <summary>A tester factory that keeps each job's worktree and build output under <paramref name="workRoot"/>/JOB.</summary>
-    public static TesterFactory InWorkRoot(string workRoot, Func<string, RunOutcome?> crashParser) =>
+    public static TesterFactory InWorkRoot(string workRoot, Func<TextReader, RunOutcome?> crashParser) =>
         async (spec, repo, jobId, ct) =>
         {
             var dir = Path.Combine(workRoot, jobId);

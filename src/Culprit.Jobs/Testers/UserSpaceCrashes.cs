@@ -10,8 +10,7 @@ namespace Culprit.Jobs.Testers;
 /// </summary>
 public static class UserSpaceCrashes
 {
-    public static RunOutcome? Parse(string output, double seconds = 0) =>
-        UserSpaceCrashParser.Parse(output) is { } report
-            ? RunOutcome.Crash(report.Title, output, [report.AltTitle], seconds)
-            : null;
+    /// <summary>The run a report names, with <paramref name="detail"/> as what is stored of its output.</summary>
+    public static RunOutcome Outcome(UserSpaceReport report, string detail, double seconds) =>
+        RunOutcome.Crash(report.Title, detail, [report.AltTitle], seconds);
 }

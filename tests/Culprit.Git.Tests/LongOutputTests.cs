@@ -1,0 +1,103 @@
+using System.Text;
+using Culprit.Processes;
+
+namespace Culprit.Git.Tests;
+
+/// <summary>
+/// Git output longer than a process capture keeps (8 Mi characters, cut when it passes 10 Mi) is
+/// either streamed whole or refused; a cut text never comes back as an answer.
+/// </summary>
+public sealed class LongOutputTests(LongOutputTests.ManyLongPaths paths) : IClassFixture<LongOutputTests.ManyLongPaths>
+{
+    // 3,000 files whose paths are about 3,770 characters long (14 directory levels of 250
+    // characters): about 11.3 M characters of -z output, past the capture's cut.
+    private const int Files = 3000;
+
+    [Fact]
+    public async Task A_diff_longer_than_the_capture_lists_every_file_with_its_own_status()
+    {
+        var (repo, before, after, names) = await paths.Made.Value;
+
+        var diff = await repo.DiffNamesAsync(before, after);
+
+        Assert.Equal(Files + 1, diff.Count);
+        Assert.Equal(names.Select(n => ('A', n)).Append(('M', "a.c")).Order(), diff.Order());
+    }
+
+    [Fact]
+    public async Task A_commit_changing_more_files_than_the_capture_holds_lists_them_all()
+    {
+        var (repo, _, after, names) = await paths.Made.Value;
+
+        var changed = await repo.ChangedFilesAsync(after);
+
+        Assert.Equal(names.Append("a.c").Order(StringComparer.Ordinal), changed.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_commit_message_longer_than_the_capture_is_an_error_not_a_cut_answer()
+    {
+        using var temp = new TempDir("culprit-longmsg");
+        var dir = temp.Path;
+        await Git(dir, "init", "-q", "-b", "main");
+        await File.WriteAllTextAsync(Path.Combine(dir, "a.c"), "one\n");
+        await Git(dir, "add", "-A");
+        var message = new StringBuilder("subject\n\n");
+        while (message.Length < 11_000_000)
+        {
+            message.Append("a body line of a very long commit message, repeated until it is longer than the capture\n");
+        }
+        var file = Path.Combine(dir, "..", Path.GetFileName(dir) + ".msg");
+        await File.WriteAllTextAsync(file, message.ToString());
+        try
+        {
+            await Git(dir, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-F", file);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+        var repo = await GitRepository.OpenAsync(dir);
+
+        var error = await Assert.ThrowsAsync<GitException>(() => repo.CommitInfoAsync("HEAD"));
+        Assert.Equal("git show output exceeded 8388608 characters", error.Message);
+    }
+
+    /// <summary>One repository for the tests that read it (making 3,000 files takes a while).</summary>
+    public sealed class ManyLongPaths : IDisposable
+    {
+        private readonly TempDir _temp = new("culprit-longdiff");
+
+        public ManyLongPaths() => Made = new(() => ManyLongPathsAsync(_temp.Path));
+
+        public Lazy<Task<(GitRepository Repo, string Before, string After, List<string> Names)>> Made { get; }
+
+        public void Dispose() => _temp.Dispose();
+    }
+
+    private static async Task<(GitRepository Repo, string Before, string After, List<string> Names)> ManyLongPathsAsync(string dir)
+    {
+        await Git(dir, "init", "-q", "-b", "main");
+        await File.WriteAllTextAsync(Path.Combine(dir, "a.c"), "one\n");
+        await Git(dir, "add", "-A");
+        await Git(dir, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "one");
+        var deep = string.Join('/', Enumerable.Range(0, 14).Select(i => new string((char)('a' + i), 250)));
+        Directory.CreateDirectory(Path.Combine(dir, deep));
+        var names = new List<string>();
+        for (var i = 0; i < Files; i++)
+        {
+            // A line end inside a name: only the NUL-separated form keeps it as it is.
+            var name = $"{deep}/{i:D5}" + (i == 7 ? "\nline" : "") + new string('x', 200);
+            await File.WriteAllTextAsync(Path.Combine(dir, name), "");
+            names.Add(name);
+        }
+        await File.WriteAllTextAsync(Path.Combine(dir, "a.c"), "two\n");
+        await Git(dir, "add", "-A");
+        await Git(dir, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "two");
+        var repo = await GitRepository.OpenAsync(dir);
+        return (repo, await repo.ResolveAsync("HEAD~1"), await repo.ResolveAsync("HEAD"), names);
+    }
+
+    private static Task<ProcessResult> Git(string dir, params string[] args) =>
+        ProcessRunner.RunCheckedAsync(new ProcessSpec("git", ["-C", dir, .. args]));
+}
