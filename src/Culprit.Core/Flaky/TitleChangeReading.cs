@@ -11,10 +11,10 @@ namespace Culprit.Core.Flaky;
 /// <para>
 /// The two readings of the old titles' crashes, weighed by their evidence:
 /// renamed: they are the bug on the parents (rate p, the bug's rate after the commit) and never show
-/// after it; otherwise: another crash at its own rate r (Beta(1, 40), like any background crash) on
-/// every commit alike, the bug's titles after the commit at their own rate. A second bug or an
-/// unrelated crash goes on showing after the commit (often on the bad commit itself) and rarely
-/// matches the bug's rate; that is what keeps them from being read as a rename.
+/// after it; otherwise: another crash at its own rate r on every commit alike (a rare background
+/// crash or a second bug at any rate), the bug's titles after the commit at their own rate. A second
+/// bug or an unrelated crash goes on showing after the commit (often on the bad commit itself) and
+/// rarely matches the bug's rate; that is what keeps them from being read as a rename.
 /// </para>
 /// </summary>
 internal static class TitleChangeReading
@@ -30,15 +30,30 @@ internal static class TitleChangeReading
     public sealed record Reading(IReadOnlyList<string> Clusters, double Probability, int OldCrashes, int ParentRuns, int BugCrashes, int AfterRuns);
 
     /// <summary>
-    /// The rename reading at <paramref name="named"/>, or null when its tested parents show no
-    /// crash the commits after it lack.
+    /// The rename reading at <paramref name="named"/> (from the parent that speaks most for it), or
+    /// null when no tested parent shows a crash the commits after it lack.
     /// </summary>
     /// <param name="history">Every built test so far (range indexes).</param>
     /// <param name="bugClusters">The clusters taken to be the bug.</param>
     public static Reading? At(int named, CommitGraph graph, Ancestry ancestors, TitleClusters clusters,
         IReadOnlyList<(int Commit, CommitOutcome Outcome)> history, IReadOnlyCollection<string> bugClusters)
     {
-        var parents = graph.RangeParentsAt(named).ToArray();
+        // Each parent on its own: at a merge, the titles may have changed on one side only.
+        Reading? best = null;
+        foreach (var parent in graph.RangeParentsAt(named))
+        {
+            if (FromParent(named, parent, ancestors, clusters, history, bugClusters) is { } reading
+                && (best is null || reading.Probability > best.Probability))
+            {
+                best = reading;
+            }
+        }
+        return best;
+    }
+
+    private static Reading? FromParent(int named, int parentCommit, Ancestry ancestors, TitleClusters clusters,
+        IReadOnlyList<(int Commit, CommitOutcome Outcome)> history, IReadOnlyCollection<string> bugClusters)
+    {
         var afterRuns = 0;
         var bugAfter = 0;
         var seenAfter = new HashSet<string>(StringComparer.Ordinal);
@@ -51,7 +66,7 @@ internal static class TitleChangeReading
                 continue;
             }
             var after = ancestors.IsAncestor(named, commit);
-            var parent = Array.IndexOf(parents, commit) >= 0;
+            var parent = commit == parentCommit;
             if (!after && !parent)
             {
                 continue;
@@ -90,11 +105,23 @@ internal static class TitleChangeReading
         }
         // Renamed: one rate p for the old titles on the parents and the bug's after (uniform prior).
         var renamed = BugClusters.LogBeta(oldCrashes + bugAfter + 1, parentRuns - oldCrashes + afterRuns - bugAfter + 1);
-        // Otherwise: the bug's rate after on its own, the old titles a background crash on both sides.
+        // Otherwise: the bug's rate after on its own, the old titles another crash at its own rate r
+        // on both sides; after the commit only the runs the bug left free could show it (a run
+        // reports its first crash). r is a background crash's (rare) or a second bug's (any rate),
+        // even odds.
+        var free = afterRuns - bugAfter;
+        var asBackground = BugClusters.BackgroundLogEvidence(oldCrashes, parentRuns + free);
+        var asSecondBug = BugClusters.LogBeta(oldCrashes + 1, parentRuns - oldCrashes + free + 1);
         var otherwise = BugClusters.LogBeta(bugAfter + 1, afterRuns - bugAfter + 1)
-            + BugClusters.BackgroundLogEvidence(oldCrashes, parentRuns + afterRuns);
+            + Math.Log(0.5) + LogAddExp(asBackground, asSecondBug);
         var logOdds = Math.Log(PriorRename / (1 - PriorRename)) + renamed - otherwise;
         var probability = 1 / (1 + Math.Exp(-logOdds));
         return new Reading(old, probability, oldCrashes, parentRuns, bugAfter, afterRuns);
+    }
+
+    private static double LogAddExp(double a, double b)
+    {
+        var max = Math.Max(a, b);
+        return max + Math.Log(Math.Exp(a - max) + Math.Exp(b - max));
     }
 }

@@ -6,7 +6,8 @@ namespace Culprit.Core.Tests.Flaky;
 
 /// <summary>
 /// Whole flaky bisections on ranges that break one assumption of the model (see
-/// <c>culprit simulate --worlds</c>): a second, rarer bug comes in elsewhere in the range. Each
+/// <c>culprit simulate --worlds</c>): a second, rarer bug comes in elsewhere in the range; the
+/// bug's crash titles change at a later commit. Each
 /// run shows at most one crash, the bug's first. A guard for changes to the model's readings of
 /// crash titles (a title-change reading must not take the older bug for the bug's old title).
 /// </summary>
@@ -29,6 +30,26 @@ public class WorldFlowTests
 
         Assert.Equal(ResultKind.Found, result.Kind);
         Assert.Equal("c20", result.Culprit);
+    }
+
+    private const string OldTitle = "general protection fault in tcp_close";
+
+    /// <summary>
+    /// The bug comes in at c40 crashing as "general protection fault"; from c20 on the same crashes are
+    /// reported as KASAN use-after-free. The commit that brought the crash in is c40, not the rename.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_crash_whose_title_changed_later_is_traced_to_the_commit_that_brought_it_in(int seed)
+    {
+        var graph = FlakyTestWorld.Linear(64);
+        var result = Drive(graph, seed, (index, random) =>
+            index <= 40 && random.NextDouble() < 0.5 ? (index <= 20 ? FlakyTestWorld.Bug : OldTitle) : null);
+
+        Assert.Equal(ResultKind.Found, result.Kind);
+        Assert.Equal("c40", result.Culprit);
     }
 
     /// <summary>Drives a strategy to its end; <paramref name="crash"/> gives the title a run crashes with (null: clean).</summary>
