@@ -34,7 +34,7 @@ internal static class TitleChangeReading
     /// null when no tested parent shows a crash the commits after it lack.
     /// </summary>
     /// <param name="history">Every built test so far (range indexes).</param>
-    /// <param name="bugClusters">The clusters taken to be the bug.</param>
+    /// <param name="bugClusters">The clusters taken to be the bug (never read as old titles).</param>
     public static Reading? At(int named, CommitGraph graph, Ancestry ancestors, TitleClusters clusters,
         IReadOnlyList<(int Commit, CommitOutcome Outcome)> history, IReadOnlyCollection<string> bugClusters)
     {
@@ -83,8 +83,10 @@ internal static class TitleChangeReading
                     afterRuns++;
                     if (cluster is not null)
                     {
+                        // Any crash after counts as the bug's: its titles there may be split over
+                        // clusters the model is not sure of yet, and a run reports one crash.
                         seenAfter.Add(cluster);
-                        bugAfter += bugClusters.Contains(cluster) ? 1 : 0;
+                        bugAfter++;
                     }
                 }
                 else
@@ -106,7 +108,7 @@ internal static class TitleChangeReading
         // Renamed: one rate p for the old titles on the parents and the bug's after (uniform prior).
         var renamed = BugClusters.LogBeta(oldCrashes + bugAfter + 1, parentRuns - oldCrashes + afterRuns - bugAfter + 1);
         // Otherwise: the bug's rate after on its own, the old titles another crash at its own rate r
-        // on both sides; after the commit only the runs the bug left free could show it (a run
+        // on both sides; after the commit only the runs no crash took could show it (a run
         // reports its first crash). r is a background crash's (rare) or a second bug's (any rate),
         // even odds.
         var free = afterRuns - bugAfter;

@@ -52,6 +52,29 @@ public class WorldFlowTests
         Assert.Equal("c40", result.Culprit);
     }
 
+    /// <summary>
+    /// The bad commit crashes with the bug in 5 of 10 runs; its parent never does, but crashes with
+    /// another title in 2 of 10, which the bad commit never shows. That is weak evidence for a title
+    /// change (about one chance in four here): the bad commit stays the answer, and its stated
+    /// confidence carries the doubt, with the reason in the message.
+    /// </summary>
+    [Fact]
+    public void A_crash_that_stops_at_the_answer_lowers_the_stated_confidence()
+    {
+        var graph = FlakyTestWorld.Linear(2);
+        var strategy = new FlakyStrategy(graph);
+        strategy.Record(FlakyTestWorld.Crashes("c0", 5, 5));
+        strategy.Record(FlakyTestWorld.Crashes("c1", 2, 8, OldTitle, []));
+
+        var result = Assert.IsType<Finished>(strategy.Next()).Result;
+
+        Assert.Equal(ResultKind.Found, result.Kind);
+        Assert.Equal("c0", result.Culprit);
+        Assert.Contains($"another title ({OldTitle}, 2/10 runs)", result.Message);
+        Assert.Contains("the title may have changed here", result.Message);
+        Assert.InRange(result.Confidence!.Value, 0.6, 0.9);
+    }
+
     /// <summary>Drives a strategy to its end; <paramref name="crash"/> gives the title a run crashes with (null: clean).</summary>
     private static BisectionResult Drive(CommitGraph graph, int seed, Func<int, Random, string?> crash)
     {
