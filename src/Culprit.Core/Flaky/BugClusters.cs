@@ -120,7 +120,8 @@ internal static class BugClusters
     public static double BackgroundLogEvidence(int crashes, int runs) =>
         LogBeta(crashes + 1, runs - crashes + BackgroundPriorWeight) - LogBeta(1, BackgroundPriorWeight);
 
-    private static double LogBeta(int a, int b) => LogFactorial(a - 1) + LogFactorial(b - 1) - LogFactorial(a + b - 1);
+    /// <summary>log B(a, b) for whole a, b ≥ 1.</summary>
+    public static double LogBeta(int a, int b) => LogFactorial(a - 1) + LogFactorial(b - 1) - LogFactorial(a + b - 1);
 
     private static double LogFactorial(int n)
     {

@@ -7,10 +7,11 @@ namespace Culprit.Core.Flaky;
 /// <summary>
 /// The flaky strategy's judge of the ends. The crashing commit gets two more tests with twice the
 /// runs each before the crash counts as not reproduced. A release crashing with one of the crashing
-/// commit's titles has the bug; a clean one is good only once the bug would have shown with
-/// probability <see cref="FlakyOptions.Confidence"/>: with the repro chance p estimated from the
+/// commit's titles has the bug; a clean one is good only once the bug would have shown: with the
+/// repro chance p estimated from the
 /// crashing commit's runs (Beta posterior), the chance of n clean runs despite the bug is
-/// E[(1-p)^n]; runs double until that is small enough or the budget for one release is spent.
+/// E[(1-p)^n]; runs double until the bug is there with at most a fifth of the target's risk (1 %
+/// for 0.95) or the budget for one release is spent.
 /// </summary>
 public sealed class FlakyEndpointJudge(IVerdictPolicy policy, FlakyOptions options) : IEndpointJudge
 {
@@ -21,6 +22,9 @@ public sealed class FlakyEndpointJudge(IVerdictPolicy policy, FlakyOptions optio
 
     /// <summary>Prior odds that an older release still has the bug: even.</summary>
     private const double PriorBugOdds = 1.0;
+
+    /// <summary>The chance of the bug left on a release judged good: the target's risk made five times smaller, like the bisection's stop rule.</summary>
+    private double ReleaseRisk => (1 - options.Confidence) / FlakyStrategy.ExtraCertainty;
 
     public EndpointStep JudgeCrashing(IReadOnlyList<CommitOutcome> tests)
     {
@@ -60,7 +64,9 @@ public sealed class FlakyEndpointJudge(IVerdictPolicy policy, FlakyOptions optio
         var m = bugRuns.Count;
         var missed = ChanceOfMissing(k, m, clean);
         var pBug = PriorBugOdds * missed / (PriorBugOdds * missed + 1);
-        if (pBug <= 1 - options.Confidence)
+        // A release judged good ends the range: the answer is only as sure as that verdict, so it
+        // must be as sure as the bisection makes its answer before stopping (0.99 for 0.95).
+        if (pBug <= ReleaseRisk)
         {
             return new EndpointVerdict(Verdict.Good);
         }

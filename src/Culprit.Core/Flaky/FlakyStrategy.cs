@@ -26,7 +26,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
     private const double SettlingBugProbability = 0.99;
 
     /// <summary>How much smaller than the target's the risk of a wrong answer is made while the budget lasts.</summary>
-    private const double ExtraCertainty = 5;
+    internal const double ExtraCertainty = 5;
     /// <summary>Tests of the bad commit after which the bisection goes on with whatever crash it showed (or ends, if none).</summary>
     private const int BadCommitAttempts = 4;
 
@@ -56,6 +56,9 @@ public sealed class FlakyStrategy : IBisectionStrategy
     private int _usefulRuns;
     private int _builtRuns;
     private double? _reportedReproChance;
+
+    /// <summary>The probability that every rename the bisection took (see <see cref="TitleChangeReading"/>) holds.</summary>
+    private double _renamesHold = 1;
 
     /// <summary>The commit known to crash: the bad commit, or for a fix the old end (outside the range), once recorded.</summary>
     private string? _crashing;
@@ -170,8 +173,17 @@ public sealed class FlakyStrategy : IBisectionStrategy
             var members = _snapshot.MembersOf(heaviest).ToList();
             if (members.Count == 1)
             {
+                // The posterior assumes fixed titles: what speaks for a title change at the answer,
+                // and the renames already taken, are doubts it cannot see.
+                var rename = RenameReadingAt(members[0]);
+                var doubt = rename?.Probability ?? 0;
+                var message = rename is { } r && doubt >= 0.01
+                    ? string.Create(CultureInfo.InvariantCulture,
+                        $"the culprit's parent crashes with another title ({_clusters.TitlesOf(r.Clusters[0]).First()}, {r.OldCrashes}/{r.ParentRuns} runs) that no later commit shows: the title may have changed here ({doubt * 100:0.0}% probability); confidence lowered")
+                    : null;
                 return Finish(new BisectionResult(
-                    ResultKind.Found, _graph.Commits[members[0]], [_graph.Commits[members[0]]], mass, Probabilities(members)));
+                    ResultKind.Found, _graph.Commits[members[0]], [_graph.Commits[members[0]]], mass * _renamesHold * (1 - doubt),
+                    Probabilities(members), message));
             }
             if (!CanBeTold(members))
             {
@@ -389,6 +401,10 @@ public sealed class FlakyStrategy : IBisectionStrategy
         _snapshot = TakeSnapshot();
 
         var notes = new List<string>();
+        if (TakeRename() is { } renamed)
+        {
+            notes.Add(renamed);
+        }
         Verdict verdict;
         double? probability = null;
         IReadOnlySet<int> unrelatedRuns = new HashSet<int>();
@@ -431,6 +447,41 @@ public sealed class FlakyStrategy : IBisectionStrategy
             }
         }
         return new Judgement(outcome.Commit, verdict, probability, unrelatedRuns, notes);
+    }
+
+    /// <summary>The title-change reading at a commit (see <see cref="TitleChangeReading"/>); null where it does not apply.</summary>
+    private TitleChangeReading.Reading? RenameReadingAt(int commit) =>
+        Options.Fix || Options.AnyCrash || Options.BugTitle is not null || !BugDefined
+            ? null
+            : TitleChangeReading.At(commit, _graph, _ancestors, _clusters, _history, BugClusterSet());
+
+    /// <summary>
+    /// Once one commit holds the target, whether the bug more likely changed its titles there than
+    /// came in: then the old titles join the bug and the search goes on below (the note says so).
+    /// </summary>
+    private string? TakeRename()
+    {
+        var heaviest = _snapshot.HeaviestGroup();
+        if (_snapshot.MassOf(heaviest) < Options.Confidence || _snapshot.SizeOf(heaviest) != 1)
+        {
+            return null;
+        }
+        var named = _snapshot.MembersOf(heaviest).First();
+        if (RenameReadingAt(named) is not { Probability: >= 0.5 } reading)
+        {
+            return null;
+        }
+        var bug = Enumerable.Range(0, _roles.Count).MaxBy(k => _snapshot.BugProbability(k));
+        var newTitle = _roles.Clusters[bug];
+        foreach (var old in reading.Clusters)
+        {
+            _clusters.Join(newTitle, old);
+        }
+        _renamesHold *= reading.Probability;
+        Replay();
+        _snapshot = TakeSnapshot();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"the bug's crashes look renamed at {_graph.Commits[named]}: its parent crashed with {string.Join(" / ", reading.Clusters)} in {reading.OldCrashes}/{reading.ParentRuns} runs, which no later commit shows ({reading.BugCrashes}/{reading.AfterRuns} runs after it crashed with the bug): taken as the bug's old titles ({reading.Probability * 100:0.0}% probability)");
     }
 
     private PosteriorSnapshot TakeSnapshot()

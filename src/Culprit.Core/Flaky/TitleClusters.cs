@@ -59,6 +59,9 @@ internal sealed class TitleClusters
     public IEnumerable<string> TitlesOf(string cluster) =>
         _parent.Keys.Where(t => Root(t) == cluster).OrderBy(t => _firstSeen[t]);
 
+    /// <summary>Takes two clusters for one (the bug's titles before and after a rename); true when they were apart.</summary>
+    public bool Join(string a, string b) => Union(a, b);
+
     public static bool IsCrash(RunOutcome run) => run.Result is RunResult.Crashed or RunResult.TimedOut;
 
     private bool Touch(string title)

@@ -6,7 +6,8 @@ namespace Culprit.Core.Tests.Flaky;
 
 /// <summary>
 /// Whole flaky bisections on ranges that break one assumption of the model (see
-/// <c>culprit simulate --worlds</c>): a second, rarer bug comes in elsewhere in the range. Each
+/// <c>culprit simulate --worlds</c>): a second, rarer bug comes in elsewhere in the range; the
+/// bug's crash titles change at a later commit. Each
 /// run shows at most one crash, the bug's first. A guard for changes to the model's readings of
 /// crash titles (a title-change reading must not take the older bug for the bug's old title).
 /// </summary>
@@ -29,6 +30,49 @@ public class WorldFlowTests
 
         Assert.Equal(ResultKind.Found, result.Kind);
         Assert.Equal("c20", result.Culprit);
+    }
+
+    private const string OldTitle = "general protection fault in tcp_close";
+
+    /// <summary>
+    /// The bug comes in at c40 crashing as "general protection fault"; from c20 on the same crashes are
+    /// reported as KASAN use-after-free. The commit that brought the crash in is c40, not the rename.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_crash_whose_title_changed_later_is_traced_to_the_commit_that_brought_it_in(int seed)
+    {
+        var graph = FlakyTestWorld.Linear(64);
+        var result = Drive(graph, seed, (index, random) =>
+            index <= 40 && random.NextDouble() < 0.5 ? (index <= 20 ? FlakyTestWorld.Bug : OldTitle) : null);
+
+        Assert.Equal(ResultKind.Found, result.Kind);
+        Assert.Equal("c40", result.Culprit);
+    }
+
+    /// <summary>
+    /// The bad commit crashes with the bug in 5 of 10 runs; its parent never does, but crashes with
+    /// another title in 2 of 10, which the bad commit never shows. That is weak evidence for a title
+    /// change (about one chance in four here): the bad commit stays the answer, and its stated
+    /// confidence carries the doubt, with the reason in the message.
+    /// </summary>
+    [Fact]
+    public void A_crash_that_stops_at_the_answer_lowers_the_stated_confidence()
+    {
+        var graph = FlakyTestWorld.Linear(2);
+        var strategy = new FlakyStrategy(graph);
+        strategy.Record(FlakyTestWorld.Crashes("c0", 5, 5));
+        strategy.Record(FlakyTestWorld.Crashes("c1", 2, 8, OldTitle, []));
+
+        var result = Assert.IsType<Finished>(strategy.Next()).Result;
+
+        Assert.Equal(ResultKind.Found, result.Kind);
+        Assert.Equal("c0", result.Culprit);
+        Assert.Contains($"another title ({OldTitle}, 2/10 runs)", result.Message);
+        Assert.Contains("the title may have changed here", result.Message);
+        Assert.InRange(result.Confidence!.Value, 0.6, 0.9);
     }
 
     /// <summary>Drives a strategy to its end; <paramref name="crash"/> gives the title a run crashes with (null: clean).</summary>

@@ -1,0 +1,129 @@
+using Culprit.Core.Domain;
+
+namespace Culprit.Core.Flaky;
+
+/// <summary>
+/// Whether the commit the posterior names may only have changed the bug's crash titles: its parents
+/// crash with other titles, which no tested commit after it shows, about as often as the bug's
+/// titles show after it. The model has each crash title fixed, so it takes such a commit for the
+/// culprit; the reading "the same bug, renamed" merges the old titles into the bug and moves the
+/// search below.
+/// <para>
+/// The two readings of the old titles' crashes, weighed by their evidence:
+/// renamed: they are the bug on the parents (rate p, the bug's rate after the commit) and never show
+/// after it; otherwise: another crash at its own rate r on every commit alike (a rare background
+/// crash or a second bug at any rate), the bug's titles after the commit at their own rate. A second
+/// bug or an unrelated crash goes on showing after the commit (often on the bad commit itself) and
+/// rarely matches the bug's rate; that is what keeps them from being read as a rename.
+/// </para>
+/// </summary>
+internal static class TitleChangeReading
+{
+    /// <summary>Prior probability that the bug's titles changed at the named commit (rare: crash reports keep their titles).</summary>
+    private const double PriorRename = 0.1;
+
+    /// <summary>Old-title crashes the parents must show at the least before a rename is considered.</summary>
+    private const int MinOldCrashes = 2;
+
+    /// <param name="Clusters">The old titles' clusters (shown on the parents, never after the commit).</param>
+    /// <param name="Probability">The posterior probability of the rename reading.</param>
+    public sealed record Reading(IReadOnlyList<string> Clusters, double Probability, int OldCrashes, int ParentRuns, int BugCrashes, int AfterRuns);
+
+    /// <summary>
+    /// The rename reading at <paramref name="named"/> (from the parent that speaks most for it), or
+    /// null when no tested parent shows a crash the commits after it lack.
+    /// </summary>
+    /// <param name="history">Every built test so far (range indexes).</param>
+    /// <param name="bugClusters">The clusters taken to be the bug (never read as old titles).</param>
+    public static Reading? At(int named, CommitGraph graph, Ancestry ancestors, TitleClusters clusters,
+        IReadOnlyList<(int Commit, CommitOutcome Outcome)> history, IReadOnlyCollection<string> bugClusters)
+    {
+        // Each parent on its own: at a merge, the titles may have changed on one side only.
+        Reading? best = null;
+        foreach (var parent in graph.RangeParentsAt(named))
+        {
+            if (FromParent(named, parent, ancestors, clusters, history, bugClusters) is { } reading
+                && (best is null || reading.Probability > best.Probability))
+            {
+                best = reading;
+            }
+        }
+        return best;
+    }
+
+    private static Reading? FromParent(int named, int parentCommit, Ancestry ancestors, TitleClusters clusters,
+        IReadOnlyList<(int Commit, CommitOutcome Outcome)> history, IReadOnlyCollection<string> bugClusters)
+    {
+        var afterRuns = 0;
+        var bugAfter = 0;
+        var seenAfter = new HashSet<string>(StringComparer.Ordinal);
+        var parentRuns = 0;
+        var onParents = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (commit, outcome) in history)
+        {
+            if (commit < 0 || !outcome.Built)
+            {
+                continue;
+            }
+            var after = ancestors.IsAncestor(named, commit);
+            var parent = commit == parentCommit;
+            if (!after && !parent)
+            {
+                continue;
+            }
+            foreach (var run in outcome.Runs)
+            {
+                if (run.Result == RunResult.InfraError)
+                {
+                    continue;
+                }
+                var cluster = clusters.ClusterOf(run);
+                if (after)
+                {
+                    afterRuns++;
+                    if (cluster is not null)
+                    {
+                        // Any crash after counts as the bug's: its titles there may be split over
+                        // clusters the model is not sure of yet, and a run reports one crash.
+                        seenAfter.Add(cluster);
+                        bugAfter++;
+                    }
+                }
+                else
+                {
+                    parentRuns++;
+                    if (cluster is not null && !bugClusters.Contains(cluster))
+                    {
+                        onParents[cluster] = onParents.GetValueOrDefault(cluster) + 1;
+                    }
+                }
+            }
+        }
+        var old = onParents.Keys.Where(c => !seenAfter.Contains(c)).OrderBy(c => c, StringComparer.Ordinal).ToList();
+        var oldCrashes = old.Sum(c => onParents[c]);
+        if (oldCrashes < MinOldCrashes || afterRuns == 0)
+        {
+            return null;
+        }
+        // Renamed: one rate p for the old titles on the parents and the bug's after (uniform prior).
+        var renamed = BugClusters.LogBeta(oldCrashes + bugAfter + 1, parentRuns - oldCrashes + afterRuns - bugAfter + 1);
+        // Otherwise: the bug's rate after on its own, the old titles another crash at its own rate r
+        // on both sides; after the commit only the runs no crash took could show it (a run
+        // reports its first crash). r is a background crash's (rare) or a second bug's (any rate),
+        // even odds.
+        var free = afterRuns - bugAfter;
+        var asBackground = BugClusters.BackgroundLogEvidence(oldCrashes, parentRuns + free);
+        var asSecondBug = BugClusters.LogBeta(oldCrashes + 1, parentRuns - oldCrashes + free + 1);
+        var otherwise = BugClusters.LogBeta(bugAfter + 1, afterRuns - bugAfter + 1)
+            + Math.Log(0.5) + LogAddExp(asBackground, asSecondBug);
+        var logOdds = Math.Log(PriorRename / (1 - PriorRename)) + renamed - otherwise;
+        var probability = 1 / (1 + Math.Exp(-logOdds));
+        return new Reading(old, probability, oldCrashes, parentRuns, bugAfter, afterRuns);
+    }
+
+    private static double LogAddExp(double a, double b)
+    {
+        var max = Math.Max(a, b);
+        return max + Math.Log(Math.Exp(a - max) + Math.Exp(b - max));
+    }
+}

@@ -1,0 +1,29 @@
+using Culprit.Core.Domain;
+using Culprit.Core.Flaky;
+using Culprit.Core.Strategies;
+using static Culprit.Core.Tests.Flaky.FlakyTestWorld;
+
+namespace Culprit.Core.Tests.Flaky;
+
+public class FlakyEndpointJudgeTests
+{
+    private static readonly FlakyEndpointJudge Judge = new(AnyCrashPolicy.Instance, FlakyOptions.Default);
+
+    /// <summary>
+    /// The bad commit crashed in 3 of 10 runs. 20 clean runs on a release leave the bug there with
+    /// about 1.04 % probability: enough for 95 %, not for the 99 % the bisection stops at, so a
+    /// release that ends the range gets more runs (a release taken as good too early puts the
+    /// culprit outside the range, where no answer can be right: the release walk's confident-wrong answers).
+    /// </summary>
+    [Fact]
+    public void A_clean_release_is_good_only_when_the_bug_is_as_unlikely_there_as_the_answer_must_be_sure()
+    {
+        IReadOnlyList<CommitOutcome> crashing = [Crashes("bad", 3, 7)];
+
+        var after20 = Judge.JudgeRelease(crashing, [Crashes("v6.1", 0, 20)]);
+        var after40 = Judge.JudgeRelease(crashing, [Crashes("v6.1", 0, 20), Crashes("v6.1", 0, 20)]);
+
+        Assert.Equal(20, Assert.IsType<MoreRuns>(after20).Runs);
+        Assert.Equal(Verdict.Good, Assert.IsType<EndpointVerdict>(after40).Verdict);
+    }
+}
