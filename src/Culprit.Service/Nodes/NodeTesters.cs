@@ -17,6 +17,7 @@ public sealed class NodeTesters(ServiceOptions options, JobStores stores, Reposi
 {
     private readonly TesterFactory _factory = options.Testers(Path.Combine(options.JobsDir, "workers"));
     private readonly ConcurrentDictionary<(string Job, int Worker), Lazy<Task<NodeTester>>> _testers = new();
+    private readonly JobInputs _inputs = new(options.InputsDir);
     private readonly ConcurrentDictionary<string, byte> _built = new(StringComparer.Ordinal);
 
     /// <summary>The repositories (as jobs name them: URL or path) this node has built commits of.</summary>
@@ -60,7 +61,8 @@ public sealed class NodeTesters(ServiceOptions options, JobStores stores, Reposi
         JobSpec spec;
         using (var store = stores.Open())
         {
-            spec = ReportedJob.From(store.GetJob(jobId), []).Spec;
+            // A kernel job's files come with the job from the store: the submitting node's disk is not this one.
+            spec = _inputs.Materialise(store, jobId, ReportedJob.From(store.GetJob(jobId), []).Spec);
         }
         var repo = await GitRepository.OpenAsync(await repositories.PathOfAsync(spec, ct), ct);
         // Each worker of a job has its own tree here: two of its workers may test on this node at once.
