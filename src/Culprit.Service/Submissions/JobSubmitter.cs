@@ -77,10 +77,11 @@ public sealed class JobSubmitter(JobStores stores, JobRunners runners, Repositor
         {
             throw new UsageException($"{option} file content is missing from the request (files.{key})");
         }
-        // Checked before decoding: base64 is 4 characters for 3 bytes.
-        if (content.Length / 4L * 3 > JobSubmission.MaxFileBytes + 2)
+        // Checked before decoding: base64 is 4 characters for 3 bytes, less one per '=' of padding.
+        var length = content.Length / 4L * 3 - (content.EndsWith("==", StringComparison.Ordinal) ? 2 : content.EndsWith('=') ? 1 : 0);
+        if (length > JobSubmission.MaxFileBytes)
         {
-            throw JobSubmission.TooLarge(option, FileName(name, key), content.Length / 4L * 3);
+            throw JobSubmission.TooLarge(option, FileName(name, key), length);
         }
         byte[] bytes;
         try
@@ -90,10 +91,6 @@ public sealed class JobSubmitter(JobStores stores, JobRunners runners, Repositor
         catch (FormatException)
         {
             throw new UsageException($"{option} file content is not base64 (files.{key})");
-        }
-        if (bytes.Length > JobSubmission.MaxFileBytes)
-        {
-            throw JobSubmission.TooLarge(option, FileName(name, key), bytes.Length);
         }
         return new JobFile(key, FileName(name, key), bytes);
     }
