@@ -49,6 +49,8 @@ public sealed class WorkerGrain(NodeTesters testers, WorkerSlots slots, ILogger<
 
     public Task ReleaseAsync(string jobId, int worker) => testers.ReleaseAsync(jobId, worker);
 
+    public Task ForgetAsync(string jobId) => testers.ForgetAsync(jobId);
+
     /// <summary>What a slot holder is, as <c>GET /api/cluster</c> shows it: the job id first.</summary>
     private static string Label(WorkerTask task, string step) => $"{task.JobId} {step} {task.Commit[..Math.Min(12, task.Commit.Length)]}";
 }
