@@ -30,7 +30,7 @@ public sealed class WorkerGrain(NodeTesters testers, WorkerSlots slots, ILogger<
         var tester = await testers.ForAsync(task.JobId, task.Worker, ct);
         using var slot = await slots.TakeAsync(Label(task, "build"), 1, 0, ct);
         var build = await tester.Tester.BuildAsync(task.Commit, ct);
-        testers.Built(tester.Repository);
+        testers.Built(tester.Repository, task.Commit, build.Ok ? build.Signature : null);
         return JsonSerializer.Serialize(build, JsonDefaults.Options);
     }
 

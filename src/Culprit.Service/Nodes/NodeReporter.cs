@@ -56,7 +56,7 @@ public sealed class NodeReporter(
         // The addresses Kestrel listens on (a port 0 of --urls resolved), else what was asked for.
         var urls = server.Features.Get<IServerAddressesFeature>()?.Addresses is { Count: > 0 } addresses ? string.Join(';', addresses) : options.Urls;
         return new NodeStatus(silo.Name, silo.SiloAddress.ToString(), urls, slots.Builds, slots.Vms, running, vmsInUse, queued, DateTimeOffset.UtcNow,
-            slots.BuildsInUse, testers.Repositories);
+            slots.BuildsInUse, testers.Repositories, testers.RecentBuilds);
     }
 
     private async Task ResumeUnfinishedAsync()

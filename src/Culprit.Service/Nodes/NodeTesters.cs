@@ -3,6 +3,7 @@ using Culprit.Core.Testing;
 using Culprit.Git;
 using Culprit.Jobs;
 using Culprit.Jobs.Reports;
+using Culprit.Service.Grains;
 using Culprit.Service.Submissions;
 using Culprit.Store;
 
@@ -21,11 +22,40 @@ public sealed partial class NodeTesters(ServiceOptions options, JobStores stores
     private readonly ConcurrentDictionary<(string Job, int Worker), Lazy<Task<NodeTester>>> _testers = new();
     private readonly JobInputs _inputs = new(options.InputsDir);
     private readonly ConcurrentDictionary<string, byte> _built = new(StringComparer.Ordinal);
+    private readonly LinkedList<RecentBuild> _recent = new();
+
+    /// <summary>How many of its last builds a node reports: enough to cover the rounds of the jobs it serves, small enough for a report every 2 s.</summary>
+    public const int RecentBuildsKept = 64;
 
     /// <summary>The repositories (as jobs name them: URL or path) this node has built commits of.</summary>
     public IReadOnlyList<string> Repositories => [.. _built.Keys.Order(StringComparer.Ordinal)];
 
-    public void Built(string repository) => _built.TryAdd(repository, 0);
+    /// <summary>This node's last builds, oldest first (a commit built again counts once, as its last build).</summary>
+    public IReadOnlyList<RecentBuild> RecentBuilds
+    {
+        get
+        {
+            lock (_recent)
+            {
+                return [.. _recent];
+            }
+        }
+    }
+
+    public void Built(string repository, string commit, string? signature)
+    {
+        _built.TryAdd(repository, 0);
+        lock (_recent)
+        {
+            var build = new RecentBuild(repository, commit, signature);
+            _recent.Remove(build);
+            _recent.AddLast(build);
+            if (_recent.Count > RecentBuildsKept)
+            {
+                _recent.RemoveFirst();
+            }
+        }
+    }
 
     public async Task<NodeTester> ForAsync(string jobId, int worker, CancellationToken ct)
     {
