@@ -16,6 +16,9 @@ internal sealed class CommitTestRunner(
 {
     private bool _setupLogged;
 
+    /// <summary>The tester this runner drives (the job tells it its range).</summary>
+    public ICommitTester Tester => tester;
+
     /// <summary>
     /// The job's builds by commit (without their inputs) and the compiler each named: this pass's, and
     /// those the ledger says earlier passes made that still hold (<see cref="StoredBuilds"/>).

@@ -84,6 +84,10 @@ internal sealed class JobExecution(
 
         log.Line($"# git bisect start {newEnd} {oldEnd}");
         var graph = await listing.GetAsync(newEnd, oldEnd, ct);
+        foreach (var worker in _workers)
+        {
+            worker.Tests.Tester.RangeListed(graph);
+        }
         var strategy = StrategyFactory.Create(spec, graph, Policy);
         // The ends' tests so far: the crashing one defines the bug (for a fix it lies outside the range).
         foreach (var known in ledger.All.Where(e => (e.Outcome.Commit == newEnd || e.Outcome.Commit == crashing) && e.Phase is "reproduce" or "fixed" or "release").Select(e => e.Outcome))

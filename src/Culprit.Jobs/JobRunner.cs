@@ -26,7 +26,13 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
     public Func<JobSpec, CancellationToken, Task<string>> RepositoryPath { get; init; } = (spec, _) => Task.FromResult(spec.Repo);
 
     /// <summary>Checks the inputs, resolves the revisions and creates the job (nothing is written before the checks pass).</summary>
-    public async Task<string> CreateAsync(JobSpec spec, CancellationToken ct = default)
+    public Task<string> CreateAsync(JobSpec spec, CancellationToken ct = default) => CreateAsync(spec, [], ct);
+
+    /// <summary>
+    /// The same, storing <paramref name="files"/> with the job (a submitted kernel job's config,
+    /// reproducer and compiler table: the nodes it runs on write them into their own directories).
+    /// </summary>
+    public async Task<string> CreateAsync(JobSpec spec, IReadOnlyList<JobFile> files, CancellationToken ct)
     {
         JobSpecValidator.Validate(spec);
         var repo = await GitRepository.OpenAsync(spec.Repo, ct);
@@ -51,7 +57,7 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
         }
         // The workers are fixed for the job: its rounds depend on them, and a resume replays the rounds.
         var resolved = spec with { Repo = repo.Path, Bad = bad, Good = good, BadRevision = spec.Bad, GoodRevision = spec.Good, Workers = spec.Workers ?? WorkerDefaults.For(spec) };
-        return store.CreateJob(JsonSerializer.Serialize(resolved, JsonDefaults.Options), _clock.GetUtcNow());
+        return store.CreateJob(JsonSerializer.Serialize(resolved, JsonDefaults.Options), _clock.GetUtcNow(), files);
     }
 
     /// <summary>Runs (or resumes) a stored job to its result.</summary>

@@ -64,14 +64,51 @@ public sealed class JobStore : IDisposable
         }
     }
 
-    /// <summary>Creates a job with a fresh id and returns it.</summary>
-    public string CreateJob(string specJson, DateTimeOffset now)
+    /// <summary>
+    /// Creates a job with a fresh id and returns it; <paramref name="files"/> (the files it was
+    /// submitted with) are stored in the same transaction: a job is never seen without them.
+    /// </summary>
+    public string CreateJob(string specJson, DateTimeOffset now, IReadOnlyList<JobFile>? files = null)
     {
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
-        Write("INSERT INTO jobs (id, spec, state, created_at, updated_at) VALUES (@id, @spec, 'running', @now, @now);",
-            ("@id", id), ("@spec", specJson), ("@now", now.ToString("O")));
+        try
+        {
+            _backend.Use(db =>
+            {
+                using var tx = db.BeginTransaction();
+                using (var cmd = Command(db, "INSERT INTO jobs (id, spec, state, created_at, updated_at) VALUES (@id, @spec, 'running', @now, @now);",
+                    [("@id", id), ("@spec", specJson), ("@now", now.ToString("O"))]))
+                {
+                    cmd.Transaction = tx;
+                    cmd.ExecuteNonQuery();
+                }
+                foreach (var file in files ?? [])
+                {
+                    using var cmd = Command(db, "INSERT INTO job_files (job_id, name, file_name, sha256, content) VALUES (@id, @name, @file, @sha, @content);",
+                        [("@id", id), ("@name", file.Name), ("@file", file.FileName), ("@sha", file.Sha256), ("@content", file.Content)]);
+                    cmd.Transaction = tx;
+                    cmd.ExecuteNonQuery();
+                }
+                tx.Commit();
+                return 0;
+            });
+        }
+        catch (DbException ex)
+        {
+            throw _backend.Translate(ex);
+        }
         return id;
     }
+
+    /// <summary>The files the job was submitted with, without their content (by name: config, repro, compilers).</summary>
+    public IReadOnlyList<StoredJobFile> JobFiles(string id) =>
+        Query("SELECT name, file_name, sha256 FROM job_files WHERE job_id = @id ORDER BY name;",
+            r => new StoredJobFile(r.GetString(0), r.GetString(1), r.GetString(2)), ("@id", id));
+
+    /// <summary>The content of one of the job's files.</summary>
+    public byte[] JobFileContent(string id, string name) =>
+        Query("SELECT content FROM job_files WHERE job_id = @id AND name = @name;", r => (byte[])r.GetValue(0), ("@id", id), ("@name", name))
+            is [var content] ? content : throw new StoreException($"job {id} has no file {name} in store {Location}");
 
     public JobRecord GetJob(string id) => FindJob(id) ?? throw new StoreException($"no job {id} in store {Location}");
 

@@ -48,6 +48,8 @@ internal sealed class PostgresBackend : StoreBackend
         return new PostgresBackend(builder.ConnectionString, location);
     }
 
+    public override string BytesType => "BYTEA";
+
     public override T Use<T>(Func<DbConnection, T> work)
     {
         using var db = Connect();
@@ -71,6 +73,10 @@ internal sealed class PostgresBackend : StoreBackend
             {
                 throw new StoreException($"store {Location} was written by a newer Culprit (schema {version})");
             }
+            if (version < SchemaVersion)
+            {
+                Exec(db, StepsAfter(version) + $"UPDATE culprit_schema SET version = {SchemaVersion};", tx);
+            }
         }
         else
         {
@@ -78,7 +84,7 @@ internal sealed class PostgresBackend : StoreBackend
             {
                 throw new StoreException($"store {Location} is not a Culprit store (it holds other tables named jobs, outcomes or log)");
             }
-            Exec(db, Tables + $"CREATE TABLE culprit_schema (version INTEGER NOT NULL); INSERT INTO culprit_schema VALUES ({SchemaVersion});", tx);
+            Exec(db, StepsAfter(0) + $"CREATE TABLE culprit_schema (version INTEGER NOT NULL); INSERT INTO culprit_schema VALUES ({SchemaVersion});", tx);
         }
         tx.Commit();
         Migrated[_connectionString] = true;

@@ -48,6 +48,8 @@ internal sealed class SqliteBackend : StoreBackend
         return backend;
     }
 
+    public override string BytesType => "BLOB";
+
     public override T Use<T>(Func<DbConnection, T> work)
     {
         lock (_gate)
@@ -74,7 +76,7 @@ internal sealed class SqliteBackend : StoreBackend
             }
             if (version < SchemaVersion)
             {
-                Exec(_db, Tables + $"PRAGMA user_version = {SchemaVersion};");
+                Exec(_db, StepsAfter(version) + $"PRAGMA user_version = {SchemaVersion};");
             }
             Exec(_db, "COMMIT;");
         }

@@ -9,7 +9,8 @@ namespace Culprit.Store;
 /// </summary>
 internal abstract class StoreBackend : IDisposable
 {
-    public const int SchemaVersion = 1;
+    /// <summary>The schema's version: 1 the jobs, outcomes and log; 2 the files a job was submitted with.</summary>
+    public const int SchemaVersion = 2;
 
     /// <summary>Where the store is, for messages: a file path or a PostgreSQL host and database.</summary>
     public abstract string Location { get; }
@@ -25,6 +26,16 @@ internal abstract class StoreBackend : IDisposable
 
     /// <summary>Takes the job's run lock or throws <see cref="StoreException"/>; the lock goes with the process.</summary>
     public abstract IDisposable LockJob(string jobId);
+
+    /// <summary>The column type of bytes (SQLite: BLOB, PostgreSQL: BYTEA).</summary>
+    public abstract string BytesType { get; }
+
+    /// <summary>
+    /// The steps that take a store from version N-1 to N, in order (index 0 makes version 1). A new
+    /// store runs them all; an existing store runs the ones after its version, in the transaction
+    /// that checks it, so a store is always at one version.
+    /// </summary>
+    public IReadOnlyList<string> Steps => [Tables, JobFilesTable.Replace("{bytes}", BytesType, StringComparison.Ordinal)];
 
     /// <summary>The one-line error for a database failure.</summary>
     public abstract StoreException Translate(DbException ex);
@@ -52,6 +63,24 @@ internal abstract class StoreBackend : IDisposable
             text TEXT NOT NULL,
             PRIMARY KEY (job_id, line_no));
         """;
+
+    /// <summary>
+    /// Version 2: the files a job was submitted with (a kernel job's config, reproducer and compiler
+    /// table), kept with the job so that every node of a cluster can write them into its own work
+    /// directory; <c>name</c> is the input (config, repro, compilers), <c>file_name</c> the user's.
+    /// </summary>
+    private const string JobFilesTable = """
+        CREATE TABLE job_files (
+            job_id TEXT NOT NULL REFERENCES jobs(id),
+            name TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            content {bytes} NOT NULL,
+            PRIMARY KEY (job_id, name));
+        """;
+
+    /// <summary>The steps after <paramref name="version"/>, as one script.</summary>
+    public string StepsAfter(int version) => string.Concat(Steps.Skip(version));
 
     public static void Exec(DbConnection db, string sql, DbTransaction? tx = null)
     {

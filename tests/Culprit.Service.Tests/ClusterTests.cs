@@ -79,6 +79,10 @@ public sealed class ClusterTests
             // By silo address: what the dead node last reported may have died with it (the grain that kept it).
             await Polling.UntilAsync(async () => NodeStatus(await http.GetStringAsync($"{live.Url}/api/cluster"), victimAddress) == "dead",
                 TimeSpan.FromMinutes(1), () => "the cluster API never showed the killed node dead");
+            // Every job ended: the live nodes keep no worker trees of them, also those of a job whose grain died with the victim.
+            var survivors = nodes.Where(n => n != victim).ToList();
+            await Polling.UntilAsync(() => Task.FromResult(survivors.All(n => !DispatchTests.WorkerDirs(n.Work).Any())),
+                TimeSpan.FromSeconds(30), () => $"worker directories left: {string.Join(", ", survivors.SelectMany(n => DispatchTests.WorkerDirs(n.Work)))}");
         }
         finally
         {

@@ -33,6 +33,9 @@ public sealed class DispatchTests
             Assert.True(result.GetProperty("result").GetString() == "found", result.ToString());
             Assert.Equal(flaky.Bug, result.GetProperty("culprit").GetProperty("commit").GetString());
             Assert.All(nodes, n => Assert.Contains($"job {id}: testing commit ", n.Output));
+            // The job ended: no node keeps its workers' trees (each worker tested on both nodes).
+            await Polling.UntilAsync(() => Task.FromResult(nodes.All(n => !WorkerDirs(n.Work).Any(d => d.StartsWith($"{id}-w", StringComparison.Ordinal)))),
+                TimeSpan.FromSeconds(30), () => $"worker directories of job {id} left: {string.Join(", ", nodes.SelectMany(n => WorkerDirs(n.Work)))}");
         }
         finally
         {
@@ -69,6 +72,13 @@ public sealed class DispatchTests
         {
             await StopAsync(nodes);
         }
+    }
+
+    /// <summary>The job worker directories on a node (<c>JOB-wN</c>).</summary>
+    internal static IEnumerable<string> WorkerDirs(string work)
+    {
+        var dir = Path.Combine(work, "work", "workers");
+        return Directory.Exists(dir) ? Directory.GetDirectories(dir).Select(d => Path.GetFileName(d)!) : [];
     }
 
     private static async Task<string> SubmitAsync(string url, params string[] args)

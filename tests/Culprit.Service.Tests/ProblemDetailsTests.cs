@@ -59,6 +59,18 @@ public sealed class ProblemDetailsTests(ServerFixture server) : IClassFixture<Se
     }
 
     [Fact]
+    public async Task A_kernel_file_over_the_size_limit_is_refused_by_the_server_too()
+    {
+        var big = Convert.ToBase64String(new byte[Submissions.JobSubmission.MaxFileBytes + 3]);
+        var (status, _, problem) = await SendAsync(HttpMethod.Post, "/api/jobs",
+            $$$"""{"spec":{"repo":"/tmp","bad":"HEAD","kernel":{"config":"/home/u/syz.config","repro":"repro.c"}},"files":{"config":"{{{big}}}","repro":"aW50IG1haW4oKXt9"}}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal($"--config file syz.config is {Submissions.JobSubmission.MaxFileBytes + 3} bytes; a submitted file may have at most {Submissions.JobSubmission.MaxFileBytes} bytes (4 MiB)",
+            problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task A_body_that_is_not_json_is_a_bad_request()
     {
         var (status, type, _) = await SendAsync(HttpMethod.Post, "/api/jobs", "{not json");

@@ -14,6 +14,9 @@ internal sealed class ServeProcess : IAsyncDisposable
 
     public string Url { get; private set; } = "";
 
+    /// <summary>The node's <c>--work</c> directory.</summary>
+    public string Work { get; private set; } = "";
+
     /// <summary>The node's process id (to kill it as a machine dies, in the cluster tests).</summary>
     public int Pid { get; private set; }
 
@@ -21,7 +24,7 @@ internal sealed class ServeProcess : IAsyncDisposable
 
     public static async Task<ServeProcess> StartAsync(string work, params string[] extra)
     {
-        var serve = new ServeProcess();
+        var serve = new ServeProcess { Work = work };
         var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var spec = Cli(["serve", "--urls", "http://127.0.0.1:0", "--work", work, .. extra]) with
         {

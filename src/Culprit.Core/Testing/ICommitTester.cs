@@ -40,6 +40,15 @@ public interface ICommitTester : IAsyncDisposable
     /// </summary>
     Task<ICommitTester> ForWorkerAsync(int worker, CancellationToken cancellationToken) =>
         throw new NotSupportedException($"{GetType().Name} cannot test commits in parallel (--workers 1)");
+
+    /// <summary>
+    /// The job's range, once listed (before its bisection tests): a tester that places commits on
+    /// machines (the service's dispatcher) tells from it how far apart two commits are. Testers of one
+    /// machine have no use for it.
+    /// </summary>
+    void RangeListed(CommitGraph range)
+    {
+    }
 }
 
 /// <summary>

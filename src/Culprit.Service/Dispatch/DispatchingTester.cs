@@ -26,12 +26,16 @@ public sealed class DispatchingTester : ICommitTester
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Node, string Build)> _builds = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _moving = new(1, 1);
 
+    /// <summary>The job's range, shared by its workers' testers: how far apart two commits are, for the chooser.</summary>
+    private readonly JobRange _range;
+
     /// <summary>The node holding this worker's checkout now, and the commit checked out there.</summary>
     private (string Node, string Commit, IDisposable Lease)? _at;
 
-    public DispatchingTester(IGrainFactory grains, NodeChooser chooser, ILogger logger, JobSpec spec, string jobId, int worker)
+    public DispatchingTester(IGrainFactory grains, NodeChooser chooser, ILogger logger, JobSpec spec, string jobId, int worker, JobRange? range = null)
     {
         (_grains, _chooser, _logger, _jobId, _worker) = (grains, chooser, logger, jobId, worker);
+        _range = range ?? new JobRange();
         _repository = spec.Origin ?? spec.Repo;
         Spec = spec;
         ParallelRuns = spec.Kernel?.Vms ?? 1;
@@ -46,7 +50,7 @@ public sealed class DispatchingTester : ICommitTester
         await _moving.WaitAsync(ct);
         try
         {
-            return await PrepareSomewhereAsync(commit, ct);
+            return await PrepareSomewhereAsync(commit, null, ct);
         }
         finally
         {
@@ -80,7 +84,7 @@ public sealed class DispatchingTester : ICommitTester
         {
             if (!_builds.TryGetValue(build.Commit, out var built))
             {
-                built = await RebuildAsync(build.Commit, null, ct);
+                built = await RebuildAsync(build.Commit, build.Signature, null, ct);
             }
             try
             {
@@ -89,7 +93,7 @@ public sealed class DispatchingTester : ICommitTester
             catch (Exception ex) when (Lost(ex, built.Node))
             {
                 await LostAsync(built.Node, build.Commit, ex, ct);
-                var again = await RebuildAsync(build.Commit, built.Node, ct);
+                var again = await RebuildAsync(build.Commit, build.Signature, built.Node, ct);
                 if (Read<BuildResult>(again.Build) is { Ok: false } failed)
                 {
                     return RunOutcome.Infra($"the node building {build.Commit} was lost and its build again failed: {failed.Error}");
@@ -99,7 +103,9 @@ public sealed class DispatchingTester : ICommitTester
     }
 
     public Task<ICommitTester> ForWorkerAsync(int worker, CancellationToken ct) =>
-        System.Threading.Tasks.Task.FromResult<ICommitTester>(new DispatchingTester(_grains, _chooser, _logger, Spec, _jobId, worker));
+        System.Threading.Tasks.Task.FromResult<ICommitTester>(new DispatchingTester(_grains, _chooser, _logger, Spec, _jobId, worker, _range));
+
+    public void RangeListed(CommitGraph range) => _range.Graph = range;
 
     public async ValueTask DisposeAsync()
     {
@@ -124,7 +130,7 @@ public sealed class DispatchingTester : ICommitTester
     /// The commit checked out again (and built) on another node after <paramref name="lost"/> died,
     /// once: runs of one build going on at once all wait for the first one's rebuild.
     /// </summary>
-    private async Task<(string Node, string Build)> RebuildAsync(string commit, string? lost, CancellationToken ct)
+    private async Task<(string Node, string Build)> RebuildAsync(string commit, string? signature, string? lost, CancellationToken ct)
     {
         await _moving.WaitAsync(ct);
         try
@@ -135,7 +141,7 @@ public sealed class DispatchingTester : ICommitTester
             }
             while (true)
             {
-                await PrepareSomewhereAsync(commit, ct);
+                await PrepareSomewhereAsync(commit, signature, ct);
                 var node = _at!.Value.Node;
                 try
                 {
@@ -162,11 +168,11 @@ public sealed class DispatchingTester : ICommitTester
         {
             return at.Node;
         }
-        await PrepareSomewhereAsync(commit, ct);
+        await PrepareSomewhereAsync(commit, null, ct);
         return _at!.Value.Node;
     }
 
-    private async Task<string?> PrepareSomewhereAsync(string commit, CancellationToken ct)
+    private async Task<string?> PrepareSomewhereAsync(string commit, string? signature, CancellationToken ct)
     {
         while (true)
         {
@@ -174,7 +180,7 @@ public sealed class DispatchingTester : ICommitTester
             var preferred = _at?.Node;
             _at?.Lease.Dispose();
             _at = null;
-            var (node, lease) = await _chooser.ChooseAsync(_repository, preferred, ct);
+            var (node, lease) = await _chooser.ChooseAsync(_repository, commit, signature, preferred, other => _range.Distance(commit, other), ct);
             try
             {
                 _used.Add(node);

@@ -26,6 +26,10 @@ public interface IWorkerGrain : IGrainWithStringKey
     /// <summary>The job worker is done: its tester here is disposed (worktree and output removed).</summary>
     [Alias("Release")]
     Task ReleaseAsync(string jobId, int worker);
+
+    /// <summary>The job has ended: every tester of it here is released and its workers' directories removed.</summary>
+    [Alias("Forget")]
+    Task ForgetAsync(string jobId);
 }
 
 /// <summary>A step of a commit test for worker <paramref name="Worker"/> (from 0) of job <paramref name="JobId"/>.</summary>

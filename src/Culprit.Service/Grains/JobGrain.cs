@@ -9,7 +9,7 @@ namespace Culprit.Service.Grains;
 /// takes hours and blocks on builds), and tells the grain when it ends. A reminder wakes the grain
 /// every minute while the job is unfinished, so a job whose node died is picked up again elsewhere.
 /// </summary>
-public sealed class JobGrain(JobRunners runners, JobStores stores, ILocalSiloDetails silo, ILogger<JobGrain> logger)
+public sealed class JobGrain(JobRunners runners, JobStores stores, ILocalSiloDetails silo, IClusterMembershipService membership, ILogger<JobGrain> logger)
     : Grain, IJobGrain, IRemindable
 {
     private const string WakeReminder = "wake";
@@ -80,7 +80,30 @@ public sealed class JobGrain(JobRunners runners, JobStores stores, ILocalSiloDet
         {
             await this.UnregisterReminder(reminder);
         }
+        await ForgetEverywhereAsync(this.GetPrimaryKeyString());
         DeactivateOnIdle();
+    }
+
+    /// <summary>
+    /// Every live node drops what it keeps of the ended job (testers, worktrees, build output): its
+    /// workers' dispatchers release only the nodes they used, and a job grain whose node died
+    /// took the list of those with it.
+    /// </summary>
+    private async Task ForgetEverywhereAsync(string id)
+    {
+        var nodes = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToParsableString());
+        await Task.WhenAll(nodes.Select(async node =>
+        {
+            try
+            {
+                await GrainFactory.GetGrain<IWorkerGrain>(node).ForgetAsync(id);
+            }
+            catch (Exception ex)
+            {
+                // A node that cannot be told now removes the directories when it next starts.
+                logger.LogInformation("job {Job}: could not clear its worker directories on {Node}: {Message}", id, node, ex.Message);
+            }
+        }));
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)

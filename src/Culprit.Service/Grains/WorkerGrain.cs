@@ -30,7 +30,7 @@ public sealed class WorkerGrain(NodeTesters testers, WorkerSlots slots, ILogger<
         var tester = await testers.ForAsync(task.JobId, task.Worker, ct);
         using var slot = await slots.TakeAsync(Label(task, "build"), 1, 0, ct);
         var build = await tester.Tester.BuildAsync(task.Commit, ct);
-        testers.Built(tester.Repository);
+        testers.Built(tester.Repository, task.Commit, build.Ok ? build.Signature : null);
         return JsonSerializer.Serialize(build, JsonDefaults.Options);
     }
 
@@ -48,6 +48,8 @@ public sealed class WorkerGrain(NodeTesters testers, WorkerSlots slots, ILogger<
     }
 
     public Task ReleaseAsync(string jobId, int worker) => testers.ReleaseAsync(jobId, worker);
+
+    public Task ForgetAsync(string jobId) => testers.ForgetAsync(jobId);
 
     /// <summary>What a slot holder is, as <c>GET /api/cluster</c> shows it: the job id first.</summary>
     private static string Label(WorkerTask task, string step) => $"{task.JobId} {step} {task.Commit[..Math.Min(12, task.Commit.Length)]}";

@@ -8,7 +8,8 @@ namespace Culprit.Service.Nodes;
 
 /// <summary>
 /// This node's background duties once its silo is up: first it starts the jobs the store says are
-/// unfinished (a restarted node resumes them; a grain already running one ignores the call), then it
+/// unfinished (a restarted node resumes them; a grain already running one ignores the call) and removes
+/// the worker directories of jobs that ended meanwhile, then it
 /// reports its capacity and load to the cluster grain every few seconds.
 /// </summary>
 public sealed class NodeReporter(
@@ -55,7 +56,7 @@ public sealed class NodeReporter(
         // The addresses Kestrel listens on (a port 0 of --urls resolved), else what was asked for.
         var urls = server.Features.Get<IServerAddressesFeature>()?.Addresses is { Count: > 0 } addresses ? string.Join(';', addresses) : options.Urls;
         return new NodeStatus(silo.Name, silo.SiloAddress.ToString(), urls, slots.Builds, slots.Vms, running, vmsInUse, queued, DateTimeOffset.UtcNow,
-            slots.BuildsInUse, testers.Repositories);
+            slots.BuildsInUse, testers.Repositories, testers.RecentBuilds);
     }
 
     private async Task ResumeUnfinishedAsync()
@@ -63,6 +64,8 @@ public sealed class NodeReporter(
         try
         {
             using var store = stores.Open();
+            // What this node kept of jobs that ended while it was down goes first.
+            testers.RemoveLeftovers(store);
             foreach (var job in store.ListJobs().Where(j => JobStates.IsActive(j.State)))
             {
                 logger.LogInformation("resuming job {Job} ({State} when its node stopped)", job.Id, job.State);

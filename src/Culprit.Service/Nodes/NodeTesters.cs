@@ -3,7 +3,9 @@ using Culprit.Core.Testing;
 using Culprit.Git;
 using Culprit.Jobs;
 using Culprit.Jobs.Reports;
+using Culprit.Service.Grains;
 using Culprit.Service.Submissions;
+using Culprit.Store;
 
 namespace Culprit.Service.Nodes;
 
@@ -13,16 +15,47 @@ namespace Culprit.Service.Nodes;
 /// came as a URL) and kept while the worker's commits come here, so its worktree and build output stay warm.
 /// Also which repositories this node has built, for the dispatcher's preference for warm nodes.
 /// </summary>
-public sealed class NodeTesters(ServiceOptions options, JobStores stores, RepositoryCache repositories) : IAsyncDisposable
+public sealed partial class NodeTesters(ServiceOptions options, JobStores stores, RepositoryCache repositories) : IAsyncDisposable
 {
+    private readonly string _workers = Path.Combine(options.JobsDir, "workers");
     private readonly TesterFactory _factory = options.Testers(Path.Combine(options.JobsDir, "workers"));
     private readonly ConcurrentDictionary<(string Job, int Worker), Lazy<Task<NodeTester>>> _testers = new();
+    private readonly JobInputs _inputs = new(options.InputsDir);
     private readonly ConcurrentDictionary<string, byte> _built = new(StringComparer.Ordinal);
+    private readonly LinkedList<RecentBuild> _recent = new();
+
+    /// <summary>How many of its last builds a node reports: enough to cover the rounds of the jobs it serves, small enough for a report every 2 s.</summary>
+    public const int RecentBuildsKept = 64;
 
     /// <summary>The repositories (as jobs name them: URL or path) this node has built commits of.</summary>
     public IReadOnlyList<string> Repositories => [.. _built.Keys.Order(StringComparer.Ordinal)];
 
-    public void Built(string repository) => _built.TryAdd(repository, 0);
+    /// <summary>This node's last builds, oldest first (a commit built again counts once, as its last build).</summary>
+    public IReadOnlyList<RecentBuild> RecentBuilds
+    {
+        get
+        {
+            lock (_recent)
+            {
+                return [.. _recent];
+            }
+        }
+    }
+
+    public void Built(string repository, string commit, string? signature)
+    {
+        _built.TryAdd(repository, 0);
+        lock (_recent)
+        {
+            var build = new RecentBuild(repository, commit, signature);
+            _recent.Remove(build);
+            _recent.AddLast(build);
+            if (_recent.Count > RecentBuildsKept)
+            {
+                _recent.RemoveFirst();
+            }
+        }
+    }
 
     public async Task<NodeTester> ForAsync(string jobId, int worker, CancellationToken ct)
     {
@@ -55,18 +88,82 @@ public sealed class NodeTesters(ServiceOptions options, JobStores stores, Reposi
         }
     }
 
+    /// <summary>
+    /// The job has ended (finished, failed, stopped or cancelled): its workers' testers here are
+    /// released and their directories removed, also those a job grain on a node that died left
+    /// behind, or that this node kept from before it was restarted.
+    /// </summary>
+    public async Task ForgetAsync(string jobId)
+    {
+        foreach (var key in _testers.Keys.Where(k => k.Job == jobId).ToList())
+        {
+            await ReleaseAsync(key.Job, key.Worker);
+        }
+        foreach (var dir in WorkerDirs().Where(d => d.Job == jobId))
+        {
+            Remove(dir.Path);
+        }
+    }
+
+    /// <summary>
+    /// At start: removes the worker directories of jobs that are no longer active (or no longer
+    /// stored). A job still running elsewhere keeps its directories here until it ends.
+    /// </summary>
+    public void RemoveLeftovers(JobStore store)
+    {
+        foreach (var (job, path) in WorkerDirs())
+        {
+            if (store.FindJob(job) is not { } record || !JobStates.IsActive(record.State))
+            {
+                Remove(path);
+            }
+        }
+    }
+
+    /// <summary>The job worker directories on this node (<c>JOB-wN</c> under <c>work/workers</c>).</summary>
+    private IEnumerable<(string Job, string Path)> WorkerDirs() =>
+        Directory.Exists(_workers)
+            ? Directory.EnumerateDirectories(_workers)
+                .Select(d => (Match: WorkerDirName().Match(System.IO.Path.GetFileName(d)), Path: d))
+                .Where(d => d.Match.Success)
+                .Select(d => (d.Match.Groups[1].Value, d.Path))
+                .ToList()
+            : [];
+
+    /// <summary>
+    /// Removed as a whole: the tester removed its git worktree already when it was released here; one
+    /// left by a killed process is pruned from its repository by the next worktree added there.
+    /// </summary>
+    private static void Remove(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(.+)-w(\d+)$")]
+    private static partial System.Text.RegularExpressions.Regex WorkerDirName();
+
     private async Task<NodeTester> CreateAsync(string jobId, int worker, CancellationToken ct)
     {
         JobSpec spec;
         using (var store = stores.Open())
         {
-            spec = ReportedJob.From(store.GetJob(jobId), []).Spec;
+            // A kernel job's files come with the job from the store: the submitting node's disk is not this one.
+            spec = _inputs.Materialise(store, jobId, ReportedJob.From(store.GetJob(jobId), []).Spec);
         }
         var repo = await GitRepository.OpenAsync(await repositories.PathOfAsync(spec, ct), ct);
         // Each worker of a job has its own tree here: two of its workers may test on this node at once.
-        var tester = await _factory(spec, repo, $"{jobId}-w{worker}", ct);
+        var tester = await _factory(spec, repo, WorkerDir(jobId, worker), ct);
         return new NodeTester(tester, spec.Origin ?? spec.Repo, spec.Kernel is not null);
     }
+
+    /// <summary>The name of a job worker's directory under <c>work/workers</c>.</summary>
+    public static string WorkerDir(string jobId, int worker) => $"{jobId}-w{worker}";
 
     public async ValueTask DisposeAsync()
     {

@@ -1,23 +1,26 @@
 using Culprit.Jobs;
 using Culprit.Service.Grains;
 using Culprit.Service.Nodes;
+using Culprit.Store;
 
 namespace Culprit.Service.Submissions;
 
 /// <summary>
 /// Turns a submission into a stored job and starts its grain: the one check of the inputs
 /// (<see cref="JobSpecValidator"/>, then <c>JobRunner.CreateAsync</c>'s checks of the repository and
-/// revisions), the kernel files written to this node, a repository URL fetched into its cache.
+/// revisions), a kernel job's files stored with the job (each node writes them into its own work
+/// directory before it tests there: <see cref="Nodes.JobInputs"/>), a repository URL fetched into its cache.
 /// </summary>
-public sealed class JobSubmitter(ServiceOptions options, JobStores stores, JobRunners runners, RepositoryCache repositories, IGrainFactory grains)
+public sealed class JobSubmitter(JobStores stores, JobRunners runners, RepositoryCache repositories, IGrainFactory grains)
 {
     public async Task<string> SubmitAsync(JobSubmission submission, CancellationToken ct)
     {
         var spec = submission.Spec;
         JobSpecValidator.Validate(spec);
-        if (spec.Kernel is not null)
+        IReadOnlyList<JobFile> files = [];
+        if (spec.Kernel is { } kernel)
         {
-            spec = spec with { Kernel = WriteFiles(spec.Kernel, submission.Files ?? new Dictionary<string, string>()) };
+            (spec, files) = (spec with { Kernel = Named(kernel) }, Files(kernel, submission.Files ?? new Dictionary<string, string>()));
         }
         if (RepositoryCache.IsUrl(spec.Repo))
         {
@@ -35,30 +38,50 @@ public sealed class JobSubmitter(ServiceOptions options, JobStores stores, JobRu
         string id;
         using (var store = stores.Open())
         {
-            id = await runners.Create(store, new TextJobListener(TextWriter.Null)).CreateAsync(spec, ct);
+            id = await runners.Create(store, new TextJobListener(TextWriter.Null)).CreateAsync(spec, files, ct);
         }
         await grains.GetGrain<IJobGrain>(id).StartAsync();
         return id;
     }
 
-    /// <summary>The kernel files saved under this node's inputs, the spec pointing at them.</summary>
-    private KernelSpec WriteFiles(KernelSpec kernel, IReadOnlyDictionary<string, string> files)
+    /// <summary>
+    /// The spec keeps the user's file names (what <c>culprit show</c> names); the files themselves
+    /// are in the store, and the name is also the name of each node's copy (a reproducer's extension says what it is).
+    /// </summary>
+    private static KernelSpec Named(KernelSpec kernel) => kernel with
     {
-        var dir = Path.Combine(options.InputsDir, Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return kernel with
+        Config = FileName(kernel.Config, "config"),
+        Repro = FileName(kernel.Repro, "repro"),
+        Compilers = kernel.Compilers is null ? null : FileName(kernel.Compilers, "compilers"),
+    };
+
+    private static string FileName(string name, string key) => Path.GetFileName(name) is { Length: > 0 } file and not "." and not ".." ? file : key;
+
+    private static List<JobFile> Files(KernelSpec kernel, IReadOnlyDictionary<string, string> files)
+    {
+        var list = new List<JobFile>
         {
-            Config = Save(dir, "config", kernel.Config, files, "--config"),
-            Repro = Save(dir, "repro", kernel.Repro, files, "--repro"),
-            Compilers = kernel.Compilers is null ? null : Save(dir, "compilers", kernel.Compilers, files, "--compilers"),
+            File(files, "config", kernel.Config, "--config"),
+            File(files, "repro", kernel.Repro, "--repro"),
         };
+        if (kernel.Compilers is { } compilers)
+        {
+            list.Add(File(files, "compilers", compilers, "--compilers"));
+        }
+        return list;
     }
 
-    private static string Save(string dir, string key, string name, IReadOnlyDictionary<string, string> files, string option)
+    private static JobFile File(IReadOnlyDictionary<string, string> files, string key, string name, string option)
     {
         if (!files.TryGetValue(key, out var content))
         {
             throw new UsageException($"{option} file content is missing from the request (files.{key})");
+        }
+        // Checked before decoding: base64 is 4 characters for 3 bytes, less one per '=' of padding.
+        var length = content.Length / 4L * 3 - (content.EndsWith("==", StringComparison.Ordinal) ? 2 : content.EndsWith('=') ? 1 : 0);
+        if (length > JobSubmission.MaxFileBytes)
+        {
+            throw JobSubmission.TooLarge(option, FileName(name, key), length);
         }
         byte[] bytes;
         try
@@ -69,15 +92,6 @@ public sealed class JobSubmitter(ServiceOptions options, JobStores stores, JobRu
         {
             throw new UsageException($"{option} file content is not base64 (files.{key})");
         }
-        // Only the file name is kept (a reproducer's extension says what it is); each key gets its own folder.
-        var fileName = Path.GetFileName(name);
-        if (fileName.Length == 0 || fileName is "." or "..")
-        {
-            fileName = key;
-        }
-        var path = Path.Combine(dir, key, fileName);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllBytes(path, bytes);
-        return path;
+        return new JobFile(key, FileName(name, key), bytes);
     }
 }

@@ -16,6 +16,17 @@ public sealed class ParallelRoundTests
     };
 
     [Fact]
+    public async Task Every_worker_s_tester_is_told_the_job_s_range_once_it_is_listed()
+    {
+        using var world = await ScriptedWorld.CreateAsync(40, (n, _) => n >= 17 ? RunOutcome.Crash("BUG: bad thing") : RunOutcome.Ok());
+
+        await world.BisectAsync(Spec(world, 3));
+
+        // The service's dispatchers place commits near their recent builds by it; the range is bad back to good, good excluded.
+        Assert.Equal([39, 39, 39], world.RangesListed);
+    }
+
+    [Fact]
     public async Task Three_workers_find_the_same_culprit_as_one_in_fewer_rounds_when_every_run_shows_the_bug()
     {
         using var one = await ScriptedWorld.CreateAsync(100, (n, _) => n >= Culprit ? RunOutcome.Crash("BUG: bad thing") : RunOutcome.Ok());

@@ -49,6 +49,9 @@ internal sealed class ScriptedWorld : IDisposable
     /// <summary>Every run made, by commit number.</summary>
     public List<int> RunsDone { get; } = [];
 
+    /// <summary>The size of the range each tester was told, one entry per tester told.</summary>
+    public List<int> RangesListed { get; } = [];
+
     /// <summary>A linear repository of <paramref name="count"/> numbered commits (<see cref="Flow.LinearRepository"/>); <paramref name="tags"/> tags commits by number.</summary>
     /// <param name="fileOf">The file commit n changes (default: one file for all).</param>
     public static async Task<ScriptedWorld> CreateAsync(int count, Func<int, int, RunOutcome> run, IReadOnlyDictionary<int, string>? tags = null,
@@ -131,6 +134,14 @@ internal sealed class ScriptedWorld : IDisposable
 
         /// <summary>Workers share the script; each has its own tester as a real job's worker has its own worktree.</summary>
         public Task<ICommitTester> ForWorkerAsync(int worker, CancellationToken ct) => Task.FromResult<ICommitTester>(new Tester(world));
+
+        public void RangeListed(CommitGraph range)
+        {
+            lock (world.RangesListed)
+            {
+                world.RangesListed.Add(range.Count);
+            }
+        }
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

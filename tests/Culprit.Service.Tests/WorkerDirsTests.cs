@@ -1,0 +1,109 @@
+using System.Text.Json;
+using Culprit.Cli.Demo;
+using Culprit.Core.Domain;
+using Culprit.Core.Testing;
+using Culprit.Jobs;
+using Culprit.Service.Nodes;
+using Culprit.Service.Submissions;
+
+namespace Culprit.Service.Tests;
+
+/// <summary>
+/// A node drops what it keeps of a job once the job has ended: its testers are released and the
+/// workers' directories removed when the job's grain says so, and, at start, those of jobs that
+/// ended (or are gone) while the node was down.
+/// </summary>
+public sealed class WorkerDirsTests
+{
+    [Fact]
+    public async Task A_job_that_ended_loses_its_testers_and_worker_directories_on_the_node()
+    {
+        using var temp = new TempDir("culprit-workerdirs");
+        var demo = await DemoRepository.CreateAsync(temp.Sub("demo"), flaky: false, withFix: false);
+        var stores = new JobStores(temp.Sub("culprit.db"));
+        string ended, running;
+        using (var store = stores.Open())
+        {
+            (ended, running) = (store.CreateJob(Spec(demo.Path), DateTimeOffset.UnixEpoch), store.CreateJob(Spec(demo.Path), DateTimeOffset.UnixEpoch));
+        }
+        var disposed = new List<string>();
+        var work = temp.Sub("node");
+        await using var testers = new NodeTesters(Options(work, disposed), stores, new RepositoryCache(temp.Sub("repos")));
+        await testers.ForAsync(ended, 0, CancellationToken.None);
+        await testers.ForAsync(ended, 1, CancellationToken.None);
+        await testers.ForAsync(running, 0, CancellationToken.None);
+        // A directory of the ended job that no tester here holds: its grain was on a node that died.
+        Directory.CreateDirectory(WorkerDir(work, ended, 2));
+
+        await testers.ForgetAsync(ended);
+
+        Assert.Equal([$"{ended}-w0", $"{ended}-w1"], disposed.Order());
+        Assert.Equal([$"{running}-w0"], Directory.GetDirectories(Path.Combine(work, "work", "workers")).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void A_node_starting_removes_the_worker_directories_of_jobs_no_longer_active()
+    {
+        using var temp = new TempDir("culprit-workerdirs");
+        var stores = new JobStores(temp.Sub("culprit.db"));
+        string finished, stopped, running;
+        using (var store = stores.Open())
+        {
+            (finished, stopped, running) = (store.CreateJob("{}", DateTimeOffset.UnixEpoch), store.CreateJob("{}", DateTimeOffset.UnixEpoch), store.CreateJob("{}", DateTimeOffset.UnixEpoch));
+            store.SetState(finished, JobStates.Finished, "{}", DateTimeOffset.UnixEpoch);
+            store.SetState(stopped, JobStates.Stopped, null, DateTimeOffset.UnixEpoch);
+        }
+        var work = temp.Sub("node");
+        string[] dirs = [WorkerDir(work, finished, 0), WorkerDir(work, stopped, 1), WorkerDir(work, running, 0), WorkerDir(work, "0badf00d", 0), Path.Combine(work, "work", "workers", "notes")];
+        foreach (var dir in dirs)
+        {
+            Directory.CreateDirectory(Path.Combine(dir, "worktree"));
+        }
+
+        var testers = new NodeTesters(Options(work, []), stores, new RepositoryCache(temp.Sub("repos")));
+        using (var store = stores.Open())
+        {
+            testers.RemoveLeftovers(store);
+        }
+
+        Assert.Equal([$"{running}-w0", "notes"], Directory.GetDirectories(Path.Combine(work, "work", "workers")).Select(Path.GetFileName).Order());
+    }
+
+    private static string WorkerDir(string work, string job, int worker) => Path.Combine(work, "work", "workers", NodeTesters.WorkerDir(job, worker));
+
+    private static string Spec(string repo) => JsonSerializer.Serialize(new JobSpec { Repo = repo, Bad = "HEAD", Build = "make", Test = "./test.sh" }, JsonDefaults.Options);
+
+    /// <summary>A node whose testers make their directory (as the real ones do) and record their release.</summary>
+    private static ServiceOptions Options(string work, List<string> disposed) => new()
+    {
+        WorkDir = work,
+        Testers = root => (_, _, name, _) =>
+        {
+            Directory.CreateDirectory(Path.Combine(root, name));
+            return Task.FromResult<ICommitTester>(new Released(() =>
+            {
+                lock (disposed)
+                {
+                    disposed.Add(name);
+                }
+            }));
+        },
+    };
+
+    private sealed class Released(Action onDispose) : ICommitTester
+    {
+        public int ParallelRuns => 1;
+
+        public Task<string?> PrepareAsync(string commit, CancellationToken ct) => throw new NotSupportedException();
+
+        public Task<BuildResult> BuildAsync(string commit, CancellationToken ct) => throw new NotSupportedException();
+
+        public Task<RunOutcome> RunAsync(BuildResult build, int runIndex, CancellationToken ct) => throw new NotSupportedException();
+
+        public ValueTask DisposeAsync()
+        {
+            onDispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}
