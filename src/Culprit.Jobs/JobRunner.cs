@@ -86,7 +86,8 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
                 var workerLog = new WorkerLog(log, roundLock);
                 return new RoundWorker(new CommitTestRunner(t, ledger, workerLog, status, avoidance, speculative), workerLog);
             }).ToList();
-            var run = new JobExecution(spec, jobId, repo, Path.Combine(workRoot, jobId), ledger, log, status, workers[0].Tests, workers, speculative);
+            var history = new GitJobHistory(repo, Path.Combine(workRoot, jobId), spec.Paths);
+            var run = new JobExecution(spec, jobId, history, ledger, log, status, workers[0].Tests, workers, speculative);
             result = await run.ExecuteAsync(ct);
         }
         catch (UntestableCommitException)
