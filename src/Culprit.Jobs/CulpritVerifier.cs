@@ -1,6 +1,5 @@
 using Culprit.Core.Domain;
 using Culprit.Core.Strategies;
-using Culprit.Git;
 
 namespace Culprit.Jobs;
 
@@ -12,7 +11,7 @@ namespace Culprit.Jobs;
 /// </summary>
 /// <param name="earlier">The outcomes of a commit's tests before verification: they count toward the parent's runs.</param>
 internal sealed class CulpritVerifier(
-    JobSpec spec, GitRepository repo, string workDir, JobLog log, CommitTestRunner tests, Func<CommitOutcome, bool> crashes,
+    JobSpec spec, IJobHistory repo, JobLog log, CommitTestRunner tests, Func<CommitOutcome, bool> crashes,
     Func<string, IReadOnlyList<CommitOutcome>> earlier)
 {
     public async Task<Verification> VerifyAsync(string culprit, CancellationToken ct)
@@ -50,7 +49,7 @@ internal sealed class CulpritVerifier(
         log.Line(cause
             ? $"verifying the culprit: testing {spec.Bad} with {culprit} reverted"
             : $"verifying the culprit: testing {spec.Bad} with {culprit} cherry-picked");
-        var changed = await MakeCommitAsync(culprit, spec.Bad, cause, parents.Count > 1, ct);
+        var changed = await repo.ApplyAsync(culprit, spec.Bad, cause, parents.Count > 1, ct);
         string revert;
         if (changed is null)
         {
@@ -89,24 +88,6 @@ internal sealed class CulpritVerifier(
         foreach (var line in RunLines.For(outcome))
         {
             log.Line(line);
-        }
-    }
-
-    /// <summary>The revert (or cherry-pick) as a commit of its own, made the same way on every resume.</summary>
-    private async Task<string?> MakeCommitAsync(string culprit, string onto, bool revert, bool isMerge, CancellationToken ct)
-    {
-        var scratch = Path.Combine(workDir, "verify");
-        await repo.AddWorktreeAsync(scratch, onto, ct);
-        try
-        {
-            var date = (await repo.CommitInfoAsync(onto, ct)).AuthorDate;
-            return revert
-                ? await GitRepository.CommitRevertAsync(scratch, culprit, date, isMerge, ct)
-                : await GitRepository.CommitCherryPickAsync(scratch, culprit, date, isMerge, ct);
-        }
-        finally
-        {
-            await repo.RemoveWorktreeAsync(scratch, CancellationToken.None);
         }
     }
 }

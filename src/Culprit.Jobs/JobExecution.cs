@@ -1,29 +1,35 @@
 using Culprit.Core.Domain;
 using Culprit.Core.Strategies;
-using Culprit.Git;
 
 namespace Culprit.Jobs;
 
 /// <summary>
 /// One pass over a job's flow; deterministic given the inputs and the outcomes, so a resume replays it exactly.
 /// <paramref name="workers"/> test a round's commits at once (the first is <paramref name="tests"/>, which tests everything else).
+/// <paramref name="repo"/> answers the repository's questions (git, or a simulated history); <paramref name="setup"/>
+/// brings the strategy and the judge of the ends (default: the spec's, <see cref="BisectionSetup.For"/>).
 /// </summary>
 internal sealed class JobExecution(
-    JobSpec spec, string jobId, GitRepository repo, string workDir, OutcomeLedger ledger, JobLog log, StatusTracker status, CommitTestRunner tests,
-    IReadOnlyList<RoundWorker>? workers = null, SpeculativeBuilds? speculative = null, SameBuildCommits? sameBuild = null)
+    JobSpec spec, string jobId, IJobHistory repo, OutcomeLedger ledger, JobLog log, StatusTracker status, CommitTestRunner tests,
+    IReadOnlyList<RoundWorker>? workers = null, SpeculativeBuilds? speculative = null, BisectionSetup? setup = null, SameBuildCommits? sameBuild = null)
 {
+    /// <summary>How the log line that opens each bisection round (one test alone, or a round at once) begins.</summary>
+    public const string RoundLineStart = "Bisecting: ";
+
     private readonly IReadOnlyList<RoundWorker> _workers = workers ?? [];
 
     private readonly Dictionary<string, Judgement> _judgements = new(StringComparer.Ordinal);
     private readonly IVerdictPolicy _causePolicy = StrategyFactory.CausePolicy(spec);
-    private readonly IEndpointJudge _judge = StrategyFactory.EndpointJudge(spec);
+    private readonly BisectionSetup _setup = setup ?? BisectionSetup.For(spec);
+
+    private IEndpointJudge Judge => _setup.Judge;
 
     private IVerdictPolicy Policy => spec.Direction == Direction.Cause ? _causePolicy : new FixDirectionPolicy(_causePolicy);
 
     public async Task<JobResult> ExecuteAsync(CancellationToken ct)
     {
         var crashing = spec.Bad;
-        await using var listing = RangeListing.Start(repo, Path.Combine(workDir, RangeCache.FileName), spec, ct);
+        await using var listing = RangeListing.Start(repo, spec, ct);
         log.Line(spec.Direction == Direction.Cause
             ? $"bisecting cause commit starting from {crashing}"
             : $"bisecting fixing commit since {crashing}");
@@ -31,7 +37,7 @@ internal sealed class JobExecution(
         var reproduce = new List<CommitOutcome> { await TestAsync(crashing, "reproduce", ct) };
         // The strategy's judge says whether the crash reproduced, or asks for more runs first (a flaky reproducer may miss its first runs).
         EndpointStep said;
-        while ((said = _judge.JudgeCrashing(reproduce)) is MoreRuns more)
+        while ((said = Judge.JudgeCrashing(reproduce)) is MoreRuns more)
         {
             log.Line(more.Why);
             reproduce.Add(await TestAsync(crashing, more.Runs, "reproduce", ct));
@@ -68,7 +74,7 @@ internal sealed class JobExecution(
             oldEnd = crashing;
             newEnd = spec.Good ?? throw new JobException("a fix bisection needs --good (the newer commit without the crash)");
             var fixedTests = new List<CommitOutcome> { await TestAsync(newEnd, "fixed", ct) };
-            while ((said = _judge.JudgeRelease(reproduce, fixedTests)) is MoreRuns more)
+            while ((said = Judge.JudgeRelease(reproduce, fixedTests)) is MoreRuns more)
             {
                 log.Line(more.Why);
                 fixedTests.Add(await TestAsync(newEnd, more.Runs, "fixed", ct));
@@ -88,7 +94,7 @@ internal sealed class JobExecution(
         {
             worker.Tests.Tester.RangeListed(graph);
         }
-        var strategy = StrategyFactory.Create(spec, graph, Policy);
+        var strategy = _setup.Create(graph, Policy);
         // The ends' tests so far: the crashing one defines the bug (for a fix it lies outside the range).
         foreach (var known in ledger.All.Where(e => (e.Outcome.Commit == newEnd || e.Outcome.Commit == crashing) && e.Phase is "reproduce" or "fixed" or "release").Select(e => e.Outcome))
         {
@@ -120,7 +126,7 @@ internal sealed class JobExecution(
                 {
                     // The bug's crashes, as the strategy judged them: another bug's crash on the parent is no doubt about the culprit.
                     var bugTitles = finished.Result.BugTitles;
-                    var verifier = new CulpritVerifier(spec, repo, workDir, log, tests,
+                    var verifier = new CulpritVerifier(spec, repo, log, tests,
                         o => _causePolicy.Judge(o) == Verdict.Bad && (bugTitles is null || o.Runs.Any(r => r.ShowsAnyOf(bugTitles))),
                         commit => ledger.All.Where(e => e.Outcome.Commit == commit && !e.Phase.StartsWith("verify", StringComparison.Ordinal)).Select(e => e.Outcome).ToList());
                     verification = await verifier.VerifyAsync(finished.Result.Culprit!, ct);
@@ -276,7 +282,7 @@ internal sealed class JobExecution(
     {
         var plural = test.RevisionsLeft == 1 ? "revision" : "revisions";
         var steps = test.Steps == 1 ? "step" : "steps";
-        return $"Bisecting: {test.RevisionsLeft} {plural} left to test after this (roughly {test.Steps} {steps})";
+        return $"{RoundLineStart}{test.RevisionsLeft} {plural} left to test after this (roughly {test.Steps} {steps})";
     }
 
     /// <summary>
@@ -362,7 +368,7 @@ internal sealed class JobExecution(
             log.Line($"testing release {tag}");
             var tests = new List<CommitOutcome> { await TestAsync(commit, "release", ct) };
             EndpointStep said;
-            while ((said = _judge.JudgeRelease(crashing, tests)) is MoreRuns more)
+            while ((said = Judge.JudgeRelease(crashing, tests)) is MoreRuns more)
             {
                 log.Line(more.Why);
                 tests.Add(await TestAsync(commit, more.Runs, "release", ct));

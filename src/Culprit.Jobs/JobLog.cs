@@ -9,24 +9,27 @@ namespace Culprit.Jobs;
 /// </summary>
 internal sealed class JobLog : ITestLog
 {
-    private readonly JobStore _store;
-    private readonly string _jobId;
+    private readonly IJobRecords _records;
     private readonly IJobListener _listener;
     private readonly Func<int> _position;
     private readonly int _replayUntil;
 
     public JobLog(JobStore store, string jobId, IJobListener listener, Func<int> position, int storedOutcomes)
+        : this(new StoredJobRecords(store, jobId), listener, position, storedOutcomes)
     {
-        _store = store;
-        _jobId = jobId;
+    }
+
+    public JobLog(IJobRecords records, IJobListener listener, Func<int> position, int storedOutcomes)
+    {
+        _records = records;
         _listener = listener;
         _position = position;
         _replayUntil = storedOutcomes;
-        if (storedOutcomes > 0 || store.Log(jobId).Count > 0)
+        if (storedOutcomes > 0 || records.Log().Count > 0)
         {
             // Lines written after the last stored outcome belong to a test that did not finish.
-            store.TrimLogAfter(jobId, storedOutcomes - 1);
-            foreach (var line in store.Log(jobId))
+            records.TrimLogAfter(storedOutcomes - 1);
+            foreach (var line in records.Log())
             {
                 listener.OnLine(line.Text);
             }
@@ -44,7 +47,7 @@ internal sealed class JobLog : ITestLog
         foreach (var line in text.Split('\n').Select(Reports.VisibleText.Block))
         {
             _listener.OnLine(line);
-            _store.AppendLog(_jobId, position, line);
+            _records.AppendLog(position, line);
         }
     }
 }

@@ -93,7 +93,8 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
                 return new RoundWorker(new CommitTestRunner(t, ledger, workerLog, status, avoidance, speculative), workerLog);
             }).ToList();
             var sameBuild = avoidance is null ? null : new SameBuildCommits(repo, avoidance, ledger, spec.Kernel is null ? "build" : "kernel");
-            var run = new JobExecution(spec, jobId, repo, Path.Combine(workRoot, jobId), ledger, log, status, workers[0].Tests, workers, speculative, sameBuild);
+            var history = new GitJobHistory(repo, Path.Combine(workRoot, jobId), spec.Paths);
+            var run = new JobExecution(spec, jobId, history, ledger, log, status, workers[0].Tests, workers, speculative, sameBuild: sameBuild);
             result = await run.ExecuteAsync(ct);
         }
         catch (UntestableCommitException)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Culprit.Core.Domain;
 using Culprit.Store;
 
@@ -12,17 +11,19 @@ namespace Culprit.Jobs;
 /// </summary>
 internal sealed class OutcomeLedger
 {
-    private readonly JobStore _store;
-    private readonly string _jobId;
+    private readonly IJobRecords _records;
     private readonly List<StoredEntry> _stored;
     private readonly Lock _lock = new();
     private int _next;
 
-    public OutcomeLedger(JobStore store, string jobId)
+    public OutcomeLedger(JobStore store, string jobId) : this(new StoredJobRecords(store, jobId))
     {
-        _store = store;
-        _jobId = jobId;
-        _stored = store.Outcomes(jobId).Select(o => StoredJson.Read<StoredEntry>(o.Json, jobId, $"outcome #{o.Sequence}")).ToList();
+    }
+
+    public OutcomeLedger(IJobRecords records)
+    {
+        _records = records;
+        _stored = [.. records.Outcomes()];
     }
 
     public int Count
@@ -102,7 +103,7 @@ internal sealed class OutcomeLedger
         var entry = new StoredEntry(outcome, phase);
         lock (_lock)
         {
-            _store.AppendOutcome(_jobId, _stored.Count, JsonSerializer.Serialize(entry, JsonDefaults.Options));
+            _records.AppendOutcome(_stored.Count, entry);
             _stored.Add(entry);
             _next = _stored.Count;
         }

@@ -1,5 +1,4 @@
 using Culprit.Core.Domain;
-using Culprit.Git;
 
 namespace Culprit.Jobs;
 
@@ -13,34 +12,30 @@ namespace Culprit.Jobs;
 /// </summary>
 internal sealed class RangeListing : IAsyncDisposable
 {
-    private readonly GitRepository _repo;
-    private readonly string _file;
-    private readonly IReadOnlyList<string>? _paths;
+    private readonly IJobHistory _history;
     private readonly (string New, string Old)? _ends;
     private readonly CancellationTokenSource _cancel;
     private readonly Task<CommitGraph>? _early;
 
-    private RangeListing(GitRepository repo, string file, JobSpec spec, CancellationToken ct)
+    private RangeListing(IJobHistory history, JobSpec spec, CancellationToken ct)
     {
-        _repo = repo;
-        _file = file;
-        _paths = spec.Paths;
+        _history = history;
         _ends = spec.Good is not { } good ? null
             : spec.Direction == Direction.Cause ? (spec.Bad, good) : (good, spec.Bad);
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
         if (_ends is { } ends)
         {
-            _early = Task.Run(() => RangeCache.LoadOrListAsync(_repo, _file, ends.New, [ends.Old], _paths, _cancel.Token), _cancel.Token);
+            _early = Task.Run(() => _history.RangeAsync(ends.New, ends.Old, _cancel.Token), _cancel.Token);
         }
     }
 
-    public static RangeListing Start(GitRepository repo, string file, JobSpec spec, CancellationToken ct) => new(repo, file, spec, ct);
+    public static RangeListing Start(IJobHistory history, JobSpec spec, CancellationToken ct) => new(history, spec, ct);
 
     /// <summary>The range from <paramref name="newEnd"/> back to <paramref name="oldEnd"/>.</summary>
     public Task<CommitGraph> GetAsync(string newEnd, string oldEnd, CancellationToken ct) =>
         _early is not null && _ends == (newEnd, oldEnd)
             ? _early.WaitAsync(ct)
-            : RangeCache.LoadOrListAsync(_repo, _file, newEnd, [oldEnd], _paths, ct);
+            : _history.RangeAsync(newEnd, oldEnd, ct);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,6 +1,5 @@
 using Culprit.Core.Domain;
 using Culprit.Core.Strategies;
-using Culprit.Git;
 
 namespace Culprit.Jobs;
 
@@ -10,7 +9,7 @@ namespace Culprit.Jobs;
 /// seed log's shapes.
 /// </summary>
 internal sealed class ResultBuilder(
-    JobSpec spec, string jobId, GitRepository repo, IReadOnlyList<StoredEntry> entries,
+    JobSpec spec, string jobId, IJobHistory repo, IReadOnlyList<StoredEntry> entries,
     IReadOnlyDictionary<string, Judgement> judgements, string strategyName, double? reproChance = null, Speculation? speculation = null,
     int candidatesDropped = 0)
 {
@@ -64,7 +63,7 @@ internal sealed class ResultBuilder(
             lines.Add($"{first}: {hash} {info.Subject}");
             cc = spec.Kernel is null
                 ? [.. new[] { info.AuthorEmail, info.CommitterEmail }.Select(e => e.ToLowerInvariant()).Distinct().Order(StringComparer.Ordinal)]
-                : (await new Kernel.Maintainers.MaintainersLookup(repo.Path).FindAsync(hash, ct)).Addresses;
+                : await repo.MaintainersAsync(hash, ct);
             lines.Add("cc: [" + string.Join(' ', cc.Select(e => $"\"{e}\"")) + "]");
             // The culprit's own crash report reads best: it is the kernel the culprit produced.
             var own = spec.Direction == Direction.Cause ? CrashOf(hash, bugTitles) : null;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Culprit.Core.Simulation;
 using Culprit.Core.Simulation.Policies;
+using Culprit.Jobs.Simulation;
 
 namespace Culprit.Cli.Commands;
 

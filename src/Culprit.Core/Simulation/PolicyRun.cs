@@ -1,5 +1,4 @@
 using Culprit.Core.Domain;
-using Culprit.Core.Simulation.Policies;
 
 namespace Culprit.Core.Simulation;
 
@@ -12,20 +11,6 @@ public sealed record PolicyRun(string Policy, BisectionResult Result, bool Right
 {
     /// <summary>Stated at least 95 % sure (a found answer without a stated confidence is stated as certain) and wrong.</summary>
     public bool ConfidentWrong => !Right && Result.Kind == ResultKind.Found && (Result.Confidence ?? 1.0) >= 0.95;
-}
-
-/// <summary>Runs one policy on one scenario through <see cref="SimulatedJob"/> and scores it.</summary>
-public static class PolicyRunner
-{
-    public static PolicyRun Run(Scenario scenario, SimulatedPolicy policy, SimulationPrices? prices = null, int workers = 1)
-    {
-        prices ??= SimulationPrices.Kernel;
-        var tester = new SimulatedTester(scenario);
-        var result = SimulatedJob.Run(scenario, policy, tester, workers);
-        var decoy = scenario.Facts.Decoy is { } d && result.Kind == ResultKind.Found && result.Culprit == scenario.Graph.Commits[d];
-        return new PolicyRun(policy.Name, result, Scoring.IsRight(scenario, result), tester.Runs, tester.Builds,
-            prices.CostOf(tester.Builds, tester.Runs), decoy, tester.Rounds, prices.CostOf(tester.Builds, 0));
-    }
 }
 
 /// <summary>

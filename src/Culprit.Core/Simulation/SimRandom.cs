@@ -5,7 +5,7 @@ namespace Culprit.Core.Simulation;
 /// machine and .NET version, and can be derived from (seed, case, commit, attempt) independently of
 /// the order in which threads get to them.
 /// </summary>
-internal sealed class SimRandom(ulong seed)
+public sealed class SimRandom(ulong seed)
 {
     private ulong _state = seed;
 

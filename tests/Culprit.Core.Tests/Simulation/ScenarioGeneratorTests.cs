@@ -65,33 +65,4 @@ public class ScenarioGeneratorTests
         Assert.Equal(a.Graph.Commits, b.Graph.Commits);
         Assert.Equal((a.Culprit, a.ReproChance), (b.Culprit, b.ReproChance));
     }
-
-    [Fact]
-    public void The_simulated_tester_stops_a_test_at_its_first_run_showing_a_settling_title_and_counts_only_the_runs_made()
-    {
-        var s = ScenarioGenerator.Generate(3, 7, new ScenarioKnobs(Commits: 200, ReproChance: 0.5, ExtraManifestations: 0, UnrelatedRate: 0, BrokenRate: 0, InfraRate: 0));
-        var commit = s.Graph.Commits[0];
-        var titles = new[] { s.Manifestations[0].Title };
-
-        var full = new SimulatedTester(s).Test(commit, 30);
-        var stopping = new SimulatedTester(s);
-        var stopped = stopping.Test(commit, 30, titles);
-
-        var first = full.Runs.ToList().FindIndex(r => r.ShowsAnyOf(titles));
-        Assert.InRange(first, 0, 28);
-        // The same world, cut at the first crash of the bug.
-        Assert.Equal(full.Runs.Take(first + 1), stopped.Runs);
-        Assert.Equal(first + 1, stopping.Runs);
-    }
-
-    [Fact]
-    public void The_simulated_tester_gives_the_same_outcome_for_the_same_question()
-    {
-        var s = Scenarios[0];
-        var commit = s.Graph.Commits[s.Graph.Count / 2];
-
-        var (a, b) = (new SimulatedTester(s).Test(commit, 10), new SimulatedTester(s).Test(commit, 10));
-
-        Assert.Equal(a.Runs, b.Runs);
-    }
 }

@@ -1,9 +1,11 @@
+using Culprit.Core.Simulation;
 using Culprit.Core.Simulation.Policies;
 
-namespace Culprit.Core.Simulation;
+namespace Culprit.Jobs.Simulation;
 
 /// <summary>
-/// Runs every chosen policy on generated scenarios and scores them. Scenario i is derived from
+/// Runs every chosen policy on generated scenarios (each through the job flow, <see cref="SimulatedJob"/>)
+/// and scores them. Scenario i is derived from
 /// (seed, i) alone and results are gathered by index, so the report is the same whatever the
 /// thread scheduling.
 /// </summary>
@@ -43,9 +45,15 @@ public static class Simulator
         prices ??= SimulationPrices.Kernel;
         var knobs = prices.Timings(ScenarioKnobs.None);
         var cases = new CaseResult[scenarios];
-        Parallel.For(0, scenarios, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, i =>
+        // Asynchronous all the way: a job's flow awaits its range listing, which must not wait for a blocked pool thread.
+        Parallel.ForEachAsync(Enumerable.Range(0, scenarios), new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (i, ct) =>
         {
             var scenario = ScenarioWorlds.Generate(i, seed, world, knobs);
+            var runs = new List<PolicyRun>(chosen.Count);
+            foreach (var policy in chosen)
+            {
+                runs.Add(await PolicyRunner.RunAsync(scenario, policy, prices, workers, ct));
+            }
             cases[i] = new CaseResult(
                 i,
                 scenario.Graph.Count,
@@ -55,8 +63,8 @@ public static class Simulator
                 scenario.BrokenRate,
                 scenario.InfraRate,
                 scenario.Ambiguous,
-                chosen.Select(p => PolicyRunner.Run(scenario, p, prices, workers)).ToList());
-        });
+                runs);
+        }).GetAwaiter().GetResult();
         var reports = chosen.Select((p, k) => Summarize(p.Name, cases, k, stateConfidence: p.StatesConfidence)).ToList();
         return new SimulationReport(scenarios, seed, cases.Count(c => c.Ambiguous), reports, cases, prices, world, workers);
     }

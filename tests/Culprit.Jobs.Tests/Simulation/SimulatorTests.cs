@@ -1,10 +1,11 @@
 using System.Text.Json;
 using Culprit.Core.Domain;
 using Culprit.Core.Simulation;
+using Culprit.Jobs.Simulation;
 using Culprit.Core.Strategies;
 using Xunit;
 
-namespace Culprit.Core.Tests.Simulation;
+namespace Culprit.Jobs.Tests.Simulation;
 
 public class SimulatorTests
 {

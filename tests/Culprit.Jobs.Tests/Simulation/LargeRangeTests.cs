@@ -1,9 +1,9 @@
 using Culprit.Core.Domain;
-using Culprit.Core.Flaky;
 using Culprit.Core.Simulation;
+using Culprit.Jobs.Simulation;
 using Xunit;
 
-namespace Culprit.Core.Tests.Flaky;
+namespace Culprit.Jobs.Tests.Simulation;
 
 public class LargeRangeTests
 {

@@ -1,0 +1,167 @@
+using Culprit.Core.Domain;
+using Culprit.Core.Simulation;
+using Culprit.Core.Testing;
+
+namespace Culprit.Jobs.Simulation;
+
+/// <summary>
+/// The tester seam of a simulated job: builds and runs a scenario's commits the way a kernel tester
+/// would report them, with no git, builds or VMs. The n-th run of a commit draws from its own stream
+/// (scenario, commit, n), so every policy sees the same world when it asks the same question,
+/// whatever it asked before. Builds are kept (as kernel images are): a commit tested again by the
+/// same worker only runs. A commit outside the range (a release the walk reached, the range's oldest
+/// end) has no bug; a revert made by <see cref="SimulatedHistory"/> runs as the commit it was made on
+/// without what the reverted commit brought.
+/// </summary>
+internal sealed class SimulatedTester(Scenario scenario, SimulatedHistory history, SimulatedMachines machines) : ICommitTester
+{
+    private const string Compiler = "gcc (GCC) 12.2.0";
+
+    private static readonly string[] InfraReasons =
+    [
+        "boot failed: can't ssh into the instance",
+        "lost connection to test machine",
+        "infra error: failed to copy binary to the VM",
+    ];
+
+    /// <summary>One run at a time: the draws follow the order the runs are asked for.</summary>
+    public int ParallelRuns => 1;
+
+    public bool KeepsBuilds => true;
+
+    public Task<string?> PrepareAsync(string commit, CancellationToken cancellationToken) => Task.FromResult<string?>(Compiler);
+
+    public Task<BuildResult> BuildAsync(string commit, CancellationToken cancellationToken)
+    {
+        machines.Built();
+        var rng = new SimRandom(SimRandom.Mix(scenario.Seed, history.Key(commit), 0xB017DUL));
+        var seconds = scenario.BuildSeconds * rng.Uniform(0.8, 1.2);
+        var index = scenario.Graph.IndexOf(commit);
+        if (index >= 0 && scenario.IsBroken(index))
+        {
+            return Task.FromResult(new BuildResult(commit, false, "make: *** [Makefile:1234: vmlinux] Error 2", Compiler, null, seconds * rng.Uniform(0.3, 1.0)));
+        }
+        return Task.FromResult(new BuildResult(commit, true, null, Compiler, null, seconds));
+    }
+
+    public Task<RunOutcome> RunAsync(BuildResult build, int runIndex, CancellationToken cancellationToken)
+    {
+        var n = machines.Ran(build.Commit);
+        var rng = new SimRandom(SimRandom.Mix(scenario.Seed, history.Key(build.Commit), (ulong)n));
+        return Task.FromResult(Run(rng, StateOf(build.Commit)));
+    }
+
+    /// <summary>Another worker: its own builds, the same machines and counts.</summary>
+    public Task<ICommitTester> ForWorkerAsync(int worker, CancellationToken cancellationToken) =>
+        Task.FromResult<ICommitTester>(new SimulatedTester(scenario, history, machines));
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    /// <summary>What a commit's kernel has: the bug (how often and with which titles it shows) and the second bug.</summary>
+    private readonly record struct KernelState(bool Bug, double ReproChance, IReadOnlyList<Manifestation> Titles, bool SecondBug);
+
+    private KernelState StateOf(string commit)
+    {
+        var index = scenario.Graph.IndexOf(commit);
+        if (index >= 0)
+        {
+            return new KernelState(scenario.HasBug(index), scenario.ReproChanceAt(index), scenario.ManifestationsAt(index), scenario.HasSecondBug(index));
+        }
+        if (history.RevertOf(commit) is not { } revert)
+        {
+            return new KernelState(false, 0, scenario.Manifestations, false);
+        }
+        // The commit it was made on, less what the reverted commit brought: the bug (the culprit),
+        // or the world's change (a second bug, new titles, another repro chance) at the commit that made it.
+        var onto = StateOf(revert.Onto);
+        var changedAt = scenario.Facts.ChangedAt is { } c ? scenario.Graph.Commits[c] : null;
+        if (revert.Reverted == scenario.CulpritCommit)
+        {
+            return onto with { Bug = false };
+        }
+        if (revert.Reverted != changedAt)
+        {
+            return onto;
+        }
+        return scenario.World switch
+        {
+            World.SecondBug => onto with { SecondBug = false },
+            World.TitleChange => onto with { Titles = scenario.Manifestations },
+            World.ReproChange => onto with { ReproChance = scenario.ReproChance },
+            _ => onto,
+        };
+    }
+
+    private RunOutcome Run(SimRandom rng, KernelState state)
+    {
+        var full = scenario.RunSeconds * rng.Uniform(0.9, 1.1);
+        if (rng.Chance(scenario.InfraRate))
+        {
+            return RunOutcome.Infra(InfraReasons[rng.Next(InfraReasons.Length)], full * rng.Uniform(0.05, 0.3));
+        }
+        if (state.Bug && rng.Chance(state.ReproChance))
+        {
+            return Crash(rng, Pick(rng, state.Titles), full);
+        }
+        if (state.SecondBug && rng.Chance(scenario.Facts.SecondReproChance))
+        {
+            return Crash(rng, scenario.Facts.SecondBug!, full);
+        }
+        if (rng.Chance(scenario.UnrelatedRate))
+        {
+            return Crash(rng, Pick(rng, scenario.UnrelatedCrashes), full);
+        }
+        return RunOutcome.Ok(full);
+    }
+
+    private static RunOutcome Crash(SimRandom rng, Manifestation m, double full) =>
+        RunOutcome.Crash(m.Title, $"report of {m.Title}", m.AltTitles, full * rng.Uniform(0.1, 0.9));
+
+    private static Manifestation Pick(SimRandom rng, IReadOnlyList<Manifestation> list)
+    {
+        var x = rng.NextDouble() * list.Sum(m => m.Weight);
+        foreach (var m in list)
+        {
+            x -= m.Weight;
+            if (x < 0)
+            {
+                return m;
+            }
+        }
+        return list[^1];
+    }
+}
+
+/// <summary>
+/// What a simulated job's machines did, over all its workers and passes: builds made (a wasted build
+/// ahead and a build made again after a resume count), runs made, and each commit's runs so far (its next run's stream).
+/// </summary>
+internal sealed class SimulatedMachines
+{
+    private readonly Dictionary<string, int> _runsOf = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    public int Builds { get; private set; }
+
+    public int Runs { get; private set; }
+
+    public void Built()
+    {
+        lock (_lock)
+        {
+            Builds++;
+        }
+    }
+
+    /// <summary>Counts a run of <paramref name="commit"/>; returns how many it had before.</summary>
+    public int Ran(string commit)
+    {
+        lock (_lock)
+        {
+            Runs++;
+            var n = _runsOf.GetValueOrDefault(commit);
+            _runsOf[commit] = n + 1;
+            return n;
+        }
+    }
+}
