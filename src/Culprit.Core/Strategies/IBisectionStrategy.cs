@@ -63,7 +63,15 @@ public abstract record BisectionStep;
 /// show; the tester starts no further run of the commit once one did (a crash seen already said
 /// "bad", the rest would cost machine time for nothing). Null or empty: every run is made.
 /// </summary>
-public sealed record TestCommit(string Commit, int Runs, int RevisionsLeft, int Steps, IReadOnlyList<string>? SettlingTitles = null) : BisectionStep;
+public sealed record TestCommit(string Commit, int Runs, int RevisionsLeft, int Steps, IReadOnlyList<string>? SettlingTitles = null) : BisectionStep
+{
+    /// <summary>Equal tests ask the same: the settling titles are compared by content, not by list (a record would compare the lists' references).</summary>
+    public bool Equals(TestCommit? other) =>
+        other is not null && Commit == other.Commit && Runs == other.Runs && RevisionsLeft == other.RevisionsLeft && Steps == other.Steps
+        && (SettlingTitles ?? []).SequenceEqual(other.SettlingTitles ?? []);
+
+    public override int GetHashCode() => HashCode.Combine(Commit, Runs, RevisionsLeft, Steps, SettlingTitles?.Count ?? 0);
+}
 
 /// <summary>Commits to test at once, one per worker; the first is what <see cref="IBisectionStrategy.Next"/> would test alone.</summary>
 public sealed record TestRound(IReadOnlyList<TestCommit> Tests) : BisectionStep

@@ -93,8 +93,9 @@ public sealed partial class ResumeReplayTests : IDisposable
 
         // A resumed process has no build in place yet: where the whole job retested its last build, it builds again
         // (a worktree's build is gone with its pass: only kept builds, kernel images, are run again after a resume).
-        var log = store.Log(id).Select(l => Durations().Replace(l.Text, "T").Replace(" (built already)", "")).ToList();
-        var json = Seconds().Replace(JsonSerializer.Serialize(result with { Job = "J", Stats = result.Stats with { Builds = 0, BuildsReused = 0 } }), "${key}0");
+        var log = store.Log(id).Select(l => Durations().Replace(l.Text, "T").Replace(" (built already)", "")
+            .Replace(" (built again: its build was not kept)", "")).ToList();
+        var json = Seconds().Replace(JsonSerializer.Serialize(result with { Job = "J", Stats = result.Stats with { Builds = 0, BuildsReused = 0, BuildsRepeated = 0 } }), "${key}0");
         return (log, json, store.Outcomes(id).Count);
     }
 

@@ -131,14 +131,15 @@ public sealed class ParallelRoundTests
 
         Assert.Equal(world.Hashes[Culprit], result.Culprit?.Commit);
         // The round's two stored outcomes were taken back, not run again; the untestable commit was tested anew.
+        // (The strategy may retest one of them later, once it weighs it again: that is a test of its own.)
         var bisected = result.Tested.Where(t => t.Phase == "bisect").ToList();
         foreach (var n in firstRound.Where(n => n != broken))
         {
-            var test = Assert.Single(bisected, t => t.Commit == world.Hashes[n]);
-            Assert.Equal(runsBefore[n], test.Runs.Count);
+            var tests = bisected.Where(t => t.Commit == world.Hashes[n]).ToList();
+            Assert.Equal(runsBefore[n], tests[0].Runs.Count);
+            // Every run of it made is a run stored: none was made again for the outcome stored before the stop.
+            Assert.Equal(world.RunsDone.Count(r => r == n), tests.Sum(t => t.Runs.Count));
         }
-        Assert.Equal(world.RunsDone.Count(n => n == firstRound[0]), runsBefore[firstRound[0]]);
-        Assert.Equal(world.RunsDone.Count(n => n == firstRound[2]), runsBefore[firstRound[2]]);
         Assert.Contains(bisected, t => t.Commit == world.Hashes[broken]);
     }
 
