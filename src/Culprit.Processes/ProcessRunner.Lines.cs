@@ -122,41 +122,68 @@ public static partial class ProcessRunner
     /// Splits the reader's text into lines (ending in \n, \r\n or \r, as <see cref="TextReader.ReadLine"/>
     /// does) read in large blocks, not a string per line. A line longer than the buffer grows it.
     /// </summary>
-    private static void ReadLines(TextReader reader, SpanLineHandler onLine)
+    private static void ReadLines(TextReader reader, SpanLineHandler onLine) => new LineSplitter().Run(reader, onLine);
+
+    /// <summary>Splits the reader's text into records ended by <paramref name="separator"/>, read in large blocks.</summary>
+    private static void ReadRecords(TextReader reader, char separator, SpanLineHandler onRecord) => new RecordSplitter(separator).Run(reader, onRecord);
+
+    /// <summary>
+    /// Reads a text in large blocks into one buffer (compacted, or grown for an item longer than it)
+    /// and lends each finished item as a span; what is left at the end is the last item.
+    /// </summary>
+    private abstract class Splitter
     {
-        var buffer = new char[1 << 16];
-        var start = 0;              // first char of the pending line
-        var end = 0;                // chars in the buffer
-        var skipLineFeed = false;   // the last block ended in \r: a \n that follows belongs to it
-        while (true)
+        public void Run(TextReader reader, SpanLineHandler onItem)
         {
-            if (start > 0)
+            var buffer = new char[1 << 16];
+            var start = 0;              // first char of the pending item
+            var end = 0;                // chars in the buffer
+            while (true)
             {
-                buffer.AsSpan(start, end - start).CopyTo(buffer);
-                end -= start;
-                start = 0;
-            }
-            else if (end == buffer.Length)
-            {
-                Array.Resize(ref buffer, buffer.Length * 2);
-            }
-            var read = reader.Read(buffer.AsSpan(end));
-            if (read == 0)
-            {
-                if (end > start)
+                if (start > 0)
                 {
-                    onLine(buffer.AsSpan(start, end - start));
+                    buffer.AsSpan(start, end - start).CopyTo(buffer);
+                    end -= start;
+                    start = 0;
                 }
-                return;
+                else if (end == buffer.Length)
+                {
+                    Array.Resize(ref buffer, buffer.Length * 2);
+                }
+                var read = reader.Read(buffer.AsSpan(end));
+                if (read == 0)
+                {
+                    if (end > start)
+                    {
+                        onItem(buffer.AsSpan(start, end - start));
+                    }
+                    return;
+                }
+                var scan = end;
+                end += read;
+                start = Split(buffer, start, scan, end, onItem);
             }
-            var scan = end;
-            end += read;
-            if (skipLineFeed && buffer[scan] == '\n')
+        }
+
+        /// <summary>
+        /// Lends every item that ends in <c>buffer[scan..end)</c> (the pending one began at
+        /// <paramref name="start"/>); returns where the item still pending begins.
+        /// </summary>
+        protected abstract int Split(char[] buffer, int start, int scan, int end, SpanLineHandler onItem);
+    }
+
+    private sealed class LineSplitter : Splitter
+    {
+        private bool _skipLineFeed;     // the last block ended in \r: a \n that follows belongs to it
+
+        protected override int Split(char[] buffer, int start, int scan, int end, SpanLineHandler onLine)
+        {
+            if (_skipLineFeed && buffer[scan] == '\n')
             {
                 scan++;
                 start = scan;
             }
-            skipLineFeed = false;
+            _skipLineFeed = false;
             while (scan < end)
             {
                 var at = buffer.AsSpan(scan, end - scan).IndexOfAny('\n', '\r');
@@ -178,43 +205,19 @@ public static partial class ProcessRunner
                     }
                     else
                     {
-                        skipLineFeed = true;
+                        _skipLineFeed = true;
                     }
                 }
                 start = scan;
             }
+            return start;
         }
     }
 
-    /// <summary>Splits the reader's text into records ended by <paramref name="separator"/>, read in large blocks.</summary>
-    private static void ReadRecords(TextReader reader, char separator, SpanLineHandler onRecord)
+    private sealed class RecordSplitter(char separator) : Splitter
     {
-        var buffer = new char[1 << 16];
-        var start = 0;
-        var end = 0;
-        while (true)
+        protected override int Split(char[] buffer, int start, int scan, int end, SpanLineHandler onRecord)
         {
-            if (start > 0)
-            {
-                buffer.AsSpan(start, end - start).CopyTo(buffer);
-                end -= start;
-                start = 0;
-            }
-            else if (end == buffer.Length)
-            {
-                Array.Resize(ref buffer, buffer.Length * 2);
-            }
-            var read = reader.Read(buffer.AsSpan(end));
-            if (read == 0)
-            {
-                if (end > start)
-                {
-                    onRecord(buffer.AsSpan(start, end - start));
-                }
-                return;
-            }
-            var scan = end;
-            end += read;
             while (scan < end)
             {
                 var at = buffer.AsSpan(scan, end - scan).IndexOf(separator);
@@ -226,6 +229,7 @@ public static partial class ProcessRunner
                 scan += at + 1;
                 start = scan;
             }
+            return start;
         }
     }
 }
