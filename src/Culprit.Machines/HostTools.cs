@@ -27,9 +27,9 @@ public static class HostTools
         return null;
     }
 
-    /// <summary>The QEMU binary, or <see cref="MissingToolException"/> naming the package (only for QEMU's own name: a program the user named is theirs to fix).</summary>
+    /// <summary>The QEMU binary, or <see cref="MissingToolException"/> naming the package (for a name looked up on PATH; a path the user gave is theirs to fix).</summary>
     public static string RequireQemu(string program = DefaultQemu) =>
-        Find(program) ?? throw new MissingToolException(program, program == DefaultQemu ? "qemu-system-x86" : null);
+        Find(program) ?? throw new MissingToolException(program, program.Contains('/') ? null : "qemu-system-x86");
 
     /// <summary>
     /// A statically linked busybox, or <see cref="MissingToolException"/>: Debian's plain busybox
