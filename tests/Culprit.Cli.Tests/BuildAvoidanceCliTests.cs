@@ -36,9 +36,11 @@ public sealed class BuildAvoidanceCliTests
         var builds = File.ReadAllLines(counter).Length;
         var tested = doc.RootElement.GetProperty("tested").GetArrayLength();
         Assert.Equal(builds, stats.GetProperty("builds").GetInt32());
-        Assert.True(stats.GetProperty("builds_avoided").GetInt32() > 0, run.Output);
+        // The documentation commits are taken out of the candidates once the first build's inputs are known (before
+        // anything is chosen), or avoided when chosen: either way none of them is built.
+        Assert.True(stats.GetProperty("candidates_dropped").GetInt32() + stats.GetProperty("builds_avoided").GetInt32() > 0, run.Output);
         Assert.Equal(tested, builds + stats.GetProperty("builds_avoided").GetInt32());
-        Assert.Matches(@"commit [0-9a-f]{40} cannot change the build \(touches only docs/notes-\d+\.md\): same as [0-9a-f]{40}", run.Output);
+        Assert.Matches(@"commit [0-9a-f]{40} cannot change the build \(touches only docs/notes-\d+\.md\): same as (its parent|[0-9a-f]{40})", run.Output);
     }
 
     [Fact]
