@@ -69,11 +69,7 @@ public sealed class UntestableCommitCliTests
     public async Task A_bad_accel_is_a_one_line_error(string option, string value, string mode, string error)
     {
         using var temp = new TempDir();
-        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 2, culprit: 1);
-        var config = temp.Sub("k.config");
-        var repro = temp.Sub("r.sh");
-        await File.WriteAllTextAsync(config, "CONFIG_X=y\n");
-        await File.WriteAllTextAsync(repro, "exit 0\n");
+        var (repo, config, repro) = await KernelJobInputsAsync(temp);
 
         var run = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", mode, "--config", config, "--repro", repro,
             "--build", "true", "--test", "true", option, value, "--store", temp.Sub("s.db"));
@@ -87,11 +83,7 @@ public sealed class UntestableCommitCliTests
     public async Task Accel_is_kept_in_the_job_so_that_resume_runs_its_vms_the_same_way()
     {
         using var temp = new TempDir();
-        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 2, culprit: 1);
-        var config = temp.Sub("k.config");
-        var repro = temp.Sub("r.sh");
-        await File.WriteAllTextAsync(config, "CONFIG_X=y\n");
-        await File.WriteAllTextAsync(repro, "exit 0\n");
+        var (repo, config, repro) = await KernelJobInputsAsync(temp);
         var store = temp.Sub("s.db");
 
         // Not a kernel tree: the job stops at the first build, after the VMs were set up.
@@ -113,11 +105,7 @@ public sealed class UntestableCommitCliTests
     public async Task A_qemu_program_that_does_not_exist_is_a_one_line_error_before_anything_is_built()
     {
         using var temp = new TempDir();
-        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 2, culprit: 1);
-        var config = temp.Sub("k.config");
-        var repro = temp.Sub("r.sh");
-        await File.WriteAllTextAsync(config, "CONFIG_X=y\n");
-        await File.WriteAllTextAsync(repro, "exit 0\n");
+        var (repo, config, repro) = await KernelJobInputsAsync(temp);
         var qemu = temp.Sub("no-such-qemu");
 
         var run = await CliHarness.InvokeAsync("bisect", "--kernel", "--qemu", qemu, "--repo", repo.Path, "--bad", "main",
@@ -126,5 +114,16 @@ public sealed class UntestableCommitCliTests
         Assert.Equal(1, run.ExitCode);
         Assert.Equal($"culprit: {qemu} not found", run.Error.Trim());
         Assert.DoesNotContain("testing commit", run.Output);
+    }
+
+    /// <summary>A two-commit repository with a kernel config and a reproducer file: enough for a kernel job's setup checks.</summary>
+    private static async Task<(ScriptedRepository Repo, string Config, string Repro)> KernelJobInputsAsync(TempDir temp)
+    {
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 2, culprit: 1);
+        var config = temp.Sub("k.config");
+        var repro = temp.Sub("r.sh");
+        await File.WriteAllTextAsync(config, "CONFIG_X=y\n");
+        await File.WriteAllTextAsync(repro, "exit 0\n");
+        return (repo, config, repro);
     }
 }
