@@ -39,11 +39,11 @@ internal static class KernelBuildAvoidance
         // Build each avoided commit for real, and the commit whose outcome it took, in one worktree of
         // their own, and compare: two builds of the same kernel in the same place have one signature
         // (the job's own builds ran elsewhere, so their images may embed other build paths).
-        var source = temp.Sub("src");
+        var source = temp.Sub("worktree");
         await ProcessRunner.RunCheckedAsync(ProcessSpec.Of("git", "-C", tree["repo"], "worktree", "add", "--detach", source, tree["bad"]));
         try
         {
-            var builder = new KernelBuilder(new KernelBuildOptions(source, temp.Sub("out"), tree["config"]) { Ccache = true });
+            var builder = new KernelBuilder(new KernelBuildOptions(source, temp.Sub("build"), tree["config"]) { Ccache = true });
             var signatureOf = new Dictionary<string, string?>(StringComparer.Ordinal);
             async Task<string?> SignatureOfAsync(string commit)
             {

@@ -34,8 +34,16 @@ public sealed class CompilerSpecTests
         Assert.Equal(["CC=gcc-10", "HOSTCC=gcc-10"], CompilerSpec.Parse("gcc-10").MakeVariables(ccache: false));
 
     [Fact]
-    public void Ccache_wraps_the_target_compiler_only() =>
-        Assert.Equal(["CC=ccache gcc", "HOSTCC=gcc"], CompilerSpec.Gcc.MakeVariables(ccache: true));
+    public void Ccache_wraps_the_target_and_the_host_compiler() =>
+        Assert.Equal(["CC=ccache gcc", "HOSTCC=ccache gcc"], CompilerSpec.Gcc.MakeVariables(ccache: true));
+
+    [Fact]
+    public async Task A_compiler_is_asked_whether_it_takes_an_option()
+    {
+        Assert.True(await CompilerSpec.Gcc.AcceptsAsync("-fmacro-prefix-map=a=b"));
+        Assert.False(await CompilerSpec.Gcc.AcceptsAsync("-fno-such-option-culprit"));
+        Assert.False(await CompilerSpec.Parse("/opt/nowhere/bin/gcc").AcceptsAsync("-O2"));
+    }
 
     [Fact]
     public void Clang_builds_use_the_LLVM_toolchain()

@@ -41,13 +41,31 @@ public sealed record CompilerSpec(string Command)
         return first;
     }
 
-    /// <summary>The make variables that select this compiler (and ccache) for the kernel build.</summary>
+    /// <summary>Whether the compiler takes <paramref name="option"/> (preprocessing an empty file with it succeeds).</summary>
+    public async Task<bool> AcceptsAsync(string option, string? searchPath = null, CancellationToken cancellationToken = default)
+    {
+        var path = HostTools.Find(Command, searchPath);
+        if (path is null)
+        {
+            return false;
+        }
+        var result = await ProcessRunner.RunAsync(
+            ProcessSpec.Of(path, option, "-E", "-x", "c", "-o", "/dev/null", "/dev/null") with { Timeout = TimeSpan.FromSeconds(30) },
+            cancellationToken);
+        return result.Succeeded;
+    }
+
+    /// <summary>
+    /// The make variables that select this compiler (and ccache) for the kernel build. The host
+    /// programs (fixdep, kconfig, objtool, ...) go through ccache too: a fresh O= directory rebuilds
+    /// them all, and they are a large part of a build whose kernel objects all hit the cache.
+    /// </summary>
     public IReadOnlyList<string> MakeVariables(bool ccache)
     {
         var cc = ccache ? $"ccache {Command}" : Command;
         return IsClang
-            ? ["LLVM=1", $"CC={cc}", $"HOSTCC={Command}"]
-            : [$"CC={cc}", $"HOSTCC={Command}"];
+            ? ["LLVM=1", $"CC={cc}", $"HOSTCC={cc}"]
+            : [$"CC={cc}", $"HOSTCC={cc}"];
     }
 
     /// <summary>

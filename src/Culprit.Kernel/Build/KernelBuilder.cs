@@ -44,6 +44,7 @@ public sealed class KernelBuilder(KernelBuildOptions options)
     ];
 
     private readonly Dictionary<CompilerSpec, string> _descriptions = [];
+    private readonly Dictionary<CompilerSpec, bool> _macroPrefixMap = [];
     private string? _config;
     private Prepared? _prepared;
 
@@ -187,8 +188,16 @@ public sealed class KernelBuilder(KernelBuildOptions options)
             // Set but empty: scripts/setlocalversion then appends neither -gHASH nor "+" for a git tree.
             "LOCALVERSION=",
             .. compiler.MakeVariables(Options.Ccache),
-            target,
         ];
+        if (Options.Ccache && await AcceptsMacroPrefixMapAsync(compiler, cancellationToken))
+        {
+            // ccache (with the base directory below) hands the compiler source paths relative to O=
+            // (../worktree/kernel/sys.c), which kbuild's own -fmacro-prefix-map=$(srctree)/= does not
+            // match: __FILE__ in every WARN and BUG would keep "../worktree/", a kernel (and crash
+            // reports) other than a plain build's. Map that relative prefix away as well.
+            arguments.Add($"KCPPFLAGS=-fmacro-prefix-map={Path.GetRelativePath(output, source)}/=");
+        }
+        arguments.Add(target);
         var environment = new Dictionary<string, string?>();
         foreach (var name in ClearedVariables)
         {
@@ -214,6 +223,16 @@ public sealed class KernelBuilder(KernelBuildOptions options)
             MaxCapturedChars = 2 * 1024 * 1024,
         };
         return await ProcessRunner.RunAsync(spec, cancellationToken);
+    }
+
+    /// <summary>Whether the compiler knows -fmacro-prefix-map (gcc 8, clang 10 and later); asked once per compiler.</summary>
+    private async Task<bool> AcceptsMacroPrefixMapAsync(CompilerSpec compiler, CancellationToken cancellationToken)
+    {
+        if (!_macroPrefixMap.TryGetValue(compiler, out var accepts))
+        {
+            _macroPrefixMap[compiler] = accepts = await compiler.AcceptsAsync("-fmacro-prefix-map=a=b", SearchPathFor(compiler), cancellationToken);
+        }
+        return accepts;
     }
 
     private string SearchPathFor(CompilerSpec compiler)

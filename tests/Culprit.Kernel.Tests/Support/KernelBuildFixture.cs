@@ -14,6 +14,10 @@ public sealed class KernelBuildCollection : ICollectionFixture<KernelBuildFixtur
 /// Two build workers on the test kernel tree, each a git worktree and an O= directory, kept in the
 /// test cache between runs so that only the first run builds from scratch. Their paths differ in
 /// length and depth on purpose: equal signatures must not depend on where a worker builds.
+/// A compiles through ccache (the user's default cache, as <c>culprit bisect --ccache</c> does) and is
+/// laid out as the CLI lays out its workers (worktree/ + build/), so the CLI's kernel tests find its
+/// objects there instead of compiling the kernel again; B compiles everything itself, so equal
+/// signatures also show that a build served from ccache is the kernel a plain build makes.
 /// </summary>
 public sealed class KernelBuildFixture : IAsyncLifetime
 {
@@ -34,8 +38,8 @@ public sealed class KernelBuildFixture : IAsyncLifetime
         Tree = await TestKernelTree.GetAsync();
         Directory.CreateDirectory(Root);
         _lock = await LockAsync(Path.Combine(Root, ".lock"));
-        A = await BuildWorker.EnsureAsync(Tree, Path.Combine(Root, "a"));
-        B = await BuildWorker.EnsureAsync(Tree, Path.Combine(Root, "worker-with-a-longer-path", "b"));
+        A = await BuildWorker.EnsureAsync(Tree, Path.Combine(Root, "a"), ccache: true);
+        B = await BuildWorker.EnsureAsync(Tree, Path.Combine(Root, "worker-with-a-longer-path", "b"), ccache: false);
     }
 
     public Task DisposeAsync()
@@ -63,13 +67,15 @@ public sealed class KernelBuildFixture : IAsyncLifetime
     }
 }
 
-/// <summary>One worker: its checkout (Source) and its O= directory (Output).</summary>
-public sealed record BuildWorker(string Source, string Output)
+/// <summary>One worker: its checkout (Source), its O= directory (Output), and whether it compiles through ccache.</summary>
+public sealed record BuildWorker(string Source, string Output, bool Ccache)
 {
-    public static async Task<BuildWorker> EnsureAsync(TestKernelTree tree, string directory)
+    public static async Task<BuildWorker> EnsureAsync(TestKernelTree tree, string directory, bool ccache)
     {
-        var source = Path.Combine(directory, "src");
-        var output = Path.Combine(directory, "out");
+        // The names the CLI's kernel workers use (KernelTester): ccache entries are keyed by paths
+        // relative to the build directory, so only a worker laid out alike shares them.
+        var source = Path.Combine(directory, "worktree");
+        var output = Path.Combine(directory, "build");
         if (!await IsWorktreeOfAsync(source, tree))
         {
             if (Directory.Exists(directory))
@@ -80,13 +86,13 @@ public sealed record BuildWorker(string Source, string Output)
             await tree.GitAsync("worktree", "prune");
             await tree.GitAsync("worktree", "add", "-q", "--detach", "-f", source, tree.Good);
         }
-        return new BuildWorker(source, output);
+        return new BuildWorker(source, output, ccache);
     }
 
     public async Task CheckoutAsync(string revision) =>
         await ProcessRunner.RunCheckedAsync(new ProcessSpec("git", ["-C", Source, "checkout", "-q", "--detach", "-f", revision]) { Timeout = TimeSpan.FromMinutes(10) });
 
-    public KernelBuilder Builder(string config) => new(new KernelBuildOptions(Source, Output, config));
+    public KernelBuilder Builder(string config) => new(new KernelBuildOptions(Source, Output, config) { Ccache = Ccache });
 
     private static async Task<bool> IsWorktreeOfAsync(string source, TestKernelTree tree)
     {
