@@ -282,6 +282,9 @@ public sealed class FlakyStrategy : IBisectionStrategy
         return twin.Next() is TestCommit next && testing.All(t => t.Commit != next.Commit) ? next.Commit : null;
     }
 
+    /// <summary>E[(1-p)^n] over the repro chance's posterior (1 before the bug is known).</summary>
+    public double ChanceOfMissing(int runs) => BugDefined ? CrashCounts(Math.Max(0, runs))[0] : 1;
+
     /// <summary>
     /// The chance that j of k runs on a commit with the bug show it, for j = 0..k: binomial in the repro
     /// chance p, averaged over p's posterior (background crashes left out).
