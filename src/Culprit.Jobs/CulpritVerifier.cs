@@ -51,6 +51,7 @@ internal sealed class CulpritVerifier(
             : $"verifying the culprit: testing {spec.Bad} with {culprit} cherry-picked");
         var changed = await repo.ApplyAsync(culprit, spec.Bad, cause, parents.Count > 1, ct);
         string revert;
+        var revertRuns = 0;
         if (changed is null)
         {
             revert = "does-not-apply";
@@ -60,6 +61,7 @@ internal sealed class CulpritVerifier(
         {
             var outcome = await tests.TestAsync(changed, spec.Runs, "verify-" + what, ct);
             LogRuns(outcome);
+            revertRuns = outcome.Built ? outcome.Runs.Count(r => r.Result != RunResult.InfraError) : 0;
             revert = !outcome.Built ? "build-failed" : crashes(outcome) ? "failed" : outcome.Oks > 0 ? "passed" : "build-failed";
         }
 
@@ -76,7 +78,7 @@ internal sealed class CulpritVerifier(
         log.Line(doubtful
             ? $"the culprit is doubtful: {reason}"
             : $"culprit verified: {Reports.ReportPhrases.ParentCheck(parentOk, !cause, null)}; {Reports.ReportPhrases.RevertCheck(revert, !cause)}");
-        return new Verification(parentOk, revert, doubtful, reason);
+        return new Verification(parentOk, revert, doubtful, reason) { RevertRuns = revertRuns };
     }
 
     /// <summary>All runs of a commit's tests as one outcome, for one verdict over them.</summary>

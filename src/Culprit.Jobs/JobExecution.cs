@@ -1,3 +1,4 @@
+using System.Globalization;
 using Culprit.Core.Domain;
 using Culprit.Core.Strategies;
 
@@ -135,7 +136,7 @@ internal sealed class JobExecution(
                         return await FinishAsync(goodCrashes, strategy, verification);
                     }
                 }
-                return await FinishAsync(finished.Result, strategy, verification);
+                return await FinishAsync(Verified(finished.Result, strategy, verification), strategy, verification);
             }
             var round = ((TestRound)step).Tests;
             if (round.Count == 1)
@@ -413,6 +414,31 @@ internal sealed class JobExecution(
     {
         var parts = o.Runs.GroupBy(r => r.Describe()).Select(g => g.Count() == o.Runs.Count ? g.Key : $"{g.Count()}x {g.Key}");
         return string.Join(", ", parts);
+    }
+
+    /// <summary>
+    /// A found culprit's confidence after verification (<see cref="VerifiedConfidence"/>): the
+    /// posterior's, less what an unchecked or weak revert leaves open about where the bad commit's
+    /// crash comes from; the log says so when it is lowered. A doubtful culprit is left as it is
+    /// (the doubt is its own answer), as is a result without a stated confidence.
+    /// </summary>
+    private BisectionResult Verified(BisectionResult result, IBisectionStrategy strategy, Verification? verification)
+    {
+        if (verification is null or { Doubtful: true } || result.Kind != ResultKind.Found || result.Confidence is not { } posterior)
+        {
+            return result;
+        }
+        var revertLooksClean = verification.Revert == "passed" ? strategy.ChanceOfMissing(verification.RevertRuns) : 1;
+        var stated = VerifiedConfidence.Of(posterior, revertLooksClean);
+        if (posterior - stated >= 0.0005)
+        {
+            var why = verification.Revert == "passed"
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"{verification.RevertRuns} clean runs of the revert would miss the bug with {revertLooksClean * 100:0.0}% chance, so they do not show that the bad commit's crash comes from the culprit")
+                : "the revert was not tested, so nothing shows that the bad commit's crash comes from the culprit";
+            log.Line(string.Create(CultureInfo.InvariantCulture, $"culprit confidence lowered from {posterior * 100:0.0}% to {stated * 100:0.0}%: {why}"));
+        }
+        return result with { Confidence = stated };
     }
 
     private async Task<JobResult> FinishAsync(BisectionResult result, IBisectionStrategy? strategy, Verification? verification = null)

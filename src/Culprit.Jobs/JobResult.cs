@@ -59,7 +59,12 @@ public sealed record JobStats(int RevisionsTested, int Builds, int Runs, double 
     int CandidatesDropped = 0, int BuildsRepeated = 0);
 
 /// <summary>What verifying a culprit showed.</summary>
-public sealed record Verification(bool? ParentOk, string Revert, bool Doubtful, string? Reason);
+public sealed record Verification(bool? ParentOk, string Revert, bool Doubtful, string? Reason)
+{
+    /// <summary>The revert's runs that were not infra errors (what a clean revert is worth; not stored).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int RevertRuns { get; init; }
+}
 
 public static class RunResultNames
 {

@@ -177,13 +177,23 @@ public sealed class FlakyStrategy : IBisectionStrategy
                 // and the renames already taken, are doubts it cannot see.
                 var rename = RenameReadingAt(members[0]);
                 var doubt = rename?.Probability ?? 0;
-                var message = rename is { } r && doubt >= 0.01
-                    ? string.Create(CultureInfo.InvariantCulture,
-                        $"the culprit's parent crashes with another title ({_clusters.TitlesOf(r.Clusters[0]).First()}, {r.OldCrashes}/{r.ParentRuns} runs) that no later commit shows: the title may have changed here ({doubt * 100:0.0}% probability); confidence lowered")
-                    : null;
+                var notes = new List<string>();
+                if (rename is { } r && doubt >= 0.01)
+                {
+                    notes.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"the culprit's parent crashes with another title ({_clusters.TitlesOf(r.Clusters[0]).First()}, {r.OldCrashes}/{r.ParentRuns} runs) that no later commit shows: the title may have changed here ({doubt * 100:0.0}% probability); confidence lowered"));
+                }
+                // Nor can it see a second bug: the bad commit's crash it took for background may have come in elsewhere.
+                var second = SecondBugReadingAt(members[0]);
+                var secondDoubt = second?.Probability ?? 0;
+                if (second is { } b && secondDoubt >= 0.01)
+                {
+                    notes.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"the bad commit also crashes with {_clusters.TitlesOf(b.Cluster).First()} ({b.BadCrashes}/{b.BadRuns} runs, as often as with the bug), which comes in at another commit than the culprit: it may be another bug, the one the bad commit shows most ({secondDoubt * 100:0.0}% probability); confidence lowered"));
+                }
                 return Finish(new BisectionResult(
-                    ResultKind.Found, _graph.Commits[members[0]], [_graph.Commits[members[0]]], mass * _renamesHold * (1 - doubt),
-                    Probabilities(members), message));
+                    ResultKind.Found, _graph.Commits[members[0]], [_graph.Commits[members[0]]], mass * _renamesHold * (1 - doubt) * (1 - secondDoubt),
+                    Probabilities(members), notes.Count > 0 ? string.Join("; ", notes) : null));
             }
             if (!CanBeTold(members))
             {
@@ -281,6 +291,9 @@ public sealed class FlakyStrategy : IBisectionStrategy
         }
         return twin.Next() is TestCommit next && testing.All(t => t.Commit != next.Commit) ? next.Commit : null;
     }
+
+    /// <summary>E[(1-p)^n] over the repro chance's posterior (1 before the bug is known).</summary>
+    public double ChanceOfMissing(int runs) => BugDefined ? CrashCounts(Math.Max(0, runs))[0] : 1;
 
     /// <summary>
     /// The chance that j of k runs on a commit with the bug show it, for j = 0..k: binomial in the repro
@@ -454,6 +467,12 @@ public sealed class FlakyStrategy : IBisectionStrategy
         Options.Fix || Options.AnyCrash || Options.BugTitle is not null || !BugDefined
             ? null
             : TitleChangeReading.At(commit, _graph, _ancestors, _clusters, _history, BugClusterSet());
+
+    /// <summary>The second-bug reading against an answer (see <see cref="SecondBugReading"/>); null where it does not apply.</summary>
+    private SecondBugReading.Reading? SecondBugReadingAt(int commit) =>
+        Options.Fix || Options.AnyCrash || Options.BugTitle is not null || !BugDefined
+            ? null
+            : SecondBugReading.Against(commit, _graph, _ancestors, _clusters, _roles, _snapshot.BugProbability, _history);
 
     /// <summary>
     /// Once one commit holds the target, whether the bug more likely changed its titles there than

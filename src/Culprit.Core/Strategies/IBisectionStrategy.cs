@@ -46,6 +46,13 @@ public interface IBisectionStrategy
     string? LikelyNext(string commit) => null;
 
     /// <summary>
+    /// The chance that <paramref name="runs"/> runs of a commit with the bug all fail to show it, as
+    /// the strategy estimates the reproducer (for <see cref="VerifiedConfidence"/>); 0 for a strategy
+    /// that takes every run of such a commit to show the bug.
+    /// </summary>
+    double ChanceOfMissing(int runs) => 0;
+
+    /// <summary>
     /// The same for a round: what the strategy would most likely ask for first once every commit of
     /// <paramref name="testing"/> (being tested, with their run counts) is recorded under its likelier result.
     /// </summary>
