@@ -1,4 +1,5 @@
 using Culprit.Core.Domain;
+using Culprit.Core.Flaky;
 using Culprit.Core.Strategies;
 
 namespace Culprit.Jobs;
@@ -7,13 +8,27 @@ namespace Culprit.Jobs;
 /// Checks a culprit before anyone reads it. Cause: the culprit's parent must not crash (with twice
 /// the runs), and reverting the culprit on top of the bad commit must make the crash go away. Fix:
 /// the fix's parent must still crash, and the fix cherry-picked onto the crashing commit must remove
-/// the crash. Either check failing makes the culprit doubtful, with the reason.
+/// the crash. Either check failing makes the culprit doubtful, with the reason. Neither check runs
+/// more than it takes to see the bug at the crashing commit's repro chance: a clean run count after
+/// which the bug would have shown with all but the stop rule's risk (<see cref="FlakyEndpointJudge.RunsToRuleOut"/>,
+/// the release walk's own standard) is enough, so a reproducer that crashed 10 of 10 times needs 3
+/// runs on the parent, not 20; a rare one still gets the full counts.
 /// </summary>
 /// <param name="earlier">The outcomes of a commit's tests before verification: they count toward the parent's runs.</param>
+/// <param name="crashing">The crashing commit's tests (the job's reproduce phase): how often the bug shows.</param>
+/// <param name="showsBug">Whether one run shows the bug (its titles, as the strategy judged them).</param>
 internal sealed class CulpritVerifier(
     JobSpec spec, IJobHistory repo, JobLog log, CommitTestRunner tests, Func<CommitOutcome, bool> crashes,
-    Func<string, IReadOnlyList<CommitOutcome>> earlier)
+    Func<string, IReadOnlyList<CommitOutcome>> earlier, IReadOnlyList<CommitOutcome> crashing, Func<RunOutcome, bool> showsBug)
 {
+    /// <summary>The runs that rule the bug out, at most <paramref name="cap"/>.</summary>
+    private int RunsFor(int cap)
+    {
+        var runs = crashing.Where(o => o.Built).SelectMany(o => o.Runs).Where(r => r.Result != RunResult.InfraError).ToList();
+        var risk = (1 - spec.Confidence) / FlakyStrategy.ExtraCertainty;
+        return FlakyEndpointJudge.RunsToRuleOut(runs.Count(showsBug), runs.Count, risk, cap);
+    }
+
     public async Task<Verification> VerifyAsync(string culprit, CancellationToken ct)
     {
         var cause = spec.Direction == Direction.Cause;
@@ -22,7 +37,7 @@ internal sealed class CulpritVerifier(
         if (parents.Count > 0)
         {
             // Runs the parent already had (the bisection often tested it) count: only the rest are run.
-            var wanted = spec.Runs * 2;
+            var wanted = RunsFor(spec.Runs * 2);
             var known = earlier(parents[0]).Where(o => o.Built).ToList();
             var knownRuns = known.Sum(o => o.Runs.Count);
             CommitOutcome parent;
@@ -59,7 +74,7 @@ internal sealed class CulpritVerifier(
         }
         else
         {
-            var outcome = await tests.TestAsync(changed, spec.Runs, "verify-" + what, ct);
+            var outcome = await tests.TestAsync(changed, RunsFor(spec.Runs), "verify-" + what, ct);
             LogRuns(outcome);
             revertRuns = outcome.Built ? outcome.Runs.Count(r => r.Result != RunResult.InfraError) : 0;
             revert = !outcome.Built ? "build-failed" : crashes(outcome) ? "failed" : outcome.Oks > 0 ? "passed" : "build-failed";

@@ -129,7 +129,8 @@ internal sealed class JobExecution(
                     var bugTitles = finished.Result.BugTitles;
                     var verifier = new CulpritVerifier(spec, repo, log, tests,
                         o => _causePolicy.Judge(o) == Verdict.Bad && (bugTitles is null || o.Runs.Any(r => r.ShowsAnyOf(bugTitles))),
-                        commit => ledger.All.Where(e => e.Outcome.Commit == commit && !e.Phase.StartsWith("verify", StringComparison.Ordinal)).Select(e => e.Outcome).ToList());
+                        commit => ledger.All.Where(e => e.Outcome.Commit == commit && !e.Phase.StartsWith("verify", StringComparison.Ordinal)).Select(e => e.Outcome).ToList(),
+                        reproduce, r => r.IsCrash && (bugTitles is null || r.ShowsAnyOf(bugTitles)));
                     verification = await verifier.VerifyAsync(finished.Result.Culprit!, ct);
                     if (await GoodCommitCrashesAsync(finished.Result.Culprit!, oldEnd, verification, ct) is { } goodCrashes)
                     {

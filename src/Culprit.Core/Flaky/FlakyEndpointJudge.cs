@@ -96,6 +96,24 @@ public sealed class FlakyEndpointJudge(IVerdictPolicy policy, FlakyOptions optio
         return Math.Exp(log);
     }
 
+    /// <summary>
+    /// The fewest clean runs (at most <paramref name="cap"/>) after which a bug whose crashes showed in
+    /// <paramref name="k"/> of <paramref name="m"/> runs would have shown with all but
+    /// <paramref name="risk"/> chance (<see cref="ChanceOfMissing"/>): a reproducer that crashes 10 of
+    /// 10 times needs 3 clean runs to be ruled out, not 20. At least one run.
+    /// </summary>
+    public static int RunsToRuleOut(int k, int m, double risk, int cap)
+    {
+        for (var n = 1; n < cap; n++)
+        {
+            if (ChanceOfMissing(k, m, n) <= risk)
+            {
+                return n;
+            }
+        }
+        return Math.Max(1, cap);
+    }
+
     private HashSet<string> BugTitles(IReadOnlyList<CommitOutcome> crashing)
     {
         if (options.BugTitle is { } named)

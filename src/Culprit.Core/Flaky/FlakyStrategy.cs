@@ -26,7 +26,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
     private const double SettlingBugProbability = 0.99;
 
     /// <summary>How much smaller than the target's the risk of a wrong answer is made while the budget lasts.</summary>
-    internal const double ExtraCertainty = 5;
+    public const double ExtraCertainty = 5;
     /// <summary>Tests of the bad commit after which the bisection goes on with whatever crash it showed (or ends, if none).</summary>
     private const int BadCommitAttempts = 4;
 

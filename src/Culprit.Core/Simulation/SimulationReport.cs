@@ -11,7 +11,7 @@ public sealed record SimulationReport(
     World World = World.Model,
     int Workers = 1);
 
-/// <summary>One policy over all scenarios. <paramref name="Calibration"/> only for policies that state a confidence.</summary>
+/// <summary>One policy over all scenarios. <paramref name="Calibration"/> only for policies that state a confidence; <paramref name="CostByPhase"/>: mean builds and runs of each phase of the job.</summary>
 public sealed record PolicyReport(
     string Name,
     int Cases,
@@ -24,7 +24,8 @@ public sealed record PolicyReport(
     int ConfidentWrong = 0,
     int NamedDecoy = 0,
     double MeanRounds = 0,
-    double MeanBuildMinutes = 0)
+    double MeanBuildMinutes = 0,
+    IReadOnlyList<PhaseCost>? CostByPhase = null)
 {
     /// <summary>The machine-minutes of runs: the rest of <see cref="MeanCostMinutes"/>.</summary>
     public double MeanRunMinutes => MeanCostMinutes - MeanBuildMinutes;
@@ -37,9 +38,9 @@ public sealed record PolicyReport(
 
 /// <summary>
 /// Accuracy over the scenarios whose repro chance is in [Low, High), and their mean machine-minutes
-/// (where a policy's cost goes: a rare crash costs many runs).
+/// (where a policy's cost goes: a rare crash costs many runs), also by phase of the job.
 /// </summary>
-public sealed record BandAccuracy(string Band, double Low, double High, int Cases, int Right, double MeanCostMinutes = 0)
+public sealed record BandAccuracy(string Band, double Low, double High, int Cases, int Right, double MeanCostMinutes = 0, IReadOnlyList<PhaseCost>? CostByPhase = null)
 {
     public double Accuracy => Cases == 0 ? 0 : (double)Right / Cases;
 }

@@ -54,6 +54,27 @@ public static class SimulationReportWriter
             }
             text.AppendLine();
         }
+        if (report.Policies.Any(p => p.CostByPhase is not null))
+        {
+            var prices = report.Prices ?? SimulationPrices.Kernel;
+            text.AppendLine();
+            text.Append(Invariant, $"{"by phase",-8}");
+            foreach (var phase in PhaseCost.Phases)
+            {
+                text.Append(Invariant, $" {phase + " b/r/min",26}");
+            }
+            text.AppendLine();
+            foreach (var policy in report.Policies.Where(p => p.CostByPhase is not null))
+            {
+                // Mean builds, runs and machine-minutes of each phase of the job.
+                text.Append(Invariant, $"{policy.Name,-8}");
+                foreach (var phase in policy.CostByPhase!)
+                {
+                    text.Append(Invariant, $" {$"{phase.Builds:0.00}/{phase.Runs:0.0}/{phase.Minutes(prices):0.0}",26}");
+                }
+                text.AppendLine();
+            }
+        }
         foreach (var policy in report.Policies.Where(p => p.Calibration is not null))
         {
             text.AppendLine();
@@ -93,6 +114,7 @@ public static class SimulationReportWriter
                 json.WriteNumber("mean_run_minutes", Math.Round(policy.MeanRunMinutes, 2));
                 json.WriteNumber("mean_rounds", Math.Round(policy.MeanRounds, 2));
                 json.WriteNumber("confident_wrong_rate", Math.Round(policy.ConfidentWrongRate, 4));
+                WritePhases(json, policy.CostByPhase, report);
                 json.WriteStartObject("by_band");
                 foreach (var band in policy.ByBand)
                 {
@@ -102,6 +124,7 @@ public static class SimulationReportWriter
                     json.WriteNumber("mean_cost_minutes", Math.Round(band.MeanCostMinutes, 2));
                     // The band's part of the policy's mean cost over all scenarios.
                     json.WriteNumber("cost_share_minutes", report.Scenarios == 0 ? 0 : Math.Round(band.MeanCostMinutes * band.Cases / report.Scenarios, 2));
+                    WritePhases(json, band.CostByPhase, report);
                     json.WriteEndObject();
                 }
                 json.WriteEndObject();
@@ -191,6 +214,26 @@ public static class SimulationReportWriter
     {
         var prices = report.Prices ?? SimulationPrices.Kernel;
         return string.Create(Invariant, $"prices: a build {prices.BuildMinutes:0.##} min, a run {prices.RunMinutes:0.##} min; cost is mean machine-minutes (a commit is built once); {report.Workers} {(report.Workers == 1 ? "worker" : "workers")} (a round tests up to that many commits at once)");
+    }
+
+    /// <summary>JSON <c>cost_by_phase</c>: each phase's mean builds, runs and machine-minutes.</summary>
+    private static void WritePhases(Utf8JsonWriter json, IReadOnlyList<PhaseCost>? phases, SimulationReport report)
+    {
+        if (phases is null)
+        {
+            return;
+        }
+        var prices = report.Prices ?? SimulationPrices.Kernel;
+        json.WriteStartObject("cost_by_phase");
+        foreach (var phase in phases)
+        {
+            json.WriteStartObject(phase.Phase);
+            json.WriteNumber("builds", Math.Round(phase.Builds, 2));
+            json.WriteNumber("runs", Math.Round(phase.Runs, 2));
+            json.WriteNumber("minutes", Math.Round(phase.Minutes(prices), 2));
+            json.WriteEndObject();
+        }
+        json.WriteEndObject();
     }
 
     private static void WritePrices(Utf8JsonWriter json, SimulationReport report)

@@ -18,6 +18,6 @@ public static class PolicyRunner
         var result = job.Answer;
         var decoy = scenario.Facts.Decoy is { } d && result.Kind == ResultKind.Found && result.Culprit == scenario.Graph.Commits[d];
         return new PolicyRun(policy.Name, result, Scoring.IsRight(scenario, result), job.Runs, job.Builds,
-            prices.CostOf(job.Builds, job.Runs), decoy, job.Rounds, prices.CostOf(job.Builds, 0));
+            prices.CostOf(job.Builds, job.Runs), decoy, job.Rounds, prices.CostOf(job.Builds, 0), job.ByPhase);
     }
 }

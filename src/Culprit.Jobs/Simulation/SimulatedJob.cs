@@ -65,7 +65,24 @@ public static class SimulatedJob
         var rounds = records.Log().Count(l => l.Text.StartsWith(JobExecution.RoundLineStart, StringComparison.Ordinal))
             + entries.Count(e => e.Phase != StoredStepReplay.Phase);
         return new SimulatedJobRun(result, Answer(result), machines.Runs, machines.Builds, rounds,
-            entries.Select(e => (e.Phase, e.Outcome.Commit)).ToList(), records.Log().Select(l => l.Text).ToList());
+            entries.Select(e => (e.Phase, e.Outcome.Commit)).ToList(), records.Log().Select(l => l.Text).ToList(),
+            ByPhase(entries.Select(e => (e.Phase, e.Outcome)).ToList(), machines));
+    }
+
+    /// <summary>
+    /// The builds and runs of each phase, from the stored tests: a test built unless it ran a build
+    /// already made (or took another commit's outcome without building), and ran the runs it stores
+    /// unless it took another commit's. What the machines did beyond that is <c>other</c>.
+    /// </summary>
+    private static IReadOnlyList<PhaseCost> ByPhase(IReadOnlyList<(string Phase, CommitOutcome Outcome)> tests, SimulatedMachines machines)
+    {
+        var phases = tests.GroupBy(t => PhaseCost.Of(t.Phase))
+            .Select(g => new PhaseCost(g.Key,
+                g.Count(t => !t.Outcome.BuildReused && !t.Outcome.BuildAvoided),
+                g.Where(t => t.Outcome.ReusedFrom is null && !t.Outcome.BuildAvoided).Sum(t => t.Outcome.Runs.Count)))
+            .ToList();
+        phases.Add(new PhaseCost("other", machines.Builds - phases.Sum(p => p.Builds), machines.Runs - phases.Sum(p => p.Runs)));
+        return phases;
     }
 
     /// <summary>
@@ -99,7 +116,8 @@ public static class SimulatedJob
 
 /// <summary>
 /// A simulated job: its result as the CLI would print it, the answer as scored, what the machines
-/// spent (runs, builds, rounds), the tests in order (phase, commit) and the log.
+/// spent (runs, builds, rounds, and by phase), the tests in order (phase, commit) and the log.
 /// </summary>
 public sealed record SimulatedJobRun(
-    JobResult Result, BisectionResult Answer, int Runs, int Builds, int Rounds, IReadOnlyList<(string Phase, string Commit)> Tests, IReadOnlyList<string> Log);
+    JobResult Result, BisectionResult Answer, int Runs, int Builds, int Rounds, IReadOnlyList<(string Phase, string Commit)> Tests, IReadOnlyList<string> Log,
+    IReadOnlyList<PhaseCost> ByPhase);

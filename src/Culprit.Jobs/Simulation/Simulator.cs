@@ -76,7 +76,7 @@ public static class Simulator
         {
             var inBand = cases.Where(c => c.ReproChance >= b.Low && c.ReproChance < b.High).ToList();
             return new BandAccuracy(b.Label, b.Low, Math.Min(1, b.High), inBand.Count, inBand.Count(c => c.Runs[k].Right),
-                inBand.Count == 0 ? 0 : inBand.Average(c => c.Runs[k].CostMinutes));
+                inBand.Count == 0 ? 0 : inBand.Average(c => c.Runs[k].CostMinutes), PhaseCost.Mean(inBand.Select(c => c.Runs[k].ByPhase ?? []).ToList()));
         }).ToList();
         List<CalibrationBin>? calibration = null;
         if (stateConfidence)
@@ -102,6 +102,7 @@ public static class Simulator
             runs.Count(r => r.ConfidentWrong),
             runs.Count(r => r.NamedDecoy),
             runs.Count == 0 ? 0 : runs.Average(r => r.Rounds),
-            runs.Count == 0 ? 0 : runs.Average(r => r.BuildMinutes));
+            runs.Count == 0 ? 0 : runs.Average(r => r.BuildMinutes),
+            PhaseCost.Mean(runs.Select(r => r.ByPhase ?? []).ToList()));
     }
 }

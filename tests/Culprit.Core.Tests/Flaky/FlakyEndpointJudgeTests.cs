@@ -26,4 +26,18 @@ public class FlakyEndpointJudgeTests
         Assert.Equal(20, Assert.IsType<MoreRuns>(after20).Runs);
         Assert.Equal(Verdict.Good, Assert.IsType<EndpointVerdict>(after40).Verdict);
     }
+
+    /// <summary>
+    /// The clean runs that rule a bug out at 1 % risk: 3 when it crashed 10 of 10 times (1 in 364 to
+    /// miss it), and no fewer than the cap allows when it crashed once in 10 (20 clean runs still
+    /// miss it 12 % of the time): the verifier's run counts (never more than its 2× and 1× the runs).
+    /// </summary>
+    [Fact]
+    public void Runs_to_rule_a_bug_out_follow_its_repro_chance_up_to_the_cap()
+    {
+        Assert.Equal(3, FlakyEndpointJudge.RunsToRuleOut(10, 10, 0.01, 20));
+        Assert.Equal(20, FlakyEndpointJudge.RunsToRuleOut(1, 10, 0.01, 20));
+        Assert.Equal(10, FlakyEndpointJudge.RunsToRuleOut(1, 10, 0.01, 10));
+        Assert.Equal(1, FlakyEndpointJudge.RunsToRuleOut(10, 10, 0.01, 1));
+    }
 }

@@ -31,4 +31,35 @@ public sealed class VerificationReuseTests
         Assert.Equal(2, world.RunsDone.Count(n => n == 7));
         Assert.DoesNotContain(result.Tested, t => t.Phase == "verify-parent" && t.Runs.Count > 1);
     }
+
+    [Fact]
+    public async Task A_reproducer_that_always_crashes_rules_the_bug_out_in_a_few_runs()
+    {
+        // 10 of 10 runs crashed on the bad commit: 3 clean runs leave a 1 in 364 chance of a missed bug
+        // (under the 1 % of the stop rule), so the parent, tested with 10 runs in the bisection, needs
+        // none more (not 20 in all), and the revert gets 3 runs (not 10).
+        // Each commit its own file, so the culprit's revert applies.
+        using var world = await ScriptedWorld.CreateAsync(17, (n, _) => n >= 8 ? RunOutcome.Crash("BUG: bad thing") : RunOutcome.Ok(), fileOf: n => $"file{n}");
+        var (result, log) = await world.BisectAsync(new JobSpec { Repo = "", Bad = world.Hashes[16], Good = world.Hashes[0], Strategy = "classic", Runs = 10 });
+
+        Assert.Equal(world.Hashes[8], result.Culprit?.Commit);
+        Assert.Equal(10, world.RunsDone.Count(n => n == 7));
+        Assert.Contains($"verifying the culprit: its parent {world.Hashes[7]} was tested with 10 runs already", log);
+        Assert.Equal(3, result.Tested.Single(t => t.Phase == "verify-revert").Runs.Count);
+        Assert.True(result.Verification?.ParentOk);
+        Assert.Equal("passed", result.Verification?.Revert);
+    }
+
+    [Fact]
+    public async Task A_rare_crash_still_gets_the_full_verification_runs()
+    {
+        // 1 of 10 runs crashed on the bad commit: no count under 2x the runs rules the bug out, so the parent gets 20 and the revert 10.
+        using var world = await ScriptedWorld.CreateAsync(17, (n, i) => n >= 8 && i % 10 == 0 ? RunOutcome.Crash("BUG: bad thing") : RunOutcome.Ok(),
+            fileOf: n => $"file{n}");
+        var (result, _) = await world.BisectAsync(new JobSpec { Repo = "", Bad = world.Hashes[16], Good = world.Hashes[0], Strategy = "classic", Runs = 10 });
+
+        Assert.Equal(world.Hashes[8], result.Culprit?.Commit);
+        Assert.Equal(20, world.RunsDone.Count(n => n == 7));
+        Assert.Equal(10, result.Tested.Single(t => t.Phase == "verify-revert").Runs.Count);
+    }
 }
