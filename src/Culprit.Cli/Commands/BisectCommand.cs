@@ -174,7 +174,7 @@ internal static class BisectCommand
 internal static class JobCommands
 {
     public static JobRunner Runner(JobStore store, IJobListener listener) =>
-        new(store, Jobs.Testers.Testers.InWorkRoot(StoreOption.WorkRoot(store), CrashParsing.Parse), listener, StoreOption.WorkRoot(store))
+        new(store, Jobs.Testers.Testers.InWorkRoot(StoreOption.WorkRoot(store), Jobs.Testers.Testers.ImagesIn(StoreOption.WorkRoot(store)), CrashParsing.Parse), listener, StoreOption.WorkRoot(store))
         {
             StopCause = () => StopSignals.Received,
         };
