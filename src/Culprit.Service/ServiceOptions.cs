@@ -40,7 +40,8 @@ public sealed record ServiceOptions
 
     public string RepositoriesDir => Path.Combine(WorkDir, "repos");
 
-    public string InputsDir => Path.Combine(WorkDir, "inputs");
+    /// <summary>Submitted files as this node writes them (<see cref="JobInputs"/>); the same folder <c>culprit resume --store</c> of this node's store uses.</summary>
+    public string InputsDir => JobInputs.BesideWorkRoot(JobsDir);
 
     /// <summary>
     /// The node's kept kernel images, shared by every job worker here (a commit any of them built boots
