@@ -79,8 +79,8 @@ public sealed class KeptImagesTests : IDisposable
 
         await Task.WhenAll(builds.Select((b, w) => Task.Run(() => new KeptImages(root).Keep($"key{w % 2}", Signature(5), b.Image, b.Config, []))));
 
-        var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(root, f)).Order().ToList();
-        Assert.Equal([Path.Combine("builds", "key0"), Path.Combine("builds", "key1"), Path.Combine(Signature(5), "bzImage"), Path.Combine(Signature(5), "config")], files);
+        var files = Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(root, f)).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal([Path.Combine(Signature(5), "bzImage"), Path.Combine(Signature(5), "config"), Path.Combine("builds", "key0"), Path.Combine("builds", "key1")], files);
         Assert.Equal(1 << 20, new FileInfo(Path.Combine(root, Signature(5), "bzImage")).Length);
     }
 
