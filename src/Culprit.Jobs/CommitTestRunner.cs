@@ -63,10 +63,12 @@ internal sealed class CommitTestRunner(
         var builtAhead = false;
         if (_builtAhead && _lastBuilt == commit && _builds.TryGetValue(commit, out var ahead))
         {
-            // Built ahead while another commit was tested: this test's build, done early.
-            log.Line(ahead.Compiler is null ? $"testing commit {commit}" : $"testing commit {commit} with {ahead.Compiler}");
+            // Built ahead while another commit was tested: this test's build, done early (or found kept).
+            var kept = ahead.Build.Kept ? " (built already)" : "";
+            log.Line((ahead.Compiler is null ? $"testing commit {commit}" : $"testing commit {commit} with {ahead.Compiler}") + kept);
             build = ahead.Build;
             builtAhead = true;
+            buildReused = ahead.Build.Kept;
         }
         else if (_builds.TryGetValue(commit, out var earlier) && (!earlier.Build.Ok || tester.KeepsBuilds || _lastBuilt == commit))
         {
@@ -83,8 +85,12 @@ internal sealed class CommitTestRunner(
             // none: the only way left to run it again is to build it again, and the log says so.
             var again = _builds.ContainsKey(commit) ? " (built again: its build was not kept)" : "";
             var compiler = await tester.PrepareAsync(commit, ct);
-            log.Line((compiler is null ? $"testing commit {commit}" : $"testing commit {commit} with {compiler}") + again);
-            build = await tester.BuildAsync(commit, ct);
+            // A build the machine keeps (another worker or job built the commit there) is not made again.
+            var kept = await tester.KeptBuildAsync(commit, ct);
+            var note = kept is not null ? " (built already)" : again;
+            log.Line((compiler is null ? $"testing commit {commit}" : $"testing commit {commit} with {compiler}") + note);
+            build = kept ?? await tester.BuildAsync(commit, ct);
+            buildReused = build.Kept;
             Keep(build, compiler);
         }
         _builtAhead = false;

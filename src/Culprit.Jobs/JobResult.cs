@@ -49,7 +49,7 @@ public sealed record TestedCommit(
     bool BuildAvoided = false);
 
 /// <param name="BuildsAvoided">Commits not built because they cannot change the build (<see cref="BuildAvoidance"/>).</param>
-/// <param name="BuildsReused">Retests run on the commit's earlier build, still held, instead of a second build.</param>
+/// <param name="BuildsReused">Tests run on a build held already instead of a new build: a retest on the commit's earlier build, or a commit whose build the machine kept (another job or worker built it there).</param>
 /// <param name="SpeculativeBuilds">Builds made ahead by idle workers; <paramref name="SpeculativeBuildsUsed"/> of them were tested,
 /// <paramref name="SpeculativeBuildsWasted"/> were not (those count in <paramref name="Builds"/> and the build time too).</param>
 /// <param name="BuildsRepeated">Builds of a commit built before in the job (a retest whose build was not kept, command mode).</param>

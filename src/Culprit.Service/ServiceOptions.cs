@@ -25,8 +25,11 @@ public sealed record ServiceOptions
     /// <summary>The bearer token every request must carry (read from <c>--token-file</c>); null: no token.</summary>
     public string? Token { get; init; }
 
-    /// <summary>How a job's tester is made, given the directory job work directories go in (the CLI's crash parsing lives there).</summary>
-    public required Func<string, TesterFactory> Testers { get; init; }
+    /// <summary>
+    /// How a job's tester is made, given the directory job work directories go in and the node's kept
+    /// images (<see cref="ImagesDir"/>); the CLI's crash parsing lives there.
+    /// </summary>
+    public required Func<string, string, TesterFactory> Testers { get; init; }
 
     public const int MaxCapacity = 1024;
 
@@ -37,5 +40,13 @@ public sealed record ServiceOptions
 
     public string RepositoriesDir => Path.Combine(WorkDir, "repos");
 
-    public string InputsDir => Path.Combine(WorkDir, "inputs");
+    /// <summary>Submitted files as this node writes them (<see cref="JobInputs"/>); the same folder <c>culprit resume --store</c> of this node's store uses.</summary>
+    public string InputsDir => JobInputs.BesideWorkRoot(JobsDir);
+
+    /// <summary>
+    /// The node's kept kernel images, shared by every job worker here (a commit any of them built boots
+    /// again without a build) and by <c>culprit resume --store</c> of this node's store; never removed
+    /// with a job, bounded in size instead.
+    /// </summary>
+    public string ImagesDir => Jobs.Testers.Testers.ImagesIn(JobsDir);
 }

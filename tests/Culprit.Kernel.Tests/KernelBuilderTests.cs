@@ -42,6 +42,54 @@ public sealed class KernelBuilderTests(KernelBuildFixture fixture, ITestOutputHe
     }
 
     [KernelSourceFact]
+    public async Task A_commit_another_worker_of_the_machine_built_is_found_kept_and_make_does_not_run()
+    {
+        var images = Path.Combine(Path.GetTempPath(), $"culprit-images-{Guid.NewGuid():N}");
+        try
+        {
+            await fixture.A.CheckoutAsync(fixture.Tree.Good);
+            var first = new KernelBuilder(new KernelBuildOptions(fixture.A.Source, fixture.A.Output, fixture.Tree.Config) { ImageDirectory = images });
+            var built = await first.BuildAsync(fixture.Tree.Good);
+            Assert.True(built.Ok, built.Error);
+            Assert.False(built.Kept);
+
+            await fixture.B.CheckoutAsync(fixture.Tree.Good);
+            var makeLines = new List<string>();
+            var second = new KernelBuilder(new KernelBuildOptions(fixture.B.Source, fixture.B.Output, fixture.Tree.Config)
+            {
+                ImageDirectory = images,
+                OnOutput = line => { lock (makeLines) { makeLines.Add(line); } },
+            });
+            var compiler = await second.PrepareAsync(fixture.Tree.Good);
+            var kept = await second.FindKeptAsync(fixture.Tree.Good);
+            var again = await second.BuildAsync(fixture.Tree.Good);
+
+            Assert.NotNull(kept);
+            Assert.True(kept.Kept);
+            Assert.True(again.Kept);
+            Assert.Empty(makeLines);
+            Assert.Equal(built.Signature, kept.Signature);
+            Assert.Equal(built.Artifact, kept.Artifact);
+            Assert.Equal(compiler, kept.Compiler);
+            Assert.Equal(built.Inputs, kept.Inputs);
+            Assert.Equal(Path.Combine(images, built.Signature!, "bzImage"), kept.Artifact);
+
+            // Another config is another kernel: not found kept.
+            var config = Path.Combine(images, "other.config");
+            File.WriteAllText(config, File.ReadAllText(fixture.Tree.Config) + "CONFIG_CULPRIT_NO_SUCH_OPTION=y\n");
+            var other = new KernelBuilder(new KernelBuildOptions(fixture.B.Source, fixture.B.Output, config) { ImageDirectory = images });
+            Assert.Null(await other.FindKeptAsync(fixture.Tree.Good));
+        }
+        finally
+        {
+            if (Directory.Exists(images))
+            {
+                Directory.Delete(images, recursive: true);
+            }
+        }
+    }
+
+    [KernelSourceFact]
     public async Task A_documentation_only_commit_has_the_signature_of_its_parent()
     {
         var parent = await BuildAsync(fixture.A, fixture.Tree.DocsOnly + "^");

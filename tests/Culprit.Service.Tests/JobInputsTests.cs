@@ -145,7 +145,7 @@ public sealed class JobInputsTests
     private static ServiceOptions Options(string work, List<JobSpec> seen) => new()
     {
         WorkDir = work,
-        Testers = _ => (spec, _, _, _) =>
+        Testers = (_, _) => (spec, _, _, _) =>
         {
             lock (seen)
             {

@@ -80,7 +80,7 @@ public sealed class NodeChooserTests
     public void A_node_reports_its_last_builds_once_each_newest_last_and_at_most_the_kept_number()
     {
         using var temp = new TempDir("culprit-recent");
-        var testers = new Nodes.NodeTesters(new ServiceOptions { WorkDir = temp.Path, Testers = _ => (_, _, _, _) => throw new NotSupportedException() },
+        var testers = new Nodes.NodeTesters(new ServiceOptions { WorkDir = temp.Path, Testers = (_, _) => (_, _, _, _) => throw new NotSupportedException() },
             new Nodes.JobStores(temp.Sub("culprit.db")), new Submissions.RepositoryCache(temp.Sub("repos")));
         testers.Built("/repo", "a", "sa");
         testers.Built("/repo", "b", null);

@@ -77,7 +77,7 @@ public sealed class WorkerDirsTests
     private static ServiceOptions Options(string work, List<string> disposed) => new()
     {
         WorkDir = work,
-        Testers = root => (_, _, name, _) =>
+        Testers = (root, _) => (_, _, name, _) =>
         {
             Directory.CreateDirectory(Path.Combine(root, name));
             return Task.FromResult<ICommitTester>(new Released(() =>

@@ -173,11 +173,20 @@ internal static class BisectCommand
 /// <summary>What bisect and resume share: building the runner and writing the result.</summary>
 internal static class JobCommands
 {
-    public static JobRunner Runner(JobStore store, IJobListener listener) =>
-        new(store, Jobs.Testers.Testers.InWorkRoot(StoreOption.WorkRoot(store), CrashParsing.Parse), listener, StoreOption.WorkRoot(store))
+    /// <summary>
+    /// The runner of a store's jobs on this machine. A job submitted to a service with this store (its
+    /// kernel files kept in the store) is tested with this machine's copies of them, written as a
+    /// service node writes its own (<see cref="JobInputs"/>, beside the work directories).
+    /// </summary>
+    public static JobRunner Runner(JobStore store, IJobListener listener)
+    {
+        var workRoot = StoreOption.WorkRoot(store);
+        var testers = Jobs.Testers.Testers.InWorkRoot(workRoot, Jobs.Testers.Testers.ImagesIn(workRoot), CrashParsing.Parse);
+        return new(store, new JobInputs(JobInputs.BesideWorkRoot(workRoot)).Around(store, testers), listener, workRoot)
         {
             StopCause = () => StopSignals.Received,
         };
+    }
 
     public static async Task<int> RunToResultAsync(JobRunner runner, string id, string? jsonFile, ParseResult parse, CancellationToken ct)
     {

@@ -33,7 +33,7 @@ internal static class ServeCommand
                 Vms = parse.GetValue(vms),
                 WorkDir = Path.GetFullPath(parse.GetValue(work)!),
                 Token = ServerOptions.ReadToken(parse.GetValue(tokenFile)),
-                Testers = dir => Jobs.Testers.Testers.InWorkRoot(dir, CrashParsing.Parse),
+                Testers = (dir, images) => Jobs.Testers.Testers.InWorkRoot(dir, images, CrashParsing.Parse),
             };
             await using var app = ServiceApp.Build(options);
             await app.StartAsync(ct);

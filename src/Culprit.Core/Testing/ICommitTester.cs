@@ -27,6 +27,12 @@ public interface ICommitTester : IAsyncDisposable
     /// </summary>
     Task<string?> PrepareAsync(string commit, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The prepared commit's build when the machine keeps one already (a kernel image any worker there
+    /// built with the same config and compiler), so the job can say it is not built; null otherwise.
+    /// </summary>
+    Task<BuildResult?> KeptBuildAsync(string commit, CancellationToken cancellationToken) => Task.FromResult<BuildResult?>(null);
+
     /// <summary>Builds the prepared commit. A failed build is a result, not an exception.</summary>
     Task<BuildResult> BuildAsync(string commit, CancellationToken cancellationToken);
 
@@ -56,6 +62,8 @@ public interface ICommitTester : IAsyncDisposable
 /// signatures mean equal binaries); <paramref name="Artifact"/> is where the tester keeps it.
 /// <paramref name="Inputs"/>: the source files the build read (tree-relative paths), when the tester
 /// knows them; a commit whose diff touches none of them builds the same thing (build avoidance).
+/// <paramref name="Kept"/>: the build was found kept on the machine (a worker there built the commit
+/// before, for this or another job): no build ran for it.
 /// </summary>
 public sealed record BuildResult(
     string Commit,
@@ -65,4 +73,5 @@ public sealed record BuildResult(
     string? Signature,
     double Seconds,
     string? Artifact = null,
-    IReadOnlyList<string>? Inputs = null);
+    IReadOnlyList<string>? Inputs = null,
+    bool Kept = false);

@@ -45,8 +45,12 @@ public sealed class KernelTester : ICommitTester
 
     public string? SetupNote => _pool.AcceleratorNote;
 
-    /// <summary>Checks the setup (config, tools, reproducer, QEMU and its accelerator, busybox) before anything is built.</summary>
-    public static async Task<KernelTester> CreateAsync(JobSpec spec, GitRepository repo, string dir, CancellationToken ct)
+    /// <summary>
+    /// Checks the setup (config, tools, reproducer, QEMU and its accelerator, busybox) before anything
+    /// is built. Images are kept in <paramref name="imagesDir"/>, the machine's (shared by every job and
+    /// worker there: a commit any of them built boots again without a build), or per worker when null.
+    /// </summary>
+    public static async Task<KernelTester> CreateAsync(JobSpec spec, GitRepository repo, string dir, string? imagesDir, CancellationToken ct)
     {
         var kernel = spec.Kernel ?? throw new JobException("not a kernel job");
         var options = new KernelBuildOptions(Path.Combine(dir, "worktree"), Path.Combine(dir, "build"), kernel.Config)
@@ -57,6 +61,7 @@ public sealed class KernelTester : ICommitTester
             Ccache = kernel.Ccache,
             Timeout = spec.BuildTimeout(),
             Jobs = MakeJobs(Environment.ProcessorCount, spec.Workers ?? 1),
+            ImageDirectory = imagesDir,
         };
         var builder = new KernelBuilder(options);
         builder.CheckSetup();
@@ -107,6 +112,8 @@ public sealed class KernelTester : ICommitTester
         return await _builder.PrepareAsync(commit, ct);
     }
 
+    public Task<BuildResult?> KeptBuildAsync(string commit, CancellationToken ct) => _builder.FindKeptAsync(commit, ct);
+
     public Task<BuildResult> BuildAsync(string commit, CancellationToken ct) => _builder.BuildAsync(commit, ct);
 
     public async Task<RunOutcome> RunAsync(BuildResult build, int runIndex, CancellationToken ct)
@@ -114,7 +121,10 @@ public sealed class KernelTester : ICommitTester
         var n = Interlocked.Increment(ref _runCounter);
         var console = Path.Combine(_dir, "runs", $"{build.Commit[..Math.Min(12, build.Commit.Length)]}-{n}", "console.log");
         Directory.CreateDirectory(Path.GetDirectoryName(console)!);
-        var run = await _pool.RunAsync(build.Artifact ?? throw new JobException($"no kernel image for {build.Commit}"), _initramfs, console, ct);
+        var image = build.Artifact ?? throw new JobException($"no kernel image for {build.Commit}");
+        // A boot is a use: the kept images' size bound never removes an image a job is still booting.
+        _builder.Images.Used(image);
+        var run = await _pool.RunAsync(image, _initramfs, console, ct);
         return run.Outcome;
     }
 

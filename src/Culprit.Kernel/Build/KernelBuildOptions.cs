@@ -20,11 +20,16 @@ public sealed record KernelBuildOptions(string SourceDirectory, string OutputDir
     public TimeSpan Timeout { get; init; } = TimeSpan.FromHours(3);
 
     /// <summary>
-    /// Where built images are kept, one folder per signature (<c>DIR/SIGNATURE/bzImage</c>), so that
-    /// the next build in the same O= cannot overwrite an image a VM still boots. Default: next to
-    /// the output directory, <c>OUT.images</c>.
+    /// Where built images are kept (<see cref="KeptImages"/>), one folder per signature
+    /// (<c>DIR/SIGNATURE/bzImage</c>), so that the next build in the same O= cannot overwrite an image
+    /// a VM still boots, and a commit built once is not built again by any worker keeping images in
+    /// the same folder. Jobs give the machine's folder; default: the worker's own, next to the output
+    /// directory, <c>OUT.images</c>.
     /// </summary>
     public string? ImageDirectory { get; init; }
+
+    /// <summary>The size past which the least recently used kept images are removed.</summary>
+    public long ImagesLimitBytes { get; init; } = KeptImages.DefaultLimitBytes;
 
     /// <summary>The PATH to find make, the compiler and the other tools on; the process's PATH by default.</summary>
     public string? SearchPath { get; init; }

@@ -50,6 +50,9 @@ public sealed class KernelBuilder(KernelBuildOptions options)
 
     public KernelBuildOptions Options { get; } = options;
 
+    /// <summary>Where built images are kept (<see cref="KernelBuildOptions.ImageDirectory"/>): a build kept there is not made again.</summary>
+    public KeptImages Images { get; } = new(options.ImageDirectory ?? Path.GetFullPath(options.OutputDirectory).TrimEnd('/') + ".images", options.ImagesLimitBytes);
+
     /// <summary>
     /// Checks what does not depend on the commit, so that a bad config or a missing tool is one
     /// clear error before anything is built: the config file, make and friends, ccache.
@@ -88,16 +91,36 @@ public sealed class KernelBuilder(KernelBuildOptions options)
     }
 
     /// <summary>
-    /// Builds the checked-out commit. A commit that does not build is a result (Ok=false, with the
-    /// error lines); a missing tool or library throws <see cref="MissingToolException"/>.
+    /// The checked-out commit's build when the kept images hold one made with the same config and
+    /// compiler (by any worker using them), else null. No make runs.
     /// </summary>
-    public async Task<BuildResult> BuildAsync(string commit, CancellationToken cancellationToken = default)
+    public async Task<BuildResult?> FindKeptAsync(string commit, CancellationToken cancellationToken = default)
     {
         var watch = Stopwatch.StartNew();
         if (_prepared?.Commit != commit)
         {
             await PrepareAsync(commit, cancellationToken);
         }
+        var prepared = _prepared!;
+        if (prepared.Compiler is null || Images.Find(KeyOf(prepared)) is not { } kept)
+        {
+            return null;
+        }
+        return new BuildResult(commit, true, null, prepared.Description, kept.Signature, watch.Elapsed.TotalSeconds, kept.Image, kept.Inputs, Kept: true);
+    }
+
+    /// <summary>
+    /// Builds the checked-out commit, unless its build is kept already (then that one, <c>Kept</c>).
+    /// A commit that does not build is a result (Ok=false, with the error lines); a missing tool or
+    /// library throws <see cref="MissingToolException"/>.
+    /// </summary>
+    public async Task<BuildResult> BuildAsync(string commit, CancellationToken cancellationToken = default)
+    {
+        if (await FindKeptAsync(commit, cancellationToken) is { } found)
+        {
+            return found;
+        }
+        var watch = Stopwatch.StartNew();
         var prepared = _prepared!;
         if (prepared.Compiler is not { } compiler)
         {
@@ -139,9 +162,11 @@ public sealed class KernelBuilder(KernelBuildOptions options)
         }
 
         var signature = await SignatureAsync(image, cancellationToken);
-        var artifact = KeepImage(image, signature);
         // What this build read: a later commit that touches none of it builds the same kernel.
         var inputs = BuildInputs.Collect(Options.SourceDirectory, output);
+        // Kept by signature outside O=, so the next build here cannot overwrite an image a VM still
+        // boots; the effective config (after olddefconfig) goes with it: reports can point at it.
+        var artifact = Images.Keep(KeyOf(prepared), signature, image, configPath, inputs);
         return new BuildResult(commit, true, null, prepared.Description, signature, watch.Elapsed.TotalSeconds, artifact, inputs);
 
         BuildResult Failed(string error) =>
@@ -241,29 +266,8 @@ public sealed class KernelBuilder(KernelBuildOptions options)
         return compiler.ToolchainDirectory is { } dir ? $"{dir}:{path}" : path;
     }
 
-    private string KeepImage(string image, string signature)
-    {
-        var root = Options.ImageDirectory ?? Path.GetFullPath(Options.OutputDirectory).TrimEnd('/') + ".images";
-        var dir = Path.Combine(root, signature);
-        Directory.CreateDirectory(dir);
-        var kept = Path.Combine(dir, "bzImage");
-        Keep(image, kept);
-        // The effective config (after olddefconfig) goes with the image: reports can point at it.
-        Keep(Path.Combine(Path.GetFullPath(Options.OutputDirectory), ".config"), Path.Combine(dir, "config"));
-        return kept;
-
-        // Copy then rename: another worker with the same signature may be keeping the same file.
-        static void Keep(string from, string to)
-        {
-            if (File.Exists(to))
-            {
-                return;
-            }
-            var temp = $"{to}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-            File.Copy(from, temp);
-            File.Move(temp, to, overwrite: true);
-        }
-    }
+    private string KeyOf(Prepared prepared) =>
+        KeptImages.BuildKey(prepared.Commit, prepared.Compiler!.Command, prepared.Description, KernelConfigFile.ForBuild(_config!));
 
     private static string CommonAncestor(string a, string b)
     {

@@ -58,6 +58,29 @@ public sealed class DispatchingTester : ICommitTester
         }
     }
 
+    /// <summary>
+    /// The build kept on the node where the commit is checked out (a worker of any job there built it),
+    /// or null; a node lost meanwhile keeps nothing for this worker (the build goes elsewhere).
+    /// </summary>
+    public async Task<BuildResult?> KeptBuildAsync(string commit, CancellationToken ct)
+    {
+        var node = await CheckedOutAsync(commit, null, ct);
+        try
+        {
+            if (await Worker(node).KeptBuildAsync(Task(commit), ct) is not { } json)
+            {
+                return null;
+            }
+            _builds[commit] = (node, json);
+            return Read<BuildResult>(json);
+        }
+        catch (Exception ex) when (Lost(ex, node))
+        {
+            await LostAsync(node, commit, ex, ct);
+            return null;
+        }
+    }
+
     public async Task<BuildResult> BuildAsync(string commit, CancellationToken ct)
     {
         string? lost = null;

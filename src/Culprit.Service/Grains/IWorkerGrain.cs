@@ -15,6 +15,10 @@ public interface IWorkerGrain : IGrainWithStringKey
     [Alias("Prepare"), ResponseTimeout("1.00:00:00")]
     Task<string?> PrepareAsync(WorkerTask task, CancellationToken ct);
 
+    /// <summary>The prepared commit's build as JSON when this node keeps one already (its kept kernel images), else null.</summary>
+    [Alias("Kept"), ResponseTimeout("01:00:00")]
+    Task<string?> KeptBuildAsync(WorkerTask task, CancellationToken ct);
+
     /// <summary>Builds the prepared commit; the build result as JSON (as the store writes it).</summary>
     [Alias("Build"), ResponseTimeout("1.00:00:00")]
     Task<string> BuildAsync(WorkerTask task, CancellationToken ct);

@@ -25,6 +25,18 @@ public sealed class WorkerGrain(NodeTesters testers, WorkerSlots slots, ILogger<
         return await tester.Tester.PrepareAsync(task.Commit, ct);
     }
 
+    public async Task<string?> KeptBuildAsync(WorkerTask task, CancellationToken ct)
+    {
+        var tester = await testers.ForAsync(task.JobId, task.Worker, ct);
+        // No slot: it reads one small file, and its answer spares a build.
+        if (await tester.Tester.KeptBuildAsync(task.Commit, ct) is not { } kept)
+        {
+            return null;
+        }
+        testers.Built(tester.Repository, task.Commit, kept.Signature);
+        return JsonSerializer.Serialize(kept, JsonDefaults.Options);
+    }
+
     public async Task<string> BuildAsync(WorkerTask task, CancellationToken ct)
     {
         var tester = await testers.ForAsync(task.JobId, task.Worker, ct);

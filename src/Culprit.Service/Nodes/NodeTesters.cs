@@ -18,7 +18,7 @@ namespace Culprit.Service.Nodes;
 public sealed partial class NodeTesters(ServiceOptions options, JobStores stores, RepositoryCache repositories) : IAsyncDisposable
 {
     private readonly string _workers = Path.Combine(options.JobsDir, "workers");
-    private readonly TesterFactory _factory = options.Testers(Path.Combine(options.JobsDir, "workers"));
+    private readonly TesterFactory _factory = options.Testers(Path.Combine(options.JobsDir, "workers"), options.ImagesDir);
     private readonly ConcurrentDictionary<(string Job, int Worker), Lazy<Task<NodeTester>>> _testers = new();
     private readonly JobInputs _inputs = new(options.InputsDir);
     private readonly ConcurrentDictionary<string, byte> _built = new(StringComparer.Ordinal);

@@ -9,7 +9,7 @@ namespace Culprit.Service.Submissions;
 /// Turns a submission into a stored job and starts its grain: the one check of the inputs
 /// (<see cref="JobSpecValidator"/>, then <c>JobRunner.CreateAsync</c>'s checks of the repository and
 /// revisions), a kernel job's files stored with the job (each node writes them into its own work
-/// directory before it tests there: <see cref="Nodes.JobInputs"/>), a repository URL fetched into its cache.
+/// directory before it tests there: <see cref="JobInputs"/>), a repository URL fetched into its cache.
 /// </summary>
 public sealed class JobSubmitter(JobStores stores, JobRunners runners, RepositoryCache repositories, IGrainFactory grains)
 {

@@ -43,6 +43,14 @@ internal sealed class ScriptedWorld : IDisposable
     /// <summary>Whether the tester keeps every build usable (as kernel images are), not only its last one.</summary>
     public bool KeepsBuilds { get; set; }
 
+    /// <summary>
+    /// Whether the machine keeps every build for every job and worker on it (a kernel node's kept images):
+    /// a commit any tester built is found kept (<see cref="ICommitTester.KeptBuildAsync"/>), not built again.
+    /// </summary>
+    public bool MachineKeepsBuilds { get; set; }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, BuildResult> _machineBuilds = new(StringComparer.Ordinal);
+
     /// <summary>Every build the tester was asked for, by commit number, in order.</summary>
     public List<int> BuildsDone { get; } = [];
 
@@ -108,6 +116,9 @@ internal sealed class ScriptedWorld : IDisposable
 
         public Task<string?> PrepareAsync(string commit, CancellationToken ct) => Task.FromResult<string?>(null);
 
+        public Task<BuildResult?> KeptBuildAsync(string commit, CancellationToken ct) =>
+            Task.FromResult(world.MachineKeepsBuilds && world._machineBuilds.TryGetValue(commit, out var kept) ? kept with { Seconds = 0, Kept = true } : null);
+
         public Task<BuildResult> BuildAsync(string commit, CancellationToken ct)
         {
             var n = world.NumberOf(commit);
@@ -118,8 +129,13 @@ internal sealed class ScriptedWorld : IDisposable
             var ok = n < 0 || world.Builds(n);
             // A commit Culprit made (a revert) is a kernel of its own.
             var signature = n < 0 ? $"sig-made-{commit[..12]}" : world.Signature(n);
-            return Task.FromResult(new BuildResult(commit, ok, ok ? null : "error: does not build", null, ok ? signature : null, 1,
-                ok && world.KeepsBuilds ? world.Keep(commit) : null, ok && n >= 0 ? world.Inputs(n) : null));
+            var build = new BuildResult(commit, ok, ok ? null : "error: does not build", null, ok ? signature : null, 1,
+                ok && world.KeepsBuilds ? world.Keep(commit) : null, ok && n >= 0 ? world.Inputs(n) : null);
+            if (ok && world.MachineKeepsBuilds)
+            {
+                world._machineBuilds[commit] = build;
+            }
+            return Task.FromResult(build);
         }
 
         public Task<RunOutcome> RunAsync(BuildResult build, int runIndex, CancellationToken ct)
