@@ -268,24 +268,30 @@ public sealed partial class GitRepository
     /// </summary>
     public async Task<IReadOnlyList<(string Tag, string Commit)>> ReleaseTagsBeforeAsync(string commit, CancellationToken ct = default)
     {
-        var result = await CheckedAsync(ct, "tag", "--merged", commit, "--format=%(refname:short) %(objectname) %(*objectname)");
+        // Streamed: a repository's tags grow without bound (linux-next adds one a day), and only
+        // the release tags among them are kept.
         var tags = new List<(string Tag, string Commit, Version Version)>();
-        foreach (var line in result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        var spec = Git(Path, "tag", "--merged", commit, "--format=%(refname:short) %(objectname) %(*objectname)");
+        var result = await ProcessRunner.StreamLinesAsync(spec, (string line) =>
         {
             var parts = line.Split(' ');
             var m = ReleaseTag().Match(parts[0]);
             if (!m.Success)
             {
-                continue;
+                return;
             }
             var target = parts.Length > 2 && parts[2].Length > 0 ? parts[2] : parts[1];
             if (target == commit)
             {
-                continue;
+                return;
             }
             var version = new Version(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture),
                 m.Groups[3].Success ? int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture) : 0);
             tags.Add((parts[0], target, version));
+        }, ct);
+        if (!result.Succeeded)
+        {
+            throw new GitException(result.TimedOut ? "git tag timed out" : $"git tag failed: {result.Tail(1)}");
         }
         return tags.OrderByDescending(t => t.Version).Select(t => (t.Tag, t.Commit)).ToList();
     }

@@ -18,10 +18,10 @@ public sealed class QemuMachine
     private static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(200);
 
     private readonly string _qemu;
-    private readonly Func<string, CrashReport?> _parseCrash;
+    private readonly Func<TextReader, CrashReport?> _parseCrash;
 
     /// <summary>Finds QEMU now: <see cref="MissingToolException"/> naming qemu-system-x86 when it is not installed.</summary>
-    public QemuMachine(VmOptions options, Func<string, CrashReport?> parseCrash, Accelerator accelerator)
+    public QemuMachine(VmOptions options, Func<TextReader, CrashReport?> parseCrash, Accelerator accelerator)
     {
         Options = options;
         _parseCrash = parseCrash;
@@ -60,7 +60,7 @@ public sealed class QemuMachine
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(consolePath))!);
         var started = DateTimeOffset.Now;
         var clock = Stopwatch.StartNew();
-        using var console = new ConsoleCapture(consolePath, clock);
+        using var console = new ConsoleCapture(consolePath, clock, _parseCrash);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var spec = new ProcessSpec(_qemu, Arguments(kernelImage, initramfs))
         {
@@ -95,9 +95,9 @@ public sealed class QemuMachine
         {
             stopped = progress.BootedAt is null ? VmStop.BootTimeout : VmStop.RunTimeout;
         }
-        var text = console.Text;
+        var crash = await console.CrashAsync();
         var observation = new VmObservation(
-            text,
+            console.Tail,
             ConsoleEmpty: !progress.HasOutput,
             Booted: progress.BootedAt is not null,
             progress.ReproExitStatus,
@@ -106,7 +106,7 @@ public sealed class QemuMachine
             QemuErrors: startError ?? result?.StandardError ?? "",
             Options,
             clock.Elapsed.TotalSeconds);
-        var outcome = RunClassifier.Classify(observation, _parseCrash(text));
+        var outcome = RunClassifier.Classify(observation, crash);
         return new VmRun(outcome, consolePath, started, ended, progress.BootedAt?.TotalSeconds, progress.ReproExitStatus, observation.QemuExitCode);
     }
 

@@ -16,8 +16,9 @@ public enum VmStop
 }
 
 /// <summary>
-/// Everything a run showed, for <see cref="RunClassifier"/>: the console text, the markers seen, how
-/// it stopped, and QEMU's exit status and error output when it exited by itself.
+/// Everything a run showed, for <see cref="RunClassifier"/>: the console's tail (for messages: the
+/// crash was parsed from the whole console as it arrived), the markers seen, how it stopped, and
+/// QEMU's exit status and error output when it exited by itself.
 /// </summary>
 public sealed record VmObservation(
     string Console,

@@ -10,7 +10,7 @@ public sealed class VmPool : IDisposable
 {
     private readonly SemaphoreSlim _slots;
 
-    public VmPool(VmOptions options, Func<string, CrashReport?> parseCrash, Accelerator accelerator)
+    public VmPool(VmOptions options, Func<TextReader, CrashReport?> parseCrash, Accelerator accelerator)
     {
         CheckSize(options);
         Machine = new QemuMachine(options, parseCrash, accelerator);
@@ -21,7 +21,7 @@ public sealed class VmPool : IDisposable
     /// Finds QEMU, then decides the accelerator by booting a probe VM (<see cref="Accelerators"/>);
     /// <see cref="AcceleratorNote"/> says which for the job's log.
     /// </summary>
-    public static async Task<VmPool> CreateAsync(VmOptions options, Func<string, CrashReport?> parseCrash, CancellationToken ct = default)
+    public static async Task<VmPool> CreateAsync(VmOptions options, Func<TextReader, CrashReport?> parseCrash, CancellationToken ct = default)
     {
         CheckSize(options);
         var choice = await Accelerators.ChooseAsync(HostTools.RequireQemu(options.Qemu), options.Accel, ct);

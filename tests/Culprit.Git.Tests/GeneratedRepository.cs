@@ -5,8 +5,8 @@ using Culprit.Processes;
 namespace Culprit.Git.Tests;
 
 /// <summary>
-/// A generated git history (linear or merge-heavy) with one culprit and some broken builds, written
-/// with <c>git fast-import</c>. Every commit's tree says what a test would find:
+/// A generated git history (linear or merge-heavy: <see cref="RandomHistory"/>) with one culprit and
+/// some broken builds, written with <c>git fast-import</c>. Every commit's tree says what a test would find:
 /// <c>bug</c> is 1 in the culprit and its descendants, <c>broken</c> is 1 where the build fails.
 /// </summary>
 public sealed class GeneratedRepository
@@ -32,52 +32,8 @@ public sealed class GeneratedRepository
 
     public static async Task<GeneratedRepository> CreateAsync(string path, int seed, int commits, double mergeRate, double brokenRate)
     {
-        var rng = new Random(seed);
-        var parents = new List<int[]> { Array.Empty<int>() };
-        var heads = new List<int> { 0 };
-        while (parents.Count < commits - 1)
-        {
-            var roll = rng.NextDouble();
-            var id = parents.Count;
-            if (roll < mergeRate && heads.Count > 1)
-            {
-                var a = rng.Next(heads.Count);
-                var b = (a + 1 + rng.Next(heads.Count - 1)) % heads.Count;
-                parents.Add([heads[a], heads[b]]);
-                heads[a] = id;
-                heads.RemoveAt(b);
-            }
-            else if (roll < mergeRate * 2)
-            {
-                // A new branch from some earlier commit.
-                parents.Add([rng.Next(id)]);
-                heads.Add(id);
-            }
-            else
-            {
-                var h = rng.Next(heads.Count);
-                parents.Add([heads[h]]);
-                heads[h] = id;
-            }
-        }
-        // The tip merges every head (an octopus when there are several), so every commit is an ancestor of it.
-        parents.Add(heads.Count == 1 ? [heads[0]] : [.. heads]);
-        var n = parents.Count;
-        var culprit = 1 + rng.Next(n - 1);
-        var hasBug = new bool[n];
-        for (var i = 0; i < n; i++)
-        {
-            hasBug[i] = i == culprit || parents[i].Any(p => hasBug[p]);
-        }
-        var broken = new HashSet<int>();
-        for (var i = 1; i < n - 1; i++)
-        {
-            if (rng.NextDouble() < brokenRate)
-            {
-                broken.Add(i);
-            }
-        }
-        var repo = new GeneratedRepository(path, parents, culprit, broken, hasBug);
+        var made = RandomHistory.Generate(new Random(seed), commits, mergeRate, brokenRate);
+        var repo = new GeneratedRepository(path, [.. made.Parents], made.Culprit, made.Broken, made.HasBug);
         await repo.WriteAsync();
         return repo;
     }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Culprit.Processes;
 
@@ -39,9 +40,7 @@ public sealed class LongOutputTests(LongOutputTests.ManyLongPaths paths) : IClas
     {
         using var temp = new TempDir("culprit-longmsg");
         var dir = temp.Path;
-        await Git(dir, "init", "-q", "-b", "main");
-        await File.WriteAllTextAsync(Path.Combine(dir, "a.c"), "one\n");
-        await Git(dir, "add", "-A");
+        await StageFirstFileAsync(dir);
         var message = new StringBuilder("subject\n\n");
         while (message.Length < 11_000_000)
         {
@@ -51,7 +50,7 @@ public sealed class LongOutputTests(LongOutputTests.ManyLongPaths paths) : IClas
         await File.WriteAllTextAsync(file, message.ToString());
         try
         {
-            await Git(dir, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-F", file);
+            await CommitAsync(dir, "-q", "-F", file);
         }
         finally
         {
@@ -61,6 +60,33 @@ public sealed class LongOutputTests(LongOutputTests.ManyLongPaths paths) : IClas
 
         var error = await Assert.ThrowsAsync<GitException>(() => repo.CommitInfoAsync("HEAD"));
         Assert.Equal("git show output exceeded 8388608 characters", error.Message);
+    }
+
+    [Fact]
+    public async Task A_tag_listing_longer_than_the_capture_finds_the_release_tags_at_its_head()
+    {
+        using var temp = new TempDir("culprit-longtags");
+        var dir = temp.Path;
+        await StageFirstFileAsync(dir);
+        await CommitAsync(dir, "-q", "-m", "one");
+        var first = (await Git(dir, "rev-parse", "HEAD")).StandardOutput.Trim();
+        await File.WriteAllTextAsync(Path.Combine(dir, "a.c"), "two\n");
+        await CommitAsync(dir, "-q", "-am", "two");
+        var head = (await Git(dir, "rev-parse", "HEAD")).StandardOutput.Trim();
+        // Releases sort first; 40,000 long other tags after them list about 13 M characters.
+        var refs = new StringBuilder("# pack-refs with: peeled fully-peeled sorted \n");
+        refs.Append(first).Append(" refs/tags/v1.0\n").Append(first).Append(" refs/tags/v1.1\n");
+        var filler = new string('x', 240);
+        for (var i = 0; i < 40_000; i++)
+        {
+            refs.Append(first).Append(CultureInfo.InvariantCulture, $" refs/tags/w-not-a-release-{i:D5}-{filler}\n");
+        }
+        await File.WriteAllTextAsync(Path.Combine(dir, ".git", "packed-refs"), refs.ToString());
+        var repo = await GitRepository.OpenAsync(dir);
+
+        var releases = await repo.ReleaseTagsBeforeAsync(head);
+
+        Assert.Equal([("v1.1", first), ("v1.0", first)], releases);
     }
 
     /// <summary>One repository for the tests that read it (making 3,000 files takes a while).</summary>
@@ -77,10 +103,8 @@ public sealed class LongOutputTests(LongOutputTests.ManyLongPaths paths) : IClas
 
     private static async Task<(GitRepository Repo, string Before, string After, List<string> Names)> ManyLongPathsAsync(string dir)
     {
-        await Git(dir, "init", "-q", "-b", "main");
-        await File.WriteAllTextAsync(Path.Combine(dir, "a.c"), "one\n");
-        await Git(dir, "add", "-A");
-        await Git(dir, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "one");
+        await StageFirstFileAsync(dir);
+        await CommitAsync(dir, "-q", "-m", "one");
         var deep = string.Join('/', Enumerable.Range(0, 14).Select(i => new string((char)('a' + i), 250)));
         Directory.CreateDirectory(Path.Combine(dir, deep));
         var names = new List<string>();
@@ -93,10 +117,21 @@ public sealed class LongOutputTests(LongOutputTests.ManyLongPaths paths) : IClas
         }
         await File.WriteAllTextAsync(Path.Combine(dir, "a.c"), "two\n");
         await Git(dir, "add", "-A");
-        await Git(dir, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "two");
+        await CommitAsync(dir, "-q", "-m", "two");
         var repo = await GitRepository.OpenAsync(dir);
         return (repo, await repo.ResolveAsync("HEAD~1"), await repo.ResolveAsync("HEAD"), names);
     }
+
+    /// <summary>A new repository in <paramref name="dir"/> with a.c ("one") staged for its first commit.</summary>
+    private static async Task StageFirstFileAsync(string dir)
+    {
+        await Git(dir, "init", "-q", "-b", "main");
+        await File.WriteAllTextAsync(Path.Combine(dir, "a.c"), "one\n");
+        await Git(dir, "add", "-A");
+    }
+
+    private static Task<ProcessResult> CommitAsync(string dir, params string[] args) =>
+        Git(dir, ["-c", "user.name=T", "-c", "user.email=t@example.com", "commit", .. args]);
 
     private static Task<ProcessResult> Git(string dir, params string[] args) =>
         ProcessRunner.RunCheckedAsync(new ProcessSpec("git", ["-C", dir, .. args]));

@@ -116,6 +116,40 @@ public sealed class KernelBuilderSetupTests : IDisposable
         Assert.Empty(ProcessList.Running("sleep", hang));
     }
 
+    // Past the 2 MiB tail of make's output the builder once kept.
+    private const int ChattyBytes = 3 * 1024 * 1024;
+
+    /// <summary>A tree whose bzImage prints <paramref name="firstLine"/>, then more than the old capture held, then fails.</summary>
+    private string ChattyFailingTree(string firstLine)
+    {
+        var tree = Tree(6, 1);
+        File.AppendAllText(Path.Combine(tree, "Makefile"),
+            $"olddefconfig:\n\t@true\nbzImage:\n\t@echo '{firstLine}'\n\t@yes '  CC      drivers/chatty/file.o' | head -c {ChattyBytes}\n\t@exit 2\n");
+        return tree;
+    }
+
+    [Fact]
+    public async Task A_missing_tool_named_at_the_head_of_a_long_build_output_is_still_found()
+    {
+        var builder = new KernelBuilder(new KernelBuildOptions(ChattyFailingTree("/bin/sh: 1: flex: not found"), Path.Combine(_dir.FullName, "out"), Config()));
+
+        var error = await Assert.ThrowsAsync<MissingToolException>(() => builder.BuildAsync("HEAD"));
+
+        Assert.Equal("flex not found: install the Debian package flex", error.Message);
+    }
+
+    [Fact]
+    public async Task An_error_at_the_head_of_a_long_build_output_leads_the_failure()
+    {
+        var tree = ChattyFailingTree("kernel/exit.c:997:17: error: implicit declaration of function culprit_gone");
+        var builder = new KernelBuilder(new KernelBuildOptions(tree, Path.Combine(_dir.FullName, "out"), Config()));
+
+        var result = await builder.BuildAsync("HEAD");
+
+        Assert.False(result.Ok);
+        Assert.StartsWith("kernel/exit.c:997:17: error: implicit declaration of function culprit_gone\n", result.Error);
+    }
+
     [Fact]
     public async Task The_signature_is_the_sha256_of_the_image()
     {

@@ -1,5 +1,6 @@
 using Culprit.Kernel.Maintainers;
 using Culprit.Kernel.Tests.Support;
+using Culprit.Processes;
 
 namespace Culprit.Kernel.Tests;
 
@@ -78,5 +79,38 @@ public sealed class MaintainersLookupTests
 
         Assert.Equal("MAINTAINERS", cc.Source);
         Assert.Contains("fay@foo.example", cc.Addresses);
+    }
+
+    [Fact]
+    public async Task A_patch_longer_than_the_output_limit_is_an_error_naming_the_cut_not_a_cc_list_from_its_tail()
+    {
+        using var repo = await GitRepo.CreateAsync();
+        repo.Write("MAINTAINERS", Maintainers);
+        repo.Write("drivers/foo/core.c", "int foo;\n");
+        await repo.CommitAsync("import");
+        // drivers/foo/ leads the patch; its tail, all a cut capture keeps, touches only other files.
+        repo.Write("drivers/foo/core.c", "int foo = 1;\n");
+        repo.Write("zz/generated.h", string.Concat(Enumerable.Range(0, 40_000).Select(i => $"#define GENERATED_REGISTER_{i} {i}\n")));
+        var culprit = await repo.CommitAsync("foo: add generated registers", "Dee Dev <dee@dev.example>");
+        var lookup = new MaintainersLookup(repo.Path) { UseTreeScript = false, MaxOutputChars = 256 * 1024 };
+
+        var error = await Assert.ThrowsAsync<ProcessFailedException>(() => lookup.FindAsync(culprit));
+
+        Assert.Equal("git show output exceeded 262144 characters (finding the cc list)", error.Message);
+    }
+
+    [Fact]
+    public async Task A_get_maintainer_answer_longer_than_the_output_limit_is_an_error_naming_the_cut()
+    {
+        using var repo = await GitRepo.CreateAsync();
+        repo.Write("MAINTAINERS", Maintainers);
+        repo.Write("scripts/get_maintainer.pl", "print \"person$_\\@example.org\\n\" for 1..100000;\n");
+        repo.Write("drivers/foo/core.c", "int foo;\n");
+        var culprit = await repo.CommitAsync("foo: add", "Dee Dev <dee@dev.example>");
+        var lookup = new MaintainersLookup(repo.Path) { MaxOutputChars = 256 * 1024 };
+
+        var error = await Assert.ThrowsAsync<ProcessFailedException>(() => lookup.FindAsync(culprit));
+
+        Assert.Equal("scripts/get_maintainer.pl output exceeded 262144 characters (finding the cc list)", error.Message);
     }
 }

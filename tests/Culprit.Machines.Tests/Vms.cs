@@ -13,7 +13,7 @@ internal static class Vms
         RunTimeout = TimeSpan.FromSeconds(60),
     };
 
-    public static readonly Func<string, CrashReport?> Parser = LinuxCrashParser.Parse;
+    public static readonly Func<TextReader, CrashReport?> Parser = LinuxCrashParser.Parse;
 
     public static async Task<string> InitramfsAsync(TempDirectory dir, string reproName, string reproText)
     {

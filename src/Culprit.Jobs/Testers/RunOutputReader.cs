@@ -1,4 +1,5 @@
 using Culprit.Core.Domain;
+using Culprit.Crash.Streaming;
 using Culprit.Crash.UserSpace;
 
 namespace Culprit.Jobs.Testers;
@@ -6,8 +7,8 @@ namespace Culprit.Jobs.Testers;
 /// <summary>
 /// Reads a test run's output line by line as it arrives (<see cref="Processes.ProcessSpec.OnLine"/>)
 /// and finds in it what <see cref="CommandTester.Classify"/> decides from: the first <c>TITLE: </c>
-/// line, a kernel crash report and a user-space crash report (each parser reading its own
-/// <see cref="LineFeed"/> on a thread of its own, in its streaming form), the last non-empty line,
+/// line, a kernel crash report and a user-space crash report (each parser in its streaming form, a
+/// <see cref="FedParser{T}"/> of its own), the last non-empty line,
 /// and what is stored of the output (<see cref="RunOutputKeeper"/>). Every line is seen, however
 /// long the output, and memory stays flat in its size: no capture of the output is kept.
 /// </summary>
@@ -15,33 +16,17 @@ internal sealed class RunOutputReader : IDisposable
 {
     private const string TitlePrefix = "TITLE: ";
 
-    private readonly LineFeed _kernelFeed = new();
-    private readonly LineFeed _userSpaceFeed = new();
-    private readonly Task<RunOutcome?> _kernel;
-    private readonly Task<UserSpaceReport?> _userSpace;
+    private readonly FedParser<RunOutcome?> _kernel;
+    private readonly FedParser<UserSpaceReport?> _userSpace;
     private readonly RunOutputKeeper _kept = new();
     private string? _titleLine;
     private string? _lastLine;
 
     public RunOutputReader(Func<TextReader, RunOutcome?> kernelParser)
     {
-        _kernel = Read(_kernelFeed, kernelParser);
-        _userSpace = Read(_userSpaceFeed, feed => UserSpaceCrashParser.Parse(feed));
+        _kernel = new(kernelParser);
+        _userSpace = new(feed => UserSpaceCrashParser.Parse(feed));
     }
-
-    /// <summary>A parser on a thread of its own; when it is done with the output, the feed drops the rest.</summary>
-    private static Task<T> Read<T>(LineFeed feed, Func<TextReader, T> parse) =>
-        Task.Factory.StartNew(() =>
-        {
-            try
-            {
-                return parse(feed);
-            }
-            finally
-            {
-                feed.Abandon();
-            }
-        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     /// <summary>The next line of output (called one line at a time, in order).</summary>
     public void Add(string line)
@@ -56,25 +41,23 @@ internal sealed class RunOutputReader : IDisposable
             _lastLine = line;
         }
         _kept.Add(line, namesCrash);
-        _kernelFeed.Add(line);
-        _userSpaceFeed.Add(line);
+        _kernel.Add(line);
+        _userSpace.Add(line);
     }
 
     /// <summary>What the whole output showed, once the run has ended (no line comes after this).</summary>
     public async Task<RunOutput> FinishAsync()
     {
-        _kernelFeed.Complete();
-        _userSpaceFeed.Complete();
-        var kernel = await _kernel;
-        var userSpace = await _userSpace;
+        var kernel = await _kernel.FinishAsync();
+        var userSpace = await _userSpace.FinishAsync();
         return new RunOutput(_titleLine?[TitlePrefix.Length..].Trim(), kernel, userSpace, _lastLine, _kept.Kept);
     }
 
     /// <summary>Stops the parsers (a run cancelled before its end).</summary>
     public void Dispose()
     {
-        _kernelFeed.Abandon();
-        _userSpaceFeed.Abandon();
+        _kernel.Dispose();
+        _userSpace.Dispose();
     }
 }
 

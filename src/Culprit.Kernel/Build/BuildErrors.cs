@@ -31,52 +31,51 @@ public static partial class BuildErrors
     /// The lines to show for a failed build: the <c>error:</c> (and undefined reference) lines
     /// first, then the last lines of the output, with the source and output directories removed
     /// from paths so that the text does not depend on where the worker builds.
+    /// (<see cref="BuildLogReader"/> reads a build's output this way as it arrives.)
     /// </summary>
-    public static string Summarize(string output, IEnumerable<string> directories, int maxErrors = 10, int tail = 5)
-    {
-        var prefixes = directories.Where(d => d.Length > 0).Select(d => d.TrimEnd('/') + "/").OrderByDescending(d => d.Length).ToList();
-        // make's "Entering/Leaving directory" lines only name where the worker builds.
-        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Where(l => !l.Contains(" directory '", StringComparison.Ordinal) || !(l.Contains("Entering", StringComparison.Ordinal) || l.Contains("Leaving", StringComparison.Ordinal)))
-            .Select(Clean)
-            .ToList();
-        var errors = lines.Where(IsErrorLine).Distinct().Take(maxErrors).ToList();
-        var last = lines.TakeLast(tail).Where(l => !errors.Contains(l));
-        return string.Join('\n', errors.Concat(last));
-
-        string Clean(string line)
-        {
-            foreach (var p in prefixes)
-            {
-                line = line.Replace(p, "", StringComparison.Ordinal);
-            }
-            return line;
-        }
-    }
+    public static string Summarize(string output, IEnumerable<string> directories, int maxErrors = 10, int tail = 5) =>
+        Read(output, new BuildLogReader(directories, maxErrors, tail)).Summary;
 
     public static bool IsErrorLine(string line) => ErrorLine().IsMatch(line);
 
     /// <summary>A missing program or library behind a failed build, or null when it is the code's fault.</summary>
-    public static MissingToolException? FindMissingTool(string output)
+    public static MissingToolException? FindMissingTool(string output) => Read(output, new BuildLogReader([])).MissingTool;
+
+    private static BuildLogReader Read(string output, BuildLogReader reader)
     {
-        if (LibElf().IsMatch(output))
+        foreach (var line in output.Split('\n'))
         {
-            return new MissingToolException("libelf", "libelf-dev", "libelf headers not found (objtool needs them)");
+            reader.Add(line);
         }
-        if (OpenSsl().IsMatch(output))
+        return reader;
+    }
+
+    /// <summary>What one line of a build's output says is missing, if anything.</summary>
+    internal static MissingTool? MissingIn(string line)
+    {
+        if (LibElf().IsMatch(line))
         {
-            return new MissingToolException("openssl", "libssl-dev", "OpenSSL headers not found");
+            return new MissingTool(2, new MissingToolException("libelf", "libelf-dev", "libelf headers not found (objtool needs them)"));
         }
-        foreach (Match m in CommandNotFound().Matches(output))
+        if (OpenSsl().IsMatch(line))
         {
-            var tool = m.Groups[1].Value;
-            if (CommandPackages.TryGetValue(tool, out var package))
+            return new MissingTool(1, new MissingToolException("openssl", "libssl-dev", "OpenSSL headers not found"));
+        }
+        foreach (Match m in CommandNotFound().Matches(line))
+        {
+            if (CommandPackages.TryGetValue(m.Groups[1].Value, out var package))
             {
-                return new MissingToolException(tool, package);
+                return new MissingTool(0, new MissingToolException(m.Groups[1].Value, package));
             }
         }
         return null;
     }
+
+    /// <summary>
+    /// A missing tool a line named, and its rank: missing headers outrank a missing command wherever
+    /// they appear in the output (libelf's first), and among equals the first named wins.
+    /// </summary>
+    internal sealed record MissingTool(int Rank, MissingToolException Exception);
 
     [GeneratedRegex(@"\berror:|undefined reference to|No rule to make target", RegexOptions.IgnoreCase)]
     private static partial Regex ErrorLine();

@@ -140,10 +140,10 @@ public sealed class KernelBuilder(KernelBuildOptions options)
             File.Delete(image);
         }
 
-        var config = await MakeAsync(compiler, "olddefconfig", Options.Timeout - watch.Elapsed, cancellationToken);
+        var (config, configLog) = await MakeAsync(compiler, "olddefconfig", Options.Timeout - watch.Elapsed, cancellationToken);
         if (!config.Succeeded)
         {
-            return Failed(Explain(config, "make olddefconfig"));
+            return Failed(Explain(config, configLog, "make olddefconfig"));
         }
         if (previous.Text is not null && await File.ReadAllTextAsync(configPath, cancellationToken) == previous.Text)
         {
@@ -151,10 +151,10 @@ public sealed class KernelBuilder(KernelBuildOptions options)
             // make would re-run syncconfig and redo work for nothing (a third of a no-op rebuild).
             File.SetLastWriteTimeUtc(configPath, previous.Time);
         }
-        var build = await MakeAsync(compiler, "bzImage", Options.Timeout - watch.Elapsed, cancellationToken);
+        var (build, buildLog) = await MakeAsync(compiler, "bzImage", Options.Timeout - watch.Elapsed, cancellationToken);
         if (!build.Succeeded)
         {
-            return Failed(Explain(build, "make bzImage"));
+            return Failed(Explain(build, buildLog, "make bzImage"));
         }
         if (!File.Exists(image))
         {
@@ -180,17 +180,17 @@ public sealed class KernelBuilder(KernelBuildOptions options)
         return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
     }
 
-    private string Explain(ProcessResult result, string what)
+    private string Explain(ProcessResult result, BuildLogReader log, string what)
     {
         if (result.TimedOut)
         {
             return $"build timed out after {TimeoutText(Options.Timeout)} ({what})";
         }
-        if (BuildErrors.FindMissingTool(result.Output) is { } missing)
+        if (log.MissingTool is { } missing)
         {
             throw missing;
         }
-        var summary = BuildErrors.Summarize(result.Output, [Path.GetFullPath(Options.SourceDirectory), Path.GetFullPath(Options.OutputDirectory)]);
+        var summary = log.Summary;
         return summary.Length > 0 ? summary : $"{what} exited with status {result.ExitCode}";
     }
 
@@ -202,8 +202,12 @@ public sealed class KernelBuilder(KernelBuildOptions options)
         return text + $"{t.Seconds + t.Milliseconds / 1000.0:0.###}s";
     }
 
-    /// <summary>Runs make with what is left of the build's time (<paramref name="timeLeft"/>: one timeout covers the whole build).</summary>
-    private async Task<ProcessResult> MakeAsync(CompilerSpec compiler, string target, TimeSpan timeLeft, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs make with what is left of the build's time (<paramref name="timeLeft"/>: one timeout covers
+    /// the whole build). Its output is read as it arrives, whole, by a <see cref="BuildLogReader"/>
+    /// (and shown through <see cref="KernelBuildOptions.OnOutput"/>); none of it is captured.
+    /// </summary>
+    private async Task<(ProcessResult Result, BuildLogReader Log)> MakeAsync(CompilerSpec compiler, string target, TimeSpan timeLeft, CancellationToken cancellationToken)
     {
         var source = Path.GetFullPath(Options.SourceDirectory);
         var output = Path.GetFullPath(Options.OutputDirectory);
@@ -240,14 +244,20 @@ public sealed class KernelBuilder(KernelBuildOptions options)
             environment["CCACHE_BASEDIR"] = CommonAncestor(source, output);
         }
         var make = HostTools.Require("make", Options.SearchPath);
+        var log = new BuildLogReader([source, output]);
+        var show = Options.OnOutput;
         var spec = new ProcessSpec(make, arguments)
         {
             Environment = environment,
             Timeout = timeLeft > TimeSpan.Zero ? timeLeft : TimeSpan.FromMilliseconds(1),
-            OnLine = Options.OnOutput,
-            MaxCapturedChars = 2 * 1024 * 1024,
+            OnLine = line =>
+            {
+                log.Add(line);
+                show?.Invoke(line);
+            },
+            MaxCapturedChars = 0,
         };
-        return await ProcessRunner.RunAsync(spec, cancellationToken);
+        return (await ProcessRunner.RunAsync(spec, cancellationToken), log);
     }
 
     /// <summary>Whether the compiler knows -fmacro-prefix-map (gcc 8, clang 10 and later); asked once per compiler.</summary>

@@ -27,6 +27,12 @@ public sealed class MaintainersLookup(string repositoryDirectory)
     /// <summary>Run the commit's scripts/get_maintainer.pl when it has one (the default); false always parses MAINTAINERS.</summary>
     public bool UseTreeScript { get; init; } = true;
 
+    /// <summary>
+    /// The most characters of one output read (the culprit's patch is the largest); a longer one is
+    /// an error naming the cut, never a cc list made from a cut text.
+    /// </summary>
+    public int MaxOutputChars { get; init; } = 64 * 1024 * 1024;
+
     public async Task<CcList> FindAsync(string commit, CancellationToken cancellationToken = default)
     {
         var people = await GitAsync(["show", "-s", "--format=%ae%n%ce", commit], cancellationToken);
@@ -69,11 +75,12 @@ public sealed class MaintainersLookup(string repositoryDirectory)
                 Timeout = TimeSpan.FromMinutes(2),
                 Environment = new Dictionary<string, string?> { ["LC_ALL"] = "C" },
             };
-            var result = await ProcessRunner.RunAsync(spec, cancellationToken);
+            var result = await ProcessRunner.RunAsync(spec with { MaxCapturedChars = MaxOutputChars }, cancellationToken);
             if (!result.Succeeded)
             {
                 return null;
             }
+            Whole(result, "scripts/get_maintainer.pl");
             // Plain addresses, except where .mailmap or duplicates make it keep a name.
             return [.. result.StandardOutput
                 .Split([',', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -89,12 +96,18 @@ public sealed class MaintainersLookup(string repositoryDirectory)
     private async Task<string?> ShowFileAsync(string commit, string path, CancellationToken cancellationToken)
     {
         var result = await ProcessRunner.RunAsync(Git(["show", $"{commit}:{path}"]), cancellationToken);
-        return result.Succeeded ? result.StandardOutput : null;
+        return result.Succeeded ? Whole(result, "git show") : null;
     }
 
     private async Task<string> GitAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
-        (await ProcessRunner.RunCheckedAsync(Git(arguments), cancellationToken)).StandardOutput;
+        Whole(await ProcessRunner.RunCheckedAsync(Git(arguments), cancellationToken), $"git {arguments[0]}");
+
+    /// <summary>The output, or <see cref="ProcessFailedException"/> naming the cut when it lost its head to the limit.</summary>
+    private string Whole(ProcessResult result, string what) =>
+        result.StandardOutputTruncated
+            ? throw new ProcessFailedException(FormattableString.Invariant($"{what} output exceeded {MaxOutputChars} characters (finding the cc list)"), result)
+            : result.StandardOutput;
 
     private ProcessSpec Git(IReadOnlyList<string> arguments) =>
-        new("git", ["-C", RepositoryDirectory, .. arguments]) { Timeout = TimeSpan.FromMinutes(2), MaxCapturedChars = 64 * 1024 * 1024 };
+        new("git", ["-C", RepositoryDirectory, .. arguments]) { Timeout = TimeSpan.FromMinutes(2), MaxCapturedChars = MaxOutputChars };
 }

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Culprit.Processes;
 
 namespace Culprit.Kernel.Releases;
 
@@ -56,15 +55,6 @@ public static partial class ReleaseTags
             }
         }
         return picked;
-    }
-
-    /// <summary>The tags reachable from <paramref name="bad"/> in a repository (<c>git tag --merged</c>).</summary>
-    public static async Task<IReadOnlyList<string>> ListAncestorTagsAsync(string repositoryDirectory, string bad, CancellationToken cancellationToken = default)
-    {
-        var result = await ProcessRunner.RunCheckedAsync(
-            new ProcessSpec("git", ["-C", repositoryDirectory, "tag", "--merged", bad]) { Timeout = TimeSpan.FromMinutes(2) },
-            cancellationToken);
-        return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 
     [GeneratedRegex(@"^v(\d+)\.(\d+)$")]

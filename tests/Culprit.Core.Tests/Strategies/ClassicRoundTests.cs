@@ -15,8 +15,8 @@ public sealed class ClassicRoundTests
         new(Enumerable.Range(0, n).Reverse().Select(i => ($"c{i}", (IReadOnlyList<string>)(i == 0 ? ["base"] : [$"c{i - 1}"]))));
 
     /// <summary>
-    /// A merge-heavy history as the git-equivalence repositories are made (branches forked from any
-    /// earlier commit, heads merged pairwise, an octopus tip), with a random culprit and broken builds.
+    /// A merge-heavy history as the git-equivalence repositories are made (<see cref="RandomHistory"/>),
+    /// with a random culprit and broken builds.
     /// </summary>
     private sealed record History(CommitGraph Graph, HashSet<string> Bad, HashSet<string> Broken, string Culprit);
 
@@ -26,44 +26,12 @@ public sealed class ClassicRoundTests
         var count = 8 + rng.Next(seed % 4 == 0 ? 250 : 90);
         var mergeRate = (seed % 3) switch { 0 => 0.0, 1 => 0.12, _ => 0.3 };
         var brokenRate = (seed % 5) switch { 0 => 0.0, 1 => 0.05, 2 => 0.1, 3 => 0.2, _ => 0.35 };
-        var parents = new List<int[]> { Array.Empty<int>() };
-        var heads = new List<int> { 0 };
-        while (parents.Count < count - 1)
-        {
-            var roll = rng.NextDouble();
-            var id = parents.Count;
-            if (roll < mergeRate && heads.Count > 1)
-            {
-                var a = rng.Next(heads.Count);
-                var b = (a + 1 + rng.Next(heads.Count - 1)) % heads.Count;
-                parents.Add([heads[a], heads[b]]);
-                heads[a] = id;
-                heads.RemoveAt(b);
-            }
-            else if (roll < mergeRate * 2)
-            {
-                parents.Add([rng.Next(id)]);
-                heads.Add(id);
-            }
-            else
-            {
-                var h = rng.Next(heads.Count);
-                parents.Add([heads[h]]);
-                heads[h] = id;
-            }
-        }
-        parents.Add([.. heads]);
-        var n = parents.Count;
-        var culprit = 1 + rng.Next(n - 1);
-        var hasBug = new bool[n];
-        for (var i = 0; i < n; i++)
-        {
-            hasBug[i] = i == culprit || parents[i].Any(p => hasBug[p]);
-        }
+        var made = RandomHistory.Generate(rng, count, mergeRate, brokenRate);
+        var n = made.Count;
         // Commit 0 is the good end (outside the range); the range is everything after it, newest first.
-        var graph = new CommitGraph(Enumerable.Range(1, n - 1).Reverse().Select(i => ($"h{i}", (IReadOnlyList<string>)parents[i].Select(p => $"h{p}").ToList())));
-        var broken = Enumerable.Range(1, n - 2).Where(_ => rng.NextDouble() < brokenRate).Select(i => $"h{i}").ToHashSet();
-        return new History(graph, Enumerable.Range(0, n).Where(i => hasBug[i]).Select(i => $"h{i}").ToHashSet(), broken, $"h{culprit}");
+        var graph = new CommitGraph(Enumerable.Range(1, n - 1).Reverse().Select(i => ($"h{i}", (IReadOnlyList<string>)made.Parents[i].Select(p => $"h{p}").ToList())));
+        var broken = made.Broken.Select(i => $"h{i}").ToHashSet();
+        return new History(graph, Enumerable.Range(0, n).Where(i => made.HasBug[i]).Select(i => $"h{i}").ToHashSet(), broken, $"h{made.Culprit}");
     }
 
     private static CommitOutcome Outcome(History h, string commit) =>

@@ -1,4 +1,4 @@
-namespace Culprit.Jobs.Testers;
+namespace Culprit.Crash.Streaming;
 
 /// <summary>
 /// A reader fed line by line from another thread: what a stream parser (which pulls text from a
@@ -6,7 +6,7 @@ namespace Culprit.Jobs.Testers;
 /// characters wait in it; a writer that finds it full waits for the reader, so memory stays flat
 /// however long the output. A reader that is done (<see cref="Abandon"/>) lets every later line go.
 /// </summary>
-internal sealed class LineFeed(int maxQueuedChars = 256 * 1024) : TextReader
+public sealed class LineFeed(int maxQueuedChars = 256 * 1024) : TextReader
 {
     private readonly object _lock = new();
     private readonly Queue<string> _lines = new();
