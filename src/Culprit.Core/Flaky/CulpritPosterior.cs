@@ -190,7 +190,7 @@ internal sealed class CulpritPosterior
                 asBug[gi * _clusters + k] = a;
                 var bug = Math.Log(roles.Prior[k]) + a;
                 var background = roles.Prior[k] < 1 ? Math.Log(1 - roles.Prior[k]) + backgroundLogEvidence[k] : double.NegativeInfinity;
-                var either = LogAddExp(bug, background);
+                var either = LogSpace.AddExp(bug, background);
                 full += either;
                 noBadCommitCluster += roles.OnBadCommit[k] ? background : either;
             }
@@ -214,7 +214,7 @@ internal sealed class CulpritPosterior
             {
                 var a = asBug[gi * _clusters + k];
                 var bug = Math.Log(roles.Prior[k]) + a;
-                bugProbability[k] += groupMass[gi] * Math.Exp(bug - LogAddExp(bug, background));
+                bugProbability[k] += groupMass[gi] * Math.Exp(bug - LogSpace.AddExp(bug, background));
                 var log = _groups[gi].LogLikelihood.AsSpan(k * cells, cells);
                 for (var c = 0; c < cells; c++)
                 {
@@ -277,20 +277,6 @@ internal sealed class CulpritPosterior
             sum += Math.Exp(log[c] + logPrior[c] - max);
         }
         return max + Math.Log(sum);
-    }
-
-    private static double LogAddExp(double a, double b)
-    {
-        if (double.IsNegativeInfinity(a))
-        {
-            return b;
-        }
-        if (double.IsNegativeInfinity(b))
-        {
-            return a;
-        }
-        var max = Math.Max(a, b);
-        return max + Math.Log(Math.Exp(a - max) + Math.Exp(b - max));
     }
 
     private static void Scale(double[] values, double total)

@@ -97,29 +97,15 @@ internal static class SecondBugReading
             }
             var (runsOut, crashesOut) = (totalRuns - runsIn, totalCrashes - crashesIn);
             var logLikelihood = BugClusters.LogBeta(crashesIn + 1, runsIn - crashesIn + 1) + crashesOut * logStray + (runsOut - crashesOut) * logClean;
-            step = LogAddExp(step, logLikelihood);
+            step = LogSpace.AddExp(step, logLikelihood);
             if (sameAsAnswer)
             {
-                atAnswer = LogAddExp(atAnswer, logLikelihood);
+                atAnswer = LogSpace.AddExp(atAnswer, logLikelihood);
             }
         }
         var elsewhere = 1 - Math.Exp(atAnswer - step);
         var logStep = step - Math.Log(graph.Count);
         var logOdds = Math.Log(PriorStep / (1 - PriorStep)) + logStep - BugClusters.BackgroundLogEvidence(totalCrashes, totalRuns);
         return (elsewhere / (1 + Math.Exp(-logOdds)), tested.GetValueOrDefault(0).Runs);
-    }
-
-    private static double LogAddExp(double a, double b)
-    {
-        if (double.IsNegativeInfinity(a))
-        {
-            return b;
-        }
-        if (double.IsNegativeInfinity(b))
-        {
-            return a;
-        }
-        var max = Math.Max(a, b);
-        return max + Math.Log(Math.Exp(a - max) + Math.Exp(b - max));
     }
 }

@@ -115,15 +115,9 @@ internal static class TitleChangeReading
         var asBackground = BugClusters.BackgroundLogEvidence(oldCrashes, parentRuns + free);
         var asSecondBug = BugClusters.LogBeta(oldCrashes + 1, parentRuns - oldCrashes + free + 1);
         var otherwise = BugClusters.LogBeta(bugAfter + 1, afterRuns - bugAfter + 1)
-            + Math.Log(0.5) + LogAddExp(asBackground, asSecondBug);
+            + Math.Log(0.5) + LogSpace.AddExp(asBackground, asSecondBug);
         var logOdds = Math.Log(PriorRename / (1 - PriorRename)) + renamed - otherwise;
         var probability = 1 / (1 + Math.Exp(-logOdds));
         return new Reading(old, probability, oldCrashes, parentRuns, bugAfter, afterRuns);
-    }
-
-    private static double LogAddExp(double a, double b)
-    {
-        var max = Math.Max(a, b);
-        return max + Math.Log(Math.Exp(a - max) + Math.Exp(b - max));
     }
 }
