@@ -48,14 +48,14 @@ public sealed class KernelBuilderTests(KernelBuildFixture fixture, ITestOutputHe
         try
         {
             await fixture.A.CheckoutAsync(fixture.Tree.Good);
-            var first = new KernelBuilder(new KernelBuildOptions(fixture.A.Source, fixture.A.Output, fixture.Tree.Config) { ImageDirectory = images });
+            var first = new KernelBuilder(fixture.A.Options(fixture.Tree.Config) with { ImageDirectory = images });
             var built = await first.BuildAsync(fixture.Tree.Good);
             Assert.True(built.Ok, built.Error);
             Assert.False(built.Kept);
 
             await fixture.B.CheckoutAsync(fixture.Tree.Good);
             var makeLines = new List<string>();
-            var second = new KernelBuilder(new KernelBuildOptions(fixture.B.Source, fixture.B.Output, fixture.Tree.Config)
+            var second = new KernelBuilder(fixture.B.Options(fixture.Tree.Config) with
             {
                 ImageDirectory = images,
                 OnOutput = line => { lock (makeLines) { makeLines.Add(line); } },
@@ -77,7 +77,7 @@ public sealed class KernelBuilderTests(KernelBuildFixture fixture, ITestOutputHe
             // Another config is another kernel: not found kept.
             var config = Path.Combine(images, "other.config");
             File.WriteAllText(config, File.ReadAllText(fixture.Tree.Config) + "CONFIG_CULPRIT_NO_SUCH_OPTION=y\n");
-            var other = new KernelBuilder(new KernelBuildOptions(fixture.B.Source, fixture.B.Output, config) { ImageDirectory = images });
+            var other = new KernelBuilder(fixture.B.Options(config) with { ImageDirectory = images });
             Assert.Null(await other.FindKeptAsync(fixture.Tree.Good));
         }
         finally

@@ -92,7 +92,11 @@ public sealed record BuildWorker(string Source, string Output, bool Ccache)
     public async Task CheckoutAsync(string revision) =>
         await ProcessRunner.RunCheckedAsync(new ProcessSpec("git", ["-C", Source, "checkout", "-q", "--detach", "-f", revision]) { Timeout = TimeSpan.FromMinutes(10) });
 
-    public KernelBuilder Builder(string config) => new(new KernelBuildOptions(Source, Output, config) { Ccache = Ccache });
+    /// <summary>How this worker builds: a test that changes one option keeps the others (ccache above all: a build
+    /// with other make variables than the worker's last one recompiles everything).</summary>
+    public KernelBuildOptions Options(string config) => new(Source, Output, config) { Ccache = Ccache };
+
+    public KernelBuilder Builder(string config) => new(Options(config));
 
     private static async Task<bool> IsWorktreeOfAsync(string source, TestKernelTree tree)
     {
