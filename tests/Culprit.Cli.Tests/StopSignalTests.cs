@@ -21,7 +21,7 @@ public sealed class StopSignalTests
         var test = $"setsid sleep {detached} >/dev/null 2>&1 & sleep {slow}; " + ScriptedRepository.Test;
         int? pid = null;
         var job = ProcessRunner.RunAsync(CliHarness.Process("bisect", "--strategy", "classic", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0],
-            "--build", ScriptedRepository.Build, "--test", test, "--runs", "2", "--store", store) with
+            "--build", ScriptedRepository.Build, "--test", test, "--runs", "4", "--store", store) with
         {
             Timeout = TimeSpan.FromMinutes(5),
             OnStarted = started => pid = started,
@@ -31,7 +31,8 @@ public sealed class StopSignalTests
             await Task.Delay(100);
         }
         Assert.False(job.IsCompleted, "the job should still be running when signalled: " + (job.IsCompleted ? (await job).Output : ""));
-        // Signal in the middle of a test run, when a test process is there to be killed.
+        // Signal in the middle of a test run, when a test process is there to be killed. (4 runs a commit: with
+        // verification sized by the repro chance the job ends sooner, and a signal after its end is no stop.)
         for (var i = 0; i < 100 && ProcessList.Running("sleep", slow).Count == 0; i++)
         {
             await Task.Delay(20);
