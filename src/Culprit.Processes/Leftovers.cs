@@ -54,7 +54,11 @@ internal static class Leftovers
 
     /// <summary>Kills the adopted processes that carry <paramref name="mark"/> (and, as they die, their children), and reaps adopted processes that exited.</summary>
     public static void Kill(string mark) =>
-        Sweep(pid => ProcTable.HasToken(ProcTable.EnvironmentOf(pid), Variable, mark));
+        Sweep(pid => ProcTable.EnvironmentOf(pid) is { Length: > 0 } environ
+            ? ProcTable.HasToken(environ, Variable, mark) ? Fate.Kill : Fate.Spare
+            // Read in the middle of an exec (a detached child turning from setsid into sleep), a
+            // live process shows no environment: look again rather than spare it.
+            : ProcTable.IsLive(pid) ? Fate.Unsure : Fate.Spare);
 
     /// <summary>Kills every process left below this one (what remains when Culprit itself stops).</summary>
     public static void KillAll()
@@ -63,18 +67,25 @@ internal static class Leftovers
         {
             LibC.Kill(pid);
         }
-        Sweep(_ => true);
+        Sweep(_ => Fate.Kill);
     }
 
+    /// <summary>What a sweep does with one adopted child.</summary>
+    private enum Fate { Spare, Kill, Unsure }
+
+    /// <summary>How many rounds a child whose fate cannot be read yet is looked at again (about 0.2 s in all).</summary>
+    private const int UnsureRounds = 20;
+
     /// <summary>
-    /// Rounds over the adopted children: reap the exited ones, kill the ones <paramref name="doomed"/>
-    /// picks; a killed process's own children are adopted in turn and met in the next round.
+    /// Rounds over the adopted children: reap the exited ones, kill the ones <paramref name="fate"/>
+    /// dooms; a killed process's own children are adopted in turn and met in the next round, and a
+    /// child whose fate cannot be read yet is met again for a few rounds.
     /// </summary>
-    private static void Sweep(Func<int, bool> doomed)
+    private static void Sweep(Func<int, Fate> fate)
     {
         for (var round = 0; round < 100; round++)
         {
-            var killed = 0;
+            var (killed, unsure) = (0, 0);
             lock (Starting)
             {
                 foreach (var pid in ProcTable.Children(Environment.ProcessId))
@@ -83,14 +94,19 @@ internal static class Leftovers
                     {
                         continue;
                     }
-                    if (doomed(pid))
+                    switch (fate(pid))
                     {
-                        LibC.Kill(pid);
-                        killed++;
+                        case Fate.Kill:
+                            LibC.Kill(pid);
+                            killed++;
+                            break;
+                        case Fate.Unsure:
+                            unsure++;
+                            break;
                     }
                 }
             }
-            if (killed == 0)
+            if (killed == 0 && (unsure == 0 || round >= UnsureRounds))
             {
                 return;
             }

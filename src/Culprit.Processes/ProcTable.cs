@@ -8,18 +8,29 @@ internal static class ProcTable
 {
     /// <summary>
     /// The children of <paramref name="pid"/>. Orphans reparented to a subreaper are attached to its
-    /// main thread while it lives, so the main thread's <c>children</c> file lists them; kernels built
-    /// without that file get a scan of every process's parent.
+    /// main thread while it lives, so the main thread's <c>children</c> file lists them. The kernel
+    /// builds that file entry by entry, and a child exiting meanwhile can make it skip another, so a
+    /// listing counts only when two reads in a row agree; else (and on kernels without that file)
+    /// every process's parent is read.
     /// </summary>
     public static IReadOnlyList<int> Children(int pid)
     {
         var file = $"/proc/{pid}/task/{pid}/children";
         if (File.Exists(file))
         {
-            return Encoding.ASCII.GetString(ReadBytes(file))
-                .Split(' ', StringSplitOptions.RemoveEmptyEntries)
-                .Select(p => int.Parse(p, CultureInfo.InvariantCulture))
-                .ToList();
+            var last = ReadBytes(file);
+            for (var read = 0; read < 3; read++)
+            {
+                var again = ReadBytes(file);
+                if (again.AsSpan().SequenceEqual(last))
+                {
+                    return Encoding.ASCII.GetString(again)
+                        .Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                        .Select(p => int.Parse(p, CultureInfo.InvariantCulture))
+                        .ToList();
+                }
+                last = again;
+            }
         }
         var children = new List<int>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
@@ -30,6 +41,14 @@ internal static class ProcTable
             }
         }
         return children;
+    }
+
+    /// <summary>True while <paramref name="pid"/> exists and has not exited (a zombie has).</summary>
+    public static bool IsLive(int pid)
+    {
+        var text = ReadBytes($"/proc/{pid}/stat");
+        var close = Array.LastIndexOf(text, (byte)')');
+        return close >= 0 && close + 2 < text.Length && text[close + 2] is not (byte)'Z' and not (byte)'X';
     }
 
     /// <summary>The <c>NAME=VALUE\0</c> block a process started with (empty for zombies and others' processes).</summary>

@@ -48,6 +48,27 @@ public sealed class ProcessLifetimeTests
     }
 
     [Fact]
+    public async Task A_child_still_starting_when_its_run_ends_is_killed_too()
+    {
+        // The run exits at once, so Culprit meets the detached child while it is still execing
+        // setsid and then sleep (CI saw one survive a build). Both runners, many times over.
+        var left = new List<string>();
+        for (var i = 0; i < 30; i++)
+        {
+            var seconds = ProcessList.UniqueSleep();
+            var command = $"(setsid sleep {seconds} >/dev/null 2>&1 &); exit 0";
+            var spec = ProcessSpec.Shell(command) with { Timeout = TimeSpan.FromSeconds(20) };
+            var result = i % 2 == 0 ? await ProcessRunner.RunAsync(spec) : await ProcessRunner.StreamLinesAsync(spec, (string _) => { });
+            Assert.Equal(0, result.ExitCode);
+            if (ProcessList.Running("sleep", seconds).Count > 0)
+            {
+                left.Add(seconds);
+            }
+        }
+        Assert.Empty(left);
+    }
+
+    [Fact]
     public async Task A_timed_out_run_is_killed_with_everything_it_started()
     {
         var setsid = ProcessList.UniqueSleep();
