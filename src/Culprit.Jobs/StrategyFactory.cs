@@ -19,6 +19,9 @@ public static class StrategyFactory
     public static IVerdictPolicy CausePolicy(JobSpec spec) =>
         spec.Title is { } title ? new NamedCrashPolicy(title) : AnyCrashPolicy.Instance;
 
+    /// <summary>True for the strategy that follows git's exact path, one commit at a time (no parallel rounds).</summary>
+    public static bool TestsOneCommitAtATime(JobSpec spec) => spec.Strategy == "classic";
+
     /// <summary>How the job's strategy judges the crashing commit and releases before the range is known.</summary>
     public static IEndpointJudge EndpointJudge(JobSpec spec) => spec.Strategy switch
     {
