@@ -77,6 +77,12 @@ internal static class Leftovers
     private const int UnsureRounds = 20;
 
     /// <summary>
+    /// Adopted children whose environment stayed empty for a whole sweep (one that cleared it, as
+    /// <c>env -i</c> does, carries no mark): later sweeps spare them at once instead of waiting on them again.
+    /// </summary>
+    private static readonly HashSet<int> Unmarked = [];
+
+    /// <summary>
     /// Rounds over the adopted children: reap the exited ones, kill the ones <paramref name="fate"/>
     /// dooms; a killed process's own children are adopted in turn and met in the next round, and a
     /// child whose fate cannot be read yet is met again for a few rounds.
@@ -85,13 +91,19 @@ internal static class Leftovers
     {
         for (var round = 0; round < 100; round++)
         {
-            var (killed, unsure) = (0, 0);
+            var killed = 0;
+            var unsure = new List<int>();
             lock (Starting)
             {
                 foreach (var pid in ProcTable.Children(Environment.ProcessId))
                 {
-                    if (Started.Contains(pid) || LibC.TryReap(pid))
+                    if (Started.Contains(pid))
                     {
+                        continue;
+                    }
+                    if (LibC.TryReap(pid))
+                    {
+                        Unmarked.Remove(pid);
                         continue;
                     }
                     switch (fate(pid))
@@ -100,13 +112,18 @@ internal static class Leftovers
                             LibC.Kill(pid);
                             killed++;
                             break;
-                        case Fate.Unsure:
-                            unsure++;
+                        case Fate.Unsure when !Unmarked.Contains(pid):
+                            unsure.Add(pid);
                             break;
                     }
                 }
+                if (killed == 0 && round >= UnsureRounds)
+                {
+                    Unmarked.UnionWith(unsure);
+                    return;
+                }
             }
-            if (killed == 0 && (unsure == 0 || round >= UnsureRounds))
+            if (killed == 0 && unsure.Count == 0)
             {
                 return;
             }
