@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Npgsql;
+using Xunit.Abstractions;
 
 namespace Culprit.Service.Tests;
 
@@ -10,7 +11,7 @@ namespace Culprit.Service.Tests;
 /// its own and ends with the right culprit, its stored outcomes replayed rather than re-run (only the commits
 /// in flight at the kill are tested again), and the cluster API shows the new nodes alive, the old ones dead.
 /// </summary>
-public sealed class ClusterRestartTests
+public sealed class ClusterRestartTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan JobsDeadline = TimeSpan.FromMinutes(6);
 
@@ -21,6 +22,8 @@ public sealed class ClusterRestartTests
         using var temp = new TempDir("culprit-cluster-restart");
         using var http = new HttpClient();
         var nodes = new List<ServeProcess>();
+        var clock = Stopwatch.StartNew();
+        void Milestone(string what) => output.WriteLine($"{clock.Elapsed.TotalSeconds,6:F1} s: {what}");
         try
         {
             string[] works = [temp.Sub("node0"), temp.Sub("node1")];
@@ -33,6 +36,7 @@ public sealed class ClusterRestartTests
             ClusterJob[] jobs = [demos.Classic(), demos.Classic(fromRelease: true), demos.Fix(), demos.FlakyJob("sleep 1 && ./test.sh")];
             var ids = await Task.WhenAll(jobs.Select((job, i) => ClusterProbes.SubmitAsync(first[i % 2].Url, job)));
 
+            Milestone($"{ids.Length} jobs submitted");
             var (oldAddresses, inFlight) = await MidRunAsync(http, first, pg.ConnectionString, ids);
             // Both machines die at once: the node processes first, then whatever their commit tests had started.
             foreach (var node in first)
@@ -44,6 +48,7 @@ public sealed class ClusterRestartTests
                 await node.DisposeAsync();
             }
 
+            Milestone($"both nodes killed; in flight: {string.Join(", ", inFlight.Select(f => $"{f.Job} {f.Commit}"))}");
             var before = new Dictionary<string, List<string>>();
             foreach (var id in ids)
             {
@@ -55,8 +60,10 @@ public sealed class ClusterRestartTests
             // submits or resumes anything; the nodes find the unfinished jobs themselves.
             var second = (await Task.WhenAll(works.Select(w => ServeProcess.StartAsync(w, "--cluster", pg.ConnectionString, "--builds", "2")))).ToList();
             nodes.AddRange(second);
+            Milestone("both nodes started again");
 
             var results = await ClusterProbes.FinishedAsync(http, second[0].Url, ids, JobsDeadline);
+            Milestone("every job finished");
             ClusterProbes.AssertCulprits(ids, jobs, results);
             foreach (var id in ids)
             {
@@ -103,12 +110,15 @@ public sealed class ClusterRestartTests
             // Ended jobs leave no worker trees, also those the killed nodes left in the same work directories.
             await Polling.UntilAsync(() => Task.FromResult(second.All(n => !DispatchTests.WorkerDirs(n.Work).Any())),
                 TimeSpan.FromSeconds(30), () => $"worker directories left: {string.Join(", ", second.SelectMany(n => DispatchTests.WorkerDirs(n.Work)))}");
+            Milestone("old nodes dead, new ones active, no worker directories left");
         }
         finally
         {
             foreach (var node in nodes)
             {
                 await node.DisposeAsync();
+                // The nodes' logs, for a failure's reader (a resumed job's grain logs where and when it started).
+                output.WriteLine($"--- node {node.Url} ({node.Work})\n{node.Output}");
             }
             NpgsqlConnection.ClearAllPools();
         }
