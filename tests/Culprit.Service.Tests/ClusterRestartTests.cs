@@ -88,6 +88,8 @@ public sealed class ClusterRestartTests(ITestOutputHelper output)
             {
                 var states = list.RootElement.EnumerateArray().ToDictionary(j => j.GetProperty("id").GetString()!, j => j.GetProperty("state").GetString());
                 Assert.All(ids, id => Assert.Equal("finished", states.GetValueOrDefault(id)));
+                Milestone("jobs' durations: " + string.Join(", ", list.RootElement.EnumerateArray()
+                    .Select(j => $"{j.GetProperty("id").GetString()} {j.GetProperty("duration_seconds").GetDouble():F0} s")));
             }
 
             // The cluster shows the new nodes alive and the old ones dead (or no longer listed).
