@@ -65,13 +65,16 @@ public sealed class ClusterRestartTests(ITestOutputHelper output)
             var results = await ClusterProbes.FinishedAsync(http, second[0].Url, ids, JobsDeadline);
             Milestone("every job finished");
             ClusterProbes.AssertCulprits(ids, jobs, results);
+            var storedAfter = 0;
             foreach (var id in ids)
             {
-                // What was stored before the kill is kept as it was (replayed, not re-run or stored again).
+                // What was stored before the kill is kept as it was (replayed, not re-run or stored again). A job
+                // may store nothing more: its commit under test may have stored its outcome just before the kill.
                 var after = await ClusterProbes.OutcomeCommitsAsync(pg.ConnectionString, id);
-                Assert.True(after.Count > before[id].Count, $"job {id} stored nothing after the restart");
                 Assert.Equal(before[id], after.Take(before[id].Count));
+                storedAfter += after.Count - before[id].Count;
             }
+            Assert.True(storedAfter > 0, "no job tested a commit after the restart");
             foreach (var id in ids.Take(3))
             {
                 await ClusterProbes.AssertNoCommitTestedTwiceAsync(pg.ConnectionString, id);
