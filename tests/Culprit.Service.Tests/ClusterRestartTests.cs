@@ -33,7 +33,7 @@ public sealed class ClusterRestartTests(ITestOutputHelper output)
 
             var demos = await DemoJobs.CreateAsync(temp);
             // Each job's commit tests take seconds, so that none ends before every one has stored an outcome.
-            ClusterJob[] jobs = [demos.Classic(), demos.Classic(fromRelease: true), demos.Fix(), demos.FlakyJob("sleep 1 && ./test.sh")];
+            ClusterJob[] jobs = [demos.Classic(), demos.Classic(fromRelease: true), demos.Fix(), demos.FlakyJob("sleep 0.5 && ./test.sh")];
             var ids = await Task.WhenAll(jobs.Select((job, i) => ClusterProbes.SubmitAsync(first[i % 2].Url, job)));
 
             Milestone($"{ids.Length} jobs submitted");
