@@ -11,6 +11,7 @@ internal sealed class ServeProcess : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<string> _lines = new();
     private Task<ProcessResult>? _run;
+    private bool _disposed;
 
     public string Url { get; private set; } = "";
 
@@ -61,8 +62,14 @@ internal sealed class ServeProcess : IAsyncDisposable
         return (exit, output.ToString(), error.ToString());
     }
 
+    /// <summary>Kills the node's process tree; again is a no-op (a test kills its nodes mid-way and again in its cleanup).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         await _stop.CancelAsync();
         try
         {
