@@ -5,8 +5,8 @@ using Culprit.Core.Strategies;
 namespace Culprit.Jobs;
 
 /// <summary>
-/// Checks a culprit before anyone reads it. Cause: the culprit's parent must not crash (with twice
-/// the runs), and reverting the culprit on top of the bad commit must make the crash go away. Fix:
+/// Checks a culprit before anyone reads it. Cause: the culprit's parent must not crash, and reverting
+/// the culprit on top of the bad commit must make the crash go away (each with up to twice the runs). Fix:
 /// the fix's parent must still crash, and the fix cherry-picked onto the crashing commit must remove
 /// the crash. Either check failing makes the culprit doubtful, with the reason. Neither check runs
 /// more than it takes to see the bug at the crashing commit's repro chance: a clean run count after
@@ -74,7 +74,11 @@ internal sealed class CulpritVerifier(
         }
         else
         {
-            var outcome = await tests.TestAsync(changed, RunsFor(spec.Runs), "verify-" + what, ct);
+            // Up to the parent's 2× runs too: the revert is the one test of a history the posterior
+            // cannot see (a bug fixed and brought in again, another bug's crash), and at a low repro
+            // chance the cap, not the bug, decides whether a wrong culprit's revert shows the crash
+            // (10 clean runs at 0.22 miss it one time in 12, 20 runs one in 140).
+            var outcome = await tests.TestAsync(changed, RunsFor(spec.Runs * 2), "verify-" + what, ct);
             LogRuns(outcome);
             revertRuns = outcome.Built ? outcome.Runs.Count(r => r.Result != RunResult.InfraError) : 0;
             revert = !outcome.Built ? "build-failed" : crashes(outcome) ? "failed" : outcome.Oks > 0 ? "passed" : "build-failed";

@@ -492,7 +492,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
         }
         var bug = Enumerable.Range(0, _roles.Count).MaxBy(k => _snapshot.BugProbability(k));
         var newTitle = _roles.Clusters[bug];
-        foreach (var old in reading.Clusters)
+        foreach (var old in reading.Renamed)
         {
             _clusters.Join(newTitle, old);
         }
@@ -500,7 +500,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
         Replay();
         _snapshot = TakeSnapshot();
         return string.Create(CultureInfo.InvariantCulture,
-            $"the bug's crashes look renamed at {_graph.Commits[named]}: its parent crashed with {string.Join(" / ", reading.Clusters)} in {reading.OldCrashes}/{reading.ParentRuns} runs, which no later commit shows ({reading.BugCrashes}/{reading.AfterRuns} runs after it crashed with the bug): taken as the bug's old titles ({reading.Probability * 100:0.0}% probability)");
+            $"the bug's crashes look renamed at {_graph.Commits[named]}: its parent crashed with {string.Join(" / ", reading.Clusters)} in {reading.OldCrashes}/{reading.ParentRuns} runs, which no later commit shows ({reading.BugCrashes}/{reading.AfterRuns} runs after it crashed with the bug): {string.Join(" / ", reading.Renamed)} taken as the bug's old titles ({reading.Probability * 100:0.0}% probability)");
     }
 
     private PosteriorSnapshot TakeSnapshot()

@@ -27,7 +27,14 @@ internal static class TitleChangeReading
 
     /// <param name="Clusters">The old titles' clusters (shown on the parents, never after the commit).</param>
     /// <param name="Probability">The posterior probability of the rename reading.</param>
-    public sealed record Reading(IReadOnlyList<string> Clusters, double Probability, int OldCrashes, int ParentRuns, int BugCrashes, int AfterRuns);
+    /// <param name="Renamed">
+    /// The clusters a rename taken joins to the bug: those the parents showed at least
+    /// <see cref="MinOldCrashes"/> times (all of them when none did). One crash of a title is what an
+    /// unrelated crash shows by chance; joined to the bug, every later stray crash of it would count
+    /// as the bug (the true culprit's parent would then "crash too" and the culprit be doubted).
+    /// </param>
+    public sealed record Reading(IReadOnlyList<string> Clusters, double Probability, int OldCrashes, int ParentRuns, int BugCrashes, int AfterRuns,
+        IReadOnlyList<string> Renamed);
 
     /// <summary>
     /// The rename reading at <paramref name="named"/> (from the parent that speaks most for it), or
@@ -118,6 +125,7 @@ internal static class TitleChangeReading
             + Math.Log(0.5) + LogSpace.AddExp(asBackground, asSecondBug);
         var logOdds = Math.Log(PriorRename / (1 - PriorRename)) + renamed - otherwise;
         var probability = 1 / (1 + Math.Exp(-logOdds));
-        return new Reading(old, probability, oldCrashes, parentRuns, bugAfter, afterRuns);
+        var repeated = old.Where(c => onParents[c] >= MinOldCrashes).ToList();
+        return new Reading(old, probability, oldCrashes, parentRuns, bugAfter, afterRuns, repeated.Count > 0 ? repeated : old);
     }
 }

@@ -53,13 +53,13 @@ public sealed class VerificationReuseTests
     [Fact]
     public async Task A_rare_crash_still_gets_the_full_verification_runs()
     {
-        // 1 of 10 runs crashed on the bad commit: no count under 2x the runs rules the bug out, so the parent gets 20 and the revert 10.
+        // 1 of 10 runs crashed on the bad commit: no count under 2x the runs rules the bug out, so the parent and the revert get 20.
         using var world = await ScriptedWorld.CreateAsync(17, (n, i) => n >= 8 && i % 10 == 0 ? RunOutcome.Crash("BUG: bad thing") : RunOutcome.Ok(),
             fileOf: n => $"file{n}");
         var (result, _) = await world.BisectAsync(new JobSpec { Repo = "", Bad = world.Hashes[16], Good = world.Hashes[0], Strategy = "classic", Runs = 10 });
 
         Assert.Equal(world.Hashes[8], result.Culprit?.Commit);
         Assert.Equal(20, world.RunsDone.Count(n => n == 7));
-        Assert.Equal(10, result.Tested.Single(t => t.Phase == "verify-revert").Runs.Count);
+        Assert.Equal(20, result.Tested.Single(t => t.Phase == "verify-revert").Runs.Count);
     }
 }

@@ -1,0 +1,32 @@
+using Culprit.Core.Domain;
+using Culprit.Core.Simulation;
+using Culprit.Core.Simulation.Policies;
+using Culprit.Jobs.Simulation;
+using Xunit;
+
+namespace Culprit.Jobs.Tests.Simulation;
+
+/// <summary>
+/// The bug's crashes take new titles at a later commit: the bisection reads the old titles on that
+/// commit's parent as renamed and searches on below for the commit that brought the crash in.
+/// </summary>
+public class TitleChangeTests
+{
+    private static readonly ScenarioKnobs Kernel = SimulationPrices.Kernel.Timings(ScenarioKnobs.None);
+
+    [Fact]
+    public async Task An_unrelated_crash_the_renamed_commits_parent_showed_once_is_not_joined_to_the_bug()
+    {
+        // Pinned: the parent of the commit that renamed the crash showed the bug's old titles and one unrelated
+        // crash (BUG: unable to handle kernel paging request in nilfs_write_iter). Joined to the bug with them,
+        // that crash later struck the true culprit's parent once, and verification called the culprit doubtful.
+        var scenario = ScenarioWorlds.Generate(17, 1, World.TitleChange, Kernel);
+
+        var job = await SimulatedJob.RunAsync(scenario, SimulatedPolicy.Flaky);
+
+        Assert.Contains(job.Log, l => l.StartsWith("the bug's crashes look renamed at ", StringComparison.Ordinal));
+        Assert.Equal(ResultKind.Found, job.Answer.Kind);
+        Assert.Equal(scenario.CulpritCommit, job.Answer.Culprit);
+        Assert.False(job.Result.Verification?.Doubtful);
+    }
+}
