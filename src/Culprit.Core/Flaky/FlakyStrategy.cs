@@ -350,7 +350,8 @@ public sealed class FlakyStrategy : IBisectionStrategy
         Options.Seed,
         DecisiveOdds,
         Options.Fix,
-        MassBuffer());
+        MassBuffer(),
+        SettlingTitles() is not null);
 
     public Judgement Record(CommitOutcome outcome)
     {
