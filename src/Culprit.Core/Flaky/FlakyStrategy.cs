@@ -380,8 +380,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
         Options.Seed,
         DecisiveOdds,
         Options.Fix,
-        MassBuffer(),
-        SettlingTitles() is not null);
+        MassBuffer());
 
     public Judgement Record(CommitOutcome outcome)
     {

@@ -35,8 +35,7 @@ internal static class TestPlanner
         int Seed,
         double DecisiveOdds,
         bool Fix = false,
-        double[]? MassBuffer = null,
-        bool StopsAtFirstCrash = false);
+        double[]? MassBuffer = null);
 
     public static TestPlan? Choose(Inputs input)
     {
@@ -127,14 +126,10 @@ internal static class TestPlanner
             var builds = tested ? 1.0 : 1 - input.BrokenBuildChance;
             // A commit already built is built once: more runs on it cost only the runs.
             var buildCost = tested ? 0 : input.BuildSeconds;
-            var bugChance = input.Fix ? 1 - q : q;
             foreach (var g in gains)
             {
-                // A test stopped at the bug's first crash makes only the runs up to it on a commit
-                // with the bug: a likely-bad commit is cheap to test, and the price says so.
-                var runs = input.StopsAtFirstCrash ? bugChance * g.RunsWithBug + (1 - bugChance) * g.Runs : g.Runs;
-                var cost = buildCost + builds * runs * input.RunSeconds;
-                var gain = g.At(bugChance) * builds;
+                var cost = buildCost + g.Runs * input.RunSeconds;
+                var gain = g.At(input.Fix ? 1 - q : q) * builds;
                 var score = gain / cost;
                 // Ties go to the lowest commit, then the fewest runs, whatever order the candidates came in.
                 if (score > bestScore || (score == bestScore && best is not null && (t < best.Commit || (t == best.Commit && g.Runs < best.Runs))))
@@ -179,10 +174,9 @@ internal static class TestPlanner
 
         private readonly double[] _table = new double[Points + 1];
 
-        private RunGains(int runs, double[] bad, double[] good, double runsWithBug)
+        private RunGains(int runs, double[] bad, double[] good)
         {
             Runs = runs;
-            RunsWithBug = runsWithBug;
             var badEntropy = Entropy(bad);
             var goodEntropy = Entropy(good);
             var mix = new double[bad.Length];
@@ -198,9 +192,6 @@ internal static class TestPlanner
         }
 
         public int Runs { get; }
-
-        /// <summary>The runs a test stopped at the bug's first crash makes on a commit with the bug, on average.</summary>
-        public double RunsWithBug { get; }
 
         public double At(double q)
         {
@@ -230,8 +221,6 @@ internal static class TestPlanner
                 var good = new double[useful + 1];
                 var eps = grid.Epsilon.Length;
                 var epsMass = new double[eps];
-                var runsWithBug = 0.0;
-                var cellsMass = 0.0;
                 for (var c = 0; c < grid.Cells; c++)
                 {
                     var m = post.CellMass(c);
@@ -239,10 +228,6 @@ internal static class TestPlanner
                     if (m > 1e-9)
                     {
                         AddBinomial(bad, useful, grid.BadRate[c], m);
-                        // Runs up to the first that shows the bug, at most k: (1 − (1 − s)^k) / s.
-                        var s = grid.BadRate[c] * usefulFraction;
-                        runsWithBug += m * (1 - Math.Pow(1 - s, k)) / s;
-                        cellsMass += m;
                     }
                 }
                 for (var e = 0; e < eps; e++)
@@ -251,7 +236,7 @@ internal static class TestPlanner
                 }
                 Normalize(bad);
                 Normalize(good);
-                list.Add(new RunGains(k, bad, good, cellsMass > 0 ? Math.Min(k, runsWithBug / cellsMass) : k));
+                list.Add(new RunGains(k, bad, good));
             }
             return list;
         }
