@@ -30,6 +30,15 @@ public sealed class FlakyStrategy : IBisectionStrategy
     /// <summary>Tests of the bad commit after which the bisection goes on with whatever crash it showed (or ends, if none).</summary>
     private const int BadCommitAttempts = 4;
 
+    /// <summary>
+    /// While the repro chance's posterior is this wide (standard deviation over mean), the crashing
+    /// commit is tested again, up to <see cref="MaxRunsToMeasureRepro"/> of its runs: every clean test
+    /// of the bisection is priced by how low p may be, so a sharper p makes each of them cheaper. A
+    /// run on the crashing commit needs no new build; a few crashes (about 1/CV²) pin p down.
+    /// </summary>
+    private const double ReproSpreadToMeasure = 0.5;
+    private const int MaxRunsToMeasureRepro = 60;
+
     private readonly CommitGraph _graph;
     private readonly Ancestry _ancestors;
     private double[]? _massBuffer;
@@ -53,6 +62,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
     private int _runs;
     private int _builds;
     private int _badTests;
+    private int _badRuns;
     private int _usefulRuns;
     private int _builtRuns;
     private double? _reportedReproChance;
@@ -207,6 +217,12 @@ public sealed class FlakyStrategy : IBisectionStrategy
         {
             return GiveUp($"the budget is spent ({_runs} runs, {_builds} builds)");
         }
+        if (_badRuns < MaxRunsToMeasureRepro && ReproSpread() > ReproSpreadToMeasure)
+        {
+            // All runs, not stopped at the first crash: their count of crashes is what measures p.
+            var runs = Math.Min(Math.Min(Options.FirstRuns, MaxRunsToMeasureRepro - _badRuns), Options.MaxRuns - _runs);
+            return new TestCommit(bad, runs, _graph.Count - 1, GitBisection.EstimateSteps(_graph.Count));
+        }
         var plan = TestPlanner.Choose(PlannerInputs());
         if (plan is null)
         {
@@ -290,6 +306,20 @@ public sealed class FlakyStrategy : IBisectionStrategy
                 BuildSeconds: twin._costs.BuildSeconds, TestSeconds: twin._costs.RunSeconds * runs));
         }
         return twin.Next() is TestCommit next && testing.All(t => t.Commit != next.Commit) ? next.Commit : null;
+    }
+
+    /// <summary>The repro chance's posterior standard deviation over its mean.</summary>
+    private double ReproSpread()
+    {
+        var grid = _snapshot.Grid;
+        double mean = 0, square = 0;
+        for (var cell = 0; cell < grid.Cells; cell++)
+        {
+            var p = grid.P[grid.PIndex(cell)];
+            mean += _snapshot.CellMass(cell) * p;
+            square += _snapshot.CellMass(cell) * p * p;
+        }
+        return mean > 0 ? Math.Sqrt(Math.Max(0, square - mean * mean)) / mean : 0;
     }
 
     /// <summary>E[(1-p)^n] over the repro chance's posterior (1 before the bug is known).</summary>
@@ -394,6 +424,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
         if (isCrashing)
         {
             _badTests++;
+            _badRuns += outcome.Runs.Count;
         }
 
         var previousBug = BugDefined ? string.Join("|", BugClusterSet()) : null;

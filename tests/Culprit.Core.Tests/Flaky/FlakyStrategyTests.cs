@@ -379,6 +379,52 @@ public class FlakyStrategyTests
     }
 
     [Fact]
+    public void A_rare_crash_is_measured_on_the_crashing_commit_before_the_bisection_prices_clean_tests_by_it()
+    {
+        var graph = Linear(500);
+        var strategy = new FlakyStrategy(graph);
+        // Two crashes in twenty runs (the bug's titles are settled): p could be 0.03 or 0.3, and
+        // every clean test is priced by how low it may be.
+        strategy.Record(Crashes("c0", 1, 9));
+        strategy.Record(Crashes("c0", 1, 9) with { BuildSeconds = 0 });
+
+        var again = Assert.IsType<TestCommit>(strategy.Next());
+
+        Assert.Equal(("c0", 10), (again.Commit, again.Runs));
+        // Every run made: a test stopped at the first crash would not count how often the bug shows.
+        Assert.Null(again.SettlingTitles);
+
+        // Four crashes in forty runs pin p down well enough: the bisection starts.
+        strategy.Record(Crashes("c0", 1, 9) with { BuildSeconds = 0 });
+        strategy.Record(Crashes("c0", 1, 9) with { BuildSeconds = 0 });
+        Assert.NotEqual("c0", Assert.IsType<TestCommit>(strategy.Next()).Commit);
+    }
+
+    [Fact]
+    public void A_crash_that_shows_in_most_runs_is_not_measured_further()
+    {
+        var graph = Linear(500);
+        var strategy = new FlakyStrategy(graph);
+        strategy.Record(Crashes("c0", 8, 2));
+
+        Assert.NotEqual("c0", Assert.IsType<TestCommit>(strategy.Next()).Commit);
+    }
+
+    [Fact]
+    public void The_crashing_commit_is_measured_no_more_than_sixty_runs()
+    {
+        var graph = Linear(500);
+        var strategy = new FlakyStrategy(graph);
+        strategy.Record(Crashes("c0", 1, 9));
+        for (var i = 0; i < 5; i++)
+        {
+            strategy.Record(Crashes("c0", 0, 10) with { BuildSeconds = 0 });
+        }
+
+        Assert.NotEqual("c0", Assert.IsType<TestCommit>(strategy.Next()).Commit);
+    }
+
+    [Fact]
     public void Next_does_not_change_the_strategy()
     {
         var graph = Linear(100);
