@@ -33,8 +33,9 @@ public class VerifiedConfidenceTests
     [Fact]
     public async Task Clean_revert_runs_that_would_likely_miss_a_rare_crash_do_not_restore_the_confidence()
     {
-        // Pinned: a crash in about one run of eighteen; the revert of the bug's first coming shows 15 clean runs,
-        // which would miss it with 41.5 % chance (99.2 % by the posterior, stated 94.8 %).
+        // Pinned: a crash in about one run of fourteen; the revert of the bug's first coming shows 15 clean runs
+        // (5 infra errors), which would miss it with 31.9 % chance (99.1 % by the posterior; stated 95.7 % before
+        // the prior chance that the crash is not the culprit's went from 0.10 to 0.15).
         var scenario = ScenarioWorlds.Generate(175, 2, World.Reintroduced, Kernel);
 
         var job = await SimulatedJob.RunAsync(scenario, SimulatedPolicy.Flaky);
