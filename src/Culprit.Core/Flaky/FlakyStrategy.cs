@@ -186,6 +186,12 @@ public sealed class FlakyStrategy : IBisectionStrategy
                 // The posterior assumes fixed titles: what speaks for a title change at the answer,
                 // and the renames already taken, are doubts it cannot see.
                 var rename = RenameReadingAt(members[0]);
+                if (!spentAll && rename is not null && TitleChangeReading.EvidenceTest(rename, 0, _badRuns) is { } evidence)
+                {
+                    // A weak sign of a rename: runs on built commits settle it cheaper than a wrong answer.
+                    var runs = Math.Min(Options.FirstRuns, Options.MaxRuns - _runs);
+                    return new TestCommit(_graph.Commits[evidence], runs, 0, 0);
+                }
                 var doubt = rename?.Probability ?? 0;
                 var notes = new List<string>();
                 if (rename is { } r && doubt >= 0.01)
@@ -517,7 +523,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
             return null;
         }
         var named = _snapshot.MembersOf(heaviest).First();
-        if (RenameReadingAt(named) is not { Probability: >= 0.5 } reading)
+        if (RenameReadingAt(named) is not { Probability: >= TitleChangeReading.Taken } reading)
         {
             return null;
         }

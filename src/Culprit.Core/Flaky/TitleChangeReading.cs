@@ -33,8 +33,44 @@ internal static class TitleChangeReading
     /// unrelated crash shows by chance; joined to the bug, every later stray crash of it would count
     /// as the bug (the true culprit's parent would then "crash too" and the culprit be doubted).
     /// </param>
+    /// <param name="Parent">The parent (range index) whose runs the reading took.</param>
     public sealed record Reading(IReadOnlyList<string> Clusters, double Probability, int OldCrashes, int ParentRuns, int BugCrashes, int AfterRuns,
-        IReadOnlyList<string> Renamed);
+        IReadOnlyList<string> Renamed, int Parent);
+
+    /// <summary>
+    /// A reading at least this likely is a doubt worth runs before the answer is given (below it, the
+    /// answer's confidence carries it).
+    /// </summary>
+    public const double WeakSign = 0.01;
+
+    /// <summary>A reading this likely is taken (the old titles join the bug).</summary>
+    public const double Taken = 0.5;
+
+    /// <summary>Runs on each side of a weak reading (the parent, the crashing commit) before the answer is given anyway.</summary>
+    private const int MaxEvidenceRuns = 60;
+
+    /// <summary>
+    /// Where more runs tell a weak reading (<see cref="WeakSign"/> to <see cref="Taken"/>) one way or
+    /// the other, or null when both sides have had <see cref="MaxEvidenceRuns"/>. Both commits are
+    /// built already, so each run costs only its run time. Runs on the crashing commit (never stopped
+    /// at a crash) give the old titles runs the bug did not take to show in: under a second bug or
+    /// an unrelated crash they show there at the parent's rate, renamed they never do. Runs on the
+    /// parent measure the old titles' rate, which renamed is the bug's. The side with fewer runs first.
+    /// </summary>
+    /// <param name="crashing">The crashing commit (range index; it is after every candidate).</param>
+    /// <param name="crashingRuns">The runs made on it so far.</param>
+    public static int? EvidenceTest(Reading reading, int crashing, int crashingRuns)
+    {
+        if (reading.Probability is < WeakSign or >= Taken)
+        {
+            return null;
+        }
+        if (crashingRuns < MaxEvidenceRuns && (crashingRuns <= reading.ParentRuns || reading.ParentRuns >= MaxEvidenceRuns))
+        {
+            return crashing;
+        }
+        return reading.ParentRuns < MaxEvidenceRuns ? reading.Parent : null;
+    }
 
     /// <summary>
     /// The rename reading at <paramref name="named"/> (from the parent that speaks most for it), or
@@ -126,6 +162,6 @@ internal static class TitleChangeReading
         var logOdds = Math.Log(PriorRename / (1 - PriorRename)) + renamed - otherwise;
         var probability = 1 / (1 + Math.Exp(-logOdds));
         var repeated = old.Where(c => onParents[c] >= MinOldCrashes).ToList();
-        return new Reading(old, probability, oldCrashes, parentRuns, bugAfter, afterRuns, repeated.Count > 0 ? repeated : old);
+        return new Reading(old, probability, oldCrashes, parentRuns, bugAfter, afterRuns, repeated.Count > 0 ? repeated : old, parentCommit);
     }
 }
