@@ -213,6 +213,12 @@ public sealed class FlakyStrategy : IBisectionStrategy
             }
             if (!CanBeTold(members))
             {
+                // The bug's titles may have changed at one of them: that is for runs to tell (see above).
+                if (!spentAll && RenameReadingAt(GroupRoot(members)) is { } groupRename
+                    && TitleChangeReading.EvidenceTest(groupRename, 0, _badRuns) is { } groupEvidence)
+                {
+                    return new TestCommit(_graph.Commits[groupEvidence], Math.Min(Options.FirstRuns, Options.MaxRuns - _runs), 0, 0);
+                }
                 return Finish(new BisectionResult(
                     ResultKind.Inconclusive, null, members.Select(m => _graph.Commits[m]).ToList(), mass, Probabilities(members),
                     "only commits whose build is broken separate these candidates"));
@@ -499,9 +505,17 @@ public sealed class FlakyStrategy : IBisectionStrategy
         return new Judgement(outcome.Commit, verdict, probability, unrelatedRuns, notes);
     }
 
+    /// <summary>
+    /// The commit a group of candidates starts at: the one all others descend from (a group only broken
+    /// builds separate is a chain); a title change anywhere in the group shows as one at it: its
+    /// parent has the old titles, it and the commits after it the new ones. -1 when there is none.
+    /// </summary>
+    private int GroupRoot(IReadOnlyList<int> members) =>
+        members.Count == 1 ? members[0] : members.Where(m => members.All(o => _ancestors.IsAncestor(m, o))).DefaultIfEmpty(-1).First();
+
     /// <summary>The title-change reading at a commit (see <see cref="TitleChangeReading"/>); null where it does not apply.</summary>
     private TitleChangeReading.Reading? RenameReadingAt(int commit) =>
-        Options.Fix || Options.AnyCrash || Options.BugTitle is not null || !BugDefined
+        commit < 0 || Options.Fix || Options.AnyCrash || Options.BugTitle is not null || !BugDefined
             ? null
             : TitleChangeReading.At(commit, _graph, _ancestors, _clusters, _history, BugClusterSet());
 
@@ -518,11 +532,11 @@ public sealed class FlakyStrategy : IBisectionStrategy
     private string? TakeRename()
     {
         var heaviest = _snapshot.HeaviestGroup();
-        if (_snapshot.MassOf(heaviest) < Options.Confidence || _snapshot.SizeOf(heaviest) != 1)
+        if (_snapshot.MassOf(heaviest) < Options.Confidence)
         {
             return null;
         }
-        var named = _snapshot.MembersOf(heaviest).First();
+        var named = GroupRoot(_snapshot.MembersOf(heaviest).ToList());
         if (RenameReadingAt(named) is not { Probability: >= TitleChangeReading.Taken } reading)
         {
             return null;
