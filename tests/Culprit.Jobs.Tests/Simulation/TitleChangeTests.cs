@@ -45,4 +45,19 @@ public class TitleChangeTests
         Assert.Equal(ResultKind.Found, job.Answer.Kind);
         Assert.Equal(scenario.CulpritCommit, job.Answer.Culprit);
     }
+
+    [Fact]
+    public async Task A_title_change_next_to_a_broken_build_is_read_as_a_rename_of_the_group()
+    {
+        // Pinned: the commit that renamed the crash has a parent whose build is broken, and that parent's parent
+        // crashed with the old titles. Only the broken build separated the two candidates, so the job ended
+        // inconclusive on them; read at the group's first commit, the rename moves the search below.
+        var scenario = ScenarioWorlds.Generate(0, 1, World.TitleChange, Kernel);
+
+        var job = await SimulatedJob.RunAsync(scenario, SimulatedPolicy.Flaky);
+
+        Assert.Contains(job.Log, l => l.StartsWith("the bug's crashes look renamed at ", StringComparison.Ordinal));
+        Assert.Equal(ResultKind.Found, job.Answer.Kind);
+        Assert.Equal(scenario.CulpritCommit, job.Answer.Culprit);
+    }
 }
