@@ -55,8 +55,7 @@ internal static class TitleChangeReading
     /// built already, so each run costs only its run time. Runs on the crashing commit (never stopped
     /// at a crash) give the old titles runs the bug did not take to show in: under a second bug or
     /// an unrelated crash they show there at the parent's rate, renamed they never do. Runs on the
-    /// parent measure the old titles' rate, which renamed is the bug's: weaker evidence (a second bug
-    /// may crash about as often), so the crashing commit's runs come first.
+    /// parent measure the old titles' rate, which renamed is the bug's. The side with fewer runs first.
     /// </summary>
     /// <param name="crashing">The crashing commit (range index; it is after every candidate).</param>
     /// <param name="crashingRuns">The runs made on it so far.</param>
@@ -66,7 +65,7 @@ internal static class TitleChangeReading
         {
             return null;
         }
-        if (crashingRuns < MaxEvidenceRuns)
+        if (crashingRuns < MaxEvidenceRuns && (crashingRuns <= reading.ParentRuns || reading.ParentRuns >= MaxEvidenceRuns))
         {
             return crashing;
         }
