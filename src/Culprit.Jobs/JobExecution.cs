@@ -97,7 +97,9 @@ internal sealed class JobExecution(
         }
         var strategy = _setup.Create(graph, Policy);
         // The ends' tests so far: the crashing one defines the bug (for a fix it lies outside the range).
-        foreach (var known in ledger.All.Where(e => (e.Outcome.Commit == newEnd || e.Outcome.Commit == crashing) && e.Phase is "reproduce" or "fixed" or "release").Select(e => e.Outcome))
+        // Older releases the walk judged bad lie inside the range: their runs are evidence as well.
+        foreach (var known in ledger.All.Where(e => (e.Outcome.Commit == newEnd || e.Outcome.Commit == crashing || e.Phase == "release" && graph.Contains(e.Outcome.Commit))
+                     && e.Phase is "reproduce" or "fixed" or "release").Select(e => e.Outcome))
         {
             strategy.Record(known);
         }
