@@ -135,7 +135,9 @@ internal sealed class JobExecution(
                         bugTitles is null ? null : revert => RevertReading.Read(
                             ledger.All.Where(e => e.Outcome.Commit == crashing && e.Outcome.Built && !e.Phase.StartsWith("verify", StringComparison.Ordinal))
                                 .SelectMany(e => e.Outcome.Runs).ToList(),
-                            revert.Runs, bugTitles));
+                            revert.Runs, bugTitles,
+                            ledger.All.Where(e => e.Phase == "verify-parent" || (_judgements.TryGetValue(e.Outcome.Commit, out var j) && j.Verdict == Verdict.Good))
+                                .SelectMany(e => e.Outcome.Runs).ToList()));
                     verification = await verifier.VerifyAsync(finished.Result.Culprit!, ct);
                     if (await GoodCommitCrashesAsync(finished.Result.Culprit!, oldEnd, verification, ct) is { } goodCrashes)
                     {

@@ -13,7 +13,9 @@ namespace Culprit.Core.Flaky;
 /// bad commit and the revert alike, as they do not depend on the culprit) is at least the removed
 /// crashes' rate on the bad commit. Below one half the revert confirms the culprit for the bug and
 /// that chance is a doubt on it; a crash the bad commit never showed and the strategy never took
-/// for the bug is background and counts on neither side.
+/// for the bug is background and counts on neither side, and so is one the commits held to be
+/// without the bug showed (it crashes without the culprit's change, like the range's unrelated
+/// crashes: the revert showing it says nothing).
 /// </summary>
 public static class RevertReading
 {
@@ -32,7 +34,9 @@ public static class RevertReading
     /// <param name="badRuns">Every run of the bad commit before verification.</param>
     /// <param name="revertRuns">The revert's runs.</param>
     /// <param name="bugTitles">The titles the strategy holds to be the bug's.</param>
-    public static Reading Read(IReadOnlyList<RunOutcome> badRuns, IReadOnlyList<RunOutcome> revertRuns, IReadOnlyList<string> bugTitles)
+    /// <param name="cleanRuns">Runs of commits held to be without the bug (judged good, the culprit's parent).</param>
+    public static Reading Read(IReadOnlyList<RunOutcome> badRuns, IReadOnlyList<RunOutcome> revertRuns, IReadOnlyList<string> bugTitles,
+        IReadOnlyList<RunOutcome>? cleanRuns = null)
     {
         var clusters = new TitleClusters();
         foreach (var run in badRuns)
@@ -51,6 +55,18 @@ public static class RevertReading
                 bug.Add(c);
             }
         }
+        // Crashes seen without the culprit's change (by any of their titles; the clean runs' clusters are not joined in).
+        var background = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var run in (cleanRuns ?? []).Where(TitleClusters.IsCrash))
+        {
+            foreach (var title in (run.AltTitles ?? []).Prepend(run.Title ?? ""))
+            {
+                if (clusters.ClusterOfTitle(title) is { } c && !bug.Contains(c))
+                {
+                    background.Add(c);
+                }
+            }
+        }
         var useful = badRuns.Where(r => r.Result != RunResult.InfraError).ToList();
         var revert = revertRuns.Where(r => r.Result != RunResult.InfraError).ToList();
         int keptOnBad = 0, keptOnRevert = 0, removedOnBad = 0;
@@ -60,7 +76,7 @@ public static class RevertReading
         {
             var onBad = useful.Count(r => clusters.ClusterOf(r) == cluster);
             var onRevert = revert.Count(r => clusters.ClusterOf(r) == cluster);
-            if (onRevert > 0 && (onBad > 0 || bug.Contains(cluster)))
+            if (onRevert > 0 && (onBad > 0 || bug.Contains(cluster)) && !background.Contains(cluster))
             {
                 keptOnBad += onBad;
                 keptOnRevert += onRevert;

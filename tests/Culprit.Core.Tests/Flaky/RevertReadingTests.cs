@@ -68,4 +68,13 @@ public class RevertReadingTests
 
         Assert.Equal(16, clean.RevertRuns);
     }
+    [Fact]
+    public void A_crash_the_commits_without_the_bug_show_says_nothing()
+    {
+        // The range's unrelated crash: the bad commit showed it more often than the bug, the good commits too.
+        var reading = RevertReading.Read(Runs(15, (Bug, 2), (Noise, 3)), Runs(18, (Noise, 2)), [Bug], Runs(40, (Noise, 5)));
+
+        Assert.False(reading.CrashStays);
+        Assert.Equal(0, reading.Doubt);
+    }
 }
