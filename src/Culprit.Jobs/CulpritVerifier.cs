@@ -17,9 +17,14 @@ namespace Culprit.Jobs;
 /// <param name="earlier">The outcomes of a commit's tests before verification: they count toward the parent's runs.</param>
 /// <param name="crashing">The crashing commit's tests (the job's reproduce phase): how often the bug shows.</param>
 /// <param name="showsBug">Whether one run shows the bug (its titles, as the strategy judged them).</param>
+/// <param name="readRevert">
+/// For a cause with the bug's titles known: what the revert's runs say against the bad commit's
+/// (<see cref="RevertReading"/>), which then judges the revert instead of <paramref name="crashes"/>.
+/// </param>
 internal sealed class CulpritVerifier(
     JobSpec spec, IJobHistory repo, JobLog log, CommitTestRunner tests, Func<CommitOutcome, bool> crashes,
-    Func<string, IReadOnlyList<CommitOutcome>> earlier, IReadOnlyList<CommitOutcome> crashing, Func<RunOutcome, bool> showsBug)
+    Func<string, IReadOnlyList<CommitOutcome>> earlier, IReadOnlyList<CommitOutcome> crashing, Func<RunOutcome, bool> showsBug,
+    Func<CommitOutcome, RevertReading.Reading>? readRevert = null)
 {
     /// <summary>The runs that rule the bug out, at most <paramref name="cap"/>.</summary>
     private int RunsFor(int cap)
@@ -67,6 +72,7 @@ internal sealed class CulpritVerifier(
         var changed = await repo.ApplyAsync(culprit, spec.Bad, cause, parents.Count > 1, ct);
         string revert;
         var revertRuns = 0;
+        RevertReading.Reading? reading = null;
         if (changed is null)
         {
             revert = "does-not-apply";
@@ -81,7 +87,14 @@ internal sealed class CulpritVerifier(
             var outcome = await tests.TestAsync(changed, RunsFor(spec.Runs * 2), "verify-" + what, ct);
             LogRuns(outcome);
             revertRuns = outcome.Built ? outcome.Runs.Count(r => r.Result != RunResult.InfraError) : 0;
-            revert = !outcome.Built ? "build-failed" : crashes(outcome) ? "failed" : outcome.Oks > 0 ? "passed" : "build-failed";
+            reading = outcome.Built && cause && readRevert is not null ? readRevert(outcome) : null;
+            var stays = reading?.CrashStays ?? crashes(outcome);
+            revert = !outcome.Built ? "build-failed" : stays ? "failed" : revertRuns > 0 ? "passed" : "build-failed";
+            if (revert == "passed" && reading is { KeptTitle: { } kept })
+            {
+                log.Line(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"the revert keeps another crash of the bad commit ({kept}, {reading.KeptCrashes}/{reading.RevertRuns} runs) and removes the one it shows more often: another bug ({reading.Doubt * 100:0.0}% chance it is the more frequent one)"));
+            }
         }
 
         string? reason = null;
@@ -97,7 +110,12 @@ internal sealed class CulpritVerifier(
         log.Line(doubtful
             ? $"the culprit is doubtful: {reason}"
             : $"culprit verified: {Reports.ReportPhrases.ParentCheck(parentOk, !cause, null)}; {Reports.ReportPhrases.RevertCheck(revert, !cause)}");
-        return new Verification(parentOk, revert, doubtful, reason) { RevertRuns = revertRuns };
+        return new Verification(parentOk, revert, doubtful, reason)
+        {
+            RevertRuns = revertRuns,
+            OtherBugDoubt = revert == "passed" ? reading?.Doubt ?? 0 : 0,
+            RemovedMissChance = revert == "passed" && reading is { KeptTitle: not null } ? reading.RemovedMissChance : null,
+        };
     }
 
     /// <summary>All runs of a commit's tests as one outcome, for one verdict over them.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Culprit.Core.Domain;
+using Culprit.Core.Flaky;
 using Culprit.Core.Strategies;
 
 namespace Culprit.Jobs;
@@ -97,7 +98,9 @@ internal sealed class JobExecution(
         }
         var strategy = _setup.Create(graph, Policy);
         // The ends' tests so far: the crashing one defines the bug (for a fix it lies outside the range).
-        foreach (var known in ledger.All.Where(e => (e.Outcome.Commit == newEnd || e.Outcome.Commit == crashing) && e.Phase is "reproduce" or "fixed" or "release").Select(e => e.Outcome))
+        // Older releases the walk judged bad lie inside the range: their runs are evidence as well.
+        foreach (var known in ledger.All.Where(e => (e.Outcome.Commit == newEnd || e.Outcome.Commit == crashing || e.Phase == "release" && graph.Contains(e.Outcome.Commit))
+                     && e.Phase is "reproduce" or "fixed" or "release").Select(e => e.Outcome))
         {
             strategy.Record(known);
         }
@@ -130,7 +133,13 @@ internal sealed class JobExecution(
                     var verifier = new CulpritVerifier(spec, repo, log, tests,
                         o => _causePolicy.Judge(o) == Verdict.Bad && (bugTitles is null || o.Runs.Any(r => r.ShowsAnyOf(bugTitles))),
                         commit => ledger.All.Where(e => e.Outcome.Commit == commit && !e.Phase.StartsWith("verify", StringComparison.Ordinal)).Select(e => e.Outcome).ToList(),
-                        reproduce, r => r.IsCrash && (bugTitles is null || r.ShowsAnyOf(bugTitles)));
+                        reproduce, r => r.IsCrash && (bugTitles is null || r.ShowsAnyOf(bugTitles)),
+                        bugTitles is null ? null : revert => RevertReading.Read(
+                            ledger.All.Where(e => e.Outcome.Commit == crashing && e.Outcome.Built && !e.Phase.StartsWith("verify", StringComparison.Ordinal))
+                                .SelectMany(e => e.Outcome.Runs).ToList(),
+                            revert.Runs, bugTitles,
+                            ledger.All.Where(e => e.Phase == "verify-parent" || (_judgements.TryGetValue(e.Outcome.Commit, out var j) && j.Verdict == Verdict.Good))
+                                .SelectMany(e => e.Outcome.Runs).ToList()));
                     verification = await verifier.VerifyAsync(finished.Result.Culprit!, ct);
                     if (await GoodCommitCrashesAsync(finished.Result.Culprit!, oldEnd, verification, ct) is { } goodCrashes)
                     {
@@ -429,15 +438,22 @@ internal sealed class JobExecution(
         {
             return result;
         }
-        var revertLooksClean = verification.Revert == "passed" ? strategy.ChanceOfMissing(verification.RevertRuns) : 1;
-        var stated = VerifiedConfidence.Of(posterior, revertLooksClean);
-        if (posterior - stated >= 0.0005)
+        var revertLooksClean = verification.Revert == "passed" ? verification.RemovedMissChance ?? strategy.ChanceOfMissing(verification.RevertRuns) : 1;
+        var verified = VerifiedConfidence.Of(posterior, revertLooksClean);
+        // A revert that kept another of the bad commit's crashes: the culprit is that of the bug only as far as the removed crash is the more frequent.
+        var stated = verified * (1 - verification.OtherBugDoubt);
+        if (posterior - verified >= 0.0005)
         {
             var why = verification.Revert == "passed"
                 ? string.Create(CultureInfo.InvariantCulture,
                     $"{verification.RevertRuns} clean runs of the revert would miss the bug with {revertLooksClean * 100:0.0}% chance, so they do not show that the bad commit's crash comes from the culprit")
                 : "the revert was not tested, so nothing shows that the bad commit's crash comes from the culprit";
-            log.Line(string.Create(CultureInfo.InvariantCulture, $"culprit confidence lowered from {posterior * 100:0.0}% to {stated * 100:0.0}%: {why}"));
+            log.Line(string.Create(CultureInfo.InvariantCulture, $"culprit confidence lowered from {posterior * 100:0.0}% to {verified * 100:0.0}%: {why}"));
+        }
+        if (verified - stated >= 0.0005)
+        {
+            log.Line(string.Create(CultureInfo.InvariantCulture,
+                $"culprit confidence lowered from {verified * 100:0.0}% to {stated * 100:0.0}%: the crash the revert keeps may be the bad commit's most frequent ({verification.OtherBugDoubt * 100:0.0}% chance)"));
         }
         return result with { Confidence = stated };
     }

@@ -64,6 +64,17 @@ public sealed record Verification(bool? ParentOk, string Revert, bool Doubtful, 
     /// <summary>The revert's runs that were not infra errors (what a clean revert is worth; not stored).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public int RevertRuns { get; init; }
+
+    /// <summary>
+    /// When the revert kept some of the bad commit's crashes and removed others (<see cref="Core.Flaky.RevertReading"/>):
+    /// the chance the kept ones are the bad commit's most frequent crash, a doubt on the culprit (not stored).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public double OtherBugDoubt { get; init; }
+
+    /// <summary>The chance the revert's runs would miss the crashes it removed were they still there; null: the strategy's estimate (not stored).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public double? RemovedMissChance { get; init; }
 }
 
 public static class RunResultNames

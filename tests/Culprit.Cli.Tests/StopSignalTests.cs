@@ -20,8 +20,13 @@ public sealed class StopSignalTests
         var detached = ProcessList.UniqueSleep();
         var test = $"setsid sleep {detached} >/dev/null 2>&1 & sleep {slow}; " + ScriptedRepository.Test;
         int? pid = null;
-        var job = ProcessRunner.RunAsync(CliHarness.Process("bisect", "--strategy", "classic", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0],
-            "--build", ScriptedRepository.Build, "--test", test, "--runs", "4", "--store", store) with
+        var cli = CliHarness.Process("bisect", "--strategy", "classic", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0],
+            "--build", ScriptedRepository.Build, "--test", test, "--runs", "4", "--store", store);
+        // Culprit started as a script's background job inherits SIGINT ignored and keeps ignoring it, as Unix
+        // programs do (the .NET runtime does not handle a signal ignored at start); a suite started that way
+        // (`.ci/run &`) saw exit 0 instead of 130. The user this test stands for sends SIGINT to a Culprit that
+        // takes it: env (coreutils) starts it with both signals at their defaults.
+        var job = ProcessRunner.RunAsync(ProcessSpec.Of("env", ["--default-signal=INT,TERM", cli.FileName, .. cli.Arguments]) with
         {
             Timeout = TimeSpan.FromMinutes(5),
             OnStarted = started => pid = started,

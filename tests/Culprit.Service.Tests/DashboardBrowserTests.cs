@@ -34,17 +34,17 @@ public sealed class DashboardBrowserTests
         chromium.WaitFor(By.Id("submit")).Click();
 
         // The form sends the browser on to the new job's page.
-        var id = chromium.WaitFor(By.Id("job-id")).Text;
+        var id = chromium.TextOf(By.Id("job-id"));
         Assert.Matches("^[0-9a-z-]+$", id);
         Assert.EndsWith("/jobs/" + id, chromium.Driver.Url);
         var culprit = chromium.WaitFor(By.Id("culprit"), JobDeadline);
-        Assert.Equal("finished", chromium.WaitFor(By.Id("job-state")).Text);
-        Assert.Equal("found", chromium.WaitFor(By.Id("result-kind")).Text);
+        Assert.Equal("finished", chromium.TextOf(By.Id("job-state")));
+        Assert.Equal("found", chromium.TextOf(By.Id("result-kind")));
         Assert.Equal($"{demo.Bug} {DemoRepository.BugSubject}", culprit.Text);
 
         chromium.WaitFor(By.Id("report-html")).Click();
         chromium.WaitUntil(d => d.Url.Contains("/report?format=html", StringComparison.Ordinal));
-        Assert.Contains(demo.Bug, chromium.WaitFor(By.TagName("body")).Text);
+        Assert.Contains(demo.Bug, chromium.TextOf(By.TagName("body")));
 
         // The job list links the job with its culprit.
         chromium.GoTo(serve.Url + "/");
@@ -88,8 +88,8 @@ public sealed class DashboardBrowserTests
         chromium.WaitFor(By.CssSelector($"#jobs tr.job[data-job='{id}']"));
         // The cookie the form set opens the other pages too, the job's own page among them.
         chromium.GoTo($"{serve.Url}/jobs/{id}");
-        Assert.Equal(id, chromium.WaitFor(By.Id("job-id")).Text);
-        Assert.Equal($"{demo.Bug} {DemoRepository.BugSubject}", chromium.WaitFor(By.Id("culprit"), JobDeadline).Text);
+        Assert.Equal(id, chromium.TextOf(By.Id("job-id")));
+        Assert.Equal($"{demo.Bug} {DemoRepository.BugSubject}", chromium.TextOf(By.Id("culprit"), JobDeadline));
     }
 
     private static void Fill(IWebElement input, string text)

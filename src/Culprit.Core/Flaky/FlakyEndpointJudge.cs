@@ -6,12 +6,12 @@ namespace Culprit.Core.Flaky;
 
 /// <summary>
 /// The flaky strategy's judge of the ends. The crashing commit gets two more tests with twice the
-/// runs each before the crash counts as not reproduced. A release crashing with one of the crashing
-/// commit's titles has the bug; a clean one is good only once the bug would have shown: with the
-/// repro chance p estimated from the
-/// crashing commit's runs (Beta posterior), the chance of n clean runs despite the bug is
-/// E[(1-p)^n]; runs double until the bug is there with at most a fifth of the target's risk (1 %
-/// for 0.95) or the budget for one release is spent.
+/// runs each before the crash counts as not reproduced. A release is bad once the bug is there with
+/// all but the target's risk made five times smaller (99 % for 0.95), good once it is there with at
+/// most that risk (1 %); in between its runs double until the budget for one release is spent. The
+/// chance comes from <see cref="ReleaseEvidence"/>: which of the crashing commit's crashes are the
+/// bug is weighed, not assumed, so another bug's crash seen on both is no proof, and with one crash
+/// surely the bug it is E[(1-p)^n] for p the repro chance's Beta posterior.
 /// </summary>
 public sealed class FlakyEndpointJudge(IVerdictPolicy policy, FlakyOptions options) : IEndpointJudge
 {
@@ -43,43 +43,52 @@ public sealed class FlakyEndpointJudge(IVerdictPolicy policy, FlakyOptions optio
 
     public EndpointStep JudgeRelease(IReadOnlyList<CommitOutcome> crashing, IReadOnlyList<CommitOutcome> tests)
     {
-        var titles = BugTitles(crashing);
-        var runs = tests.SelectMany(t => t.Runs).ToList();
-        if (tests.Any(t => policy.Judge(t) == Verdict.Bad && t.Runs.Any(r => IsBug(r, titles))))
-        {
-            return new EndpointVerdict(Verdict.Bad);
-        }
         if (!tests[^1].Built)
         {
             return new EndpointVerdict(Verdict.Skip);
         }
-        // Crashes with other titles are another bug's: they say only that this run did not show ours.
-        var clean = runs.Count(r => r.Result != RunResult.InfraError);
-        if (clean == 0)
+        // A test the policy does not judge bad shows no crash of the bug (another bug's crash says only that this run did not show ours).
+        var runs = tests.SelectMany(t => policy.Judge(t) == Verdict.Bad ? t.Runs : t.Runs.Select(Clean))
+            .Where(r => r.Result != RunResult.InfraError).ToList();
+        if (runs.Count == 0)
         {
             return new EndpointVerdict(Verdict.Skip);
         }
         var bugRuns = crashing.SelectMany(t => t.Runs).Where(r => r.Result != RunResult.InfraError).ToList();
-        var k = bugRuns.Count(r => IsBug(r, titles));
-        var m = bugRuns.Count;
-        var missed = ChanceOfMissing(k, m, clean);
-        var pBug = PriorBugOdds * missed / (PriorBugOdds * missed + 1);
-        // A release judged good ends the range: the answer is only as sure as that verdict, so it
-        // must be as sure as the bisection makes its answer before stopping (0.99 for 0.95).
+        // Which of the crashing commit's crashes are the bug is itself uncertain (ReleaseEvidence).
+        var pBug = ReleaseEvidence.ChanceOfBug(bugRuns, runs, PriorBugOdds, options.AnyCrash, options.BugTitle);
+        // A release judged good ends the range, one judged bad may start it: the answer is only as
+        // sure as those verdicts, so each must be as sure as the bisection makes its answer before
+        // stopping (0.99 for 0.95).
+        if (pBug >= 1 - ReleaseRisk)
+        {
+            return new EndpointVerdict(Verdict.Bad);
+        }
         if (pBug <= ReleaseRisk)
         {
             return new EndpointVerdict(Verdict.Good);
         }
         var spent = tests.Sum(t => t.Runs.Count);
+        var clean = runs.Count(r => !IsBug(r, BugTitles(crashing)));
         if (spent >= options.FirstRuns * ReleaseRunFactor)
         {
-            return new EndpointVerdict(Verdict.Good, string.Create(CultureInfo.InvariantCulture,
-                $"taken as good after {clean} clean runs, though a flaky bug could still hide there ({pBug * 100:0.0}% probability)"));
+            return pBug >= 0.5
+                ? new EndpointVerdict(Verdict.Bad, string.Create(CultureInfo.InvariantCulture,
+                    $"taken as bad after {runs.Count} runs: its crashes are the bug's with {pBug * 100:0.0}% probability"))
+                : new EndpointVerdict(Verdict.Good, string.Create(CultureInfo.InvariantCulture,
+                    $"taken as good after {clean} clean runs, though a flaky bug could still hide there ({pBug * 100:0.0}% probability)"));
         }
         var more = Math.Min(spent, options.FirstRuns * ReleaseRunFactor - spent);
-        return new MoreRuns(more, string.Create(CultureInfo.InvariantCulture,
-            $"{clean} clean runs do not rule the bug out (repro chance {(k + 1.0) / (m + 2.0):0.00}; {pBug * 100:0.0}% it is there): testing again with {more} runs"));
+        var k = bugRuns.Count(r => IsBug(r, BugTitles(crashing)));
+        var why = clean == runs.Count
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"{clean} clean runs do not rule the bug out (repro chance {(k + 1.0) / (bugRuns.Count + 2.0):0.00}; {pBug * 100:0.0}% it is there)")
+            : string.Create(CultureInfo.InvariantCulture,
+                $"{runs.Count - clean} crashes in {runs.Count} runs may be another bug's ({pBug * 100:0.0}% it is there)");
+        return new MoreRuns(more, $"{why}: testing again with {more} runs");
     }
+
+    private static RunOutcome Clean(RunOutcome run) => run.IsCrash ? RunOutcome.Ok() : run;
 
     /// <summary>
     /// E[(1-p)^n] for p ~ Beta(k+1, m-k+1): the chance that n runs all miss a bug whose crashes

@@ -40,4 +40,46 @@ public class FlakyEndpointJudgeTests
         Assert.Equal(10, FlakyEndpointJudge.RunsToRuleOut(1, 10, 0.01, 10));
         Assert.Equal(1, FlakyEndpointJudge.RunsToRuleOut(10, 10, 0.01, 1));
     }
+    /// <summary>
+    /// The crashing commit showed the bug 6 times and another crash once (an unrelated bug that
+    /// strikes every commit now and then). A release showing that other crash once in 10 runs and
+    /// the bug never is no proof of the bug: the bug would have shown in 10 runs, and the other crash
+    /// is likelier background than the bug's one manifestation. Taken as bad (as before), such a
+    /// release made the walk go past the culprit to a range without it, or find no good release at
+    /// all (release-walk world, seed 1 #86 and #12).
+    /// </summary>
+    [Fact]
+    public void A_release_showing_only_a_crash_the_crashing_commit_showed_once_beside_the_bug_is_good()
+    {
+        IReadOnlyList<CommitOutcome> crashing = [Crashes("bad", 6, 3), Crashes("bad", 1, 0, Other, [])];
+
+        var said = Judge.JudgeRelease(crashing, [Crashes("v6.1", 1, 9, Other, [])]);
+
+        Assert.Equal(Verdict.Good, Assert.IsType<EndpointVerdict>(said).Verdict);
+    }
+
+    /// <summary>
+    /// The bug crashed once in the crashing commit's 10 runs, the other crash twice: either may be
+    /// the bug. A release showing the other crash once is neither surely bad nor surely good: more runs.
+    /// </summary>
+    [Fact]
+    public void A_release_showing_a_crash_that_may_be_the_bug_gets_more_runs()
+    {
+        IReadOnlyList<CommitOutcome> crashing = [Crashes("bad", 1, 7), Crashes("bad", 2, 0, Other, [])];
+
+        var said = Judge.JudgeRelease(crashing, [Crashes("v6.1", 1, 9, Other, [])]);
+
+        Assert.IsType<MoreRuns>(said);
+    }
+
+    /// <summary>The bug's own main crash on a release makes it bad at once.</summary>
+    [Fact]
+    public void A_release_showing_the_bugs_main_crash_is_bad()
+    {
+        IReadOnlyList<CommitOutcome> crashing = [Crashes("bad", 6, 3), Crashes("bad", 1, 0, Other, [])];
+
+        var said = Judge.JudgeRelease(crashing, [Crashes("v6.1", 1, 9)]);
+
+        Assert.Equal(Verdict.Bad, Assert.IsType<EndpointVerdict>(said).Verdict);
+    }
 }

@@ -63,7 +63,46 @@ public sealed class HeadlessChromium : IDisposable
 
     /// <summary>Waits (up to <paramref name="timeout"/>, 30 s by default) for an element to appear, then returns it.</summary>
     public IWebElement WaitFor(By by, TimeSpan? timeout = null) =>
-        Wait(timeout).Until(d => d.FindElements(by).FirstOrDefault(e => e.Displayed));
+        Wait(timeout).Until(d => d.FindElements(by).FirstOrDefault(IsShown));
+
+    /// <summary>
+    /// Waits for an element to appear and reads its text in the same try, so a page that reloads
+    /// itself between finding the element and reading it costs a retry, not a failure.
+    /// </summary>
+    public string TextOf(By by, TimeSpan? timeout = null) =>
+        Wait(timeout).Until(d => d.FindElements(by).Where(IsShown).Select(ReadText).FirstOrDefault(t => t is not null))!;
+
+    private static bool IsShown(IWebElement element)
+    {
+        try
+        {
+            return element.Displayed;
+        }
+        catch (WebDriverException e) when (IsDetached(e))
+        {
+            return false;
+        }
+    }
+
+    private static string? ReadText(IWebElement element)
+    {
+        try
+        {
+            return element.Text;
+        }
+        catch (WebDriverException e) when (IsDetached(e))
+        {
+            return null;
+        }
+    }
+
+    // Chromium reports an element a reload removed either as stale or, when the reload lands
+    // between the driver's lookup and its query, as an inspector error about a node that "does
+    // not belong to the document" (CI, 2026-12-03); both mean: look again.
+    private static bool IsDetached(WebDriverException e) =>
+        e is StaleElementReferenceException
+        || e.Message.Contains("does not belong to the document", StringComparison.Ordinal)
+        || e.Message.Contains("No node with given id", StringComparison.Ordinal);
 
     /// <summary>Waits until <paramref name="condition"/> holds for the page (live pages update themselves).</summary>
     public void WaitUntil(Func<IWebDriver, bool> condition, TimeSpan? timeout = null) => Wait(timeout).Until(condition);

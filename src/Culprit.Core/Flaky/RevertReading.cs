@@ -1,0 +1,140 @@
+using Culprit.Core.Domain;
+
+namespace Culprit.Core.Flaky;
+
+/// <summary>
+/// What the culprit's revert on top of the bad commit says when the bad commit shows more than one
+/// crash. The bug is the crash the bad commit shows most. A revert that removes some of the bad
+/// commit's crashes and keeps others splits them into two bugs: the removed ones came in with the
+/// culprit, the kept ones elsewhere. The posterior, with one culprit for every cluster it takes for
+/// the bug, may have joined another bug's crash to the bug (it showed only on commits that have
+/// both); the revert is the one test that tells them apart. So the crash stays only as far as the
+/// crashes the revert keeps are the bad commit's most frequent: the chance that their rate (on the
+/// bad commit and the revert alike, as they do not depend on the culprit) is at least the removed
+/// crashes' rate on the bad commit. Below one half the revert confirms the culprit for the bug and
+/// that chance is a doubt on it; a crash the bad commit never showed and the strategy never took
+/// for the bug is background and counts on neither side, and so is one the commits held to be
+/// without the bug showed (it crashes without the culprit's change, like the range's unrelated
+/// crashes: the revert showing it says nothing).
+/// </summary>
+public static class RevertReading
+{
+    /// <summary>Points of the rate grid the two rates are compared on.</summary>
+    private const int GridPoints = 400;
+
+    /// <param name="CrashStays">Whether the revert keeps the bad commit's most frequent crash (the culprit is doubtful).</param>
+    /// <param name="Doubt">The chance the crashes the revert keeps are the bad commit's most frequent (0 when it keeps none).</param>
+    /// <param name="RemovedMissChance">
+    /// The chance the revert's runs would all miss the removed crashes were they still there, at their rate on the
+    /// bad commit (null when the revert removed none of the bug's crashes).
+    /// </param>
+    /// <param name="KeptTitle">The kept crash the revert showed most, for the log.</param>
+    public sealed record Reading(bool CrashStays, double Doubt, double? RemovedMissChance, string? KeptTitle, int KeptCrashes, int RevertRuns);
+
+    /// <param name="badRuns">Every run of the bad commit before verification.</param>
+    /// <param name="revertRuns">The revert's runs.</param>
+    /// <param name="bugTitles">The titles the strategy holds to be the bug's.</param>
+    /// <param name="cleanRuns">Runs of commits held to be without the bug (judged good, the culprit's parent).</param>
+    public static Reading Read(IReadOnlyList<RunOutcome> badRuns, IReadOnlyList<RunOutcome> revertRuns, IReadOnlyList<string> bugTitles,
+        IReadOnlyList<RunOutcome>? cleanRuns = null)
+    {
+        var clusters = new TitleClusters();
+        foreach (var run in badRuns)
+        {
+            clusters.Add(run, onBadCommit: true);
+        }
+        foreach (var run in revertRuns)
+        {
+            clusters.Add(run, onBadCommit: false);
+        }
+        var bug = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var title in bugTitles)
+        {
+            if (clusters.ClusterOfTitle(title) is { } c)
+            {
+                bug.Add(c);
+            }
+        }
+        // Crashes seen without the culprit's change (by any of their titles; the clean runs' clusters are not joined in).
+        var background = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var run in (cleanRuns ?? []).Where(TitleClusters.IsCrash))
+        {
+            foreach (var title in (run.AltTitles ?? []).Prepend(run.Title ?? ""))
+            {
+                if (clusters.ClusterOfTitle(title) is { } c && !bug.Contains(c))
+                {
+                    background.Add(c);
+                }
+            }
+        }
+        var useful = badRuns.Where(r => r.Result != RunResult.InfraError).ToList();
+        var revert = revertRuns.Where(r => r.Result != RunResult.InfraError).ToList();
+        int keptOnBad = 0, keptOnRevert = 0, removedOnBad = 0;
+        string? keptTitle = null;
+        var keptMost = 0;
+        foreach (var cluster in clusters.Clusters)
+        {
+            var onBad = useful.Count(r => clusters.ClusterOf(r) == cluster);
+            var onRevert = revert.Count(r => clusters.ClusterOf(r) == cluster);
+            if (onRevert > 0 && (onBad > 0 || bug.Contains(cluster)) && !background.Contains(cluster))
+            {
+                keptOnBad += onBad;
+                keptOnRevert += onRevert;
+                if (onRevert > keptMost)
+                {
+                    (keptMost, keptTitle) = (onRevert, revert.First(r => clusters.ClusterOf(r) == cluster).Title);
+                }
+            }
+            else if (onRevert == 0 && onBad > 0 && bug.Contains(cluster))
+            {
+                removedOnBad += onBad;
+            }
+        }
+        double? missChance = removedOnBad > 0
+            ? Math.Exp(BugClusters.LogBeta(removedOnBad + 1, useful.Count - removedOnBad + 1 + revert.Count)
+                - BugClusters.LogBeta(removedOnBad + 1, useful.Count - removedOnBad + 1))
+            : null;
+        var keptCrashes = keptOnBad + keptOnRevert;
+        if (keptCrashes == 0)
+        {
+            return new Reading(false, 0, missChance, null, 0, revert.Count);
+        }
+        if (removedOnBad == 0)
+        {
+            return new Reading(true, 1, null, keptTitle, keptOnRevert, revert.Count);
+        }
+        var doubt = ChanceAtLeast(keptCrashes, useful.Count + revert.Count - keptCrashes, removedOnBad, useful.Count - removedOnBad);
+        return new Reading(doubt >= 0.5, doubt, missChance, keptTitle, keptOnRevert, revert.Count);
+    }
+
+    /// <summary>P(X ≥ Y) for rates X ~ Beta(a + 1, b + 1) and Y ~ Beta(c + 1, d + 1) (uniform priors), on a grid.</summary>
+    private static double ChanceAtLeast(int a, int b, int c, int d)
+    {
+        var x = new double[GridPoints];
+        var y = new double[GridPoints];
+        for (var i = 0; i < GridPoints; i++)
+        {
+            var r = (i + 0.5) / GridPoints;
+            x[i] = a * Math.Log(r) + b * Math.Log(1 - r);
+            y[i] = c * Math.Log(r) + d * Math.Log(1 - r);
+        }
+        var (mx, my) = (x.Max(), y.Max());
+        var (sx, sy) = (0.0, 0.0);
+        for (var i = 0; i < GridPoints; i++)
+        {
+            x[i] = Math.Exp(x[i] - mx);
+            y[i] = Math.Exp(y[i] - my);
+            sx += x[i];
+            sy += y[i];
+        }
+        // Y below X: Y in a lower cell, or in the same cell (half of it).
+        var chance = 0.0;
+        var below = 0.0;
+        for (var i = 0; i < GridPoints; i++)
+        {
+            chance += x[i] / sx * (below + y[i] / sy / 2);
+            below += y[i] / sy;
+        }
+        return Math.Clamp(chance, 0, 1);
+    }
+}

@@ -1,0 +1,80 @@
+using Culprit.Core.Domain;
+using Culprit.Core.Flaky;
+
+namespace Culprit.Core.Tests.Flaky;
+
+/// <summary>
+/// The culprit's revert on top of the bad commit, read against the bad commit's crashes: the bug is
+/// the crash the bad commit shows most, so a revert that removes it and keeps a rarer crash confirms
+/// the culprit, and one that keeps the more frequent crash does not, whichever of them the strategy
+/// took for the bug.
+/// </summary>
+public class RevertReadingTests
+{
+    private const string Bug = "KASAN: use-after-free Read in target";
+    private const string Other = "WARNING in other_thing";
+    private const string Third = "INFO: task hung in third_thing";
+    private const string Noise = "BUG: soft lockup in noise";
+
+    private static List<RunOutcome> Runs(int ok, params (string Title, int Count)[] crashes) =>
+        [.. crashes.SelectMany(c => Enumerable.Repeat(RunOutcome.Crash(c.Title, "report"), c.Count)), .. Enumerable.Repeat(RunOutcome.Ok(), ok)];
+
+    [Fact]
+    public void A_revert_that_removes_the_most_frequent_crash_and_keeps_a_rarer_one_confirms_the_culprit()
+    {
+        // Both were taken for the bug: the rarer one showed only on commits that have both.
+        var reading = RevertReading.Read(Runs(6, (Bug, 3), (Other, 1)), Runs(14, (Other, 2)), [Bug, Other]);
+
+        Assert.False(reading.CrashStays);
+        Assert.InRange(reading.Doubt, 0.01, 0.4);
+        Assert.Equal(Other, reading.KeptTitle);
+        Assert.NotNull(reading.RemovedMissChance);
+        Assert.True(reading.RemovedMissChance < 0.05, $"{reading.RemovedMissChance}");
+    }
+
+    [Fact]
+    public void A_revert_that_keeps_the_bug_crash_leaves_the_crash()
+    {
+        var reading = RevertReading.Read(Runs(6, (Bug, 3), (Other, 1)), Runs(14, (Bug, 2)), [Bug, Other]);
+
+        Assert.True(reading.CrashStays);
+    }
+
+    [Fact]
+    public void A_revert_that_keeps_crashes_taken_for_background_more_frequent_than_the_removed_one_leaves_the_crash()
+    {
+        // The strategy took the third crash (with another title of the same bug) for background; the revert shows them half the time.
+        var reading = RevertReading.Read(Runs(4, (Bug, 3), (Other, 2), (Third, 1)), Runs(7, (Other, 2), (Third, 5)), [Bug]);
+
+        Assert.True(reading.CrashStays);
+        Assert.True(reading.Doubt > 0.5, $"{reading.Doubt}");
+    }
+
+    [Fact]
+    public void A_crash_the_bad_commit_never_showed_and_not_the_bug_says_nothing()
+    {
+        var reading = RevertReading.Read(Runs(7, (Bug, 3)), Runs(18, (Noise, 2)), [Bug]);
+
+        Assert.False(reading.CrashStays);
+        Assert.Equal(0, reading.Doubt);
+        Assert.Null(reading.KeptTitle);
+    }
+
+    [Fact]
+    public void Infra_errors_count_as_no_run()
+    {
+        var infra = Enumerable.Repeat(RunOutcome.Infra("lost connection to test machine"), 30).ToList();
+        var clean = RevertReading.Read(Runs(6, (Bug, 3), (Other, 1)), [.. Runs(14, (Other, 2)), .. infra], [Bug, Other]);
+
+        Assert.Equal(16, clean.RevertRuns);
+    }
+    [Fact]
+    public void A_crash_the_commits_without_the_bug_show_says_nothing()
+    {
+        // The range's unrelated crash: the bad commit showed it more often than the bug, the good commits too.
+        var reading = RevertReading.Read(Runs(15, (Bug, 2), (Noise, 3)), Runs(18, (Noise, 2)), [Bug], Runs(40, (Noise, 5)));
+
+        Assert.False(reading.CrashStays);
+        Assert.Equal(0, reading.Doubt);
+    }
+}
