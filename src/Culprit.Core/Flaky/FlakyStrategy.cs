@@ -541,6 +541,12 @@ public sealed class FlakyStrategy : IBisectionStrategy
         {
             return null;
         }
+        var spentAll = _runs >= Options.MaxRuns || _builds >= Options.MaxBuilds;
+        if (!spentAll && TitleChangeReading.EvidenceTest(reading, 0, _badRuns) is not null)
+        {
+            // Not sure yet, and runs on built commits can still tell (Next asks for them).
+            return null;
+        }
         var bug = Enumerable.Range(0, _roles.Count).MaxBy(k => _snapshot.BugProbability(k));
         var newTitle = _roles.Clusters[bug];
         foreach (var old in reading.Renamed)
