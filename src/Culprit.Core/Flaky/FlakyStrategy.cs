@@ -18,6 +18,9 @@ public sealed class FlakyStrategy : IBisectionStrategy
 {
     private const double CandidateThreshold = 0.01;
 
+    /// <summary>A commit the posterior gives less than this is held not to be the culprit (the title-change reading looks through it when untested).</summary>
+    private const double RuledOut = 0.001;
+
     /// <summary>How much likelier a clean test must make "no bug here" at the least (see <see cref="TestPlanner"/>).</summary>
     private const double DecisiveOdds = 20;
     private const int MaxListedCandidates = 20;
@@ -517,7 +520,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
     private TitleChangeReading.Reading? RenameReadingAt(int commit) =>
         commit < 0 || Options.Fix || Options.AnyCrash || Options.BugTitle is not null || !BugDefined
             ? null
-            : TitleChangeReading.At(commit, _graph, _ancestors, _clusters, _history, BugClusterSet());
+            : TitleChangeReading.At(commit, _graph, _ancestors, _clusters, _history, BugClusterSet(), c => _snapshot.ProbabilityOf(c) < RuledOut);
 
     /// <summary>The second-bug reading against an answer (see <see cref="SecondBugReading"/>); null where it does not apply.</summary>
     private SecondBugReading.Reading? SecondBugReadingAt(int commit) =>

@@ -86,12 +86,17 @@ internal static class TitleChangeReading
     /// </summary>
     /// <param name="history">Every built test so far (range indexes).</param>
     /// <param name="bugClusters">The clusters taken to be the bug (never read as old titles).</param>
+    /// <param name="ruledOut">
+    /// Whether the posterior holds a commit not to be the culprit: an untested parent so held (a merge
+    /// of tested sides, a commit that cannot change the build) crashes as its nearest tested
+    /// ancestors do, and they are read in its place.
+    /// </param>
     public static Reading? At(int named, CommitGraph graph, Ancestry ancestors, TitleClusters clusters,
-        IReadOnlyList<(int Commit, CommitOutcome Outcome)> history, IReadOnlyCollection<string> bugClusters)
+        IReadOnlyList<(int Commit, CommitOutcome Outcome)> history, IReadOnlyCollection<string> bugClusters, Func<int, bool>? ruledOut = null)
     {
         // Each parent on its own: at a merge, the titles may have changed on one side only.
         Reading? best = null;
-        foreach (var parent in graph.RangeParentsAt(named))
+        foreach (var parent in TestedParents(named, graph, history, ruledOut ?? (_ => false)))
         {
             if (FromParent(named, parent, ancestors, clusters, history, bugClusters) is { } reading
                 && (best is null || reading.Probability > best.Probability))
@@ -100,6 +105,41 @@ internal static class TitleChangeReading
             }
         }
         return best;
+    }
+
+    /// <summary>Most untested commits walked through to find a parent's tested stand-ins.</summary>
+    private const int MaxWalk = 64;
+
+    /// <summary>
+    /// The commits read as the named commit's parents: each range parent that was tested, or, for one
+    /// that was not and is ruled out as the culprit, its nearest tested ancestors through such commits.
+    /// </summary>
+    private static IEnumerable<int> TestedParents(int named, CommitGraph graph, IReadOnlyList<(int Commit, CommitOutcome Outcome)> history,
+        Func<int, bool> ruledOut)
+    {
+        var tested = history.Where(h => h.Commit >= 0 && h.Outcome.Built).Select(h => h.Commit).ToHashSet();
+        var seen = new HashSet<int>();
+        var pending = new Queue<int>(graph.RangeParentsAt(named).ToArray());
+        var walked = 0;
+        while (pending.Count > 0)
+        {
+            var commit = pending.Dequeue();
+            if (!seen.Add(commit))
+            {
+                continue;
+            }
+            if (tested.Contains(commit))
+            {
+                yield return commit;
+            }
+            else if (walked++ < MaxWalk && ruledOut(commit))
+            {
+                foreach (var parent in graph.RangeParentsAt(commit))
+                {
+                    pending.Enqueue(parent);
+                }
+            }
+        }
     }
 
     private static Reading? FromParent(int named, int parentCommit, Ancestry ancestors, TitleClusters clusters,

@@ -60,4 +60,19 @@ public class TitleChangeTests
         Assert.Equal(ResultKind.Found, job.Answer.Kind);
         Assert.Equal(scenario.CulpritCommit, job.Answer.Culprit);
     }
+
+    [Fact]
+    public async Task A_rename_behind_an_untested_merge_is_read_from_the_merges_tested_sides()
+    {
+        // Pinned (seed 2): the commit that renamed the crash has a merge for its parent, never tested (the posterior
+        // held it out: both its sides were tested clean of the bug). With no runs on the parent there was no rename
+        // reading, and the title change was named at 99.7 %, although a side of the merge crashed with the old
+        // titles in most of its 25 runs and no commit after the rename ever did.
+        var scenario = ScenarioWorlds.Generate(26, 2, World.TitleChange, Kernel);
+
+        var job = await SimulatedJob.RunAsync(scenario, SimulatedPolicy.Flaky);
+
+        Assert.NotEqual(scenario.Graph.Commits[scenario.Facts.Decoy!.Value], job.Answer.Culprit);
+        Assert.Contains(job.Log, l => l.StartsWith("the bug's crashes look renamed at ", StringComparison.Ordinal));
+    }
 }
