@@ -1,7 +1,5 @@
 using Culprit.Core.Domain;
 using Culprit.Core.Simulation;
-using Culprit.Core.Simulation.Policies;
-using Culprit.Jobs.Simulation;
 using Xunit;
 
 namespace Culprit.Jobs.Tests.Simulation;
@@ -12,8 +10,6 @@ namespace Culprit.Jobs.Tests.Simulation;
 /// </summary>
 public class ReleaseWalkWorldTests
 {
-    private static readonly ScenarioKnobs Kernel = SimulationPrices.Kernel.Timings(ScenarioKnobs.None);
-
     [Fact]
     public async Task An_unrelated_crash_the_crashing_commit_showed_does_not_make_every_release_bad()
     {
@@ -21,9 +17,7 @@ public class ReleaseWalkWorldTests
         // io_uring_rcv) twice and an unrelated crash (KASAN: slab-out-of-bounds Write in snd_pcm_poll)
         // once; that crash struck every release, the clean oldest one too. Taking every title of the
         // crashing commit for the bug's, the walk judged them all bad: no good release found.
-        var scenario = ScenarioWorlds.Generate(86, 1, World.ReleaseWalk, Kernel);
-
-        var job = await SimulatedJob.RunAsync(scenario, SimulatedPolicy.Flaky);
+        var (scenario, job) = await PinnedWorld.RunAsync(World.ReleaseWalk, 86, seed: 1);
 
         Assert.DoesNotContain(job.Log, l => l.StartsWith("no good release found", StringComparison.Ordinal));
         Assert.Equal(ResultKind.Found, job.Answer.Kind);

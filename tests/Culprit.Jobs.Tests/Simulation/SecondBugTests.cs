@@ -1,7 +1,5 @@
 using Culprit.Core.Domain;
 using Culprit.Core.Simulation;
-using Culprit.Core.Simulation.Policies;
-using Culprit.Jobs.Simulation;
 using Xunit;
 
 namespace Culprit.Jobs.Tests.Simulation;
@@ -12,17 +10,13 @@ namespace Culprit.Jobs.Tests.Simulation;
 /// </summary>
 public class SecondBugTests
 {
-    private static readonly ScenarioKnobs Kernel = SimulationPrices.Kernel.Timings(ScenarioKnobs.None);
-
     [Fact]
     public async Task An_answer_that_leaves_the_bad_commits_other_frequent_crash_to_another_commit_is_not_stated_at_95_percent()
     {
         // Pinned: the bisection follows the second bug's crash to its culprit (99.6 % by the posterior), while the bad
         // commit showed the first bug's crash 3 times in 10 runs, the second's twice. (Its revert, which keeps the first
         // bug's crash, now also makes it doubtful: see RevertReading.)
-        var scenario = ScenarioWorlds.Generate(63, 1, World.SecondBug, Kernel);
-
-        var job = await SimulatedJob.RunAsync(scenario, SimulatedPolicy.Flaky);
+        var (scenario, job) = await PinnedWorld.RunAsync(World.SecondBug, 63, seed: 1);
 
         Assert.True(job.Answer.Confidence < 0.95, $"stated {job.Answer.Confidence}");
         Assert.Contains("which comes in at another commit than the culprit", job.Result.Message);
@@ -33,9 +27,7 @@ public class SecondBugTests
         // Pinned: the bad commit crashed with the bug (INFO: task hung in l2cap_close) twice and the second bug
         // (kernel BUG in tcp_write_iter, from a later commit) once; both were taken for the bug. The revert of the
         // true culprit showed the second bug twice in 16 runs and the bug never: the culprit was called doubtful.
-        var scenario = ScenarioWorlds.Generate(101, 1, World.SecondBug, Kernel);
-
-        var job = await SimulatedJob.RunAsync(scenario, SimulatedPolicy.Flaky);
+        var (scenario, job) = await PinnedWorld.RunAsync(World.SecondBug, 101, seed: 1);
 
         Assert.Equal(ResultKind.Found, job.Answer.Kind);
         Assert.Equal(scenario.CulpritCommit, job.Answer.Culprit);
@@ -49,9 +41,7 @@ public class SecondBugTests
         // Pinned: the bisection followed the second bug (kernel BUG in l2cap_destroy, 3 of the bad commit's crashes)
         // to its culprit, taking the bug's two titles (3 crashes) for background. Judged by the second bug's title
         // alone, the revert (7 crashes with the bug's titles in 14 runs) looked clean: stated at 99.3 % and wrong.
-        var scenario = ScenarioWorlds.Generate(116, 1, World.SecondBug, Kernel);
-
-        var job = await SimulatedJob.RunAsync(scenario, SimulatedPolicy.Flaky);
+        var (scenario, job) = await PinnedWorld.RunAsync(World.SecondBug, 116, seed: 1);
 
         Assert.True(job.Result.Verification?.Doubtful, job.Result.Verification?.ToString());
         Assert.NotEqual(ResultKind.Found, job.Answer.Kind);
@@ -65,9 +55,7 @@ public class SecondBugTests
         // group's first commit's parent crashed with the second bug in 2 of 5 runs, and the 3 runs after it that the
         // bug did not take happened to miss it: the rename reading stood at 72.9 %, was taken, and the search went
         // below after the second bug (inconclusive, 251 runs). Runs on the crashing commit show the second bug again.
-        var scenario = ScenarioWorlds.Generate(56, 1, World.SecondBug, Kernel);
-
-        var job = await SimulatedJob.RunAsync(scenario, SimulatedPolicy.Flaky);
+        var (scenario, job) = await PinnedWorld.RunAsync(World.SecondBug, 56, seed: 1);
 
         Assert.DoesNotContain(job.Log, l => l.StartsWith("the bug's crashes look renamed at ", StringComparison.Ordinal));
         Assert.Equal(ResultKind.Found, job.Answer.Kind);

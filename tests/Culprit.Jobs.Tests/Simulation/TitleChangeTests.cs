@@ -1,7 +1,5 @@
 using Culprit.Core.Domain;
 using Culprit.Core.Simulation;
-using Culprit.Core.Simulation.Policies;
-using Culprit.Jobs.Simulation;
 using Xunit;
 
 namespace Culprit.Jobs.Tests.Simulation;
@@ -12,17 +10,13 @@ namespace Culprit.Jobs.Tests.Simulation;
 /// </summary>
 public class TitleChangeTests
 {
-    private static readonly ScenarioKnobs Kernel = SimulationPrices.Kernel.Timings(ScenarioKnobs.None);
-
     [Fact]
     public async Task An_unrelated_crash_the_renamed_commits_parent_showed_once_is_not_joined_to_the_bug()
     {
         // Pinned: the parent of the commit that renamed the crash showed the bug's old titles and one unrelated
         // crash (BUG: unable to handle kernel paging request in nilfs_write_iter). Joined to the bug with them,
         // that crash later struck the true culprit's parent once, and verification called the culprit doubtful.
-        var scenario = ScenarioWorlds.Generate(17, 1, World.TitleChange, Kernel);
-
-        var job = await SimulatedJob.RunAsync(scenario, SimulatedPolicy.Flaky);
+        var (scenario, job) = await PinnedWorld.RunAsync(World.TitleChange, 17, seed: 1);
 
         Assert.Contains(job.Log, l => l.StartsWith("the bug's crashes look renamed at ", StringComparison.Ordinal));
         Assert.Equal(ResultKind.Found, job.Answer.Kind);
@@ -37,9 +31,7 @@ public class TitleChangeTests
         // run after it crashed with the new ones, so no run was left for the old titles to be missed in: the
         // rename reading stayed at 16 % and the title change was named (84 % confidence). Runs on the crashing
         // commit and the parent (built already) make the reading clear, and the search goes on below.
-        var scenario = ScenarioWorlds.Generate(3, 1, World.TitleChange, Kernel);
-
-        var job = await SimulatedJob.RunAsync(scenario, SimulatedPolicy.Flaky);
+        var (scenario, job) = await PinnedWorld.RunAsync(World.TitleChange, 3, seed: 1);
 
         Assert.Contains(job.Log, l => l.StartsWith("the bug's crashes look renamed at " + scenario.Graph.Commits[scenario.Facts.Decoy!.Value], StringComparison.Ordinal));
         Assert.Equal(ResultKind.Found, job.Answer.Kind);
@@ -52,9 +44,7 @@ public class TitleChangeTests
         // Pinned: the commit that renamed the crash has a parent whose build is broken, and that parent's parent
         // crashed with the old titles. Only the broken build separated the two candidates, so the job ended
         // inconclusive on them; read at the group's first commit, the rename moves the search below.
-        var scenario = ScenarioWorlds.Generate(0, 1, World.TitleChange, Kernel);
-
-        var job = await SimulatedJob.RunAsync(scenario, SimulatedPolicy.Flaky);
+        var (scenario, job) = await PinnedWorld.RunAsync(World.TitleChange, 0, seed: 1);
 
         Assert.Contains(job.Log, l => l.StartsWith("the bug's crashes look renamed at ", StringComparison.Ordinal));
         Assert.Equal(ResultKind.Found, job.Answer.Kind);
@@ -68,9 +58,7 @@ public class TitleChangeTests
         // held it out: both its sides were tested clean of the bug). With no runs on the parent there was no rename
         // reading, and the title change was named at 99.7 %, although a side of the merge crashed with the old
         // titles in most of its 25 runs and no commit after the rename ever did.
-        var scenario = ScenarioWorlds.Generate(26, 2, World.TitleChange, Kernel);
-
-        var job = await SimulatedJob.RunAsync(scenario, SimulatedPolicy.Flaky);
+        var (scenario, job) = await PinnedWorld.RunAsync(World.TitleChange, 26, seed: 2);
 
         Assert.NotEqual(scenario.Graph.Commits[scenario.Facts.Decoy!.Value], job.Answer.Culprit);
         Assert.Contains(job.Log, l => l.StartsWith("the bug's crashes look renamed at ", StringComparison.Ordinal));

@@ -13,15 +13,11 @@ namespace Culprit.Jobs.Tests.Simulation;
 /// </summary>
 public class VerifiedConfidenceTests
 {
-    private static readonly ScenarioKnobs Kernel = SimulationPrices.Kernel.Timings(ScenarioKnobs.None);
-
     [Fact]
     public async Task An_answer_whose_revert_does_not_apply_is_not_stated_at_95_percent()
     {
         // Pinned: the bisection names the bug's first coming (99.1 % by the posterior), whose revert does not apply.
-        var scenario = ScenarioWorlds.Generate(15, 1, World.Reintroduced, Kernel);
-
-        var job = await SimulatedJob.RunAsync(scenario, SimulatedPolicy.Flaky);
+        var (scenario, job) = await PinnedWorld.RunAsync(World.Reintroduced, 15, seed: 1);
 
         Assert.Equal(scenario.Graph.Commits[scenario.Facts.Decoy!.Value], job.Answer.Culprit);
         Assert.Equal("does-not-apply", job.Result.Verification?.Revert);
@@ -36,9 +32,7 @@ public class VerifiedConfidenceTests
         // Pinned: a crash in about one run of fourteen; the revert of the bug's first coming shows 15 clean runs
         // (5 infra errors), which would miss it with 31.9 % chance (99.1 % by the posterior; stated 95.7 % before
         // the prior chance that the crash is not the culprit's went from 0.10 to 0.15).
-        var scenario = ScenarioWorlds.Generate(175, 2, World.Reintroduced, Kernel);
-
-        var job = await SimulatedJob.RunAsync(scenario, SimulatedPolicy.Flaky);
+        var (scenario, job) = await PinnedWorld.RunAsync(World.Reintroduced, 175, seed: 2);
 
         Assert.Equal(scenario.Graph.Commits[scenario.Facts.Decoy!.Value], job.Answer.Culprit);
         Assert.Equal("passed", job.Result.Verification?.Revert);
@@ -50,9 +44,7 @@ public class VerifiedConfidenceTests
     {
         // Pinned: the bisection names the bug's first coming (99.4 % by the posterior) at a repro chance of 0.23;
         // 10 revert runs (8 clean, 2 infra errors) missed the crash and left it stated at 97.2 %: confident and wrong.
-        var scenario = ScenarioWorlds.Generate(244, 1, World.Reintroduced, Kernel);
-
-        var job = await SimulatedJob.RunAsync(scenario, SimulatedPolicy.Flaky);
+        var (scenario, job) = await PinnedWorld.RunAsync(World.Reintroduced, 244, seed: 1);
 
         Assert.Equal("failed", job.Result.Verification?.Revert);
         Assert.Equal(ResultKind.Inconclusive, job.Answer.Kind);
