@@ -141,6 +141,12 @@ internal sealed class JobExecution(
                             ledger.All.Where(e => e.Phase == "verify-parent" || (_judgements.TryGetValue(e.Outcome.Commit, out var j) && j.Verdict == Verdict.Good))
                                 .SelectMany(e => e.Outcome.Runs).ToList()));
                     verification = await verifier.VerifyAsync(finished.Result.Culprit!, ct);
+                    if (spec.Direction == Direction.Cause && verification is { Revert: "failed" }
+                        && await FindReintroductionAsync(finished.Result.Culprit!, ct) is { } again)
+                    {
+                        finished = new Finished(again);
+                        verification = await verifier.VerifyAsync(again.Culprit!, ct);
+                    }
                     if (await GoodCommitCrashesAsync(finished.Result.Culprit!, oldEnd, verification, ct) is { } goodCrashes)
                     {
                         return await FinishAsync(goodCrashes, strategy, verification);
@@ -156,6 +162,46 @@ internal sealed class JobExecution(
             else
             {
                 await TestRoundAsync(strategy, round, ct);
+            }
+        }
+    }
+
+    /// <summary>
+    /// PROTOTYPE. The crash stayed with the culprit reverted on the bad commit: a later commit brought
+    /// it back (a bug fixed and reintroduced). Over the commits after the culprit, "crashes with the
+    /// culprit reverted" is clean up to the reintroduction and crashes from it on, so a second
+    /// bisection, each commit tested with the culprit reverted, finds it.
+    /// </summary>
+    private async Task<BisectionResult?> FindReintroductionAsync(string culprit, CancellationToken ct)
+    {
+        var graph = await repo.RangeAsync(spec.Bad, culprit, ct);
+        if (graph.Count < 2)
+        {
+            return null;
+        }
+        log.Line($"the crash stays with {culprit} reverted: bisecting the commits after it, each with {culprit} reverted");
+        var isMerge = (await repo.ParentsAsync(culprit, ct)).Count > 1;
+        var strategy = _setup.Create(graph, Policy);
+        foreach (var e in ledger.All.Where(e => e.Phase == "verify-revert"))
+        {
+            strategy.Record(e.Outcome with { Commit = spec.Bad });
+        }
+        while (true)
+        {
+            var step = strategy.NextRound(1);
+            if (step is Finished f)
+            {
+                log.Line($"reintroduction search: {f.Result.Kind} {f.Result.Culprit}");
+                return f.Result.Kind == ResultKind.Found ? f.Result : null;
+            }
+            foreach (var t in ((TestRound)step).Tests)
+            {
+                log.Line($"[{t.Commit}] with {culprit} reverted");
+                var changed = await repo.ApplyAsync(culprit, t.Commit, true, isMerge, ct);
+                var outcome = changed is null
+                    ? new CommitOutcome(t.Commit, false, [], BuildError: "the revert does not apply")
+                    : (await tests.TestAsync(changed, t.Runs, "reintroduced", ct)) with { Commit = t.Commit };
+                strategy.Record(outcome);
             }
         }
     }

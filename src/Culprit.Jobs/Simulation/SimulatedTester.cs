@@ -75,6 +75,15 @@ internal sealed class SimulatedTester(Scenario scenario, SimulatedHistory histor
         // or the world's change (a second bug, new titles, another repro chance) at the commit that made it.
         var onto = StateOf(revert.Onto);
         var changedAt = scenario.Facts.ChangedAt is { } c ? scenario.Graph.Commits[c] : null;
+        if (scenario.World == World.Reintroduced && scenario.Facts is { Decoy: { } first, ChangedSet: { } fixedSet }
+            && scenario.Graph.IndexOf(revert.Onto) is var at and >= 0 && onto.Bug)
+        {
+            // The commit's bug came from the first introduction (not yet fixed there) or from the reintroduction:
+            // reverting the one it came from removes it, reverting the other does not.
+            var fromFirst = !fixedSet[at];
+            var revertsItsSource = fromFirst ? revert.Reverted == scenario.Graph.Commits[first] : revert.Reverted == scenario.CulpritCommit;
+            return revertsItsSource ? onto with { Bug = false } : onto;
+        }
         if (revert.Reverted == scenario.CulpritCommit)
         {
             return onto with { Bug = false };
