@@ -162,7 +162,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
         {
             // First make sure what the bug looks like: a flaky reproducer may show it once, or show
             // an unrelated crash instead, in the bad commit's first runs.
-            var spent = _runs >= Options.MaxRuns || _builds >= Options.MaxBuilds;
+            var spent = SpentAll;
             if (!BugDefined && (_badTests >= BadCommitAttempts || spent))
             {
                 return Finish(new BisectionResult(ResultKind.NotReproduced, null, [], Message:
@@ -177,7 +177,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
 
         var heaviest = _snapshot.HeaviestGroup();
         var mass = _snapshot.MassOf(heaviest);
-        var spentAll = _runs >= Options.MaxRuns || _builds >= Options.MaxBuilds;
+        var spentAll = SpentAll;
         // Past the target, a few more runs on the leader and its neighbours are cheap and turn a
         // 95 % answer into a 99 % one; the stated confidence stays the posterior itself. The leader
         // is the answer as soon as the target is reached if the budget allows nothing more.
@@ -189,11 +189,9 @@ public sealed class FlakyStrategy : IBisectionStrategy
                 // The posterior assumes fixed titles: what speaks for a title change at the answer,
                 // and the renames already taken, are doubts it cannot see.
                 var rename = RenameReadingAt(members[0]);
-                if (!spentAll && rename is not null && TitleChangeReading.EvidenceTest(rename, 0, _badRuns) is { } evidence)
+                if (RenameEvidenceRun(rename) is { } evidence)
                 {
-                    // A weak sign of a rename: runs on built commits settle it cheaper than a wrong answer.
-                    var runs = Math.Min(Options.FirstRuns, Options.MaxRuns - _runs);
-                    return new TestCommit(_graph.Commits[evidence], runs, 0, 0);
+                    return evidence;
                 }
                 var doubt = rename?.Probability ?? 0;
                 var notes = new List<string>();
@@ -217,10 +215,9 @@ public sealed class FlakyStrategy : IBisectionStrategy
             if (!CanBeTold(members))
             {
                 // The bug's titles may have changed at one of them: that is for runs to tell (see above).
-                if (!spentAll && RenameReadingAt(GroupRoot(members)) is { } groupRename
-                    && TitleChangeReading.EvidenceTest(groupRename, 0, _badRuns) is { } groupEvidence)
+                if (RenameEvidenceRun(RenameReadingAt(GroupRoot(members))) is { } evidence)
                 {
-                    return new TestCommit(_graph.Commits[groupEvidence], Math.Min(Options.FirstRuns, Options.MaxRuns - _runs), 0, 0);
+                    return evidence;
                 }
                 return Finish(new BisectionResult(
                     ResultKind.Inconclusive, null, members.Select(m => _graph.Commits[m]).ToList(), mass, Probabilities(members),
@@ -508,6 +505,19 @@ public sealed class FlakyStrategy : IBisectionStrategy
         return new Judgement(outcome.Commit, verdict, probability, unrelatedRuns, notes);
     }
 
+    /// <summary>Whether the run or build budget is spent.</summary>
+    private bool SpentAll => _runs >= Options.MaxRuns || _builds >= Options.MaxBuilds;
+
+    /// <summary>
+    /// The runs that settle a rename reading short of sure (<see cref="TitleChangeReading.EvidenceTest"/>)
+    /// while the budget lasts: cheaper than a wrong answer, as the commit is built already. Null when
+    /// there is no such reading, or nothing more to run.
+    /// </summary>
+    private TestCommit? RenameEvidenceRun(TitleChangeReading.Reading? reading) =>
+        !SpentAll && reading is not null && TitleChangeReading.EvidenceTest(reading, 0, _badRuns) is { } commit
+            ? new TestCommit(_graph.Commits[commit], Math.Min(Options.FirstRuns, Options.MaxRuns - _runs), 0, 0)
+            : null;
+
     /// <summary>
     /// The commit a group of candidates starts at: the one all others descend from (a group only broken
     /// builds separate is a chain); a title change anywhere in the group shows as one at it: its
@@ -544,8 +554,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
         {
             return null;
         }
-        var spentAll = _runs >= Options.MaxRuns || _builds >= Options.MaxBuilds;
-        if (!spentAll && TitleChangeReading.EvidenceTest(reading, 0, _badRuns) is not null)
+        if (RenameEvidenceRun(reading) is not null)
         {
             // Not sure yet, and runs on built commits can still tell (Next asks for them).
             return null;
