@@ -125,34 +125,7 @@ internal sealed class JobExecution(
             var step = strategy.NextRound(Math.Max(1, _workers.Count));
             if (step is Finished finished)
             {
-                Verification? verification = null;
-                if (finished.Result.Kind == ResultKind.Found && spec.Verify)
-                {
-                    // The bug's crashes, as the strategy judged them: another bug's crash on the parent is no doubt about the culprit.
-                    var bugTitles = finished.Result.BugTitles;
-                    var verifier = new CulpritVerifier(spec, repo, log, tests,
-                        o => _causePolicy.Judge(o) == Verdict.Bad && (bugTitles is null || o.Runs.Any(r => r.ShowsAnyOf(bugTitles))),
-                        commit => ledger.All.Where(e => e.Outcome.Commit == commit && !e.Phase.StartsWith("verify", StringComparison.Ordinal)).Select(e => e.Outcome).ToList(),
-                        reproduce, r => r.IsCrash && (bugTitles is null || r.ShowsAnyOf(bugTitles)),
-                        bugTitles is null ? null : revert => RevertReading.Read(
-                            ledger.All.Where(e => e.Outcome.Commit == crashing && e.Outcome.Built && !e.Phase.StartsWith("verify", StringComparison.Ordinal))
-                                .SelectMany(e => e.Outcome.Runs).ToList(),
-                            revert.Runs, bugTitles,
-                            ledger.All.Where(e => e.Phase == "verify-parent" || (_judgements.TryGetValue(e.Outcome.Commit, out var j) && j.Verdict == Verdict.Good))
-                                .SelectMany(e => e.Outcome.Runs).ToList()));
-                    verification = await verifier.VerifyAsync(finished.Result.Culprit!, ct);
-                    if (spec.Direction == Direction.Cause && verification is { Revert: "failed" }
-                        && await FindReintroductionAsync(finished.Result.Culprit!, ct) is { } again)
-                    {
-                        finished = new Finished(again);
-                        verification = await verifier.VerifyAsync(again.Culprit!, ct);
-                    }
-                    if (await GoodCommitCrashesAsync(finished.Result.Culprit!, oldEnd, verification, ct) is { } goodCrashes)
-                    {
-                        return await FinishAsync(goodCrashes, strategy, verification);
-                    }
-                }
-                return await FinishAsync(Verified(finished.Result, strategy, verification), strategy, verification);
+                return await VerifiedFinishAsync(finished.Result, strategy, reproduce, crashing, oldEnd, graph, ct);
             }
             var round = ((TestRound)step).Tests;
             if (round.Count == 1)
@@ -167,44 +140,85 @@ internal sealed class JobExecution(
     }
 
     /// <summary>
-    /// PROTOTYPE. The crash stayed with the culprit reverted on the bad commit: a later commit brought
-    /// it back (a bug fixed and reintroduced). Over the commits after the culprit, "crashes with the
-    /// culprit reverted" is clean up to the reintroduction and crashes from it on, so a second
-    /// bisection, each commit tested with the culprit reverted, finds it.
+    /// The strategy's answer, checked (<see cref="CulpritVerifier"/>) before anyone reads it. A cause
+    /// whose revert keeps the crash on a clean parent, or a group of candidates only broken builds
+    /// separate whose joint revert keeps it, came in and went again: the bad commit's crash comes from
+    /// the commit that brought it back (<see cref="ReintroductionSearch"/>), which is then checked instead.
     /// </summary>
-    private async Task<BisectionResult?> FindReintroductionAsync(string culprit, CancellationToken ct)
+    private async Task<JobResult> VerifiedFinishAsync(BisectionResult result, IBisectionStrategy strategy, IReadOnlyList<CommitOutcome> reproduce,
+        string crashing, string oldEnd, CommitGraph graph, CancellationToken ct)
     {
-        var graph = await repo.RangeAsync(spec.Bad, culprit, ct);
-        if (graph.Count < 2)
+        var group = result is { Kind: ResultKind.Inconclusive, OnlyBrokenBuildsBetween: true } ? Chain(graph, result.Candidates) : null;
+        if (!spec.Verify || (result.Kind != ResultKind.Found && group is null))
+        {
+            return await FinishAsync(result, strategy);
+        }
+        var cause = spec.Direction == Direction.Cause;
+        var verifier = VerifierFor(result.BugTitles, reproduce, crashing, strategy);
+        var search = new ReintroductionSearch(spec, repo, log, tests, range => _setup.Create(range, Policy));
+        if (group is not null)
+        {
+            if (!cause)
+            {
+                return await FinishAsync(result, strategy);
+            }
+            log.Line($"verifying the candidates: testing {spec.Bad} with {string.Join(", ", group)} reverted");
+            var applied = await verifier.TestAppliedAsync(group, ct);
+            if (applied is not { Said: "failed", Outcome: { } kept } || await search.FindAsync(group, kept, ct) is not { } back)
+            {
+                log.Line(applied.Said == "passed"
+                    ? "the crash goes with the candidates reverted: one of them brought it in"
+                    : "the candidates' revert does not tell more");
+                return await FinishAsync(result, strategy);
+            }
+            if (back.Kind != ResultKind.Found)
+            {
+                return await FinishAsync(back, strategy);
+            }
+            result = back;
+        }
+        var verification = await verifier.VerifyAsync(result.Culprit!, ct);
+        if (cause && group is null && verification is { ParentOk: true, Revert: "failed", RevertOutcome: { } stays }
+            && await search.FindAsync([result.Culprit!], stays, ct) is { } again)
+        {
+            if (again.Kind != ResultKind.Found)
+            {
+                return await FinishAsync(again, strategy);
+            }
+            result = again;
+            verification = await verifier.VerifyAsync(again.Culprit!, ct);
+        }
+        if (await GoodCommitCrashesAsync(result.Culprit!, oldEnd, verification, ct) is { } goodCrashes)
+        {
+            return await FinishAsync(goodCrashes, strategy, verification);
+        }
+        return await FinishAsync(Verified(result, strategy, verification), strategy, verification);
+    }
+
+    /// <summary>The candidates newest first when each is an ancestor of the newest (a chain a revert can undo in turn), else null.</summary>
+    private static IReadOnlyList<string>? Chain(CommitGraph graph, IReadOnlyList<string> candidates)
+    {
+        var ordered = candidates.Select(graph.IndexOf).Order().ToList();
+        if (ordered.Count == 0 || ordered[0] < 0)
         {
             return null;
         }
-        log.Line($"the crash stays with {culprit} reverted: bisecting the commits after it, each with {culprit} reverted");
-        var isMerge = (await repo.ParentsAsync(culprit, ct)).Count > 1;
-        var strategy = _setup.Create(graph, Policy);
-        foreach (var e in ledger.All.Where(e => e.Phase == "verify-revert"))
-        {
-            strategy.Record(e.Outcome with { Commit = spec.Bad });
-        }
-        while (true)
-        {
-            var step = strategy.NextRound(1);
-            if (step is Finished f)
-            {
-                log.Line($"reintroduction search: {f.Result.Kind} {f.Result.Culprit}");
-                return f.Result.Kind == ResultKind.Found ? f.Result : null;
-            }
-            foreach (var t in ((TestRound)step).Tests)
-            {
-                log.Line($"[{t.Commit}] with {culprit} reverted");
-                var changed = await repo.ApplyAsync(culprit, t.Commit, true, isMerge, ct);
-                var outcome = changed is null
-                    ? new CommitOutcome(t.Commit, false, [], BuildError: "the revert does not apply")
-                    : (await tests.TestAsync(changed, t.Runs, "reintroduced", ct)) with { Commit = t.Commit };
-                strategy.Record(outcome);
-            }
-        }
+        return ordered.Skip(1).All(i => graph.Ancestry.IsAncestor(i, ordered[0])) ? ordered.Select(i => graph.Commits[i]).ToList() : null;
     }
+
+    /// <summary>The verifier of an answer, judging crashes by the bug's titles as the strategy holds them.</summary>
+    private CulpritVerifier VerifierFor(IReadOnlyList<string>? bugTitles, IReadOnlyList<CommitOutcome> reproduce, string crashing, IBisectionStrategy strategy) =>
+        new(spec, repo, log, tests,
+            o => _causePolicy.Judge(o) == Verdict.Bad && (bugTitles is null || o.Runs.Any(r => r.ShowsAnyOf(bugTitles))),
+            commit => ledger.All.Where(e => e.Outcome.Commit == commit && !e.Phase.StartsWith("verify", StringComparison.Ordinal)).Select(e => e.Outcome).ToList(),
+            reproduce, r => r.IsCrash && (bugTitles is null || r.ShowsAnyOf(bugTitles)),
+            bugTitles is null ? null : revert => RevertReading.Read(
+                ledger.All.Where(e => e.Outcome.Commit == crashing && e.Outcome.Built && !e.Phase.StartsWith("verify", StringComparison.Ordinal))
+                    .SelectMany(e => e.Outcome.Runs).ToList(),
+                revert.Runs, bugTitles,
+                ledger.All.Where(e => e.Phase == "verify-parent" || (_judgements.TryGetValue(e.Outcome.Commit, out var j) && j.Verdict == Verdict.Good))
+                    .SelectMany(e => e.Outcome.Runs).ToList()),
+            strategy.ChanceOfMissing);
 
     /// <summary>
     /// One commit of the bisection, tested by the worker that built it ahead (else the first). With

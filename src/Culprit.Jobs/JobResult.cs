@@ -75,6 +75,10 @@ public sealed record Verification(bool? ParentOk, string Revert, bool Doubtful, 
     /// <summary>The chance the revert's runs would miss the crashes it removed were they still there; null: the strategy's estimate (not stored).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public double? RemovedMissChance { get; init; }
+
+    /// <summary>The test of the bad commit with the culprit reverted (or the fix cherry-picked), when it applied (not stored).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public CommitOutcome? RevertOutcome { get; init; }
 }
 
 public static class RunResultNames
