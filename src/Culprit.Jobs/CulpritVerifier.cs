@@ -43,6 +43,7 @@ internal sealed class CulpritVerifier(
         var cause = spec.Direction == Direction.Cause;
         var parents = await repo.ParentsAsync(culprit, ct);
         bool? parentOk = null;
+        CommitOutcome? parentTest = null;
         if (parents.Count > 0)
         {
             // Runs the parent already had (the bisection often tested it) count: only the rest are run.
@@ -63,6 +64,7 @@ internal sealed class CulpritVerifier(
                     : $"verifying the culprit: testing its parent {parents[0]} with {runs} more runs ({knownRuns} done)");
                 var fresh = await tests.TestAsync(parents[0], runs, "verify-parent", ct);
                 LogRuns(fresh);
+                parentTest = fresh;
                 parent = fresh.Built ? Merged(parents[0], [.. known, fresh]) : fresh;
             }
             // Cause: the parent must be clean. Fix: the parent must still crash.
@@ -97,6 +99,7 @@ internal sealed class CulpritVerifier(
         {
             RevertRuns = applied.Runs,
             RevertOutcome = applied.Outcome,
+            ParentTest = parentTest,
             OtherBugDoubt = revert == "passed" ? reading?.Doubt ?? 0 : 0,
             RemovedMissChance = revert == "passed" && reading is { KeptTitle: not null } ? reading.RemovedMissChance : null,
         };
@@ -136,7 +139,8 @@ internal sealed class CulpritVerifier(
         var outcome = await tests.TestAsync(onto, RevertRunsFor(cap), phase, ct);
         LogRuns(outcome);
         var applied = Read(outcome, cause);
-        if (applied.Said == "passed" && MoreRevertRuns(applied, outcome.Runs.Count, cap) is var more and > 0)
+        // Twice at most: infra errors topped up may then show a kept crash, which asks for the rest.
+        for (var round = 0; round < 2 && applied.Said == "passed" && MoreRevertRuns(applied, outcome.Runs.Count, cap) is var more and > 0; round++)
         {
             log.Line(applied.Reading is { KeptTitle: not null, Doubt: >= DoubtWorthMoreRuns }
                 ? $"verifying the culprit: {more} more runs of the revert to tell whether the crash it keeps is the bug's"

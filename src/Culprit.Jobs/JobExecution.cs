@@ -24,6 +24,11 @@ internal sealed class JobExecution(
     private readonly IVerdictPolicy _causePolicy = StrategyFactory.CausePolicy(spec);
     private readonly BisectionSetup _setup = setup ?? BisectionSetup.For(spec);
 
+    /// <summary>How often a culprit whose parent crashed in verification sends the bisection on (<see cref="VerifiedFinishAsync"/>).</summary>
+    private const int MaxReopened = 2;
+
+    private int _reopened;
+
     private IEndpointJudge Judge => _setup.Judge;
 
     private IVerdictPolicy Policy => spec.Direction == Direction.Cause ? _causePolicy : new FixDirectionPolicy(_causePolicy);
@@ -125,7 +130,11 @@ internal sealed class JobExecution(
             var step = strategy.NextRound(Math.Max(1, _workers.Count));
             if (step is Finished finished)
             {
-                return await VerifiedFinishAsync(finished.Result, strategy, reproduce, crashing, oldEnd, graph, ct);
+                if (await VerifiedFinishAsync(finished.Result, strategy, reproduce, crashing, oldEnd, graph, ct) is { } done)
+                {
+                    return done;
+                }
+                continue;
             }
             var round = ((TestRound)step).Tests;
             if (round.Count == 1)
@@ -144,8 +153,9 @@ internal sealed class JobExecution(
     /// whose revert keeps the crash on a clean parent, or a group of candidates only broken builds
     /// separate whose joint revert keeps it, came in and went again: the bad commit's crash comes from
     /// the commit that brought it back (<see cref="ReintroductionSearch"/>), which is then checked instead.
+    /// Null: the culprit's parent crashed in verification, and the bisection goes on.
     /// </summary>
-    private async Task<JobResult> VerifiedFinishAsync(BisectionResult result, IBisectionStrategy strategy, IReadOnlyList<CommitOutcome> reproduce,
+    private async Task<JobResult?> VerifiedFinishAsync(BisectionResult result, IBisectionStrategy strategy, IReadOnlyList<CommitOutcome> reproduce,
         string crashing, string oldEnd, CommitGraph graph, CancellationToken ct)
     {
         var group = result is { Kind: ResultKind.Inconclusive, OnlyBrokenBuildsBetween: true } ? Chain(graph, result.Candidates) : null;
@@ -178,6 +188,15 @@ internal sealed class JobExecution(
             result = back;
         }
         var verification = await verifier.VerifyAsync(result.Culprit!, ct);
+        if (cause && group is null && verification is { ParentOk: false, ParentTest: { } parentTest } && _reopened < MaxReopened)
+        {
+            // The parent the bisection had not tested enough crashes: the bug is older than the culprit named.
+            // Its runs are evidence like any other; the bisection goes on with them.
+            _reopened++;
+            log.Line($"the culprit's parent {parentTest.Commit} crashes: bisecting on with its runs");
+            _judgements[parentTest.Commit] = strategy.Record(parentTest);
+            return null;
+        }
         if (cause && group is null && verification is { ParentOk: true, Revert: "failed", RevertOutcome: { } stays }
             && await search.FindAsync([result.Culprit!], stays, ct) is { } again)
         {
