@@ -38,12 +38,18 @@ internal sealed class CulpritVerifier(
         return FlakyEndpointJudge.RunsToRuleOut(runs.Count(showsBug), runs.Count, risk, cap);
     }
 
+    /// <summary>The runs the last verification gave the culprit's parent, when the bisection had not given it enough.</summary>
+    public CommitOutcome? ParentTest { get; private set; }
+
+    /// <summary>The last verification's test of the bad commit with the culprit reverted (or the fix cherry-picked), when it applied.</summary>
+    public CommitOutcome? RevertTest { get; private set; }
+
     public async Task<Verification> VerifyAsync(string culprit, CancellationToken ct)
     {
         var cause = spec.Direction == Direction.Cause;
         var parents = await repo.ParentsAsync(culprit, ct);
         bool? parentOk = null;
-        CommitOutcome? parentTest = null;
+        (ParentTest, RevertTest) = (null, null);
         if (parents.Count > 0)
         {
             // Runs the parent already had (the bisection often tested it) count: only the rest are run.
@@ -64,7 +70,7 @@ internal sealed class CulpritVerifier(
                     : $"verifying the culprit: testing its parent {parents[0]} with {runs} more runs ({knownRuns} done)");
                 var fresh = await tests.TestAsync(parents[0], runs, "verify-parent", ct);
                 LogRuns(fresh);
-                parentTest = fresh;
+                ParentTest = fresh;
                 parent = fresh.Built ? Merged(parents[0], [.. known, fresh]) : fresh;
             }
             // Cause: the parent must be clean. Fix: the parent must still crash.
@@ -75,6 +81,7 @@ internal sealed class CulpritVerifier(
             ? $"verifying the culprit: testing {spec.Bad} with {culprit} reverted"
             : $"verifying the culprit: testing {spec.Bad} with {culprit} cherry-picked");
         var applied = await TestAppliedAsync([culprit], ct);
+        RevertTest = applied.Outcome;
         var (revert, reading) = (applied.Said, applied.Reading);
         if (revert == "passed" && reading is { KeptTitle: { } kept })
         {
@@ -98,8 +105,6 @@ internal sealed class CulpritVerifier(
         return new Verification(parentOk, revert, doubtful, reason)
         {
             RevertRuns = applied.Runs,
-            RevertOutcome = applied.Outcome,
-            ParentTest = parentTest,
             OtherBugDoubt = revert == "passed" ? reading?.Doubt ?? 0 : 0,
             RemovedMissChance = revert == "passed" && reading is { KeptTitle: not null } ? reading.RemovedMissChance : null,
         };

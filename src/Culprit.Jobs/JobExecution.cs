@@ -186,9 +186,10 @@ internal sealed class JobExecution(
                 return await FinishAsync(back, strategy);
             }
             result = back;
+            verifier = VerifierFor(back.BugTitles, reproduce, crashing, strategy);
         }
         var verification = await verifier.VerifyAsync(result.Culprit!, ct);
-        if (cause && group is null && verification is { ParentOk: false, ParentTest: { } parentTest } && _reopened < MaxReopened)
+        if (cause && group is null && verification.ParentOk == false && verifier.ParentTest is { } parentTest && _reopened < MaxReopened)
         {
             // The parent the bisection had not tested enough crashes: the bug is older than the culprit named.
             // Its runs are evidence like any other; the bisection goes on with them.
@@ -197,15 +198,16 @@ internal sealed class JobExecution(
             _judgements[parentTest.Commit] = strategy.Record(parentTest);
             return null;
         }
-        if (cause && group is null && verification is { ParentOk: true, Revert: "failed", RevertOutcome: { } stays }
+        if (cause && group is null && verification is { ParentOk: true, Revert: "failed" } && verifier.RevertTest is { } stays
             && await search.FindAsync([result.Culprit!], stays, ct) is { } again)
         {
             if (again.Kind != ResultKind.Found)
             {
                 return await FinishAsync(again, strategy);
             }
+            // Judged by the crash the search followed: the one that stayed with the first culprit reverted.
             result = again;
-            verification = await verifier.VerifyAsync(again.Culprit!, ct);
+            verification = await VerifierFor(again.BugTitles, reproduce, crashing, strategy).VerifyAsync(again.Culprit!, ct);
         }
         if (await GoodCommitCrashesAsync(result.Culprit!, oldEnd, verification, ct) is { } goodCrashes)
         {

@@ -76,13 +76,6 @@ public sealed record Verification(bool? ParentOk, string Revert, bool Doubtful, 
     [System.Text.Json.Serialization.JsonIgnore]
     public double? RemovedMissChance { get; init; }
 
-    /// <summary>The test of the bad commit with the culprit reverted (or the fix cherry-picked), when it applied (not stored).</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
-    public CommitOutcome? RevertOutcome { get; init; }
-
-    /// <summary>The runs verification gave the culprit's parent, when the bisection had not given it enough (not stored).</summary>
-    [System.Text.Json.Serialization.JsonIgnore]
-    public CommitOutcome? ParentTest { get; init; }
 }
 
 public static class RunResultNames
