@@ -27,7 +27,7 @@ internal sealed class JobExecution(
     /// <summary>How often a culprit whose parent crashed in verification sends the bisection on (<see cref="VerifiedFinishAsync"/>).</summary>
     private const int MaxReopened = 2;
 
-    private int _reopened;
+    private readonly Dictionary<string, Verification> _reopened = new(StringComparer.Ordinal);
 
     private IEndpointJudge Judge => _setup.Judge;
 
@@ -174,40 +174,43 @@ internal sealed class JobExecution(
             }
             log.Line($"verifying the candidates: testing {spec.Bad} with {string.Join(", ", group)} reverted");
             var applied = await verifier.TestAppliedAsync(group, ct);
-            if (applied is not { Said: "failed", Outcome: { } kept } || await search.FindAsync(group, kept, ct) is not { } back)
+            if (applied is not { Said: "failed", Outcome: { } kept } || await search.FindAsync(group, kept, ct) is not { } cameBack)
             {
                 log.Line(applied.Said == "passed"
                     ? "the crash goes with the candidates reverted: one of them brought it in"
                     : "the candidates' revert does not tell more");
                 return await FinishAsync(result, strategy);
             }
-            if (back.Kind != ResultKind.Found)
+            if (cameBack.Kind != ResultKind.Found)
             {
-                return await FinishAsync(back, strategy);
+                return await FinishAsync(cameBack, strategy);
             }
-            result = back;
-            verifier = VerifierFor(back.BugTitles, reproduce, crashing, strategy);
+            result = cameBack;
+            verifier = VerifierFor(cameBack.BugTitles, reproduce, crashing, strategy);
         }
-        var verification = await verifier.VerifyAsync(result.Culprit!, ct);
-        if (cause && group is null && verification.ParentOk == false && verifier.ParentTest is { } parentTest && _reopened < MaxReopened)
+        // A culprit named again after its parent's runs went to the strategy keeps its verification.
+        var again = _reopened.TryGetValue(result.Culprit!, out var earlier);
+        var verification = again ? earlier! : await verifier.VerifyAsync(result.Culprit!, ct);
+        if (!again && cause && group is null && verification.ParentOk == false && verifier.ParentTest is { } parentTest
+            && graph.Contains(parentTest.Commit) && _reopened.Count < MaxReopened)
         {
             // The parent the bisection had not tested enough crashes: the bug is older than the culprit named.
             // Its runs are evidence like any other; the bisection goes on with them.
-            _reopened++;
+            _reopened[result.Culprit!] = verification;
             log.Line($"the culprit's parent {parentTest.Commit} crashes: bisecting on with its runs");
             _judgements[parentTest.Commit] = strategy.Record(parentTest);
             return null;
         }
         if (cause && group is null && verification is { ParentOk: true, Revert: "failed" } && verifier.RevertTest is { } stays
-            && await search.FindAsync([result.Culprit!], stays, ct) is { } again)
+            && await search.FindAsync([result.Culprit!], stays, ct) is { } back)
         {
-            if (again.Kind != ResultKind.Found)
+            if (back.Kind != ResultKind.Found)
             {
-                return await FinishAsync(again, strategy);
+                return await FinishAsync(back, strategy);
             }
             // Judged by the crash the search followed: the one that stayed with the first culprit reverted.
-            result = again;
-            verification = await VerifierFor(again.BugTitles, reproduce, crashing, strategy).VerifyAsync(again.Culprit!, ct);
+            result = back;
+            verification = await VerifierFor(back.BugTitles, reproduce, crashing, strategy).VerifyAsync(back.Culprit!, ct);
         }
         if (await GoodCommitCrashesAsync(result.Culprit!, oldEnd, verification, ct) is { } goodCrashes)
         {

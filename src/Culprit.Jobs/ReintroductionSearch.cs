@@ -26,6 +26,11 @@ internal sealed class ReintroductionSearch(JobSpec spec, IJobHistory repo, JobLo
     /// </returns>
     public async Task<BisectionResult?> FindAsync(IReadOnlyList<string> reverted, CommitOutcome revertedOnBad, CancellationToken ct)
     {
+        if (reverted[0] == spec.Bad)
+        {
+            // Nothing comes after the bad commit: the crash it keeps is not the culprit's.
+            return null;
+        }
         var names = string.Join(", ", reverted);
         var range = await repo.RangeAsync(spec.Bad, reverted[0], ct);
         if (range.Count == 0 || await DescendantsAsync(reverted[0], ct) is not { } descendants)
