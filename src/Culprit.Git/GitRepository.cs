@@ -308,7 +308,9 @@ public sealed partial class GitRepository
             await RemoveWorktreeLockedAsync(path, ct);
         }
         await RunAsync(ct, "worktree", "prune");
-        await CheckedAsync(ct, "worktree", "add", "--detach", "--force", path, commit);
+        // Forced twice: a worktree left registered and locked by a process killed while adding it (git
+        // locks a worktree while it initializes it) is taken over, as a resumed job must.
+        await CheckedAsync(ct, "worktree", "add", "--detach", "--force", "--force", path, commit);
     }
 
     public async Task RemoveWorktreeAsync(string path, CancellationToken ct = default)
@@ -319,7 +321,7 @@ public sealed partial class GitRepository
 
     private async Task RemoveWorktreeLockedAsync(string path, CancellationToken ct)
     {
-        await RunAsync(ct, "worktree", "remove", "--force", path);
+        await RunAsync(ct, "worktree", "remove", "--force", "--force", path);
         if (Directory.Exists(path))
         {
             Directory.Delete(path, recursive: true);

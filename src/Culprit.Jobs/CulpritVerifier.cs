@@ -21,10 +21,14 @@ namespace Culprit.Jobs;
 /// For a cause with the bug's titles known: what the revert's runs say against the bad commit's
 /// (<see cref="RevertReading"/>), which then judges the revert instead of <paramref name="crashes"/>.
 /// </param>
+/// <param name="chanceOfMissing">
+/// The strategy's chance that n runs of a commit with the bug all miss it (over every commit it judged bad, not
+/// the crashing commit's runs alone): the revert gets the runs that make it small.
+/// </param>
 internal sealed class CulpritVerifier(
     JobSpec spec, IJobHistory repo, JobLog log, CommitTestRunner tests, Func<CommitOutcome, bool> crashes,
     Func<string, IReadOnlyList<CommitOutcome>> earlier, IReadOnlyList<CommitOutcome> crashing, Func<RunOutcome, bool> showsBug,
-    Func<CommitOutcome, RevertReading.Reading>? readRevert = null)
+    Func<CommitOutcome, RevertReading.Reading>? readRevert = null, Func<int, double>? chanceOfMissing = null)
 {
     /// <summary>The runs that rule the bug out, at most <paramref name="cap"/>.</summary>
     private int RunsFor(int cap)
@@ -34,11 +38,18 @@ internal sealed class CulpritVerifier(
         return FlakyEndpointJudge.RunsToRuleOut(runs.Count(showsBug), runs.Count, risk, cap);
     }
 
+    /// <summary>The runs the last verification gave the culprit's parent, when the bisection had not given it enough.</summary>
+    public CommitOutcome? ParentTest { get; private set; }
+
+    /// <summary>The last verification's test of the bad commit with the culprit reverted (or the fix cherry-picked), when it applied.</summary>
+    public CommitOutcome? RevertTest { get; private set; }
+
     public async Task<Verification> VerifyAsync(string culprit, CancellationToken ct)
     {
         var cause = spec.Direction == Direction.Cause;
         var parents = await repo.ParentsAsync(culprit, ct);
         bool? parentOk = null;
+        (ParentTest, RevertTest) = (null, null);
         if (parents.Count > 0)
         {
             // Runs the parent already had (the bisection often tested it) count: only the rest are run.
@@ -59,42 +70,23 @@ internal sealed class CulpritVerifier(
                     : $"verifying the culprit: testing its parent {parents[0]} with {runs} more runs ({knownRuns} done)");
                 var fresh = await tests.TestAsync(parents[0], runs, "verify-parent", ct);
                 LogRuns(fresh);
+                ParentTest = fresh;
                 parent = fresh.Built ? Merged(parents[0], [.. known, fresh]) : fresh;
             }
             // Cause: the parent must be clean. Fix: the parent must still crash.
             parentOk = parent.Built && parent.Oks + parent.Crashes > 0 ? crashes(parent) != cause : null;
         }
 
-        var what = cause ? "revert" : "cherry-pick";
         log.Line(cause
             ? $"verifying the culprit: testing {spec.Bad} with {culprit} reverted"
             : $"verifying the culprit: testing {spec.Bad} with {culprit} cherry-picked");
-        var changed = await repo.ApplyAsync(culprit, spec.Bad, cause, parents.Count > 1, ct);
-        string revert;
-        var revertRuns = 0;
-        RevertReading.Reading? reading = null;
-        if (changed is null)
+        var applied = await TestAppliedAsync([culprit], ct);
+        RevertTest = applied.Outcome;
+        var (revert, reading) = (applied.Said, applied.Reading);
+        if (revert == "passed" && reading is { KeptTitle: { } kept })
         {
-            revert = "does-not-apply";
-            log.Line(cause ? $"the revert of {culprit} does not apply on top of {spec.Bad}" : $"{culprit} does not cherry-pick onto {spec.Bad}");
-        }
-        else
-        {
-            // Up to the parent's 2× runs too: the revert is the one test of a history the posterior
-            // cannot see (a bug fixed and brought in again, another bug's crash), and at a low repro
-            // chance the cap, not the bug, decides whether a wrong culprit's revert shows the crash
-            // (10 clean runs at 0.22 miss it one time in 12, 20 runs one in 140).
-            var outcome = await tests.TestAsync(changed, RunsFor(spec.Runs * 2), "verify-" + what, ct);
-            LogRuns(outcome);
-            revertRuns = outcome.Built ? outcome.Runs.Count(r => r.Result != RunResult.InfraError) : 0;
-            reading = outcome.Built && cause && readRevert is not null ? readRevert(outcome) : null;
-            var stays = reading?.CrashStays ?? crashes(outcome);
-            revert = !outcome.Built ? "build-failed" : stays ? "failed" : revertRuns > 0 ? "passed" : "build-failed";
-            if (revert == "passed" && reading is { KeptTitle: { } kept })
-            {
-                log.Line(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                    $"the revert keeps another crash of the bad commit ({kept}, {reading.KeptCrashes}/{reading.RevertRuns} runs) and removes the one it shows more often: another bug ({reading.Doubt * 100:0.0}% chance it is the more frequent one)"));
-            }
+            log.Line(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the revert keeps another crash of the bad commit ({kept}, {reading.KeptCrashes}/{reading.RevertRuns} runs) and removes the one it shows more often: another bug ({reading.Doubt * 100:0.0}% chance it is the more frequent one)"));
         }
 
         string? reason = null;
@@ -112,10 +104,106 @@ internal sealed class CulpritVerifier(
             : $"culprit verified: {Reports.ReportPhrases.ParentCheck(parentOk, !cause, null)}; {Reports.ReportPhrases.RevertCheck(revert, !cause)}");
         return new Verification(parentOk, revert, doubtful, reason)
         {
-            RevertRuns = revertRuns,
+            RevertRuns = applied.Runs,
             OtherBugDoubt = revert == "passed" ? reading?.Doubt ?? 0 : 0,
             RemovedMissChance = revert == "passed" && reading is { KeptTitle: not null } ? reading.RemovedMissChance : null,
         };
+    }
+
+    /// <summary>What the bad commit showed with commits reverted on it (a cause) or cherry-picked onto it (a fix).</summary>
+    /// <param name="Said">passed, failed (the crash stays), does-not-apply or build-failed.</param>
+    /// <param name="Runs">The runs that were not infra errors.</param>
+    /// <param name="Outcome">The test of the changed bad commit (null when the change does not apply).</param>
+    public sealed record Applied(string Said, int Runs, RevertReading.Reading? Reading, CommitOutcome? Outcome);
+
+    /// <summary>
+    /// The bad commit with <paramref name="commits"/> (newest first) reverted on it one after another (a cause), or
+    /// cherry-picked onto it (a fix), tested with the runs that would show the bug: the culprit's revert, and the
+    /// revert of a group of candidates that only broken builds separate.
+    /// </summary>
+    public async Task<Applied> TestAppliedAsync(IReadOnlyList<string> commits, CancellationToken ct)
+    {
+        var cause = spec.Direction == Direction.Cause;
+        var onto = spec.Bad;
+        foreach (var commit in commits)
+        {
+            var isMerge = (await repo.ParentsAsync(commit, ct)).Count > 1;
+            if (await repo.ApplyAsync(commit, onto, cause, isMerge, ct) is not { } made)
+            {
+                log.Line(cause ? $"the revert of {commit} does not apply on top of {spec.Bad}" : $"{commit} does not cherry-pick onto {spec.Bad}");
+                return new Applied("does-not-apply", 0, null, null);
+            }
+            onto = made;
+        }
+        // Up to the parent's 2× runs too: the revert is the one test of a history the posterior
+        // cannot see (a bug fixed and brought in again, another bug's crash), and at a low repro
+        // chance the cap, not the bug, decides whether a wrong culprit's revert shows the crash
+        // (10 clean runs at 0.22 miss it one time in 12, 20 runs one in 140).
+        var cap = spec.Runs * 2;
+        var phase = cause ? "verify-revert" : "verify-cherry-pick";
+        var outcome = await tests.TestAsync(onto, RevertRunsFor(cap), phase, ct);
+        LogRuns(outcome);
+        var applied = Read(outcome, cause);
+        // Twice at most: infra errors topped up may then show a kept crash, which asks for the rest.
+        for (var round = 0; round < 2 && applied.Said == "passed" && MoreRevertRuns(applied, outcome.Runs.Count, cap) is var more and > 0; round++)
+        {
+            log.Line(applied.Reading is { KeptTitle: not null, Doubt: >= DoubtWorthMoreRuns }
+                ? $"verifying the culprit: {more} more runs of the revert to tell whether the crash it keeps is the bug's"
+                : $"verifying the culprit: {more} more runs of the revert (infra errors)");
+            var again = await tests.TestAsync(onto, more, phase, ct);
+            LogRuns(again);
+            if (again.Built)
+            {
+                outcome = Merged(onto, [outcome, again]);
+                applied = Read(outcome, cause);
+            }
+        }
+        return applied;
+    }
+
+    /// <summary>
+    /// A clean revert gets more runs when it kept a crash of the bad commit and removed the one shown
+    /// more often (few runs cannot tell another bug from the bug's own other titles: all the runs
+    /// decide), or when infra errors left fewer useful runs than it needs.
+    /// </summary>
+    private int MoreRevertRuns(Applied applied, int ran, int cap)
+    {
+        if (applied.Reading is { KeptTitle: not null, Doubt: >= DoubtWorthMoreRuns })
+        {
+            return cap - ran;
+        }
+        return Math.Min(cap - ran, RevertRunsFor(cap) - applied.Runs);
+    }
+
+    /// <summary>A revert's doubt (its kept crash being the bad commit's most frequent) above which the revert gets all its runs.</summary>
+    private const double DoubtWorthMoreRuns = 0.01;
+
+    private Applied Read(CommitOutcome outcome, bool cause)
+    {
+        var runs = outcome.Built ? outcome.Runs.Count(r => r.Result != RunResult.InfraError) : 0;
+        var reading = outcome.Built && cause && readRevert is not null ? readRevert(outcome) : null;
+        var stays = reading?.CrashStays ?? crashes(outcome);
+        var said = !outcome.Built ? "build-failed" : stays ? "failed" : runs > 0 ? "passed" : "build-failed";
+        return new Applied(said, runs, reading, outcome);
+    }
+
+    /// <summary>
+    /// The revert's runs: those that rule the bug out at the crashing commit's repro chance, and at the
+    /// strategy's (a crashing commit that showed the bug in its few runs may make it look more frequent than it is).
+    /// </summary>
+    private int RevertRunsFor(int cap)
+    {
+        var runs = RunsFor(cap);
+        if (chanceOfMissing is null)
+        {
+            return runs;
+        }
+        var risk = (1 - spec.Confidence) / FlakyStrategy.ExtraCertainty;
+        while (runs < cap && chanceOfMissing(runs) > risk)
+        {
+            runs++;
+        }
+        return runs;
     }
 
     /// <summary>All runs of a commit's tests as one outcome, for one verdict over them.</summary>

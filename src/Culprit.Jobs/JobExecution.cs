@@ -24,6 +24,11 @@ internal sealed class JobExecution(
     private readonly IVerdictPolicy _causePolicy = StrategyFactory.CausePolicy(spec);
     private readonly BisectionSetup _setup = setup ?? BisectionSetup.For(spec);
 
+    /// <summary>How often a culprit whose parent crashed in verification sends the bisection on (<see cref="VerifiedFinishAsync"/>).</summary>
+    private const int MaxReopened = 2;
+
+    private readonly Dictionary<string, Verification> _reopened = new(StringComparer.Ordinal);
+
     private IEndpointJudge Judge => _setup.Judge;
 
     private IVerdictPolicy Policy => spec.Direction == Direction.Cause ? _causePolicy : new FixDirectionPolicy(_causePolicy);
@@ -125,28 +130,11 @@ internal sealed class JobExecution(
             var step = strategy.NextRound(Math.Max(1, _workers.Count));
             if (step is Finished finished)
             {
-                Verification? verification = null;
-                if (finished.Result.Kind == ResultKind.Found && spec.Verify)
+                if (await VerifiedFinishAsync(finished.Result, strategy, reproduce, crashing, oldEnd, graph, ct) is { } done)
                 {
-                    // The bug's crashes, as the strategy judged them: another bug's crash on the parent is no doubt about the culprit.
-                    var bugTitles = finished.Result.BugTitles;
-                    var verifier = new CulpritVerifier(spec, repo, log, tests,
-                        o => _causePolicy.Judge(o) == Verdict.Bad && (bugTitles is null || o.Runs.Any(r => r.ShowsAnyOf(bugTitles))),
-                        commit => ledger.All.Where(e => e.Outcome.Commit == commit && !e.Phase.StartsWith("verify", StringComparison.Ordinal)).Select(e => e.Outcome).ToList(),
-                        reproduce, r => r.IsCrash && (bugTitles is null || r.ShowsAnyOf(bugTitles)),
-                        bugTitles is null ? null : revert => RevertReading.Read(
-                            ledger.All.Where(e => e.Outcome.Commit == crashing && e.Outcome.Built && !e.Phase.StartsWith("verify", StringComparison.Ordinal))
-                                .SelectMany(e => e.Outcome.Runs).ToList(),
-                            revert.Runs, bugTitles,
-                            ledger.All.Where(e => e.Phase == "verify-parent" || (_judgements.TryGetValue(e.Outcome.Commit, out var j) && j.Verdict == Verdict.Good))
-                                .SelectMany(e => e.Outcome.Runs).ToList()));
-                    verification = await verifier.VerifyAsync(finished.Result.Culprit!, ct);
-                    if (await GoodCommitCrashesAsync(finished.Result.Culprit!, oldEnd, verification, ct) is { } goodCrashes)
-                    {
-                        return await FinishAsync(goodCrashes, strategy, verification);
-                    }
+                    return done;
                 }
-                return await FinishAsync(Verified(finished.Result, strategy, verification), strategy, verification);
+                continue;
             }
             var round = ((TestRound)step).Tests;
             if (round.Count == 1)
@@ -159,6 +147,102 @@ internal sealed class JobExecution(
             }
         }
     }
+
+    /// <summary>
+    /// The strategy's answer, checked (<see cref="CulpritVerifier"/>) before anyone reads it. A cause
+    /// whose revert keeps the crash on a clean parent, or a group of candidates only broken builds
+    /// separate whose joint revert keeps it, came in and went again: the bad commit's crash comes from
+    /// the commit that brought it back (<see cref="ReintroductionSearch"/>), which is then checked instead.
+    /// Null: the culprit's parent crashed in verification, and the bisection goes on.
+    /// </summary>
+    private async Task<JobResult?> VerifiedFinishAsync(BisectionResult result, IBisectionStrategy strategy, IReadOnlyList<CommitOutcome> reproduce,
+        string crashing, string oldEnd, CommitGraph graph, CancellationToken ct)
+    {
+        var group = result is { Kind: ResultKind.Inconclusive, OnlyBrokenBuildsBetween: true } ? Chain(graph, result.Candidates) : null;
+        if (!spec.Verify || (result.Kind != ResultKind.Found && group is null))
+        {
+            return await FinishAsync(result, strategy);
+        }
+        var cause = spec.Direction == Direction.Cause;
+        var verifier = VerifierFor(result.BugTitles, reproduce, crashing, strategy);
+        var search = new ReintroductionSearch(spec, repo, log, tests, range => _setup.Create(range, Policy));
+        if (group is not null)
+        {
+            if (!cause)
+            {
+                return await FinishAsync(result, strategy);
+            }
+            log.Line($"verifying the candidates: testing {spec.Bad} with {string.Join(", ", group)} reverted");
+            var applied = await verifier.TestAppliedAsync(group, ct);
+            if (applied is not { Said: "failed", Outcome: { } kept } || await search.FindAsync(group, kept, ct) is not { } cameBack)
+            {
+                log.Line(applied.Said == "passed"
+                    ? "the crash goes with the candidates reverted: one of them brought it in"
+                    : "the candidates' revert does not tell more");
+                return await FinishAsync(result, strategy);
+            }
+            if (cameBack.Kind != ResultKind.Found)
+            {
+                return await FinishAsync(cameBack, strategy);
+            }
+            result = cameBack;
+            verifier = VerifierFor(cameBack.BugTitles, reproduce, crashing, strategy);
+        }
+        // A culprit named again after its parent's runs went to the strategy keeps its verification.
+        var again = _reopened.TryGetValue(result.Culprit!, out var earlier);
+        var verification = again ? earlier! : await verifier.VerifyAsync(result.Culprit!, ct);
+        if (!again && cause && group is null && verification.ParentOk == false && verifier.ParentTest is { } parentTest
+            && graph.Contains(parentTest.Commit) && _reopened.Count < MaxReopened)
+        {
+            // The parent the bisection had not tested enough crashes: the bug is older than the culprit named.
+            // Its runs are evidence like any other; the bisection goes on with them.
+            _reopened[result.Culprit!] = verification;
+            log.Line($"the culprit's parent {parentTest.Commit} crashes: bisecting on with its runs");
+            _judgements[parentTest.Commit] = strategy.Record(parentTest);
+            return null;
+        }
+        if (cause && group is null && verification is { ParentOk: true, Revert: "failed" } && verifier.RevertTest is { } stays
+            && await search.FindAsync([result.Culprit!], stays, ct) is { } back)
+        {
+            if (back.Kind != ResultKind.Found)
+            {
+                return await FinishAsync(back, strategy);
+            }
+            // Judged by the crash the search followed: the one that stayed with the first culprit reverted.
+            result = back;
+            verification = await VerifierFor(back.BugTitles, reproduce, crashing, strategy).VerifyAsync(back.Culprit!, ct);
+        }
+        if (await GoodCommitCrashesAsync(result.Culprit!, oldEnd, verification, ct) is { } goodCrashes)
+        {
+            return await FinishAsync(goodCrashes, strategy, verification);
+        }
+        return await FinishAsync(Verified(result, strategy, verification), strategy, verification);
+    }
+
+    /// <summary>The candidates newest first when each is an ancestor of the newest (a chain a revert can undo in turn), else null.</summary>
+    private static IReadOnlyList<string>? Chain(CommitGraph graph, IReadOnlyList<string> candidates)
+    {
+        var ordered = candidates.Select(graph.IndexOf).Order().ToList();
+        if (ordered.Count == 0 || ordered[0] < 0)
+        {
+            return null;
+        }
+        return ordered.Skip(1).All(i => graph.Ancestry.IsAncestor(i, ordered[0])) ? ordered.Select(i => graph.Commits[i]).ToList() : null;
+    }
+
+    /// <summary>The verifier of an answer, judging crashes by the bug's titles as the strategy holds them.</summary>
+    private CulpritVerifier VerifierFor(IReadOnlyList<string>? bugTitles, IReadOnlyList<CommitOutcome> reproduce, string crashing, IBisectionStrategy strategy) =>
+        new(spec, repo, log, tests,
+            o => _causePolicy.Judge(o) == Verdict.Bad && (bugTitles is null || o.Runs.Any(r => r.ShowsAnyOf(bugTitles))),
+            commit => ledger.All.Where(e => e.Outcome.Commit == commit && !e.Phase.StartsWith("verify", StringComparison.Ordinal)).Select(e => e.Outcome).ToList(),
+            reproduce, r => r.IsCrash && (bugTitles is null || r.ShowsAnyOf(bugTitles)),
+            bugTitles is null ? null : revert => RevertReading.Read(
+                ledger.All.Where(e => e.Outcome.Commit == crashing && e.Outcome.Built && !e.Phase.StartsWith("verify", StringComparison.Ordinal))
+                    .SelectMany(e => e.Outcome.Runs).ToList(),
+                revert.Runs, bugTitles,
+                ledger.All.Where(e => e.Phase == "verify-parent" || (_judgements.TryGetValue(e.Outcome.Commit, out var j) && j.Verdict == Verdict.Good))
+                    .SelectMany(e => e.Outcome.Runs).ToList()),
+            strategy.ChanceOfMissing);
 
     /// <summary>
     /// One commit of the bisection, tested by the worker that built it ahead (else the first). With

@@ -75,6 +75,7 @@ public sealed record Verification(bool? ParentOk, string Revert, bool Doubtful, 
     /// <summary>The chance the revert's runs would miss the crashes it removed were they still there; null: the strategy's estimate (not stored).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public double? RemovedMissChance { get; init; }
+
 }
 
 public static class RunResultNames

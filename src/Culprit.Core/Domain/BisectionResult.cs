@@ -41,6 +41,12 @@ public sealed record BisectionResult(
     string? Message = null,
     IReadOnlyList<string>? BugTitles = null)
 {
+    /// <summary>
+    /// An inconclusive result whose candidates only broken (skipped) builds separate: one of them brought the bug in,
+    /// which reverting them all on the crashing commit can check.
+    /// </summary>
+    public bool OnlyBrokenBuildsBetween { get; init; }
+
     public static BisectionResult Found(string culprit, double? confidence = null) =>
         new(ResultKind.Found, culprit, [culprit], confidence);
 

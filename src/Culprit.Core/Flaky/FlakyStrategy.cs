@@ -221,7 +221,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
                 }
                 return Finish(new BisectionResult(
                     ResultKind.Inconclusive, null, members.Select(m => _graph.Commits[m]).ToList(), mass, Probabilities(members),
-                    "only commits whose build is broken separate these candidates"));
+                    "only commits whose build is broken separate these candidates") { OnlyBrokenBuildsBetween = true });
             }
         }
 

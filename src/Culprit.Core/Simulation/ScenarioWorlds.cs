@@ -64,7 +64,10 @@ public static class ScenarioWorlds
                         break;
                     }
                     var fixedSet = ScenarioGenerator.Descendants(parents, fix);
-                    if (RandomWhere(rng, scenario.Graph.Count, c => fixedSet[c] && c != fix && !broken[c]) is not { } again)
+                    // The reintroduction's parents are without the bug: a merge of a line that still has the first
+                    // introduction (and not its fix) brings the crash back through that line, and no one commit is to blame.
+                    bool Clean(int p) => !hasBug[p] || fixedSet[p];
+                    if (RandomWhere(rng, scenario.Graph.Count, c => fixedSet[c] && c != fix && !broken[c] && parents[c].All(Clean)) is not { } again)
                     {
                         continue;
                     }

@@ -50,6 +50,16 @@ internal sealed class SimulatedHistory(Scenario scenario) : IJobHistory
     /// <summary>The commit reverted and the commit it was reverted on, when <paramref name="commit"/> is a revert this history made.</summary>
     public (string Reverted, string Onto)? RevertOf(string commit) => _reverts.TryGetValue(commit, out var made) ? made : null;
 
+    /// <summary>The commit a chain of reverts this history made was made on (<paramref name="commit"/> itself when it is none).</summary>
+    public string BaseOf(string commit)
+    {
+        while (RevertOf(commit) is { } revert)
+        {
+            commit = revert.Onto;
+        }
+        return commit;
+    }
+
     public Task<CommitInfo> CommitInfoAsync(string commit, CancellationToken ct)
     {
         var index = scenario.Graph.IndexOf(commit);

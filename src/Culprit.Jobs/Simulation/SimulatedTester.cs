@@ -36,7 +36,8 @@ internal sealed class SimulatedTester(Scenario scenario, SimulatedHistory histor
         machines.Built();
         var rng = new SimRandom(SimRandom.Mix(scenario.Seed, history.Key(commit), 0xB017DUL));
         var seconds = scenario.BuildSeconds * rng.Uniform(0.8, 1.2);
-        var index = scenario.Graph.IndexOf(commit);
+        // A revert builds as the commit it was made on: reverting an unrelated change does not mend a broken build.
+        var index = scenario.Graph.IndexOf(history.BaseOf(commit));
         if (index >= 0 && scenario.IsBroken(index))
         {
             return Task.FromResult(new BuildResult(commit, false, "make: *** [Makefile:1234: vmlinux] Error 2", Compiler, null, seconds * rng.Uniform(0.3, 1.0)));
@@ -71,24 +72,44 @@ internal sealed class SimulatedTester(Scenario scenario, SimulatedHistory histor
         {
             return new KernelState(false, 0, scenario.Manifestations, false);
         }
-        // The commit it was made on, less what the reverted commit brought: the bug (the culprit),
-        // or the world's change (a second bug, new titles, another repro chance) at the commit that made it.
-        var onto = StateOf(revert.Onto);
-        var changedAt = scenario.Facts.ChangedAt is { } c ? scenario.Graph.Commits[c] : null;
-        if (revert.Reverted == scenario.CulpritCommit)
+        // The commit the reverts were made on (one after another), less what each reverted commit brought.
+        var onto = history.BaseOf(commit);
+        var state = StateOf(onto);
+        for (var made = commit; history.RevertOf(made) is { } r; made = r.Onto)
         {
-            return onto with { Bug = false };
+            state = Without(state, r.Reverted, scenario.Graph.IndexOf(onto));
         }
-        if (revert.Reverted != changedAt)
+        return state;
+    }
+
+    /// <summary>
+    /// A kernel state less what <paramref name="reverted"/> brought: the bug (the culprit), or the world's change
+    /// (a second bug, new titles, another repro chance) at the commit that made it. <paramref name="at"/>: the commit the revert was made on.
+    /// </summary>
+    private KernelState Without(KernelState state, string reverted, int at)
+    {
+        if (scenario.World == World.Reintroduced && scenario.Facts is { Decoy: { } first, ChangedSet: { } fixedSet } && at >= 0 && state.Bug)
         {
-            return onto;
+            // The commit's bug came from the first introduction (not yet fixed there) or from the reintroduction:
+            // reverting the one it came from removes it, reverting the other does not.
+            var source = fixedSet[at] ? scenario.CulpritCommit : scenario.Graph.Commits[first];
+            return reverted == source ? state with { Bug = false } : state;
+        }
+        if (reverted == scenario.CulpritCommit)
+        {
+            return state with { Bug = false };
+        }
+        var changedAt = scenario.Facts.ChangedAt is { } c ? scenario.Graph.Commits[c] : null;
+        if (reverted != changedAt)
+        {
+            return state;
         }
         return scenario.World switch
         {
-            World.SecondBug => onto with { SecondBug = false },
-            World.TitleChange => onto with { Titles = scenario.Manifestations },
-            World.ReproChange => onto with { ReproChance = scenario.ReproChance },
-            _ => onto,
+            World.SecondBug => state with { SecondBug = false },
+            World.TitleChange => state with { Titles = scenario.Manifestations },
+            World.ReproChange => state with { ReproChance = scenario.ReproChance },
+            _ => state,
         };
     }
 

@@ -1,0 +1,107 @@
+using Culprit.Core.Domain;
+using Culprit.Core.Strategies;
+
+namespace Culprit.Jobs;
+
+/// <summary>
+/// The crash stays on the bad commit with the culprit reverted while the culprit's parent is clean:
+/// the bug came in at the culprit, went away later, and another commit brought it back (a fix
+/// reverted, the same mistake made again). The bad commit's crash comes from that commit, and a
+/// plain bisection cannot see it (it finds the first coming whenever its probes land there). Over
+/// the commits after the culprit up to the bad commit, "crashes with the culprit reverted" (on its
+/// descendants; the others are tested as they are) is false up to the commit that brought it back
+/// and true from there on: a second bisection of them finds that commit. The same holds for a
+/// group of candidates only broken builds separate, reverted together.
+/// </summary>
+/// <param name="create">The job's strategy over a range.</param>
+internal sealed class ReintroductionSearch(JobSpec spec, IJobHistory repo, JobLog log, CommitTestRunner tests, Func<CommitGraph, IBisectionStrategy> create)
+{
+    /// <summary>The phase of the search's tests in the job's outcomes.</summary>
+    public const string Phase = "reintroduced";
+
+    /// <param name="reverted">The culprit, or the group's candidates: each an ancestor of the first (newest first).</param>
+    /// <param name="revertedOnBad">The bad commit's test with them reverted, which kept the crash: the search's crashing end.</param>
+    /// <returns>
+    /// The commit that brought the crash back (or the candidates only broken builds separate), or null when the search names none.
+    /// </returns>
+    public async Task<BisectionResult?> FindAsync(IReadOnlyList<string> reverted, CommitOutcome revertedOnBad, CancellationToken ct)
+    {
+        if (reverted[0] == spec.Bad)
+        {
+            // Nothing comes after the bad commit: the crash it keeps is not the culprit's.
+            return null;
+        }
+        var names = string.Join(", ", reverted);
+        var range = await repo.RangeAsync(spec.Bad, reverted[0], ct);
+        if (range.Count == 0 || await DescendantsAsync(reverted[0], ct) is not { } descendants)
+        {
+            return null;
+        }
+        log.Line($"the crash stays with {names} reverted: bisecting the {range.Count} commits after it up to {spec.Bad}, each of its descendants with {names} reverted");
+        var strategy = create(range);
+        strategy.Record(revertedOnBad with { Commit = spec.Bad });
+        while (true)
+        {
+            var step = strategy.NextRound(1);
+            if (step is Finished finished)
+            {
+                if (finished.Result is { Kind: ResultKind.Inconclusive, OnlyBrokenBuildsBetween: true })
+                {
+                    log.Line($"the crash came back with one of {string.Join(", ", finished.Result.Candidates)}: only commits whose build is broken separate them");
+                    return finished.Result;
+                }
+                if (finished.Result.Kind != ResultKind.Found)
+                {
+                    log.Line($"the search for the commit that brought the crash back ends {finished.Result.Kind.ToString().ToLowerInvariant()}: {finished.Result.Message}");
+                    return null;
+                }
+                log.Line($"the crash came back with {finished.Result.Culprit}");
+                return finished.Result;
+            }
+            foreach (var test in ((TestRound)step).Tests)
+            {
+                // A commit without the culprit is tested as it is: a crash there came in another way.
+                var reverts = descendants.Contains(test.Commit);
+                log.Line(reverts ? $"[{test.Commit}] with {names} reverted" : $"[{test.Commit}] (without {names})");
+                var outcome = !reverts ? await tests.TestAsync(test.Commit, test.Runs, Phase, ct, test.SettlingTitles)
+                    : await RevertedAsync(reverted, test.Commit, ct) is { } changed
+                    ? await tests.TestAsync(changed, test.Runs, Phase, ct, test.SettlingTitles)
+                    : new CommitOutcome(test.Commit, false, [], BuildError: $"the revert of {names} does not apply");
+                strategy.Record(outcome with { Commit = test.Commit });
+            }
+        }
+    }
+
+    /// <summary><paramref name="onto"/> with the commits reverted one after another; null when one does not apply.</summary>
+    private async Task<string?> RevertedAsync(IReadOnlyList<string> reverted, string onto, CancellationToken ct)
+    {
+        var at = onto;
+        foreach (var commit in reverted)
+        {
+            var isMerge = (await repo.ParentsAsync(commit, ct)).Count > 1;
+            if (await repo.ApplyAsync(commit, at, true, isMerge, ct) is not { } made)
+            {
+                return null;
+            }
+            at = made;
+        }
+        return at;
+    }
+
+    /// <summary>The descendants of <paramref name="commit"/> among the bad commit's ancestors (git's <c>--ancestry-path</c>).</summary>
+    private async Task<HashSet<string>?> DescendantsAsync(string commit, CancellationToken ct)
+    {
+        if (await repo.ParentsAsync(commit, ct) is not [var parent, ..])
+        {
+            return null;
+        }
+        var around = await repo.RangeAsync(spec.Bad, parent, ct);
+        var at = around.IndexOf(commit);
+        if (at < 0)
+        {
+            return null;
+        }
+        var ancestry = around.Ancestry;
+        return Enumerable.Range(0, around.Count).Where(i => i != at && ancestry.IsAncestor(at, i)).Select(i => around.Commits[i]).ToHashSet(StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,62 @@
+using Culprit.Core.Domain;
+using Culprit.Core.Simulation;
+using Xunit;
+
+namespace Culprit.Jobs.Tests.Simulation;
+
+/// <summary>
+/// The bug is fixed and brought back inside the range: the bisection finds its first introduction,
+/// whose revert on the bad commit keeps the crash; the commits after it, each tested with it
+/// reverted, are clean up to the reintroduction and crash from it on.
+/// </summary>
+public class ReintroducedTests
+{
+    [Fact]
+    public async Task A_revert_that_keeps_the_crash_leads_to_the_commit_that_brought_it_back()
+    {
+        // Pinned: the first introduction was named and called doubtful (its revert kept the crash): no answer.
+        var (scenario, job) = await PinnedWorld.RunAsync(World.Reintroduced, 0, seed: 1);
+
+        Assert.Contains(job.Log, l => l.StartsWith("the crash stays with " + scenario.Graph.Commits[scenario.Facts.Decoy!.Value], StringComparison.Ordinal));
+        Assert.Equal(ResultKind.Found, job.Answer.Kind);
+        Assert.Equal(scenario.CulpritCommit, job.Answer.Culprit);
+    }
+
+    [Fact]
+    public async Task Candidates_only_broken_builds_separate_are_reverted_together_and_lead_to_the_commit_that_brought_the_crash_back()
+    {
+        // Pinned: the first introduction's parent does not build: the answer was inconclusive between the two, neither right.
+        var (scenario, job) = await PinnedWorld.RunAsync(World.Reintroduced, 7, seed: 1);
+
+        var decoy = scenario.Graph.Commits[scenario.Facts.Decoy!.Value];
+        Assert.Contains(job.Log, l => l.StartsWith("verifying the candidates: testing ", StringComparison.Ordinal) && l.Contains(decoy, StringComparison.Ordinal));
+        Assert.Contains(job.Log, l => l.StartsWith($"the crash stays with {decoy}, ", StringComparison.Ordinal));
+        Assert.Equal(ResultKind.Found, job.Answer.Kind);
+        Assert.Equal(scenario.CulpritCommit, job.Answer.Culprit);
+    }
+
+    [Fact]
+    public async Task Candidates_whose_joint_revert_removes_the_crash_stay_the_answer()
+    {
+        // The model world: the culprit's parent does not build, and reverting both removes the crash.
+        var (scenario, job) = await PinnedWorld.RunAsync(World.Model, 117, seed: 1);
+
+        Assert.Contains("the crash goes with the candidates reverted: one of them brought it in", job.Log);
+        Assert.True(Scoring.IsRight(scenario, job.Answer));
+        Assert.Equal(ResultKind.Inconclusive, job.Answer.Kind);
+    }
+
+    [Fact]
+    public async Task A_culprit_whose_parent_crashes_in_verification_sends_the_bisection_on()
+    {
+        // Pinned: the bisection named a commit whose parent it had not tested; that parent crashed in verification
+        // (it has the first introduction), and the answer was doubtful. Its runs now go to the bisection, which
+        // finds the first introduction, whose revert keeps the crash, and the search finds the reintroduction.
+        var (scenario, job) = await PinnedWorld.RunAsync(World.Reintroduced, 137, seed: 1);
+
+        Assert.Contains(job.Log, l => l.StartsWith("the culprit's parent ", StringComparison.Ordinal) && l.EndsWith(" crashes: bisecting on with its runs", StringComparison.Ordinal));
+        Assert.Equal(ResultKind.Found, job.Answer.Kind);
+        Assert.Equal(scenario.CulpritCommit, job.Answer.Culprit);
+        Assert.False(job.Result.Verification?.Doubtful);
+    }
+}
