@@ -124,16 +124,7 @@ public sealed class BuildAvoidanceCliTests
                 File.Move(Path.Combine(path, "docs", "notes.md"), Path.Combine(path, "docs", $"notes-{i}.md"), overwrite: true);
             }
             await Git(path, "add", "-A");
-            var date = (1_700_000_000 + i * 3600).ToString(CultureInfo.InvariantCulture) + " +0000";
-            await ProcessRunner.RunCheckedAsync(new ProcessSpec("git", ["-C", path, "commit", "-q", "-m", $"change number {i}"])
-            {
-                Environment = new Dictionary<string, string?>
-                {
-                    ["GIT_AUTHOR_NAME"] = "Dev", ["GIT_AUTHOR_EMAIL"] = "dev@example.com", ["GIT_AUTHOR_DATE"] = date,
-                    ["GIT_COMMITTER_NAME"] = "Dev", ["GIT_COMMITTER_EMAIL"] = "dev@example.com", ["GIT_COMMITTER_DATE"] = date,
-                },
-            });
-            hashes[i] = (await Git(path, "rev-parse", "HEAD")).StandardOutput.Trim();
+            hashes[i] = await TestGit.CommitAsync(path, $"change number {i}", TestGit.Identity(i));
         }
         return hashes;
     }

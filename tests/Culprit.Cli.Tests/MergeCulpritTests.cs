@@ -89,20 +89,11 @@ public sealed class MergeCulpritTests
         await Git(path, Identity(clock), "commit", "-q", "-m", subject);
     }
 
-    private static Dictionary<string, string?> Identity(int[] clock)
-    {
-        var date = (1_700_000_000 + clock[0]++ * 3600).ToString(CultureInfo.InvariantCulture) + " +0000";
-        return new()
-        {
-            ["GIT_AUTHOR_NAME"] = "Dev", ["GIT_AUTHOR_EMAIL"] = "dev@example.com", ["GIT_AUTHOR_DATE"] = date,
-            ["GIT_COMMITTER_NAME"] = "Dev", ["GIT_COMMITTER_EMAIL"] = "dev@example.com", ["GIT_COMMITTER_DATE"] = date,
-        };
-    }
+    private static Dictionary<string, string?> Identity(int[] clock) => TestGit.Identity(clock[0]++);
 
-    private static Task<ProcessResult> Git(string path, params string[] args) => Git(path, null, args);
+    private static Task<ProcessResult> Git(string path, params string[] args) => TestGit.RunAsync(path, args);
 
-    private static Task<ProcessResult> Git(string path, Dictionary<string, string?>? env, params string[] args) =>
-        ProcessRunner.RunCheckedAsync(new ProcessSpec("git", ["-C", path, .. args]) { Environment = env ?? new Dictionary<string, string?>() });
+    private static Task<ProcessResult> Git(string path, Dictionary<string, string?>? env, params string[] args) => TestGit.RunAsync(path, env, args);
 
-    private static async Task<string> HeadAsync(string path) => (await Git(path, "rev-parse", "HEAD")).StandardOutput.Trim();
+    private static Task<string> HeadAsync(string path) => TestGit.HeadAsync(path);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Culprit.Processes;
 using Culprit.Store;
@@ -105,7 +104,7 @@ public sealed class ReintroducedBugTests
     private static async Task<List<string>> CreateAsync(string path)
     {
         Directory.CreateDirectory(path);
-        await Git(path, null, "init", "-q", "-b", "main");
+        await TestGit.RunAsync(path, "init", "-q", "-b", "main");
         var hashes = new List<string>();
         for (var i = 0; i < Commits; i++)
         {
@@ -118,23 +117,9 @@ public sealed class ReintroducedBugTests
                 _ => ($"f{i}", "filler"),
             };
             await File.AppendAllTextAsync(Path.Combine(path, file), append + "\n");
-            await Git(path, null, "add", "-A");
-            await Git(path, Identity(i), "commit", "-q", "-m", $"change {i}");
-            hashes.Add((await Git(path, null, "rev-parse", "HEAD")).StandardOutput.Trim());
+            await TestGit.RunAsync(path, "add", "-A");
+            hashes.Add(await TestGit.CommitAsync(path, $"change {i}", TestGit.Identity(i)));
         }
         return hashes;
     }
-
-    private static Dictionary<string, string?> Identity(int i)
-    {
-        var date = (1_700_000_000 + i * 3600).ToString(CultureInfo.InvariantCulture) + " +0000";
-        return new()
-        {
-            ["GIT_AUTHOR_NAME"] = "Dev", ["GIT_AUTHOR_EMAIL"] = "dev@example.com", ["GIT_AUTHOR_DATE"] = date,
-            ["GIT_COMMITTER_NAME"] = "Dev", ["GIT_COMMITTER_EMAIL"] = "dev@example.com", ["GIT_COMMITTER_DATE"] = date,
-        };
-    }
-
-    private static Task<ProcessResult> Git(string path, Dictionary<string, string?>? env, params string[] args) =>
-        ProcessRunner.RunCheckedAsync(new ProcessSpec("git", ["-C", path, .. args]) { Environment = env ?? new Dictionary<string, string?>() });
 }

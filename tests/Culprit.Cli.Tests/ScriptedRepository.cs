@@ -41,16 +41,7 @@ internal sealed class ScriptedRepository
             await File.WriteAllTextAsync(System.IO.Path.Combine(path, "n"), $"{i}\n");
             await File.WriteAllTextAsync(System.IO.Path.Combine(path, "other"), i >= otherBugFrom ? "1\n" : "0\n");
             await Git(path, "add", "-A");
-            var date = (1_700_000_000 + i * 3600).ToString(CultureInfo.InvariantCulture) + " +0000";
-            await ProcessRunner.RunCheckedAsync(new ProcessSpec("git", ["-C", path, "commit", "-q", "-m", $"change number {i}"])
-            {
-                Environment = new Dictionary<string, string?>
-                {
-                    ["GIT_AUTHOR_NAME"] = "Dev One", ["GIT_AUTHOR_EMAIL"] = "dev1@example.com", ["GIT_AUTHOR_DATE"] = date,
-                    ["GIT_COMMITTER_NAME"] = "Dev Two", ["GIT_COMMITTER_EMAIL"] = "dev2@example.com", ["GIT_COMMITTER_DATE"] = date,
-                },
-            });
-            hashes[i] = (await ProcessRunner.RunCheckedAsync(ProcessSpec.Of("git", "-C", path, "rev-parse", "HEAD"))).StandardOutput.Trim();
+            hashes[i] = await TestGit.CommitAsync(path, $"change number {i}", TestGit.Identity(i, "Dev One", "dev1@example.com", "Dev Two", "dev2@example.com"));
             if (tags is not null && tags.TryGetValue(i, out var tag))
             {
                 await Git(path, "tag", tag);

@@ -86,16 +86,7 @@ public sealed class UserSpaceCrashTitleTests
             await File.WriteAllTextAsync(Path.Combine(path, "prog.c"), Source(useAfterFree: i >= UseAfterFree));
             await File.WriteAllTextAsync(Path.Combine(path, "NEWS"), $"change {i}\n");
             await Git(path, "add", "-A");
-            var date = (1_700_000_000 + i * 3600).ToString(CultureInfo.InvariantCulture) + " +0000";
-            await ProcessRunner.RunCheckedAsync(new ProcessSpec("git", ["-C", path, "commit", "-q", "-m", i == UseAfterFree ? "prog: free the name early" : $"change number {i}"])
-            {
-                Environment = new Dictionary<string, string?>
-                {
-                    ["GIT_AUTHOR_NAME"] = "Dev One", ["GIT_AUTHOR_EMAIL"] = "dev1@example.com", ["GIT_AUTHOR_DATE"] = date,
-                    ["GIT_COMMITTER_NAME"] = "Dev One", ["GIT_COMMITTER_EMAIL"] = "dev1@example.com", ["GIT_COMMITTER_DATE"] = date,
-                },
-            });
-            hashes[i] = (await ProcessRunner.RunCheckedAsync(ProcessSpec.Of("git", "-C", path, "rev-parse", "HEAD"))).StandardOutput.Trim();
+            hashes[i] = await TestGit.CommitAsync(path, i == UseAfterFree ? "prog: free the name early" : $"change number {i}", TestGit.Identity(i, "Dev One", "dev1@example.com"));
         }
         return hashes;
     }
