@@ -124,16 +124,11 @@ internal sealed class CulpritVerifier(
     public async Task<Applied> TestAppliedAsync(IReadOnlyList<string> commits, CancellationToken ct)
     {
         var cause = spec.Direction == Direction.Cause;
-        var onto = spec.Bad;
-        foreach (var commit in commits)
+        var (onto, notApplying) = await repo.ApplyAllAsync(commits, spec.Bad, cause, ct);
+        if (onto is null)
         {
-            var isMerge = (await repo.ParentsAsync(commit, ct)).Count > 1;
-            if (await repo.ApplyAsync(commit, onto, cause, isMerge, ct) is not { } made)
-            {
-                log.Line(cause ? $"the revert of {commit} does not apply on top of {spec.Bad}" : $"{commit} does not cherry-pick onto {spec.Bad}");
-                return new Applied("does-not-apply", 0, null, null);
-            }
-            onto = made;
+            log.Line(cause ? $"the revert of {notApplying} does not apply on top of {spec.Bad}" : $"{notApplying} does not cherry-pick onto {spec.Bad}");
+            return new Applied("does-not-apply", 0, null, null);
         }
         // Up to the parent's 2× runs too: the revert is the one test of a history the posterior
         // cannot see (a bug fixed and brought in again, another bug's crash), and at a low repro

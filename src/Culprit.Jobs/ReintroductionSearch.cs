@@ -64,28 +64,12 @@ internal sealed class ReintroductionSearch(JobSpec spec, IJobHistory repo, JobLo
                 var reverts = descendants.Contains(test.Commit);
                 log.Line(reverts ? $"[{test.Commit}] with {names} reverted" : $"[{test.Commit}] (without {names})");
                 var outcome = !reverts ? await tests.TestAsync(test.Commit, test.Runs, Phase, ct, test.SettlingTitles)
-                    : await RevertedAsync(reverted, test.Commit, ct) is { } changed
+                    : (await repo.ApplyAllAsync(reverted, test.Commit, true, ct)).Made is { } changed
                     ? await tests.TestAsync(changed, test.Runs, Phase, ct, test.SettlingTitles)
                     : new CommitOutcome(test.Commit, false, [], BuildError: $"the revert of {names} does not apply");
                 strategy.Record(outcome with { Commit = test.Commit });
             }
         }
-    }
-
-    /// <summary><paramref name="onto"/> with the commits reverted one after another; null when one does not apply.</summary>
-    private async Task<string?> RevertedAsync(IReadOnlyList<string> reverted, string onto, CancellationToken ct)
-    {
-        var at = onto;
-        foreach (var commit in reverted)
-        {
-            var isMerge = (await repo.ParentsAsync(commit, ct)).Count > 1;
-            if (await repo.ApplyAsync(commit, at, true, isMerge, ct) is not { } made)
-            {
-                return null;
-            }
-            at = made;
-        }
-        return at;
     }
 
     /// <summary>The descendants of <paramref name="commit"/> among the bad commit's ancestors (git's <c>--ancestry-path</c>).</summary>
