@@ -21,6 +21,10 @@ namespace Culprit.Jobs;
 /// For a cause with the bug's titles known: what the revert's runs say against the bad commit's
 /// (<see cref="RevertReading"/>), which then judges the revert instead of <paramref name="crashes"/>.
 /// </param>
+/// <param name="crashingDescendants">
+/// Commits the job saw crash with the bug that contain all of the given commits, newest first (the bad commit
+/// not among them): where a revert that does not apply on the bad commit is tried instead.
+/// </param>
 /// <param name="chanceOfMissing">
 /// The strategy's chance that n runs of a commit with the bug all miss it (over every commit it judged bad, not
 /// the crashing commit's runs alone): the revert gets the runs that make it small.
@@ -28,8 +32,12 @@ namespace Culprit.Jobs;
 internal sealed class CulpritVerifier(
     JobSpec spec, IJobHistory repo, JobLog log, CommitTestRunner tests, Func<CommitOutcome, bool> crashes,
     Func<string, IReadOnlyList<CommitOutcome>> earlier, IReadOnlyList<CommitOutcome> crashing, Func<RunOutcome, bool> showsBug,
-    Func<CommitOutcome, RevertReading.Reading>? readRevert = null, Func<int, double>? chanceOfMissing = null)
+    Func<string, CommitOutcome, RevertReading.Reading>? readRevert = null, Func<int, double>? chanceOfMissing = null,
+    Func<IReadOnlyList<string>, IReadOnlyList<string>>? crashingDescendants = null)
 {
+    /// <summary>How many of the commits seen crashing a revert that does not apply on the bad commit is tried on.</summary>
+    private const int MaxOtherBases = 6;
+
     /// <summary>The runs that rule the bug out, at most <paramref name="cap"/>.</summary>
     private int RunsFor(int cap)
     {
@@ -101,9 +109,10 @@ internal sealed class CulpritVerifier(
         var doubtful = reason is not null;
         log.Line(doubtful
             ? $"the culprit is doubtful: {reason}"
-            : $"culprit verified: {Reports.ReportPhrases.ParentCheck(parentOk, !cause, null)}; {Reports.ReportPhrases.RevertCheck(revert, !cause)}");
+            : $"culprit verified: {Reports.ReportPhrases.ParentCheck(parentOk, !cause, null)}; {Reports.ReportPhrases.RevertCheck(revert, !cause, applied.On == spec.Bad ? null : applied.On)}");
         return new Verification(parentOk, revert, doubtful, reason)
         {
+            RevertedOn = applied.On == spec.Bad ? null : applied.On,
             RevertRuns = applied.Runs,
             OtherBugDoubt = revert == "passed" ? reading?.Doubt ?? 0 : 0,
             RemovedMissChance = revert == "passed" && reading is { KeptTitle: not null } ? reading.RemovedMissChance : null,
@@ -113,8 +122,9 @@ internal sealed class CulpritVerifier(
     /// <summary>What the bad commit showed with commits reverted on it (a cause) or cherry-picked onto it (a fix).</summary>
     /// <param name="Said">passed, failed (the crash stays), does-not-apply or build-failed.</param>
     /// <param name="Runs">The runs that were not infra errors.</param>
-    /// <param name="Outcome">The test of the changed bad commit (null when the change does not apply).</param>
-    public sealed record Applied(string Said, int Runs, RevertReading.Reading? Reading, CommitOutcome? Outcome);
+    /// <param name="Outcome">The test of the changed commit (null when the change does not apply).</param>
+    /// <param name="On">The commit changed: the bad commit, or the newest commit seen crashing where a revert applies.</param>
+    public sealed record Applied(string Said, int Runs, RevertReading.Reading? Reading, CommitOutcome? Outcome, string? On = null);
 
     /// <summary>
     /// The bad commit with <paramref name="commits"/> (newest first) reverted on it one after another (a cause), or
@@ -124,11 +134,25 @@ internal sealed class CulpritVerifier(
     public async Task<Applied> TestAppliedAsync(IReadOnlyList<string> commits, CancellationToken ct)
     {
         var cause = spec.Direction == Direction.Cause;
-        var (onto, notApplying) = await repo.ApplyAllAsync(commits, spec.Bad, cause, ct);
+        var on = spec.Bad;
+        var (onto, notApplying) = await repo.ApplyAllAsync(commits, on, cause, ct);
         if (onto is null)
         {
             log.Line(cause ? $"the revert of {notApplying} does not apply on top of {spec.Bad}" : $"{notApplying} does not cherry-pick onto {spec.Bad}");
-            return new Applied("does-not-apply", 0, null, null);
+            // A later commit changed the same lines; the revert may still apply before it, on a commit that crashed with the bug.
+            foreach (var other in cause && crashingDescendants is not null ? crashingDescendants(commits).Take(MaxOtherBases) : [])
+            {
+                if ((await repo.ApplyAllAsync(commits, other, true, ct)).Made is { } made)
+                {
+                    (on, onto) = (other, made);
+                    log.Line($"verifying the culprit: the revert applies on {other}, the newest commit seen crashing where it does: testing it there");
+                    break;
+                }
+            }
+            if (onto is null)
+            {
+                return new Applied("does-not-apply", 0, null, null);
+            }
         }
         // Up to the parent's 2× runs too: the revert is the one test of a history the posterior
         // cannot see (a bug fixed and brought in again, another bug's crash), and at a low repro
@@ -138,11 +162,11 @@ internal sealed class CulpritVerifier(
         var phase = cause ? "verify-revert" : "verify-cherry-pick";
         var outcome = await tests.TestAsync(onto, RevertRunsFor(cap), phase, ct);
         LogRuns(outcome);
-        var applied = Read(outcome, cause);
+        var applied = Read(on, outcome, cause);
         // Twice at most: infra errors topped up may then show a kept crash, which asks for the rest.
         for (var round = 0; round < 2 && applied.Said == "passed" && MoreRevertRuns(applied, outcome.Runs.Count, cap) is var more and > 0; round++)
         {
-            log.Line(applied.Reading is { KeptTitle: not null, Doubt: >= DoubtWorthMoreRuns }
+            log.Line(WorthAllRuns(applied.Reading)
                 ? $"verifying the culprit: {more} more runs of the revert to tell whether the crash it keeps is the bug's"
                 : $"verifying the culprit: {more} more runs of the revert (infra errors)");
             var again = await tests.TestAsync(onto, more, phase, ct);
@@ -150,7 +174,7 @@ internal sealed class CulpritVerifier(
             if (again.Built)
             {
                 outcome = Merged(onto, [outcome, again]);
-                applied = Read(outcome, cause);
+                applied = Read(on, outcome, cause);
             }
         }
         return applied;
@@ -163,7 +187,7 @@ internal sealed class CulpritVerifier(
     /// </summary>
     private int MoreRevertRuns(Applied applied, int ran, int cap)
     {
-        if (applied.Reading is { KeptTitle: not null, Doubt: >= DoubtWorthMoreRuns })
+        if (WorthAllRuns(applied.Reading))
         {
             return cap - ran;
         }
@@ -173,13 +197,18 @@ internal sealed class CulpritVerifier(
     /// <summary>A revert's doubt (its kept crash being the bad commit's most frequent) above which the revert gets all its runs.</summary>
     private const double DoubtWorthMoreRuns = 0.01;
 
-    private Applied Read(CommitOutcome outcome, bool cause)
+    /// <summary>A revert that kept a crash gets all its runs when that crash may be the bug's (see <see cref="RevertReading.Reading.KeptBugCrash"/>).</summary>
+    private static bool WorthAllRuns(RevertReading.Reading? reading) =>
+        reading is { KeptTitle: not null } && (reading.Doubt >= DoubtWorthMoreRuns || reading.KeptBugCrash);
+
+    /// <param name="on">The commit changed: its own runs are what the revert's are read against.</param>
+    private Applied Read(string on, CommitOutcome outcome, bool cause)
     {
         var runs = outcome.Built ? outcome.Runs.Count(r => r.Result != RunResult.InfraError) : 0;
-        var reading = outcome.Built && cause && readRevert is not null ? readRevert(outcome) : null;
+        var reading = outcome.Built && cause && readRevert is not null ? readRevert(on, outcome) : null;
         var stays = reading?.CrashStays ?? crashes(outcome);
         var said = !outcome.Built ? "build-failed" : stays ? "failed" : runs > 0 ? "passed" : "build-failed";
-        return new Applied(said, runs, reading, outcome);
+        return new Applied(said, runs, reading, outcome, on);
     }
 
     /// <summary>

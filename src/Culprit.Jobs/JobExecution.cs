@@ -164,7 +164,7 @@ internal sealed class JobExecution(
             return await FinishAsync(result, strategy);
         }
         var cause = spec.Direction == Direction.Cause;
-        var verifier = VerifierFor(result.BugTitles, reproduce, crashing, strategy);
+        var verifier = VerifierFor(result.BugTitles, reproduce, crashing, strategy, graph);
         var search = new ReintroductionSearch(spec, repo, log, tests, range => _setup.Create(range, Policy));
         if (group is not null)
         {
@@ -174,7 +174,7 @@ internal sealed class JobExecution(
             }
             log.Line($"verifying the candidates: testing {spec.Bad} with {string.Join(", ", group)} reverted");
             var applied = await verifier.TestAppliedAsync(group, ct);
-            if (applied is not { Said: "failed", Outcome: { } kept } || await search.FindAsync(group, kept, ct) is not { } cameBack)
+            if (applied is not { Said: "failed", Outcome: { } kept, On: { } keptOn } || await search.FindAsync(group, keptOn, kept, ct) is not { } cameBack)
             {
                 log.Line(applied.Said == "passed"
                     ? "the crash goes with the candidates reverted: one of them brought it in"
@@ -186,7 +186,7 @@ internal sealed class JobExecution(
                 return await FinishAsync(cameBack, strategy);
             }
             result = cameBack;
-            verifier = VerifierFor(cameBack.BugTitles, reproduce, crashing, strategy);
+            verifier = VerifierFor(cameBack.BugTitles, reproduce, crashing, strategy, graph);
         }
         // A culprit named again after its parent's runs went to the strategy keeps its verification.
         var again = _reopened.TryGetValue(result.Culprit!, out var earlier);
@@ -202,7 +202,7 @@ internal sealed class JobExecution(
             return null;
         }
         if (cause && group is null && verification is { ParentOk: true, Revert: "failed" } && verifier.RevertTest is { } stays
-            && await search.FindAsync([result.Culprit!], stays, ct) is { } back)
+            && await search.FindAsync([result.Culprit!], verification.RevertedOn ?? spec.Bad, stays, ct) is { } back)
         {
             if (back.Kind != ResultKind.Found)
             {
@@ -210,7 +210,11 @@ internal sealed class JobExecution(
             }
             // Judged by the crash the search followed: the one that stayed with the first culprit reverted.
             result = back;
-            verification = await VerifierFor(back.BugTitles, reproduce, crashing, strategy).VerifyAsync(back.Culprit!, ct);
+            verification = await VerifierFor(back.BugTitles, reproduce, crashing, strategy, graph).VerifyAsync(back.Culprit!, ct);
+        }
+        if (verification.RevertedOn is { } on)
+        {
+            verification = verification with { UncheckedShare = UncheckedShare(graph, result.Culprit!, on) };
         }
         if (await GoodCommitCrashesAsync(result.Culprit!, oldEnd, verification, ct) is { } goodCrashes)
         {
@@ -231,18 +235,62 @@ internal sealed class JobExecution(
     }
 
     /// <summary>The verifier of an answer, judging crashes by the bug's titles as the strategy holds them.</summary>
-    private CulpritVerifier VerifierFor(IReadOnlyList<string>? bugTitles, IReadOnlyList<CommitOutcome> reproduce, string crashing, IBisectionStrategy strategy) =>
+    private CulpritVerifier VerifierFor(IReadOnlyList<string>? bugTitles, IReadOnlyList<CommitOutcome> reproduce, string crashing, IBisectionStrategy strategy,
+        CommitGraph graph) =>
         new(spec, repo, log, tests,
             o => _causePolicy.Judge(o) == Verdict.Bad && (bugTitles is null || o.Runs.Any(r => r.ShowsAnyOf(bugTitles))),
             commit => ledger.All.Where(e => e.Outcome.Commit == commit && !e.Phase.StartsWith("verify", StringComparison.Ordinal)).Select(e => e.Outcome).ToList(),
             reproduce, r => r.IsCrash && (bugTitles is null || r.ShowsAnyOf(bugTitles)),
-            bugTitles is null ? null : revert => RevertReading.Read(
-                ledger.All.Where(e => e.Outcome.Commit == crashing && e.Outcome.Built && !e.Phase.StartsWith("verify", StringComparison.Ordinal))
+            bugTitles is null ? null : (on, revert) => RevertReading.Read(
+                ledger.All.Where(e => e.Outcome.Commit == on && e.Outcome.Built && !e.Phase.StartsWith("verify", StringComparison.Ordinal))
                     .SelectMany(e => e.Outcome.Runs).ToList(),
                 revert.Runs, bugTitles,
                 ledger.All.Where(e => e.Phase == "verify-parent" || (_judgements.TryGetValue(e.Outcome.Commit, out var j) && j.Verdict == Verdict.Good))
                     .SelectMany(e => e.Outcome.Runs).ToList()),
-            strategy.ChanceOfMissing);
+            strategy.ChanceOfMissing,
+            reverted => CrashingDescendants(graph, reverted, crashing));
+
+    /// <summary>
+    /// The commits judged bad in this job that contain every one of <paramref name="reverted"/>, newest first
+    /// (the crashing commit itself not among them): where a revert that does not apply on it is tried.
+    /// </summary>
+    private IReadOnlyList<string> CrashingDescendants(CommitGraph graph, IReadOnlyList<string> reverted, string crashing)
+    {
+        if (reverted.Any(c => !graph.Contains(c)))
+        {
+            return [];
+        }
+        var under = reverted.Select(graph.IndexOf).ToList();
+        return _judgements.Where(j => j.Value.Verdict == Verdict.Bad && j.Key != crashing && graph.Contains(j.Key))
+            .Select(j => graph.IndexOf(j.Key))
+            .Where(i => under.All(u => u != i && graph.Ancestry.IsAncestor(u, i)))
+            .OrderByDescending(i => graph.Ancestry.PositionOf(i))
+            .Select(i => graph.Commits[i])
+            .ToList();
+    }
+
+    /// <summary>
+    /// The share of the culprit's descendants in the range that come after <paramref name="on"/> (not its
+    /// ancestors): where a reintroduction a revert on <paramref name="on"/> cannot see could lie.
+    /// </summary>
+    private static double UncheckedShare(CommitGraph graph, string culprit, string on)
+    {
+        var (c, o) = (graph.IndexOf(culprit), graph.IndexOf(on));
+        if (c < 0 || o < 0)
+        {
+            return 1;
+        }
+        int after = 0, all = 0;
+        for (var i = 0; i < graph.Count; i++)
+        {
+            if (i != c && graph.Ancestry.IsAncestor(c, i))
+            {
+                all++;
+                after += graph.Ancestry.IsAncestor(i, o) ? 0 : 1;
+            }
+        }
+        return all == 0 ? 0 : (double)after / all;
+    }
 
     /// <summary>
     /// One commit of the bisection, tested by the worker that built it ahead (else the first). With
@@ -522,13 +570,18 @@ internal sealed class JobExecution(
         {
             return result;
         }
-        var revertLooksClean = verification.Revert == "passed" ? verification.RemovedMissChance ?? strategy.ChanceOfMissing(verification.RevertRuns) : 1;
+        var missed = verification.Revert == "passed" ? verification.RemovedMissChance ?? strategy.ChanceOfMissing(verification.RevertRuns) : 1;
+        // A revert on an earlier crashing commit says nothing of a reintroduction after it.
+        var revertLooksClean = verification.UncheckedShare + (1 - verification.UncheckedShare) * missed;
         var verified = VerifiedConfidence.Of(posterior, revertLooksClean);
         // A revert that kept another of the bad commit's crashes: the culprit is that of the bug only as far as the removed crash is the more frequent.
         var stated = verified * (1 - verification.OtherBugDoubt);
         if (posterior - verified >= 0.0005)
         {
-            var why = verification.Revert == "passed"
+            var why = verification is { Revert: "passed", RevertedOn: { } on }
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"the revert was tested on {on}, not on the bad commit: {verification.UncheckedShare * 100:0}% of the commits after the culprit come after {on}, and {verification.RevertRuns} clean runs there would miss the bug with {missed * 100:0.0}% chance")
+                : verification.Revert == "passed"
                 ? string.Create(CultureInfo.InvariantCulture,
                     $"{verification.RevertRuns} clean runs of the revert would miss the bug with {revertLooksClean * 100:0.0}% chance, so they do not show that the bad commit's crash comes from the culprit")
                 : "the revert was not tested, so nothing shows that the bad commit's crash comes from the culprit";

@@ -61,6 +61,20 @@ public sealed record JobStats(int RevisionsTested, int Builds, int Runs, double 
 /// <summary>What verifying a culprit showed.</summary>
 public sealed record Verification(bool? ParentOk, string Revert, bool Doubtful, string? Reason)
 {
+    /// <summary>
+    /// The crashing commit the revert was tested on when it did not apply on the bad commit (the newest
+    /// commit found crashing where it applies); null: on the bad commit.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? RevertedOn { get; init; }
+
+    /// <summary>
+    /// The share of the commits between the culprit and the bad commit that come after <see cref="RevertedOn"/>:
+    /// what the revert there leaves unchecked (not stored).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public double UncheckedShare { get; init; }
+
     /// <summary>The revert's runs that were not infra errors (what a clean revert is worth; not stored).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public int RevertRuns { get; init; }

@@ -20,26 +20,29 @@ internal sealed class ReintroductionSearch(JobSpec spec, IJobHistory repo, JobLo
     public const string Phase = "reintroduced";
 
     /// <param name="reverted">The culprit, or the group's candidates: each an ancestor of the first (newest first).</param>
-    /// <param name="revertedOnBad">The bad commit's test with them reverted, which kept the crash: the search's crashing end.</param>
+    /// <param name="top">
+    /// The commit they were reverted on: the bad commit, or (their revert not applying there) the newest commit seen crashing where it applies.
+    /// </param>
+    /// <param name="revertedOnTop">Its test with them reverted, which kept the crash: the search's crashing end.</param>
     /// <returns>
     /// The commit that brought the crash back (or the candidates only broken builds separate), or null when the search names none.
     /// </returns>
-    public async Task<BisectionResult?> FindAsync(IReadOnlyList<string> reverted, CommitOutcome revertedOnBad, CancellationToken ct)
+    public async Task<BisectionResult?> FindAsync(IReadOnlyList<string> reverted, string top, CommitOutcome revertedOnTop, CancellationToken ct)
     {
-        if (reverted[0] == spec.Bad)
+        if (reverted[0] == top)
         {
-            // Nothing comes after the bad commit: the crash it keeps is not the culprit's.
+            // Nothing comes after it: the crash it keeps is not the culprit's.
             return null;
         }
         var names = string.Join(", ", reverted);
-        var range = await repo.RangeAsync(spec.Bad, reverted[0], ct);
+        var range = await repo.RangeAsync(top, reverted[0], ct);
         if (range.Count == 0 || await DescendantsAsync(reverted[0], ct) is not { } descendants)
         {
             return null;
         }
-        log.Line($"the crash stays with {names} reverted: bisecting the {range.Count} commits after it up to {spec.Bad}, each of its descendants with {names} reverted");
+        log.Line($"the crash stays with {names} reverted: bisecting the {range.Count} commits after it up to {top}, each of its descendants with {names} reverted");
         var strategy = create(range);
-        strategy.Record(revertedOnBad with { Commit = spec.Bad });
+        strategy.Record(revertedOnTop with { Commit = top });
         while (true)
         {
             var step = strategy.NextRound(1);

@@ -73,6 +73,42 @@ public sealed class VerificationTests
     }
 
     [Fact]
+    public async Task A_revert_that_conflicts_on_the_bad_commit_is_tested_on_the_newest_crashing_commit_where_it_applies()
+    {
+        // Commit 3 adds the bug to file a; commit 8 adds a line right after it, so the revert of commit 3
+        // conflicts from commit 8 on, and applies on the commits before it that crashed in the bisection.
+        using var temp = new TempDir();
+        var path = temp.Sub("repo");
+        Directory.CreateDirectory(path);
+        await TestGit.RunAsync(path, "init", "-q", "-b", "main");
+        var hashes = new List<string>();
+        for (var i = 0; i <= 10; i++)
+        {
+            var (file, line) = i switch { 0 => ("a", "code"), 3 => ("a", "bug_a"), 8 => ("a", "more"), _ => ($"f{i}", "filler") };
+            await File.AppendAllTextAsync(Path.Combine(path, file), line + "\n");
+            await TestGit.RunAsync(path, "add", "-A");
+            hashes.Add(await TestGit.CommitAsync(path, $"change {i}", TestGit.Identity(i)));
+        }
+        var json = temp.Sub("r.json");
+        var run = await CliHarness.InvokeAsync("bisect", "--strategy", "classic", "--repo", path, "--bad", "main", "--good", hashes[0],
+            "--build", "true", "--test", "if grep -q bug_a a; then echo 'TITLE: BUG: the bug'; exit 1; fi", "--runs", "2",
+            "--json", json, "--store", temp.Sub("s.db"));
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var root = doc.RootElement;
+        Assert.Equal(hashes[3], root.GetProperty("culprit").GetProperty("commit").GetString());
+        var verification = root.GetProperty("verification");
+        Assert.Equal("passed", verification.GetProperty("revert").GetString());
+        var on = verification.GetProperty("reverted_on").GetString()!;
+        var at = hashes.IndexOf(on);
+        Assert.True(at is > 3 and < 8, $"the revert was tested on commit {at}");
+        Assert.Contains($"the revert of {hashes[3]} does not apply on top of {hashes[10]}", run.Output);
+        Assert.Contains($"verifying the culprit: the revert applies on {on}, the newest commit seen crashing where it does: testing it there", run.Output);
+        Assert.Contains($"culprit verified: its parent does not crash; its revert does not apply on top of the bad commit; reverting it on {on[..12]}, the newest commit seen crashing where it applies, removes the crash", run.Output);
+    }
+
+    [Fact]
     public async Task No_verify_skips_verification()
     {
         using var temp = new TempDir();

@@ -29,7 +29,12 @@ public static class RevertReading
     /// bad commit (null when the revert removed none of the bug's crashes).
     /// </param>
     /// <param name="KeptTitle">The kept crash the revert showed most, for the log.</param>
-    public sealed record Reading(bool CrashStays, double Doubt, double? RemovedMissChance, string? KeptTitle, int KeptCrashes, int RevertRuns);
+    /// <param name="KeptBugCrash">
+    /// Whether a kept crash is one the strategy took for the bug's: few runs cannot tell a bug that stayed and
+    /// showed its rarer title from another bug, so such a revert is worth all its runs.
+    /// </param>
+    public sealed record Reading(bool CrashStays, double Doubt, double? RemovedMissChance, string? KeptTitle, int KeptCrashes, int RevertRuns,
+        bool KeptBugCrash = false);
 
     /// <param name="badRuns">Every run of the bad commit before verification.</param>
     /// <param name="revertRuns">The revert's runs.</param>
@@ -70,6 +75,7 @@ public static class RevertReading
         var useful = badRuns.Where(r => r.Result != RunResult.InfraError).ToList();
         var revert = revertRuns.Where(r => r.Result != RunResult.InfraError).ToList();
         int keptOnBad = 0, keptOnRevert = 0, removedOnBad = 0;
+        var keptBug = false;
         string? keptTitle = null;
         var keptMost = 0;
         foreach (var cluster in clusters.Clusters)
@@ -80,6 +86,7 @@ public static class RevertReading
             {
                 keptOnBad += onBad;
                 keptOnRevert += onRevert;
+                keptBug |= bug.Contains(cluster);
                 if (onRevert > keptMost)
                 {
                     (keptMost, keptTitle) = (onRevert, revert.First(r => clusters.ClusterOf(r) == cluster).Title);
@@ -101,10 +108,10 @@ public static class RevertReading
         }
         if (removedOnBad == 0)
         {
-            return new Reading(true, 1, null, keptTitle, keptOnRevert, revert.Count);
+            return new Reading(true, 1, null, keptTitle, keptOnRevert, revert.Count, keptBug);
         }
         var doubt = ChanceAtLeast(keptCrashes, useful.Count + revert.Count - keptCrashes, removedOnBad, useful.Count - removedOnBad);
-        return new Reading(doubt >= 0.5, doubt, missChance, keptTitle, keptOnRevert, revert.Count);
+        return new Reading(doubt >= 0.5, doubt, missChance, keptTitle, keptOnRevert, revert.Count, keptBug);
     }
 
     /// <summary>P(X ≥ Y) for rates X ~ Beta(a + 1, b + 1) and Y ~ Beta(c + 1, d + 1) (uniform priors), on a grid.</summary>

@@ -65,7 +65,17 @@ internal static class ReportPhrases
     }
 
     /// <summary>What reverting the culprit (cherry-picking the fix, for a fix bisection) showed.</summary>
-    public static string RevertCheck(JobResult result, Verification v) => RevertCheck(v.Revert, IsFix(result));
+    public static string RevertCheck(JobResult result, Verification v) => RevertCheck(v.Revert, IsFix(result), v.RevertedOn);
+
+    /// <param name="on">The crashing commit the revert was tested on when it did not apply on the bad commit.</param>
+    public static string RevertCheck(string code, bool fix, string? on) => (code, on) switch
+    {
+        (_, null) => RevertCheck(code, fix),
+        ("passed", _) => $"its revert does not apply on top of the bad commit; reverting it on {Short(on)}, the newest commit seen crashing where it applies, removes the crash",
+        ("failed", _) => $"its revert does not apply on top of the bad commit; the crash stays when it is reverted on {Short(on)}",
+        ("build-failed", _) => $"its revert does not apply on top of the bad commit, and {Short(on)} with the revert does not build (not checked)",
+        _ => RevertCheck(code, fix),
+    };
 
     public static string RevertCheck(string code, bool fix) => (code, fix) switch
     {

@@ -10,13 +10,15 @@ namespace Culprit.Jobs.Simulation;
 /// <c>vN.0</c>, newest first) and the commits verification makes. A revert of a commit on top of
 /// the bad commit is a commit of its own (<see cref="RevertOf"/>), which the tester runs as the bad
 /// commit without what the reverted commit brought (<see cref="SimulatedTester"/>); one revert in
-/// <see cref="RevertConflictChance"/> does not apply, drawn per commit from the scenario's seed.
+/// <see cref="RevertConflictChance"/> does not apply on the bad commit, drawn per commit from the scenario's seed.
 /// </summary>
 internal sealed class SimulatedHistory(Scenario scenario) : IJobHistory
 {
     /// <summary>
     /// How often a revert on the bad commit conflicts (a later commit changed the same lines): the
-    /// simulation's assumption, as the scenarios know no files. Such a culprit is verified by its parent alone.
+    /// simulation's assumption, as the scenarios know no files. The later commit is drawn among the
+    /// reverted commit's descendants: the revert conflicts on it and on what came after it, and applies
+    /// on the commits before it (as a real revert applies near the commit it undoes).
     /// </summary>
     public const double RevertConflictChance = 0.1;
 
@@ -99,7 +101,8 @@ internal sealed class SimulatedHistory(Scenario scenario) : IJobHistory
             throw new NotSupportedException("simulated jobs bisect the cause of a crash");
         }
         var key = Key(commit);
-        if (new SimRandom(SimRandom.Mix(scenario.Seed, key, 0x2E7E_2700UL)).Chance(RevertConflictChance))
+        if (ConflictsAt(commit, key) is { } conflict && BaseOf(onto) is var under && scenario.Graph.IndexOf(under) is >= 0 and var at
+            && scenario.Graph.Ancestry.IsAncestor(conflict, at))
         {
             return Task.FromResult<string?>(null);
         }
@@ -111,6 +114,23 @@ internal sealed class SimulatedHistory(Scenario scenario) : IJobHistory
     public Task<string> ShowStatAsync(string commit, CancellationToken ct) => Task.FromResult($" change {scenario.Graph.IndexOf(commit)} | 1 +");
 
     public Task<IReadOnlyList<string>> MaintainersAsync(string commit, CancellationToken ct) => Task.FromResult<IReadOnlyList<string>>([]);
+
+    /// <summary>
+    /// The later commit that changed the lines <paramref name="commit"/> changed (its revert conflicts from there on),
+    /// when there is one; on the bad commit, the revert conflicts with <see cref="RevertConflictChance"/>.
+    /// </summary>
+    private int? ConflictsAt(string commit, ulong key)
+    {
+        var rng = new SimRandom(SimRandom.Mix(scenario.Seed, key, 0x2E7E_2700UL));
+        var at = scenario.Graph.IndexOf(commit);
+        if (!rng.Chance(RevertConflictChance) || at < 0)
+        {
+            return null;
+        }
+        var ancestry = scenario.Graph.Ancestry;
+        var later = Enumerable.Range(0, scenario.Graph.Count).Where(i => i != at && ancestry.IsAncestor(at, i)).ToList();
+        return later.Count == 0 ? at : later[rng.Next(later.Count)];
+    }
 
     /// <summary>A commit's number for the random streams: its index in the range, else its hash's first 64 bits.</summary>
     public ulong Key(string commit)

@@ -33,6 +33,22 @@ public class RevertReadingTests
     }
 
     [Fact]
+    public void A_kept_crash_the_strategy_took_for_the_bug_is_marked_as_such_and_another_is_not()
+    {
+        // The bad commit's bug shows its rarer title on the revert's few runs: a doubt too small to ask for
+        // more runs on its own, but the kept crash is one the strategy holds to be the bug's.
+        var bad = Runs(1, (Bug, 6), (Other, 1));
+        var kept = RevertReading.Read(bad, Runs(2, (Other, 1)), [Bug, Other]);
+        var background = RevertReading.Read(bad, Runs(2, (Other, 1)), [Bug]);
+
+        Assert.False(kept.CrashStays);
+        Assert.True(kept.Doubt < 0.01, $"{kept.Doubt}");
+        Assert.True(kept.KeptBugCrash);
+        Assert.Equal(Other, background.KeptTitle);
+        Assert.False(background.KeptBugCrash);
+    }
+
+    [Fact]
     public void A_revert_that_keeps_the_bug_crash_leaves_the_crash()
     {
         var reading = RevertReading.Read(Runs(6, (Bug, 3), (Other, 1)), Runs(14, (Bug, 2)), [Bug, Other]);

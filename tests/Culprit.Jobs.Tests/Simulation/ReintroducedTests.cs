@@ -23,6 +23,20 @@ public class ReintroducedTests
     }
 
     [Fact]
+    public async Task A_revert_that_keeps_a_crash_taken_for_the_bug_gets_all_its_runs()
+    {
+        // Pinned: the first introduction's revert ran 3 times (a repro chance near 0.8) and kept one crash with the
+        // bug's rarer title; read as another bug (0.5 % doubt), it confirmed the wrong culprit at 98.7 %.
+        var (scenario, job) = await PinnedWorld.RunAsync(World.Reintroduced, 476, seed: 1);
+
+        Assert.Contains(job.Log, l => l.StartsWith("verifying the culprit: ", StringComparison.Ordinal)
+            && l.EndsWith(" more runs of the revert to tell whether the crash it keeps is the bug's", StringComparison.Ordinal));
+        Assert.Contains(job.Log, l => l.StartsWith("the crash stays with " + scenario.Graph.Commits[scenario.Facts.Decoy!.Value], StringComparison.Ordinal));
+        Assert.Equal(ResultKind.Found, job.Answer.Kind);
+        Assert.Equal(scenario.CulpritCommit, job.Answer.Culprit);
+    }
+
+    [Fact]
     public async Task Candidates_only_broken_builds_separate_are_reverted_together_and_lead_to_the_commit_that_brought_the_crash_back()
     {
         // Pinned: the first introduction's parent does not build: the answer was inconclusive between the two, neither right.

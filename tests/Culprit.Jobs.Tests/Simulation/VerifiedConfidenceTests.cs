@@ -16,14 +16,33 @@ public class VerifiedConfidenceTests
     [Fact]
     public async Task An_answer_whose_revert_does_not_apply_is_not_stated_at_95_percent()
     {
-        // Pinned: the bisection names the bug's first coming (99.1 % by the posterior), whose revert does not apply.
-        var (scenario, job) = await PinnedWorld.RunAsync(World.Reintroduced, 15, seed: 1);
+        // Pinned: the bisection names the bug's first coming (99.5 % by the posterior), whose revert applies on none of
+        // the commits seen crashing after it.
+        var (scenario, job) = await PinnedWorld.RunAsync(World.Reintroduced, 116, seed: 1);
 
         Assert.Equal(scenario.Graph.Commits[scenario.Facts.Decoy!.Value], job.Answer.Culprit);
         Assert.Equal("does-not-apply", job.Result.Verification?.Revert);
         Assert.InRange(job.Answer.Confidence!.Value, 0.5, 0.95);
         Assert.Contains(job.Log, l => l.StartsWith("culprit confidence lowered from 99.", StringComparison.Ordinal)
             && l.EndsWith("the revert was not tested, so nothing shows that the bad commit's crash comes from the culprit", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_revert_tested_on_an_earlier_crashing_commit_leaves_what_came_after_it_unchecked()
+    {
+        // Pinned: the bug's first coming is named (99.1 % by the posterior); its revert does not apply on the bad
+        // commit but does on a commit the bisection saw crash, where it removes the crash. That commit has 89 % of
+        // the culprit's descendants after it, where the reintroduction lies: the answer stays below 95 %.
+        var (scenario, job) = await PinnedWorld.RunAsync(World.Reintroduced, 15, seed: 1);
+
+        Assert.Equal(scenario.Graph.Commits[scenario.Facts.Decoy!.Value], job.Answer.Culprit);
+        Assert.Equal("passed", job.Result.Verification?.Revert);
+        var on = job.Result.Verification?.RevertedOn;
+        Assert.NotNull(on);
+        Assert.NotEqual(scenario.Graph.Commits[0], on);
+        Assert.InRange(job.Answer.Confidence!.Value, 0.5, 0.95);
+        Assert.Contains(job.Log, l => l.StartsWith("culprit confidence lowered from 99.", StringComparison.Ordinal)
+            && l.Contains($"the revert was tested on {on}, not on the bad commit: ", StringComparison.Ordinal));
     }
 
     [Fact]
