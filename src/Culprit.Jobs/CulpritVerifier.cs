@@ -25,6 +25,11 @@ namespace Culprit.Jobs;
 /// Commits the job saw crash with the bug that contain all of the given commits, newest first (the bad commit
 /// not among them): where a revert that does not apply on the bad commit is tried instead.
 /// </param>
+/// <param name="judged">
+/// The strategy's last verdict on a commit it was told about (null: none): a parent whose runs all come from the
+/// bisection is judged as the strategy judged them, as its answer already rests on that verdict (the flaky
+/// strategy may take one crash in 40 runs for another bug's; the plain rule would call the parent crashing).
+/// </param>
 /// <param name="chanceOfMissing">
 /// The strategy's chance that n runs of a commit with the bug all miss it (over every commit it judged bad, not
 /// the crashing commit's runs alone): the revert gets the runs that make it small.
@@ -33,7 +38,7 @@ internal sealed class CulpritVerifier(
     JobSpec spec, IJobHistory repo, JobLog log, CommitTestRunner tests, Func<CommitOutcome, bool> crashes,
     Func<string, IReadOnlyList<CommitOutcome>> earlier, IReadOnlyList<CommitOutcome> crashing, Func<RunOutcome, bool> showsBug,
     Func<string, CommitOutcome, RevertReading.Reading>? readRevert = null, Func<int, double>? chanceOfMissing = null,
-    Func<IReadOnlyList<string>, IReadOnlyList<string>>? crashingDescendants = null)
+    Func<IReadOnlyList<string>, IReadOnlyList<string>>? crashingDescendants = null, Func<string, Verdict?>? judged = null)
 {
     /// <summary>How many of the commits seen crashing a revert that does not apply on the bad commit is tried on.</summary>
     private const int MaxOtherBases = 6;
@@ -63,12 +68,18 @@ internal sealed class CulpritVerifier(
             // Runs the parent already had (the bisection often tested it) count: only the rest are run.
             var wanted = RunsFor(spec.Runs * 2);
             var known = earlier(parents[0]).Where(o => o.Built).ToList();
-            var knownRuns = known.Sum(o => o.Runs.Count);
+            var knownRuns = known.Sum(o => o.Runs.Count(Useful));
             CommitOutcome parent;
-            if (knownRuns >= wanted || (known.Count > 0 && known.Any(crashes) && cause))
+            // A cause's parent only: a fix's verdicts are in the strategy's own terms.
+            var verdict = cause ? judged?.Invoke(parents[0]) : null;
+            if (knownRuns >= wanted || (known.Count > 0 && known.Any(crashes) && cause && verdict != Verdict.Good))
             {
                 log.Line($"verifying the culprit: its parent {parents[0]} was tested with {knownRuns} runs already");
                 parent = Merged(parents[0], known);
+                if (verdict is Verdict.Good or Verdict.Bad && parent.Built)
+                {
+                    parentOk = verdict == Verdict.Good;
+                }
             }
             else
             {
@@ -82,7 +93,7 @@ internal sealed class CulpritVerifier(
                 parent = fresh.Built ? Merged(parents[0], [.. known, fresh]) : fresh;
             }
             // Cause: the parent must be clean. Fix: the parent must still crash.
-            parentOk = parent.Built && parent.Oks + parent.Crashes > 0 ? crashes(parent) != cause : null;
+            parentOk ??= parent.Built && parent.Runs.Any(Useful) ? crashes(parent) != cause : null;
         }
 
         log.Line(cause
@@ -164,11 +175,11 @@ internal sealed class CulpritVerifier(
         LogRuns(outcome);
         var applied = Read(on, outcome, cause);
         // Twice at most: infra errors topped up may then show a kept crash, which asks for the rest.
-        for (var round = 0; round < 2 && applied.Said == "passed" && MoreRevertRuns(applied, outcome.Runs.Count, cap) is var more and > 0; round++)
+        for (var round = 0; round < 2 && applied.Said is "passed" or "masked" && MoreRevertRuns(applied, outcome.Runs.Count, cap) is var more and > 0; round++)
         {
             log.Line(WorthAllRuns(applied.Reading)
                 ? $"verifying the culprit: {more} more runs of the revert to tell whether the crash it keeps is the bug's"
-                : $"verifying the culprit: {more} more runs of the revert (infra errors)");
+                : $"verifying the culprit: {more} more runs of the revert (infra errors and other crashes say nothing of the bug)");
             var again = await tests.TestAsync(onto, more, phase, ct);
             LogRuns(again);
             if (again.Built)
@@ -177,8 +188,34 @@ internal sealed class CulpritVerifier(
                 applied = Read(on, outcome, cause);
             }
         }
+        if (cause && SplitInDoubt(applied.Reading))
+        {
+            // The revert kept some of the crashes and removed others, and few runs cannot tell which is the more
+            // frequent (the bug is the one shown most): the commit it was made on and the revert both get all their runs.
+            var done = earlier(on).Where(o => o.Built).Sum(o => o.Runs.Count(Useful));
+            if (cap - done is var onMore and > 0)
+            {
+                log.Line($"verifying the culprit: {onMore} more runs of {on} to tell whether the crash the revert removed is the one it shows most");
+                LogRuns(await tests.TestAsync(on, onMore, CrashingPhase, ct));
+            }
+            if (cap - outcome.Runs.Count is var more and > 0)
+            {
+                log.Line($"verifying the culprit: {more} more runs of the revert to tell whether the crash it keeps is the bug's");
+                var again = await tests.TestAsync(onto, more, phase, ct);
+                LogRuns(again);
+                outcome = again.Built ? Merged(onto, [outcome, again]) : outcome;
+            }
+            applied = Read(on, outcome, cause);
+        }
         return applied;
     }
+
+    /// <summary>The phase of more runs of the commit a revert was made on, read with its earlier runs.</summary>
+    public const string CrashingPhase = "verify-crashing";
+
+    /// <summary>A revert that kept some crashes and removed others, with no clear answer to which the commit shows more.</summary>
+    private static bool SplitInDoubt(RevertReading.Reading? reading) =>
+        reading is { KeptTitle: not null, RemovedMissChance: not null, Doubt: > 0.05 and < 0.95 };
 
     /// <summary>
     /// A clean revert gets more runs when it kept a crash of the bad commit and removed the one shown
@@ -204,10 +241,11 @@ internal sealed class CulpritVerifier(
     /// <param name="on">The commit changed: its own runs are what the revert's are read against.</param>
     private Applied Read(string on, CommitOutcome outcome, bool cause)
     {
-        var runs = outcome.Built ? outcome.Runs.Count(r => r.Result != RunResult.InfraError) : 0;
+        var runs = outcome.Built ? outcome.Runs.Count(Useful) : 0;
         var reading = outcome.Built && cause && readRevert is not null ? readRevert(on, outcome) : null;
         var stays = reading?.CrashStays ?? crashes(outcome);
-        var said = !outcome.Built ? "build-failed" : stays ? "failed" : runs > 0 ? "passed" : "build-failed";
+        var said = !outcome.Built ? "build-failed" : stays ? "failed" : runs > 0 ? "passed"
+            : outcome.Runs.Any(r => r.IsCrash) ? "masked" : "build-failed";
         return new Applied(said, runs, reading, outcome, on);
     }
 
@@ -229,6 +267,12 @@ internal sealed class CulpritVerifier(
         }
         return runs;
     }
+
+    /// <summary>
+    /// A run that can tell whether the bug is there: one that ended clean or showed the bug. An infra error says
+    /// nothing, and neither does a run another crash ended first (the strategy counts neither).
+    /// </summary>
+    private bool Useful(RunOutcome run) => run.Result == RunResult.Ok || showsBug(run);
 
     /// <summary>All runs of a commit's tests as one outcome, for one verdict over them.</summary>
     private static CommitOutcome Merged(string commit, IReadOnlyList<CommitOutcome> outcomes) =>

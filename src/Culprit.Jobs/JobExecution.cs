@@ -191,7 +191,8 @@ internal sealed class JobExecution(
         // A culprit named again after its parent's runs went to the strategy keeps its verification.
         var again = _reopened.TryGetValue(result.Culprit!, out var earlier);
         var verification = again ? earlier! : await verifier.VerifyAsync(result.Culprit!, ct);
-        if (!again && cause && group is null && verification.ParentOk == false && verifier.ParentTest is { } parentTest
+        // A parent whose runs all crashed with other crashes is not checked either way: its runs may show the bug under an old title.
+        if (!again && cause && group is null && verification.ParentOk != true && verifier.ParentTest is { } parentTest && parentTest.Runs.Any(r => r.IsCrash)
             && graph.Contains(parentTest.Commit) && _reopened.Count < MaxReopened)
         {
             // The parent the bisection had not tested enough crashes: the bug is older than the culprit named.
@@ -239,16 +240,19 @@ internal sealed class JobExecution(
         CommitGraph graph) =>
         new(spec, repo, log, tests,
             o => _causePolicy.Judge(o) == Verdict.Bad && (bugTitles is null || o.Runs.Any(r => r.ShowsAnyOf(bugTitles))),
-            commit => ledger.All.Where(e => e.Outcome.Commit == commit && !e.Phase.StartsWith("verify", StringComparison.Ordinal)).Select(e => e.Outcome).ToList(),
+            commit => ledger.Known.Where(e => e.Outcome.Commit == commit
+                && (!e.Phase.StartsWith("verify", StringComparison.Ordinal) || e.Phase == CulpritVerifier.CrashingPhase)).Select(e => e.Outcome).ToList(),
             reproduce, r => r.IsCrash && (bugTitles is null || r.ShowsAnyOf(bugTitles)),
             bugTitles is null ? null : (on, revert) => RevertReading.Read(
-                ledger.All.Where(e => e.Outcome.Commit == on && e.Outcome.Built && !e.Phase.StartsWith("verify", StringComparison.Ordinal))
+                ledger.Known.Where(e => e.Outcome.Commit == on && e.Outcome.Built
+                        && (!e.Phase.StartsWith("verify", StringComparison.Ordinal) || e.Phase == CulpritVerifier.CrashingPhase))
                     .SelectMany(e => e.Outcome.Runs).ToList(),
                 revert.Runs, bugTitles,
-                ledger.All.Where(e => e.Phase == "verify-parent" || (_judgements.TryGetValue(e.Outcome.Commit, out var j) && j.Verdict == Verdict.Good))
+                ledger.Known.Where(e => e.Phase == "verify-parent" || (_judgements.TryGetValue(e.Outcome.Commit, out var j) && j.Verdict == Verdict.Good))
                     .SelectMany(e => e.Outcome.Runs).ToList()),
             strategy.ChanceOfMissing,
-            reverted => CrashingDescendants(graph, reverted, crashing));
+            reverted => CrashingDescendants(graph, reverted, crashing),
+            commit => _judgements.TryGetValue(commit, out var judgement) ? judgement.Verdict : null);
 
     /// <summary>
     /// The commits judged bad in this job that contain every one of <paramref name="reverted"/>, newest first
@@ -584,6 +588,8 @@ internal sealed class JobExecution(
                 : verification.Revert == "passed"
                 ? string.Create(CultureInfo.InvariantCulture,
                     $"{verification.RevertRuns} clean runs of the revert would miss the bug with {revertLooksClean * 100:0.0}% chance, so they do not show that the bad commit's crash comes from the culprit")
+                : verification.Revert == "masked"
+                ? "every run of the revert crashed with another crash, so nothing shows that the bad commit's crash comes from the culprit"
                 : "the revert was not tested, so nothing shows that the bad commit's crash comes from the culprit";
             log.Line(string.Create(CultureInfo.InvariantCulture, $"culprit confidence lowered from {posterior * 100:0.0}% to {verified * 100:0.0}%: {why}"));
         }

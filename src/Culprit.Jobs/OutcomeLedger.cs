@@ -52,6 +52,21 @@ internal sealed class OutcomeLedger
         }
     }
 
+    /// <summary>
+    /// The entries handed back or appended so far: what the job knows at this point of its path. A resumed
+    /// job reads these, never the stored ones ahead of it, so its decisions are those of the first pass.
+    /// </summary>
+    public IReadOnlyList<StoredEntry> Known
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _stored.Take(_next)];
+            }
+        }
+    }
+
     /// <summary>The stored entry the next test will take, or null once past the stored ones.</summary>
     public StoredEntry? NextStored => _next < _stored.Count ? _stored[_next] : null;
 

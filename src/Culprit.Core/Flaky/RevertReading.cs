@@ -97,8 +97,10 @@ public static class RevertReading
                 removedOnBad += onBad;
             }
         }
+        // Only the revert's clean runs could have shown the removed crashes: another crash ended the others first.
+        var revertClean = revert.Count(r => r.Result == RunResult.Ok);
         double? missChance = removedOnBad > 0
-            ? Math.Exp(BugClusters.LogBeta(removedOnBad + 1, useful.Count - removedOnBad + 1 + revert.Count)
+            ? Math.Exp(BugClusters.LogBeta(removedOnBad + 1, useful.Count - removedOnBad + 1 + revertClean)
                 - BugClusters.LogBeta(removedOnBad + 1, useful.Count - removedOnBad + 1))
             : null;
         var keptCrashes = keptOnBad + keptOnRevert;

@@ -83,10 +83,12 @@ internal static class ReportPhrases
         ("failed", false) => "the crash stays when it is reverted on top of the bad commit",
         ("does-not-apply", false) => "the revert does not apply on top of the bad commit (not checked)",
         ("build-failed", false) => "the bad commit with the revert does not build (not checked)",
+        ("masked", false) => "every run of the bad commit with the revert crashed with another crash first (not checked)",
         ("passed", true) => "cherry-picking it onto the crashing commit removes the crash",
         ("failed", true) => "the crash stays when it is cherry-picked onto the crashing commit",
         ("does-not-apply", true) => "it does not cherry-pick onto the crashing commit (not checked)",
         ("build-failed", true) => "the crashing commit with it cherry-picked does not build (not checked)",
+        ("masked", true) => "every run of the crashing commit with it cherry-picked crashed with another crash first (not checked)",
         (var other, false) => $"revert: {other}",
         (var other, true) => $"cherry-pick: {other}",
     };
