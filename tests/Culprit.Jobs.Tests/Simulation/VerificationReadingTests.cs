@@ -1,0 +1,57 @@
+using Culprit.Core.Domain;
+using Culprit.Core.Simulation;
+using Xunit;
+
+namespace Culprit.Jobs.Tests.Simulation;
+
+/// <summary>
+/// Verification reads the culprit's parent and revert as the strategy reads runs: a parent it judged
+/// good from the bisection's runs is good, a run another crash ended says nothing of the bug, and a
+/// revert that splits the bad commit's crashes in doubt gets the runs that tell which is shown most.
+/// Each case is pinned to a scenario whose answer was wrong or doubtful before.
+/// </summary>
+public class VerificationReadingTests
+{
+    [Fact]
+    public async Task A_parent_the_strategy_judged_good_from_many_runs_is_not_called_crashing_by_one_of_them()
+    {
+        // Pinned: the parent had 40 runs in the bisection, one with the bug's old title (judged good at 100 %);
+        // verification's plain rule called it crashing and the right culprit doubtful.
+        var (scenario, job) = await PinnedWorld.RunAsync(World.TitleChange, 11, seed: 3);
+
+        Assert.Contains(job.Log, l => l.StartsWith("verifying the culprit: its parent ", StringComparison.Ordinal) && l.EndsWith(" runs already", StringComparison.Ordinal));
+        Assert.DoesNotContain(job.Log, l => l.Contains("the culprit's parent crashes too", StringComparison.Ordinal));
+        Assert.True(job.Result.Verification?.ParentOk);
+        Assert.Equal(ResultKind.Found, job.Answer.Kind);
+        Assert.Equal(scenario.CulpritCommit, job.Answer.Culprit);
+    }
+
+    [Fact]
+    public async Task A_parent_whose_runs_all_crash_with_other_titles_goes_back_to_the_bisection()
+    {
+        // Pinned: the commit that renamed the crash was named; its parent crashed in all 3 runs and the revert in 8 of 9,
+        // with the bug's old titles, which verification took for other crashes: "verified" at 99.1 %, wrong.
+        var (scenario, job) = await PinnedWorld.RunAsync(World.TitleChange, 37, seed: 3);
+
+        Assert.Contains(job.Log, l => l.StartsWith("verifying the culprit: ", StringComparison.Ordinal)
+            && l.EndsWith(" more runs of the revert (infra errors and other crashes say nothing of the bug)", StringComparison.Ordinal));
+        Assert.Contains(job.Log, l => l.StartsWith("the culprit's parent ", StringComparison.Ordinal) && l.EndsWith(" crashes: bisecting on with its runs", StringComparison.Ordinal));
+        Assert.Equal(ResultKind.Found, job.Answer.Kind);
+        Assert.Equal(scenario.CulpritCommit, job.Answer.Culprit);
+    }
+
+    [Fact]
+    public async Task A_revert_that_splits_the_crashes_in_doubt_gets_the_runs_that_tell_which_the_bad_commit_shows_most()
+    {
+        // Pinned: the bad commit showed the second bug twice and the bug once in 9 runs; the right culprit's revert kept
+        // the second bug's crash, was read as keeping the more frequent one, and the search named the second bug's culprit at 99.3 %.
+        var (scenario, job) = await PinnedWorld.RunAsync(World.SecondBug, 121, seed: 3);
+
+        var bad = scenario.Graph.Commits[0];
+        Assert.Contains(job.Log, l => l.StartsWith("verifying the culprit: ", StringComparison.Ordinal)
+            && l.EndsWith($" more runs of {bad} to tell whether the crash the revert removed is the one it shows most", StringComparison.Ordinal));
+        Assert.Equal(ResultKind.Found, job.Answer.Kind);
+        Assert.Equal(scenario.CulpritCommit, job.Answer.Culprit);
+        Assert.InRange(job.Answer.Confidence!.Value, 0.5, 0.95);
+    }
+}
