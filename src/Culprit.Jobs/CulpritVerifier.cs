@@ -120,7 +120,7 @@ internal sealed class CulpritVerifier(
         var doubtful = reason is not null;
         log.Line(doubtful
             ? $"the culprit is doubtful: {reason}"
-            : $"culprit verified: {Reports.ReportPhrases.ParentCheck(parentOk, !cause, null)}; {Reports.ReportPhrases.RevertCheck(revert, !cause, applied.On == spec.Bad ? null : applied.On)}");
+            : $"culprit verified: {Reports.ReportPhrases.ParentCheck(parentOk, !cause, parentOk is null ? ParentTest?.Runs.Count : null)}; {Reports.ReportPhrases.RevertCheck(revert, !cause, applied.On == spec.Bad ? null : applied.On)}");
         return new Verification(parentOk, revert, doubtful, reason)
         {
             RevertedOn = applied.On == spec.Bad ? null : applied.On,

@@ -56,6 +56,7 @@ internal static class ReportPhrases
         var count = runs is > 0 ? $" ({runs} runs)" : "";
         return (parentOk, fix) switch
         {
+            (null, _) when runs is > 0 => $"its parent's runs told nothing (another crash or an infra error ended each of its {runs} runs)",
             (null, _) => "its parent was not tested",
             (true, false) => "its parent does not crash" + count,
             (false, false) => "its parent crashes too" + count,

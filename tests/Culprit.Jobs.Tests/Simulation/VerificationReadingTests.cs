@@ -35,6 +35,7 @@ public class VerificationReadingTests
 
         Assert.Contains(job.Log, l => l.StartsWith("verifying the culprit: ", StringComparison.Ordinal)
             && l.EndsWith(" more runs of the revert (infra errors and other crashes say nothing of the bug)", StringComparison.Ordinal));
+        Assert.Contains(job.Log, l => l.StartsWith("culprit verified: its parent's runs told nothing (another crash or an infra error ended each of its 3 runs)", StringComparison.Ordinal));
         Assert.Contains(job.Log, l => l.StartsWith("the culprit's parent ", StringComparison.Ordinal) && l.EndsWith(" crashes: bisecting on with its runs", StringComparison.Ordinal));
         Assert.Equal(ResultKind.Found, job.Answer.Kind);
         Assert.Equal(scenario.CulpritCommit, job.Answer.Culprit);
