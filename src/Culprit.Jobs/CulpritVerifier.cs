@@ -118,12 +118,13 @@ internal sealed class CulpritVerifier(
             reason = cause ? "the crash stays when the culprit is reverted" : "the crash stays when the fix is applied to the crashing commit";
         }
         var doubtful = reason is not null;
+        var revertedOn = applied.On == spec.Bad ? null : applied.On;
         log.Line(doubtful
             ? $"the culprit is doubtful: {reason}"
-            : $"culprit verified: {Reports.ReportPhrases.ParentCheck(parentOk, !cause, parentOk is null ? ParentTest?.Runs.Count : null)}; {Reports.ReportPhrases.RevertCheck(revert, !cause, applied.On == spec.Bad ? null : applied.On)}");
+            : $"culprit verified: {Reports.ReportPhrases.ParentCheck(parentOk, !cause, parentOk is null ? ParentTest?.Runs.Count : null)}; {Reports.ReportPhrases.RevertCheck(revert, !cause, revertedOn)}");
         return new Verification(parentOk, revert, doubtful, reason)
         {
-            RevertedOn = applied.On == spec.Bad ? null : applied.On,
+            RevertedOn = revertedOn,
             RevertRuns = applied.Runs,
             OtherBugDoubt = revert == "passed" ? reading?.Doubt ?? 0 : 0,
             RemovedMissChance = revert == "passed" && reading is { KeptTitle: not null } ? reading.RemovedMissChance : null,
@@ -174,19 +175,21 @@ internal sealed class CulpritVerifier(
         var outcome = await tests.TestAsync(onto, RevertRunsFor(cap), phase, ct);
         LogRuns(outcome);
         var applied = Read(on, outcome, cause);
+
+        // More runs of the revert, with the line that says why, merged into its outcome.
+        async Task MoreOfRevertAsync(int more, string why)
+        {
+            log.Line($"verifying the culprit: {more} more runs of the revert {why}");
+            var again = await tests.TestAsync(onto, more, phase, ct);
+            LogRuns(again);
+            outcome = again.Built ? Merged(onto, [outcome, again]) : outcome;
+        }
+
         // Twice at most: infra errors topped up may then show a kept crash, which asks for the rest.
         for (var round = 0; round < 2 && applied.Said is "passed" or "masked" && MoreRevertRuns(applied, outcome.Runs.Count, cap) is var more and > 0; round++)
         {
-            log.Line(WorthAllRuns(applied.Reading)
-                ? $"verifying the culprit: {more} more runs of the revert to tell whether the crash it keeps is the bug's"
-                : $"verifying the culprit: {more} more runs of the revert (infra errors and other crashes say nothing of the bug)");
-            var again = await tests.TestAsync(onto, more, phase, ct);
-            LogRuns(again);
-            if (again.Built)
-            {
-                outcome = Merged(onto, [outcome, again]);
-                applied = Read(on, outcome, cause);
-            }
+            await MoreOfRevertAsync(more, WorthAllRuns(applied.Reading) ? KeptCrashWhy : "(infra errors and other crashes say nothing of the bug)");
+            applied = Read(on, outcome, cause);
         }
         if (cause && SplitInDoubt(applied.Reading))
         {
@@ -200,15 +203,14 @@ internal sealed class CulpritVerifier(
             }
             if (cap - outcome.Runs.Count is var more and > 0)
             {
-                log.Line($"verifying the culprit: {more} more runs of the revert to tell whether the crash it keeps is the bug's");
-                var again = await tests.TestAsync(onto, more, phase, ct);
-                LogRuns(again);
-                outcome = again.Built ? Merged(onto, [outcome, again]) : outcome;
+                await MoreOfRevertAsync(more, KeptCrashWhy);
             }
             applied = Read(on, outcome, cause);
         }
         return applied;
     }
+
+    private const string KeptCrashWhy = "to tell whether the crash it keeps is the bug's";
 
     /// <summary>The phase of more runs of the commit a revert was made on, read with its earlier runs.</summary>
     public const string CrashingPhase = "verify-crashing";

@@ -240,19 +240,24 @@ internal sealed class JobExecution(
         CommitGraph graph) =>
         new(spec, repo, log, tests,
             o => _causePolicy.Judge(o) == Verdict.Bad && (bugTitles is null || o.Runs.Any(r => r.ShowsAnyOf(bugTitles))),
-            commit => ledger.Known.Where(e => e.Outcome.Commit == commit
-                && (!e.Phase.StartsWith("verify", StringComparison.Ordinal) || e.Phase == CulpritVerifier.CrashingPhase)).Select(e => e.Outcome).ToList(),
+            TestsOf,
             reproduce, r => r.IsCrash && (bugTitles is null || r.ShowsAnyOf(bugTitles)),
             bugTitles is null ? null : (on, revert) => RevertReading.Read(
-                ledger.Known.Where(e => e.Outcome.Commit == on && e.Outcome.Built
-                        && (!e.Phase.StartsWith("verify", StringComparison.Ordinal) || e.Phase == CulpritVerifier.CrashingPhase))
-                    .SelectMany(e => e.Outcome.Runs).ToList(),
+                TestsOf(on).Where(o => o.Built).SelectMany(o => o.Runs).ToList(),
                 revert.Runs, bugTitles,
                 ledger.Known.Where(e => e.Phase == "verify-parent" || (_judgements.TryGetValue(e.Outcome.Commit, out var j) && j.Verdict == Verdict.Good))
                     .SelectMany(e => e.Outcome.Runs).ToList()),
             strategy.ChanceOfMissing,
             reverted => CrashingDescendants(graph, reverted, crashing),
             commit => _judgements.TryGetValue(commit, out var judgement) ? judgement.Verdict : null);
+
+    /// <summary>
+    /// A commit's tests as it is, as far as the job has reached (a resumed job never reads ahead): the bisection's and
+    /// the ends', and verification's more runs of a crashing commit; not verification's own tests of a parent or a revert.
+    /// </summary>
+    private IReadOnlyList<CommitOutcome> TestsOf(string commit) =>
+        ledger.Known.Where(e => e.Outcome.Commit == commit
+            && (!e.Phase.StartsWith("verify", StringComparison.Ordinal) || e.Phase == CulpritVerifier.CrashingPhase)).Select(e => e.Outcome).ToList();
 
     /// <summary>
     /// The commits judged bad in this job that contain every one of <paramref name="reverted"/>, newest first

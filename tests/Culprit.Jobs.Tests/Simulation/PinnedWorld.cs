@@ -1,3 +1,4 @@
+using Culprit.Core.Domain;
 using Culprit.Core.Simulation;
 using Culprit.Core.Simulation.Policies;
 using Culprit.Jobs.Simulation;
@@ -16,5 +17,16 @@ internal static class PinnedWorld
     {
         var scenario = ScenarioWorlds.Generate(index, seed, world, Kernel);
         return (scenario, await SimulatedJob.RunAsync(scenario, SimulatedPolicy.Flaky));
+    }
+
+    /// <summary>The job's log has a line that starts with <paramref name="start"/> and ends with <paramref name="end"/>.</summary>
+    public static void AssertLogLine(SimulatedJobRun job, string start, string end = "") =>
+        Xunit.Assert.Contains(job.Log, l => l.StartsWith(start, StringComparison.Ordinal) && l.EndsWith(end, StringComparison.Ordinal));
+
+    /// <summary>The job found a culprit, and it is the scenario's.</summary>
+    public static void AssertFoundTheCulprit(Scenario scenario, SimulatedJobRun job)
+    {
+        Xunit.Assert.Equal(ResultKind.Found, job.Answer.Kind);
+        Xunit.Assert.Equal(scenario.CulpritCommit, job.Answer.Culprit);
     }
 }

@@ -17,9 +17,8 @@ public class ReintroducedTests
         // Pinned: the first introduction was named and called doubtful (its revert kept the crash): no answer.
         var (scenario, job) = await PinnedWorld.RunAsync(World.Reintroduced, 0, seed: 1);
 
-        Assert.Contains(job.Log, l => l.StartsWith("the crash stays with " + scenario.Graph.Commits[scenario.Facts.Decoy!.Value], StringComparison.Ordinal));
-        Assert.Equal(ResultKind.Found, job.Answer.Kind);
-        Assert.Equal(scenario.CulpritCommit, job.Answer.Culprit);
+        PinnedWorld.AssertLogLine(job, "the crash stays with " + scenario.Graph.Commits[scenario.Facts.Decoy!.Value]);
+        PinnedWorld.AssertFoundTheCulprit(scenario, job);
     }
 
     [Fact]
@@ -29,11 +28,9 @@ public class ReintroducedTests
         // bug's rarer title; read as another bug (0.5 % doubt), it confirmed the wrong culprit at 98.7 %.
         var (scenario, job) = await PinnedWorld.RunAsync(World.Reintroduced, 476, seed: 1);
 
-        Assert.Contains(job.Log, l => l.StartsWith("verifying the culprit: ", StringComparison.Ordinal)
-            && l.EndsWith(" more runs of the revert to tell whether the crash it keeps is the bug's", StringComparison.Ordinal));
-        Assert.Contains(job.Log, l => l.StartsWith("the crash stays with " + scenario.Graph.Commits[scenario.Facts.Decoy!.Value], StringComparison.Ordinal));
-        Assert.Equal(ResultKind.Found, job.Answer.Kind);
-        Assert.Equal(scenario.CulpritCommit, job.Answer.Culprit);
+        PinnedWorld.AssertLogLine(job, "verifying the culprit: ", " more runs of the revert to tell whether the crash it keeps is the bug's");
+        PinnedWorld.AssertLogLine(job, "the crash stays with " + scenario.Graph.Commits[scenario.Facts.Decoy!.Value]);
+        PinnedWorld.AssertFoundTheCulprit(scenario, job);
     }
 
     [Fact]
@@ -44,9 +41,8 @@ public class ReintroducedTests
 
         var decoy = scenario.Graph.Commits[scenario.Facts.Decoy!.Value];
         Assert.Contains(job.Log, l => l.StartsWith("verifying the candidates: testing ", StringComparison.Ordinal) && l.Contains(decoy, StringComparison.Ordinal));
-        Assert.Contains(job.Log, l => l.StartsWith($"the crash stays with {decoy}, ", StringComparison.Ordinal));
-        Assert.Equal(ResultKind.Found, job.Answer.Kind);
-        Assert.Equal(scenario.CulpritCommit, job.Answer.Culprit);
+        PinnedWorld.AssertLogLine(job, $"the crash stays with {decoy}, ");
+        PinnedWorld.AssertFoundTheCulprit(scenario, job);
     }
 
     [Fact]
@@ -68,9 +64,8 @@ public class ReintroducedTests
         // finds the first introduction, whose revert keeps the crash, and the search finds the reintroduction.
         var (scenario, job) = await PinnedWorld.RunAsync(World.Reintroduced, 137, seed: 1);
 
-        Assert.Contains(job.Log, l => l.StartsWith("the culprit's parent ", StringComparison.Ordinal) && l.EndsWith(" crashes: bisecting on with its runs", StringComparison.Ordinal));
-        Assert.Equal(ResultKind.Found, job.Answer.Kind);
-        Assert.Equal(scenario.CulpritCommit, job.Answer.Culprit);
+        PinnedWorld.AssertLogLine(job, "the culprit's parent ", " crashes: bisecting on with its runs");
+        PinnedWorld.AssertFoundTheCulprit(scenario, job);
         Assert.False(job.Result.Verification?.Doubtful);
     }
 }

@@ -1,4 +1,3 @@
-using Culprit.Core.Domain;
 using Culprit.Core.Simulation;
 using Xunit;
 
@@ -20,7 +19,6 @@ public class ReleaseWalkWorldTests
         var (scenario, job) = await PinnedWorld.RunAsync(World.ReleaseWalk, 86, seed: 1);
 
         Assert.DoesNotContain(job.Log, l => l.StartsWith("no good release found", StringComparison.Ordinal));
-        Assert.Equal(ResultKind.Found, job.Answer.Kind);
-        Assert.Equal(scenario.CulpritCommit, job.Answer.Culprit);
+        PinnedWorld.AssertFoundTheCulprit(scenario, job);
     }
 }

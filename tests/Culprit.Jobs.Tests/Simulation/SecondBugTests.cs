@@ -1,4 +1,3 @@
-using Culprit.Core.Domain;
 using Culprit.Core.Simulation;
 using Xunit;
 
@@ -19,9 +18,8 @@ public class SecondBugTests
         // bug's crash (5 of 19 runs): stated below 95 %, as that may be the bad commit's most frequent crash.
         var (scenario, job) = await PinnedWorld.RunAsync(World.SecondBug, 63, seed: 1);
 
-        Assert.Contains(job.Log, l => l.StartsWith("the crash stays with " + scenario.Graph.Commits[scenario.Facts.Decoy!.Value], StringComparison.Ordinal));
-        Assert.Equal(ResultKind.Found, job.Answer.Kind);
-        Assert.Equal(scenario.CulpritCommit, job.Answer.Culprit);
+        PinnedWorld.AssertLogLine(job, "the crash stays with " + scenario.Graph.Commits[scenario.Facts.Decoy!.Value]);
+        PinnedWorld.AssertFoundTheCulprit(scenario, job);
         Assert.True(job.Answer.Confidence < 0.95, $"stated {job.Answer.Confidence}");
     }
 
@@ -33,8 +31,7 @@ public class SecondBugTests
         // true culprit showed the second bug twice in 16 runs and the bug never: the culprit was called doubtful.
         var (scenario, job) = await PinnedWorld.RunAsync(World.SecondBug, 101, seed: 1);
 
-        Assert.Equal(ResultKind.Found, job.Answer.Kind);
-        Assert.Equal(scenario.CulpritCommit, job.Answer.Culprit);
+        PinnedWorld.AssertFoundTheCulprit(scenario, job);
         Assert.False(job.Result.Verification?.Doubtful);
         Assert.Contains(job.Log, l => l.StartsWith("the revert keeps another crash of the bad commit (kernel BUG in tcp_write_iter", StringComparison.Ordinal));
     }
@@ -49,8 +46,7 @@ public class SecondBugTests
         var (scenario, job) = await PinnedWorld.RunAsync(World.SecondBug, 116, seed: 1);
 
         Assert.Contains("the culprit is doubtful: the crash stays when the culprit is reverted", job.Log);
-        Assert.Equal(ResultKind.Found, job.Answer.Kind);
-        Assert.Equal(scenario.CulpritCommit, job.Answer.Culprit);
+        PinnedWorld.AssertFoundTheCulprit(scenario, job);
     }
 
     [Fact]
@@ -64,7 +60,6 @@ public class SecondBugTests
         var (scenario, job) = await PinnedWorld.RunAsync(World.SecondBug, 56, seed: 1);
 
         Assert.DoesNotContain(job.Log, l => l.StartsWith("the bug's crashes look renamed at ", StringComparison.Ordinal));
-        Assert.Equal(ResultKind.Found, job.Answer.Kind);
-        Assert.Equal(scenario.CulpritCommit, job.Answer.Culprit);
+        PinnedWorld.AssertFoundTheCulprit(scenario, job);
     }
 }

@@ -1,4 +1,3 @@
-using Culprit.Core.Domain;
 using Culprit.Core.Simulation;
 using Xunit;
 
@@ -18,9 +17,8 @@ public class TitleChangeTests
         // that crash later struck the true culprit's parent once, and verification called the culprit doubtful.
         var (scenario, job) = await PinnedWorld.RunAsync(World.TitleChange, 17, seed: 1);
 
-        Assert.Contains(job.Log, l => l.StartsWith("the bug's crashes look renamed at ", StringComparison.Ordinal));
-        Assert.Equal(ResultKind.Found, job.Answer.Kind);
-        Assert.Equal(scenario.CulpritCommit, job.Answer.Culprit);
+        PinnedWorld.AssertLogLine(job, "the bug's crashes look renamed at ");
+        PinnedWorld.AssertFoundTheCulprit(scenario, job);
         Assert.False(job.Result.Verification?.Doubtful);
     }
 
@@ -33,9 +31,8 @@ public class TitleChangeTests
         // commit and the parent (built already) make the reading clear, and the search goes on below.
         var (scenario, job) = await PinnedWorld.RunAsync(World.TitleChange, 3, seed: 1);
 
-        Assert.Contains(job.Log, l => l.StartsWith("the bug's crashes look renamed at " + scenario.Graph.Commits[scenario.Facts.Decoy!.Value], StringComparison.Ordinal));
-        Assert.Equal(ResultKind.Found, job.Answer.Kind);
-        Assert.Equal(scenario.CulpritCommit, job.Answer.Culprit);
+        PinnedWorld.AssertLogLine(job, "the bug's crashes look renamed at " + scenario.Graph.Commits[scenario.Facts.Decoy!.Value]);
+        PinnedWorld.AssertFoundTheCulprit(scenario, job);
     }
 
     [Fact]
@@ -46,9 +43,8 @@ public class TitleChangeTests
         // inconclusive on them; read at the group's first commit, the rename moves the search below.
         var (scenario, job) = await PinnedWorld.RunAsync(World.TitleChange, 0, seed: 1);
 
-        Assert.Contains(job.Log, l => l.StartsWith("the bug's crashes look renamed at ", StringComparison.Ordinal));
-        Assert.Equal(ResultKind.Found, job.Answer.Kind);
-        Assert.Equal(scenario.CulpritCommit, job.Answer.Culprit);
+        PinnedWorld.AssertLogLine(job, "the bug's crashes look renamed at ");
+        PinnedWorld.AssertFoundTheCulprit(scenario, job);
     }
 
     [Fact]
@@ -61,6 +57,6 @@ public class TitleChangeTests
         var (scenario, job) = await PinnedWorld.RunAsync(World.TitleChange, 26, seed: 2);
 
         Assert.NotEqual(scenario.Graph.Commits[scenario.Facts.Decoy!.Value], job.Answer.Culprit);
-        Assert.Contains(job.Log, l => l.StartsWith("the bug's crashes look renamed at ", StringComparison.Ordinal));
+        PinnedWorld.AssertLogLine(job, "the bug's crashes look renamed at ");
     }
 }

@@ -1,4 +1,3 @@
-using Culprit.Core.Domain;
 using Culprit.Core.Simulation;
 using Xunit;
 
@@ -19,11 +18,10 @@ public class VerificationReadingTests
         // verification's plain rule called it crashing and the right culprit doubtful.
         var (scenario, job) = await PinnedWorld.RunAsync(World.TitleChange, 11, seed: 3);
 
-        Assert.Contains(job.Log, l => l.StartsWith("verifying the culprit: its parent ", StringComparison.Ordinal) && l.EndsWith(" runs already", StringComparison.Ordinal));
+        PinnedWorld.AssertLogLine(job, "verifying the culprit: its parent ", " runs already");
         Assert.DoesNotContain(job.Log, l => l.Contains("the culprit's parent crashes too", StringComparison.Ordinal));
         Assert.True(job.Result.Verification?.ParentOk);
-        Assert.Equal(ResultKind.Found, job.Answer.Kind);
-        Assert.Equal(scenario.CulpritCommit, job.Answer.Culprit);
+        PinnedWorld.AssertFoundTheCulprit(scenario, job);
     }
 
     [Fact]
@@ -33,12 +31,10 @@ public class VerificationReadingTests
         // with the bug's old titles, which verification took for other crashes: "verified" at 99.1 %, wrong.
         var (scenario, job) = await PinnedWorld.RunAsync(World.TitleChange, 37, seed: 3);
 
-        Assert.Contains(job.Log, l => l.StartsWith("verifying the culprit: ", StringComparison.Ordinal)
-            && l.EndsWith(" more runs of the revert (infra errors and other crashes say nothing of the bug)", StringComparison.Ordinal));
-        Assert.Contains(job.Log, l => l.StartsWith("culprit verified: its parent's runs told nothing (another crash or an infra error ended each of its 3 runs)", StringComparison.Ordinal));
-        Assert.Contains(job.Log, l => l.StartsWith("the culprit's parent ", StringComparison.Ordinal) && l.EndsWith(" crashes: bisecting on with its runs", StringComparison.Ordinal));
-        Assert.Equal(ResultKind.Found, job.Answer.Kind);
-        Assert.Equal(scenario.CulpritCommit, job.Answer.Culprit);
+        PinnedWorld.AssertLogLine(job, "verifying the culprit: ", " more runs of the revert (infra errors and other crashes say nothing of the bug)");
+        PinnedWorld.AssertLogLine(job, "culprit verified: its parent's runs told nothing (another crash or an infra error ended each of its 3 runs)");
+        PinnedWorld.AssertLogLine(job, "the culprit's parent ", " crashes: bisecting on with its runs");
+        PinnedWorld.AssertFoundTheCulprit(scenario, job);
     }
 
     [Fact]
@@ -49,10 +45,8 @@ public class VerificationReadingTests
         var (scenario, job) = await PinnedWorld.RunAsync(World.SecondBug, 121, seed: 3);
 
         var bad = scenario.Graph.Commits[0];
-        Assert.Contains(job.Log, l => l.StartsWith("verifying the culprit: ", StringComparison.Ordinal)
-            && l.EndsWith($" more runs of {bad} to tell whether the crash the revert removed is the one it shows most", StringComparison.Ordinal));
-        Assert.Equal(ResultKind.Found, job.Answer.Kind);
-        Assert.Equal(scenario.CulpritCommit, job.Answer.Culprit);
+        PinnedWorld.AssertLogLine(job, "verifying the culprit: ", $" more runs of {bad} to tell whether the crash the revert removed is the one it shows most");
+        PinnedWorld.AssertFoundTheCulprit(scenario, job);
         Assert.InRange(job.Answer.Confidence!.Value, 0.5, 0.95);
     }
 }
