@@ -109,6 +109,38 @@ public sealed class VerificationTests
     }
 
     [Fact]
+    public async Task A_revert_whose_runs_all_end_in_another_crash_is_not_taken_for_a_clean_one()
+    {
+        // Commit 3 adds the bug (file a); commit 6 adds code that crashes with another title whenever the bug does
+        // not strike first. With commit 3 reverted on the bad commit every run ends in that other crash: no run can
+        // show whether the bug is gone, so the revert checks nothing.
+        using var temp = new TempDir();
+        var path = temp.Sub("repo");
+        Directory.CreateDirectory(path);
+        await TestGit.RunAsync(path, "init", "-q", "-b", "main");
+        var hashes = new List<string>();
+        for (var i = 0; i <= 10; i++)
+        {
+            var (file, line) = i switch { 0 => ("a", "code"), 3 => ("b", "bug"), 6 => ("noise", "other"), _ => ($"f{i}", "filler") };
+            await File.AppendAllTextAsync(Path.Combine(path, file), line + "\n");
+            await TestGit.RunAsync(path, "add", "-A");
+            hashes.Add(await TestGit.CommitAsync(path, $"change {i}", TestGit.Identity(i)));
+        }
+        const string test = "if [ -e b ]; then echo 'TITLE: BUG: the bug'; exit 1; fi; if [ -e noise ]; then echo 'TITLE: WARNING in other_thing'; exit 1; fi";
+        var json = temp.Sub("r.json");
+        var run = await CliHarness.InvokeAsync("bisect", "--repo", path, "--bad", "main", "--good", hashes[0],
+            "--build", "true", "--test", test, "--runs", "2", "--json", json, "--store", temp.Sub("s.db"));
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var root = doc.RootElement;
+        Assert.Equal(hashes[3], root.GetProperty("culprit").GetProperty("commit").GetString());
+        Assert.Equal("masked", root.GetProperty("verification").GetProperty("revert").GetString());
+        Assert.Contains("culprit verified: its parent does not crash; every run of the bad commit with the revert crashed with another crash first (not checked)", run.Output);
+        Assert.Contains("every run of the revert crashed with another crash, so nothing shows that the bad commit's crash comes from the culprit", run.Output);
+    }
+
+    [Fact]
     public async Task No_verify_skips_verification()
     {
         using var temp = new TempDir();
