@@ -21,9 +21,9 @@ namespace Culprit.Jobs;
 /// For a cause with the bug's titles known: what the revert's runs say against the bad commit's
 /// (<see cref="RevertReading"/>), which then judges the revert instead of <paramref name="crashes"/>.
 /// </param>
-/// <param name="crashingDescendants">
-/// Commits the job saw crash with the bug that contain all of the given commits, newest first (the bad commit
-/// not among them): where a revert that does not apply on the bad commit is tried instead.
+/// <param name="otherBases">
+/// Where a revert of the given commits that does not apply on the bad commit is tried instead, best first
+/// (<see cref="RevertBases"/>): a commit the job never saw crash is tested as it is before its revert is read.
 /// </param>
 /// <param name="judged">
 /// The strategy's last verdict on a commit it was told about (null: none): a parent whose runs all come from the
@@ -38,11 +38,9 @@ internal sealed class CulpritVerifier(
     JobSpec spec, IJobHistory repo, JobLog log, CommitTestRunner tests, Func<CommitOutcome, bool> crashes,
     Func<string, IReadOnlyList<CommitOutcome>> earlier, IReadOnlyList<CommitOutcome> crashing, Func<RunOutcome, bool> showsBug,
     Func<string, CommitOutcome, RevertReading.Reading>? readRevert = null, Func<int, double>? chanceOfMissing = null,
-    Func<IReadOnlyList<string>, IReadOnlyList<string>>? crashingDescendants = null, Func<string, Verdict?>? judged = null)
+    Func<IReadOnlyList<string>, CancellationToken, Task<IReadOnlyList<RevertBases.Base>>>? otherBases = null, Func<string, Verdict?>? judged = null,
+    IReadOnlyList<string>? settlingTitles = null)
 {
-    /// <summary>How many of the commits seen crashing a revert that does not apply on the bad commit is tried on.</summary>
-    private const int MaxOtherBases = 6;
-
     /// <summary>The runs that rule the bug out, at most <paramref name="cap"/>.</summary>
     private int RunsFor(int cap)
     {
@@ -57,12 +55,18 @@ internal sealed class CulpritVerifier(
     /// <summary>The last verification's test of the bad commit with the culprit reverted (or the fix cherry-picked), when it applied.</summary>
     public CommitOutcome? RevertTest { get; private set; }
 
+    /// <summary>
+    /// A commit after the culprit (containing it) the last verification found clean, tried as the revert's base: the bug
+    /// went away after the culprit, and the bad commit's crash came back with a later commit.
+    /// </summary>
+    public CommitOutcome? CleanDescendant { get; private set; }
+
     public async Task<Verification> VerifyAsync(string culprit, CancellationToken ct)
     {
         var cause = spec.Direction == Direction.Cause;
         var parents = await repo.ParentsAsync(culprit, ct);
         bool? parentOk = null;
-        (ParentTest, RevertTest) = (null, null);
+        (ParentTest, RevertTest, CleanDescendant) = (null, null, null);
         if (parents.Count > 0)
         {
             // Runs the parent already had (the bisection often tested it) count: only the rest are run.
@@ -148,18 +152,28 @@ internal sealed class CulpritVerifier(
         var cause = spec.Direction == Direction.Cause;
         var on = spec.Bad;
         var (onto, notApplying) = await repo.ApplyAllAsync(commits, on, cause, ct);
+        IReadOnlyList<string> unreached = [];
         if (onto is null)
         {
             log.Line(cause ? $"the revert of {notApplying} does not apply on top of {spec.Bad}" : $"{notApplying} does not cherry-pick onto {spec.Bad}");
-            // A later commit changed the same lines; the revert may still apply before it, on a commit that crashed with the bug.
-            foreach (var other in cause && crashingDescendants is not null ? crashingDescendants(commits).Take(MaxOtherBases) : [])
+            // A later commit changed the same lines; the revert may still apply before it, on a commit that crashes with the bug.
+            foreach (var other in cause && otherBases is not null ? await otherBases(commits, ct) : [])
             {
-                if ((await repo.ApplyAllAsync(commits, other, true, ct)).Made is { } made)
+                if (!other.SeenCrashing && !await CrashesAsIsAsync(other.On, commits,
+                    $"verifying the culprit: the revert applies on {other.On}, the newest commit on the way from the bad commit where it does: testing it as it is first", ct))
                 {
-                    (on, onto) = (other, made);
-                    log.Line($"verifying the culprit: the revert applies on {other}, the newest commit seen crashing where it does: testing it there");
-                    break;
+                    if (CleanDescendant is not null)
+                    {
+                        // The bug went away after the culprit: where the crash came back is the question now, not the revert.
+                        break;
+                    }
+                    continue;
                 }
+                (on, onto, unreached) = (other.On, other.Made, other.Unreached ?? []);
+                log.Line(other.SeenCrashing
+                    ? $"verifying the culprit: the revert applies on {other.On}, the newest commit seen crashing where it does: testing it there"
+                    : $"verifying the culprit: {other.On} crashes with the bug: testing it with the revert");
+                break;
             }
             if (onto is null)
             {
@@ -207,7 +221,91 @@ internal sealed class CulpritVerifier(
             }
             applied = Read(on, outcome, cause);
         }
+        if (applied.Said == "passed" && unreached.Count > 0)
+        {
+            await ProbeUnreachedAsync(unreached, commits, ct);
+        }
         return applied;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="commit"/>, a commit after <paramref name="reverted"/> the job never saw crash, crashes with the bug as it
+    /// is (tested with the runs a revert gets); one that does not is kept as <see cref="CleanDescendant"/>.
+    /// </summary>
+    /// <summary>
+    /// The chance of missing the bug that a commit's clean runs may leave when it is called clean after the culprit (half the
+    /// job's doubt: the call sends the job after a second culprit, and a rare bug's repro chance is often overrated).
+    /// </summary>
+    private double CleanRisk => (1 - spec.Confidence) / 2;
+
+    private async Task<bool> CrashesAsIsAsync(string commit, IReadOnlyList<string> reverted, string why, CancellationToken ct)
+    {
+        log.Line(why);
+        var done = earlier(commit).Where(o => o.Built).ToList();
+        var outcome = done.Count > 0 ? Merged(commit, done) : null;
+        // First the runs that would show the bug at its repro chance (the bug's crash ends them early); a commit that
+        // looks clean then gets the runs that rule the bug out (up to 3x), as a clean one sends the job after a second culprit.
+        var cap = spec.Runs * 2;
+        var toCallClean = cap;
+        while (chanceOfMissing is not null && toCallClean < spec.Runs * 3 && chanceOfMissing(toCallClean) > CleanRisk)
+        {
+            toCallClean++;
+        }
+        for (var round = 0; round < 3 && outcome is null or { Built: true } && (outcome is null || !crashes(outcome)); round++)
+        {
+            var useful = outcome?.Runs.Count(Useful) ?? 0;
+            var wanted = round == 0 ? RevertRunsFor(cap) : toCallClean;
+            if (useful >= wanted)
+            {
+                continue;
+            }
+            var fresh = await tests.TestAsync(commit, Math.Max(1, wanted - useful), CrashingPhase, ct, settlingTitles);
+            LogRuns(fresh);
+            outcome = fresh.Built ? Merged(commit, [.. done, fresh]) : fresh;
+            done.Add(fresh);
+        }
+        if (outcome is not { Built: true } || crashes(outcome))
+        {
+            return outcome?.Built == true;
+        }
+        // Clean only as far as its runs would have shown the bug: at a rare bug's repro chance, they cannot tell.
+        var runs = outcome.Runs.Count(Useful);
+        if (runs == 0)
+        {
+            return false;
+        }
+        if (chanceOfMissing is null ? runs < RunsFor(cap) : chanceOfMissing(runs) > CleanRisk)
+        {
+            log.Line($"{commit} did not crash in {runs} runs, which cannot rule out the bug at its repro chance");
+        }
+        else
+        {
+            log.Line($"{commit} does not crash, though it contains {string.Join(", ", reverted)}: the bug went away after {reverted[^1]} and came back later");
+            CleanDescendant ??= outcome;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// The revert went clean where it applies, and the commits after that up to the bad commit stay unchecked: a fix
+    /// and the bug's return there would leave a stretch where the bug is gone. The commit where the revert stops
+    /// applying changed the culprit's lines, as a fix would, and is tested as it is; if it crashes, so is the middle of
+    /// what is left. One that does not crash is the <see cref="CleanDescendant"/> the bug's return is searched after.
+    /// </summary>
+    /// <param name="unreached">The line's commits the revert does not apply on, newest first.</param>
+    private async Task ProbeUnreachedAsync(IReadOnlyList<string> unreached, IReadOnlyList<string> reverted, CancellationToken ct)
+    {
+        var conflicting = unreached[^1];
+        if (!await CrashesAsIsAsync(conflicting, reverted,
+                $"verifying the culprit: the revert stops applying at {conflicting}, which changed the same lines (a fix would): testing it as it is", ct)
+            || unreached.Count < 2)
+        {
+            return;
+        }
+        var middle = unreached[(unreached.Count - 2) / 2];
+        await CrashesAsIsAsync(middle, reverted, unreached.Count == 2
+            ? $"verifying the culprit: {middle}, between {conflicting} and the bad commit, is unchecked: testing it as it is"
+            : $"verifying the culprit: {unreached.Count - 1} commits between {conflicting} and the bad commit are unchecked: testing {middle}, in their middle, as it is", ct);
     }
 
     private const string KeptCrashWhy = "to tell whether the crash it keeps is the bug's";

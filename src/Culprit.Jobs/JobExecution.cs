@@ -213,9 +213,24 @@ internal sealed class JobExecution(
             result = back;
             verification = await VerifierFor(back.BugTitles, reproduce, crashing, strategy, graph).VerifyAsync(back.Culprit!, ct);
         }
+        else if (cause && group is null && verification.ParentOk == true && verifier.CleanDescendant is { } clean)
+        {
+            // The bug went away after the culprit: the bad commit's crash came back with a later commit, or the culprit is doubtful.
+            if (await search.FindAfterCleanAsync([result.Culprit!], clean.Commit, reproduce, ct) is { Kind: ResultKind.Found } later)
+            {
+                result = later;
+                verification = await VerifierFor(later.BugTitles, reproduce, crashing, strategy, graph).VerifyAsync(later.Culprit!, ct);
+            }
+            else if (!verification.Doubtful)
+            {
+                var reason = $"{clean.Commit}, a later commit that contains it, does not crash";
+                log.Line($"the culprit is doubtful: {reason}");
+                verification = verification with { Doubtful = true, Reason = reason };
+            }
+        }
         if (verification.RevertedOn is { } on)
         {
-            verification = verification with { UncheckedShare = UncheckedShare(graph, result.Culprit!, on) };
+            verification = verification with { UncheckedShare = new RevertBases(repo, graph, crashing, JudgedBad).UncheckedShare(result.Culprit!, on) };
         }
         if (await GoodCommitCrashesAsync(result.Culprit!, oldEnd, verification, ct) is { } goodCrashes)
         {
@@ -248,8 +263,11 @@ internal sealed class JobExecution(
                 ledger.Known.Where(e => e.Phase == "verify-parent" || (_judgements.TryGetValue(e.Outcome.Commit, out var j) && j.Verdict == Verdict.Good))
                     .SelectMany(e => e.Outcome.Runs).ToList()),
             strategy.ChanceOfMissing,
-            reverted => CrashingDescendants(graph, reverted, crashing),
-            commit => _judgements.TryGetValue(commit, out var judgement) ? judgement.Verdict : null);
+            new RevertBases(repo, graph, crashing, JudgedBad).FindAsync,
+            commit => _judgements.TryGetValue(commit, out var judgement) ? judgement.Verdict : null,
+            bugTitles);
+
+    private bool JudgedBad(string commit) => _judgements.TryGetValue(commit, out var judgement) && judgement.Verdict == Verdict.Bad;
 
     /// <summary>
     /// A commit's tests as it is, as far as the job has reached (a resumed job never reads ahead): the bisection's and
@@ -258,48 +276,6 @@ internal sealed class JobExecution(
     private IReadOnlyList<CommitOutcome> TestsOf(string commit) =>
         ledger.Known.Where(e => e.Outcome.Commit == commit
             && (!e.Phase.StartsWith("verify", StringComparison.Ordinal) || e.Phase == CulpritVerifier.CrashingPhase)).Select(e => e.Outcome).ToList();
-
-    /// <summary>
-    /// The commits judged bad in this job that contain every one of <paramref name="reverted"/>, newest first
-    /// (the crashing commit itself not among them): where a revert that does not apply on it is tried.
-    /// </summary>
-    private IReadOnlyList<string> CrashingDescendants(CommitGraph graph, IReadOnlyList<string> reverted, string crashing)
-    {
-        if (reverted.Any(c => !graph.Contains(c)))
-        {
-            return [];
-        }
-        var under = reverted.Select(graph.IndexOf).ToList();
-        return _judgements.Where(j => j.Value.Verdict == Verdict.Bad && j.Key != crashing && graph.Contains(j.Key))
-            .Select(j => graph.IndexOf(j.Key))
-            .Where(i => under.All(u => u != i && graph.Ancestry.IsAncestor(u, i)))
-            .OrderByDescending(i => graph.Ancestry.PositionOf(i))
-            .Select(i => graph.Commits[i])
-            .ToList();
-    }
-
-    /// <summary>
-    /// The share of the culprit's descendants in the range that come after <paramref name="on"/> (not its
-    /// ancestors): where a reintroduction a revert on <paramref name="on"/> cannot see could lie.
-    /// </summary>
-    private static double UncheckedShare(CommitGraph graph, string culprit, string on)
-    {
-        var (c, o) = (graph.IndexOf(culprit), graph.IndexOf(on));
-        if (c < 0 || o < 0)
-        {
-            return 1;
-        }
-        int after = 0, all = 0;
-        for (var i = 0; i < graph.Count; i++)
-        {
-            if (i != c && graph.Ancestry.IsAncestor(c, i))
-            {
-                all++;
-                after += graph.Ancestry.IsAncestor(i, o) ? 0 : 1;
-            }
-        }
-        return all == 0 ? 0 : (double)after / all;
-    }
 
     /// <summary>
     /// One commit of the bisection, tested by the worker that built it ahead (else the first). With

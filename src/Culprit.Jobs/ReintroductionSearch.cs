@@ -41,8 +41,57 @@ internal sealed class ReintroductionSearch(JobSpec spec, IJobHistory repo, JobLo
             return null;
         }
         log.Line($"the crash stays with {names} reverted: bisecting the {range.Count} commits after it up to {top}, each of its descendants with {names} reverted");
+        return await BisectAsync(range, [revertedOnTop with { Commit = top }], async (test, ct) =>
+        {
+            // A commit without the culprit is tested as it is: a crash there came in another way.
+            var reverts = descendants.Contains(test.Commit);
+            log.Line(reverts ? $"[{test.Commit}] with {names} reverted" : $"[{test.Commit}] (without {names})");
+            return !reverts ? await tests.TestAsync(test.Commit, test.Runs, Phase, ct, test.SettlingTitles)
+                : (await repo.ApplyAllAsync(reverted, test.Commit, true, ct)).Made is { } changed
+                ? await tests.TestAsync(changed, test.Runs, Phase, ct, test.SettlingTitles)
+                : new CommitOutcome(test.Commit, false, [], BuildError: $"the revert of {names} does not apply");
+        }, ct);
+    }
+
+    /// <summary>
+    /// A commit after the culprit that contains it does not crash (<paramref name="clean"/>): the bug went away
+    /// and came back with one of the commits after it, which a bisection of them finds. A commit there that still
+    /// holds the culprit's change (a branch that left before the fix) is tested with the culprit reverted, so the
+    /// first coming's crash cannot pass for the bug's return; where the revert does not apply (the lines were
+    /// changed since, as the fix did), it is tested as it is.
+    /// </summary>
+    /// <param name="crashing">The bad commit's tests: the search's crashing end.</param>
+    public async Task<BisectionResult?> FindAfterCleanAsync(IReadOnlyList<string> reverted, string clean, IReadOnlyList<CommitOutcome> crashing,
+        CancellationToken ct)
+    {
+        var range = await repo.RangeAsync(spec.Bad, clean, ct);
+        if (range.Count == 0 || await DescendantsAsync(reverted[0], ct) is not { } descendants)
+        {
+            return null;
+        }
+        var names = string.Join(", ", reverted);
+        log.Line($"the crash came back after {clean}: bisecting the {range.Count} commits after it up to {spec.Bad}, with {names} reverted where it applies");
+        return await BisectAsync(range, crashing.Select(o => o with { Commit = spec.Bad }).ToList(), async (test, ct) =>
+        {
+            if (descendants.Contains(test.Commit) && (await repo.ApplyAllAsync(reverted, test.Commit, true, ct)).Made is { } changed)
+            {
+                log.Line($"[{test.Commit}] with {names} reverted");
+                return await tests.TestAsync(changed, test.Runs, Phase, ct, test.SettlingTitles);
+            }
+            log.Line($"[{test.Commit}] {(await repo.CommitInfoAsync(test.Commit, ct)).Subject}");
+            return await tests.TestAsync(test.Commit, test.Runs, Phase, ct, test.SettlingTitles);
+        }, ct);
+    }
+
+    /// <summary>The job's strategy over <paramref name="range"/>, told the crashing end's tests, each commit it asks for tested by <paramref name="test"/>.</summary>
+    private async Task<BisectionResult?> BisectAsync(CommitGraph range, IReadOnlyList<CommitOutcome> top, Func<TestCommit, CancellationToken, Task<CommitOutcome>> test,
+        CancellationToken ct)
+    {
         var strategy = create(range);
-        strategy.Record(revertedOnTop with { Commit = top });
+        foreach (var outcome in top)
+        {
+            strategy.Record(outcome);
+        }
         while (true)
         {
             var step = strategy.NextRound(1);
@@ -61,16 +110,9 @@ internal sealed class ReintroductionSearch(JobSpec spec, IJobHistory repo, JobLo
                 log.Line($"the crash came back with {finished.Result.Culprit}");
                 return finished.Result;
             }
-            foreach (var test in ((TestRound)step).Tests)
+            foreach (var one in ((TestRound)step).Tests)
             {
-                // A commit without the culprit is tested as it is: a crash there came in another way.
-                var reverts = descendants.Contains(test.Commit);
-                log.Line(reverts ? $"[{test.Commit}] with {names} reverted" : $"[{test.Commit}] (without {names})");
-                var outcome = !reverts ? await tests.TestAsync(test.Commit, test.Runs, Phase, ct, test.SettlingTitles)
-                    : (await repo.ApplyAllAsync(reverted, test.Commit, true, ct)).Made is { } changed
-                    ? await tests.TestAsync(changed, test.Runs, Phase, ct, test.SettlingTitles)
-                    : new CommitOutcome(test.Commit, false, [], BuildError: $"the revert of {names} does not apply");
-                strategy.Record(outcome with { Commit = test.Commit });
+                strategy.Record((await test(one, ct)) with { Commit = one.Commit });
             }
         }
     }

@@ -76,7 +76,8 @@ public sealed class VerificationTests
     public async Task A_revert_that_conflicts_on_the_bad_commit_is_tested_on_the_newest_crashing_commit_where_it_applies()
     {
         // Commit 3 adds the bug to file a; commit 8 adds a line right after it, so the revert of commit 3
-        // conflicts from commit 8 on, and applies on the commits before it that crashed in the bisection.
+        // conflicts from commit 8 on, and applies on commit 7, which crashes, before it. Commit 8 (where it stops
+        // applying) and commit 9 (the rest of the way) crash too: nothing says the bug went away.
         using var temp = new TempDir();
         var path = temp.Sub("repo");
         Directory.CreateDirectory(path);
@@ -101,11 +102,56 @@ public sealed class VerificationTests
         var verification = root.GetProperty("verification");
         Assert.Equal("passed", verification.GetProperty("revert").GetString());
         var on = verification.GetProperty("reverted_on").GetString()!;
-        var at = hashes.IndexOf(on);
-        Assert.True(at is > 3 and < 8, $"the revert was tested on commit {at}");
+        Assert.Equal(hashes[7], on);
         Assert.Contains($"the revert of {hashes[3]} does not apply on top of {hashes[10]}", run.Output);
-        Assert.Contains($"verifying the culprit: the revert applies on {on}, the newest commit seen crashing where it does: testing it there", run.Output);
+        Assert.Contains($"verifying the culprit: the revert applies on {on}, the newest commit on the way from the bad commit where it does: testing it as it is first", run.Output);
+        Assert.Contains($"verifying the culprit: {on} crashes with the bug: testing it with the revert", run.Output);
+        Assert.Contains($"verifying the culprit: the revert stops applying at {hashes[8]}, which changed the same lines (a fix would): testing it as it is", run.Output);
+        Assert.Contains($"verifying the culprit: {hashes[9]}, between {hashes[8]} and the bad commit, is unchecked: testing it as it is", run.Output);
+        Assert.DoesNotContain("does not crash, though", run.Output);
         Assert.Contains($"culprit verified: its parent does not crash; its revert does not apply on top of the bad commit; reverting it on {on[..12]}, the newest commit seen crashing where it applies, removes the crash", run.Output);
+    }
+
+    [Fact]
+    public async Task A_commit_after_the_culprit_that_does_not_crash_leads_to_the_commit_that_brought_the_bug_back()
+    {
+        // Commit 3 adds the bug to file a; commit 12 fixes it on the same line, so the revert of commit 3 conflicts from
+        // there on; commit 16 brings the bug back in file b. The bisection finds commit 3, whose revert removes the crash
+        // where it applies (up to commit 11); commit 12, where it stops applying, does not crash: the bug went away there,
+        // and the commits after it hold the one that brought it back.
+        using var temp = new TempDir();
+        var path = temp.Sub("repo");
+        Directory.CreateDirectory(path);
+        await TestGit.RunAsync(path, "init", "-q", "-b", "main");
+        var hashes = new List<string>();
+        for (var i = 0; i <= 18; i++)
+        {
+            switch (i)
+            {
+                case 0: await File.WriteAllTextAsync(Path.Combine(path, "a"), "code\n"); break;
+                case 3: await File.WriteAllTextAsync(Path.Combine(path, "a"), "code\nbug_a\n"); break;
+                case 12: await File.WriteAllTextAsync(Path.Combine(path, "a"), "code\nfixed\n"); break;
+                case 16: await File.WriteAllTextAsync(Path.Combine(path, "b"), "bug_a\n"); break;
+                default: await File.WriteAllTextAsync(Path.Combine(path, $"f{i}"), "filler\n"); break;
+            }
+            await TestGit.RunAsync(path, "add", "-A");
+            hashes.Add(await TestGit.CommitAsync(path, $"change {i}", TestGit.Identity(i)));
+        }
+        var json = temp.Sub("r.json");
+        var run = await CliHarness.InvokeAsync("bisect", "--strategy", "classic", "--repo", path, "--bad", "main", "--good", hashes[0],
+            "--build", "true", "--test", "if cat a b 2>/dev/null | grep -q bug_a; then echo 'TITLE: BUG: the bug'; exit 1; fi", "--runs", "2",
+            "--json", json, "--store", temp.Sub("s.db"));
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Contains($"the revert of {hashes[3]} does not apply on top of {hashes[18]}", run.Output);
+        Assert.Contains($"verifying the culprit: the revert applies on {hashes[11]}, the newest commit on the way from the bad commit where it does: testing it as it is first", run.Output);
+        Assert.Contains($"verifying the culprit: the revert stops applying at {hashes[12]}, which changed the same lines (a fix would): testing it as it is", run.Output);
+        Assert.Contains($"{hashes[12]} does not crash, though it contains {hashes[3]}: the bug went away after {hashes[3]} and came back later", run.Output);
+        Assert.Contains($"the crash came back after {hashes[12]}: bisecting the 6 commits after it up to {hashes[18]}", run.Output);
+        using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(json));
+        var root = doc.RootElement;
+        Assert.Equal(hashes[16], root.GetProperty("culprit").GetProperty("commit").GetString());
+        Assert.Equal("passed", root.GetProperty("verification").GetProperty("revert").GetString());
     }
 
     [Fact]

@@ -22,6 +22,22 @@ public class ReintroducedTests
     }
 
     [Fact]
+    public async Task A_commit_after_the_culprit_that_does_not_crash_leads_to_the_commit_that_brought_it_back()
+    {
+        // Pinned: the first introduction's revert does not apply on the bad commit (the fix changed its lines); it was
+        // tested on an older commit seen crashing, where it removed the crash, and the first introduction was named at
+        // 85.6 %. The newest commit on the way from the bad commit where the revert applies does not crash: the bug went
+        // away after the first introduction, and the commits after that clean one hold the commit that brought it back.
+        var (scenario, job) = await PinnedWorld.RunAsync(World.Reintroduced, 15, seed: 1);
+
+        var decoy = scenario.Graph.Commits[scenario.Facts.Decoy!.Value];
+        PinnedWorld.AssertLogLine(job, "", $"does not crash, though it contains {decoy}: the bug went away after {decoy} and came back later");
+        PinnedWorld.AssertLogLine(job, "the crash came back after ", $"with {decoy} reverted where it applies");
+        Assert.DoesNotContain(job.Log, l => l.Contains("the newest commit seen crashing where it does", StringComparison.Ordinal));
+        PinnedWorld.AssertFoundTheCulprit(scenario, job);
+    }
+
+    [Fact]
     public async Task A_revert_that_keeps_a_crash_taken_for_the_bug_gets_all_its_runs()
     {
         // Pinned: the first introduction's revert ran 3 times (a repro chance near 0.8) and kept one crash with the

@@ -15,9 +15,9 @@ public class VerifiedConfidenceTests
     [Fact]
     public async Task An_answer_whose_revert_does_not_apply_is_not_stated_at_95_percent()
     {
-        // Pinned: the bisection names the bug's first coming (99.5 % by the posterior), whose revert applies on none of
-        // the commits seen crashing after it.
-        var (scenario, job) = await PinnedWorld.RunAsync(World.Reintroduced, 116, seed: 1);
+        // Pinned: the bisection names the bug's first coming (99.1 % by the posterior), whose revert applies on none of
+        // the commits after it up to the bad commit.
+        var (scenario, job) = await PinnedWorld.RunAsync(World.Reintroduced, 396, seed: 1);
 
         Assert.Equal(scenario.Graph.Commits[scenario.Facts.Decoy!.Value], job.Answer.Culprit);
         Assert.Equal("does-not-apply", job.Result.Verification?.Revert);
@@ -28,19 +28,22 @@ public class VerifiedConfidenceTests
     [Fact]
     public async Task A_revert_tested_on_an_earlier_crashing_commit_leaves_what_came_after_it_unchecked()
     {
-        // Pinned: the bug's first coming is named (99.1 % by the posterior); its revert does not apply on the bad
-        // commit but does on a commit the bisection saw crash, where it removes the crash. That commit has 89 % of
-        // the culprit's descendants after it, where the reintroduction lies: the answer stays below 95 %.
-        var (scenario, job) = await PinnedWorld.RunAsync(World.Reintroduced, 15, seed: 1);
+        // Pinned: the bug's first coming is named (100 % by the posterior); its revert does not apply on the bad commit
+        // but does on an older commit on the way to it, which crashes, and there it removes the crash. The commit where
+        // the revert stops applying and the middle of the 141 commits after it crash too; 87 % of the culprit's
+        // descendants come after the commit the revert was tested on, where the reintroduction lies: the answer stays below 95 %.
+        var (scenario, job) = await PinnedWorld.RunAsync(World.Reintroduced, 31, seed: 1);
 
         Assert.Equal(scenario.Graph.Commits[scenario.Facts.Decoy!.Value], job.Answer.Culprit);
         Assert.Equal("passed", job.Result.Verification?.Revert);
         var on = job.Result.Verification?.RevertedOn;
         Assert.NotNull(on);
         Assert.NotEqual(scenario.Graph.Commits[0], on);
+        PinnedWorld.AssertLogLine(job, $"verifying the culprit: the revert applies on {on}, the newest commit on the way from the bad commit where it does: testing it as it is first");
+        PinnedWorld.AssertLogLine(job, "verifying the culprit: the revert stops applying at ", "which changed the same lines (a fix would): testing it as it is");
+        PinnedWorld.AssertLogLine(job, "verifying the culprit: 141 commits between ", "in their middle, as it is");
         Assert.InRange(job.Answer.Confidence!.Value, 0.5, 0.95);
-        Assert.Contains(job.Log, l => l.StartsWith("culprit confidence lowered from 99.", StringComparison.Ordinal)
-            && l.Contains($"the revert was tested on {on}, not on the bad commit: ", StringComparison.Ordinal));
+        PinnedWorld.AssertLogLine(job, "culprit confidence lowered from 100.0% to ", $"the revert was tested on {on}, not on the bad commit: 87% of the commits after the culprit come after {on}, and 3 clean runs there would miss the bug with 0.1% chance");
     }
 
     [Fact]
