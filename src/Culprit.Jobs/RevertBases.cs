@@ -37,15 +37,18 @@ internal sealed class RevertBases(IJobHistory repo, CommitGraph graph, string ba
         var bases = new List<Base>();
         var seen = graph.Commits.Select((c, i) => (c, i)).Where(x => x.c != bad && Contains(x.i) && judgedBad(x.c))
             .OrderByDescending(x => graph.Ancestry.PositionOf(x.i)).Select(x => x.c).Take(MaxSeenCrashing);
+        var (newest, unreached) = await NewestOnLineAsync(reverted, Contains, ct);
         foreach (var commit in seen)
         {
             if ((await repo.ApplyAllAsync(reverted, commit, true, ct)).Made is { } made)
             {
-                bases.Add(new Base(commit, made, true));
+                // What the line holds beyond it is left for the verifier to probe, as after the line's own base.
+                var at = graph.IndexOf(commit);
+                bases.Add(new Base(commit, made, true, unreached.Where(c => !graph.Ancestry.IsAncestor(graph.IndexOf(c), at)).ToList()));
                 break;
             }
         }
-        if (await NewestOnLineAsync(reverted, Contains, ct) is { } line && bases.All(b => b.On != line.On)
+        if (newest is { } line && bases.All(b => b.On != line.On)
             && (bases.Count == 0 || UncheckedShare(reverted[0], line.On) < UncheckedShare(reverted[0], bases[0].On)))
         {
             bases.Insert(0, line);
@@ -56,9 +59,10 @@ internal sealed class RevertBases(IJobHistory repo, CommitGraph graph, string ba
     /// <summary>
     /// The newest commit where the revert of <paramref name="reverted"/> applies on the line from the bad commit down to
     /// them (first parents, else the parent that contains them: the merge that brought them in, then their branch;
-    /// the bad commit itself not among them), by bisecting the line.
+    /// the bad commit itself not among them), by bisecting the line; and the line's commits newer than it (all of them
+    /// when there is none), where the revert does not apply.
     /// </summary>
-    private async Task<Base?> NewestOnLineAsync(IReadOnlyList<string> reverted, Func<int, bool> contains, CancellationToken ct)
+    private async Task<(Base? Newest, IReadOnlyList<string> Unreached)> NewestOnLineAsync(IReadOnlyList<string> reverted, Func<int, bool> contains, CancellationToken ct)
     {
         var line = new List<string>();
         var at = graph.IndexOf(bad);
@@ -83,7 +87,7 @@ internal sealed class RevertBases(IJobHistory repo, CommitGraph graph, string ba
                 lo = mid + 1;
             }
         }
-        return found;
+        return (found, found?.Unreached ?? line);
     }
 
     /// <summary>
