@@ -290,23 +290,35 @@ internal sealed class CulpritVerifier(
     /// The revert went clean where it applies, and the commits after that up to the bad commit stay unchecked: a fix
     /// and the bug's return there would leave a stretch where the bug is gone. The commit where the revert stops
     /// applying changed the culprit's lines, as a fix would, and is tested as it is; if it crashes, so is the middle of
-    /// what is left. One that does not crash is the <see cref="CleanDescendant"/> the bug's return is searched after.
+    /// what is left, and if that crashes, the middle of the newer half (a return comes after its fix). One that does
+    /// not crash is the <see cref="CleanDescendant"/> the bug's return is searched after.
     /// </summary>
     /// <param name="unreached">The line's commits the revert does not apply on, newest first.</param>
     private async Task ProbeUnreachedAsync(IReadOnlyList<string> unreached, IReadOnlyList<string> reverted, CancellationToken ct)
     {
         var conflicting = unreached[^1];
         if (!await CrashesAsIsAsync(conflicting, reverted,
-                $"verifying the culprit: the revert stops applying at {conflicting}, which changed the same lines (a fix would): testing it as it is", ct)
-            || unreached.Count < 2)
+                $"verifying the culprit: the revert stops applying at {conflicting}, which changed the same lines (a fix would): testing it as it is", ct))
         {
             return;
         }
-        var middle = unreached[(unreached.Count - 2) / 2];
-        await CrashesAsIsAsync(middle, reverted, unreached.Count == 2
-            ? $"verifying the culprit: {middle}, between {conflicting} and the bad commit, is unchecked: testing it as it is"
-            : $"verifying the culprit: {unreached.Count - 1} commits between {conflicting} and the bad commit are unchecked: testing {middle}, in their middle, as it is", ct);
+        var (rest, older) = (unreached.Take(unreached.Count - 1).ToList(), conflicting);
+        for (var probe = 0; probe < MaxMiddleProbes && rest.Count > 0; probe++)
+        {
+            var at = (rest.Count - 1) / 2;
+            var middle = rest[at];
+            if (!await CrashesAsIsAsync(middle, reverted, rest.Count == 1
+                    ? $"verifying the culprit: {middle}, between {older} and the bad commit, is unchecked: testing it as it is"
+                    : $"verifying the culprit: {rest.Count} commits between {older} and the bad commit are unchecked: testing {middle}, in their middle, as it is", ct))
+            {
+                return;
+            }
+            (rest, older) = (rest.Take(at).ToList(), middle);
+        }
     }
+
+    /// <summary>How many middles of the commits a revert cannot reach are tested as they are, after the commit where it stops applying.</summary>
+    private const int MaxMiddleProbes = 2;
 
     private const string KeptCrashWhy = "to tell whether the crash it keeps is the bug's";
 

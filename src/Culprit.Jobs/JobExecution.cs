@@ -215,17 +215,16 @@ internal sealed class JobExecution(
         }
         else if (cause && group is null && verification.ParentOk == true && verifier.CleanDescendant is { } clean)
         {
-            // The bug went away after the culprit: the bad commit's crash came back with a later commit, or the culprit is doubtful.
+            // The bug went away after the culprit: the bad commit's crash came back with a later commit. A search that names
+            // none says the clean runs more likely missed a rare bug: the culprit stands, with what its revert left unchecked.
             if (await search.FindAfterCleanAsync([result.Culprit!], clean.Commit, reproduce, ct) is { Kind: ResultKind.Found } later)
             {
                 result = later;
                 verification = await VerifierFor(later.BugTitles, reproduce, crashing, strategy, graph).VerifyAsync(later.Culprit!, ct);
             }
-            else if (!verification.Doubtful)
+            else
             {
-                var reason = $"{clean.Commit}, a later commit that contains it, does not crash";
-                log.Line($"the culprit is doubtful: {reason}");
-                verification = verification with { Doubtful = true, Reason = reason };
+                log.Line($"no commit after {clean.Commit} is found to bring the crash back: its clean runs may have missed the bug; the culprit stands");
             }
         }
         if (verification.RevertedOn is { } on)
