@@ -80,16 +80,7 @@ public sealed class VerificationTests
         // applying) and commit 9 (the rest of the way) crash too: nothing says the bug went away.
         using var temp = new TempDir();
         var path = temp.Sub("repo");
-        Directory.CreateDirectory(path);
-        await TestGit.RunAsync(path, "init", "-q", "-b", "main");
-        var hashes = new List<string>();
-        for (var i = 0; i <= 10; i++)
-        {
-            var (file, line) = i switch { 0 => ("a", "code"), 3 => ("a", "bug_a"), 8 => ("a", "more"), _ => ($"f{i}", "filler") };
-            await File.AppendAllTextAsync(Path.Combine(path, file), line + "\n");
-            await TestGit.RunAsync(path, "add", "-A");
-            hashes.Add(await TestGit.CommitAsync(path, $"change {i}", TestGit.Identity(i)));
-        }
+        var hashes = await RepositoryAsync(path, 10, i => Append(path, i switch { 0 => ("a", "code"), 3 => ("a", "bug_a"), 8 => ("a", "more"), _ => ($"f{i}", "filler") }));
         var json = temp.Sub("r.json");
         var run = await CliHarness.InvokeAsync("bisect", "--strategy", "classic", "--repo", path, "--bad", "main", "--good", hashes[0],
             "--build", "true", "--test", "if grep -q bug_a a; then echo 'TITLE: BUG: the bug'; exit 1; fi", "--runs", "2",
@@ -121,22 +112,11 @@ public sealed class VerificationTests
         // and the commits after it hold the one that brought it back.
         using var temp = new TempDir();
         var path = temp.Sub("repo");
-        Directory.CreateDirectory(path);
-        await TestGit.RunAsync(path, "init", "-q", "-b", "main");
-        var hashes = new List<string>();
-        for (var i = 0; i <= 18; i++)
+        var hashes = await RepositoryAsync(path, 18, i =>
         {
-            switch (i)
-            {
-                case 0: await File.WriteAllTextAsync(Path.Combine(path, "a"), "code\n"); break;
-                case 3: await File.WriteAllTextAsync(Path.Combine(path, "a"), "code\nbug_a\n"); break;
-                case 12: await File.WriteAllTextAsync(Path.Combine(path, "a"), "code\nfixed\n"); break;
-                case 16: await File.WriteAllTextAsync(Path.Combine(path, "b"), "bug_a\n"); break;
-                default: await File.WriteAllTextAsync(Path.Combine(path, $"f{i}"), "filler\n"); break;
-            }
-            await TestGit.RunAsync(path, "add", "-A");
-            hashes.Add(await TestGit.CommitAsync(path, $"change {i}", TestGit.Identity(i)));
-        }
+            var (file, text) = i switch { 0 => ("a", "code\n"), 3 => ("a", "code\nbug_a\n"), 12 => ("a", "code\nfixed\n"), 16 => ("b", "bug_a\n"), _ => ($"f{i}", "filler\n") };
+            return File.WriteAllTextAsync(Path.Combine(path, file), text);
+        });
         var json = temp.Sub("r.json");
         var run = await CliHarness.InvokeAsync("bisect", "--strategy", "classic", "--repo", path, "--bad", "main", "--good", hashes[0],
             "--build", "true", "--test", "if cat a b 2>/dev/null | grep -q bug_a; then echo 'TITLE: BUG: the bug'; exit 1; fi", "--runs", "2",
@@ -162,16 +142,7 @@ public sealed class VerificationTests
         // show whether the bug is gone, so the revert checks nothing.
         using var temp = new TempDir();
         var path = temp.Sub("repo");
-        Directory.CreateDirectory(path);
-        await TestGit.RunAsync(path, "init", "-q", "-b", "main");
-        var hashes = new List<string>();
-        for (var i = 0; i <= 10; i++)
-        {
-            var (file, line) = i switch { 0 => ("a", "code"), 3 => ("b", "bug"), 6 => ("noise", "other"), _ => ($"f{i}", "filler") };
-            await File.AppendAllTextAsync(Path.Combine(path, file), line + "\n");
-            await TestGit.RunAsync(path, "add", "-A");
-            hashes.Add(await TestGit.CommitAsync(path, $"change {i}", TestGit.Identity(i)));
-        }
+        var hashes = await RepositoryAsync(path, 10, i => Append(path, i switch { 0 => ("a", "code"), 3 => ("b", "bug"), 6 => ("noise", "other"), _ => ($"f{i}", "filler") }));
         const string test = "if [ -e b ]; then echo 'TITLE: BUG: the bug'; exit 1; fi; if [ -e noise ]; then echo 'TITLE: WARNING in other_thing'; exit 1; fi";
         var json = temp.Sub("r.json");
         var run = await CliHarness.InvokeAsync("bisect", "--repo", path, "--bad", "main", "--good", hashes[0],
@@ -200,4 +171,22 @@ public sealed class VerificationTests
         using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(json));
         Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("verification").ValueKind);
     }
+
+    /// <summary>A repository at <paramref name="path"/> with commits 0 to <paramref name="last"/> on main, commit i made of what <paramref name="change"/>(i) writes.</summary>
+    private static async Task<List<string>> RepositoryAsync(string path, int last, Func<int, Task> change)
+    {
+        Directory.CreateDirectory(path);
+        await TestGit.RunAsync(path, "init", "-q", "-b", "main");
+        var hashes = new List<string>();
+        for (var i = 0; i <= last; i++)
+        {
+            await change(i);
+            await TestGit.RunAsync(path, "add", "-A");
+            hashes.Add(await TestGit.CommitAsync(path, $"change {i}", TestGit.Identity(i)));
+        }
+        return hashes;
+    }
+
+    /// <summary>Appends a line to a file of the repository.</summary>
+    private static Task Append(string path, (string File, string Line) change) => File.AppendAllTextAsync(Path.Combine(path, change.File), change.Line + "\n");
 }
