@@ -229,15 +229,15 @@ internal sealed class CulpritVerifier(
     }
 
     /// <summary>
-    /// Whether <paramref name="commit"/>, a commit after <paramref name="reverted"/> the job never saw crash, crashes with the bug as it
-    /// is (tested with the runs a revert gets); one that does not is kept as <see cref="CleanDescendant"/>.
-    /// </summary>
-    /// <summary>
     /// The chance of missing the bug that a commit's clean runs may leave when it is called clean after the culprit (half the
     /// job's doubt: the call sends the job after a second culprit, and a rare bug's repro chance is often overrated).
     /// </summary>
     private double CleanRisk => (1 - spec.Confidence) / 2;
 
+    /// <summary>
+    /// Whether <paramref name="commit"/>, a commit after <paramref name="reverted"/> the job never saw crash, crashes with the bug as it
+    /// is (tested with the runs a revert gets); one whose clean runs rule the bug out is kept as <see cref="CleanDescendant"/>.
+    /// </summary>
     private async Task<bool> CrashesAsIsAsync(string commit, IReadOnlyList<string> reverted, string why, CancellationToken ct)
     {
         log.Line(why);

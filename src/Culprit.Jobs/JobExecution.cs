@@ -229,7 +229,7 @@ internal sealed class JobExecution(
         }
         if (verification.RevertedOn is { } on)
         {
-            verification = verification with { UncheckedShare = new RevertBases(repo, graph, crashing, JudgedBad).UncheckedShare(result.Culprit!, on) };
+            verification = verification with { UncheckedShare = RevertBases.UncheckedShare(graph, result.Culprit!, on) };
         }
         if (await GoodCommitCrashesAsync(result.Culprit!, oldEnd, verification, ct) is { } goodCrashes)
         {

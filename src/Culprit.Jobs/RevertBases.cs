@@ -4,13 +4,14 @@ namespace Culprit.Jobs;
 
 /// <summary>
 /// Where a revert that does not apply on the bad commit is tried instead: a later commit changed the
-/// lines it undoes, and before that commit it still applies. The commits the job saw crash with the bug
-/// that contain the reverted ones come first (newest first: the revert there is read against a crash
-/// already seen); the newest commit where the revert applies on the line from the bad commit down to the
-/// culprit (first parents where they contain it) comes before them when it leaves fewer of the culprit's descendants unchecked (it is found by
-/// bisecting that line, as a revert applies before the commit it conflicts with and not after it).
-/// Such a commit was never seen crashing: the verifier tests it as it is first, and one that does not
-/// crash shows the bug went away after the culprit (a fix, then a reintroduction the revert cannot reach).
+/// lines it undoes, and before that commit it still applies. The newest commit the job saw crash with
+/// the bug that contains the reverted ones is one such base (the revert there is read against a crash
+/// already seen); the newest commit where the revert applies on the line from the bad commit down to
+/// the culprit (first parents where they contain it) comes before it when it leaves fewer of the
+/// culprit's descendants unchecked. That one is found by bisecting the line with reverts alone (no
+/// builds), as a revert applies before the commit it conflicts with and not after it; it may never
+/// have been tested, so the verifier tests it as it is first, and one that does not crash shows the
+/// bug went away after the culprit (a fix, then a return the revert cannot reach).
 /// </summary>
 /// <param name="judgedBad">Whether the job judged a commit bad (crashing with the bug).</param>
 internal sealed class RevertBases(IJobHistory repo, CommitGraph graph, string bad, Func<string, bool> judgedBad)
@@ -49,7 +50,7 @@ internal sealed class RevertBases(IJobHistory repo, CommitGraph graph, string ba
             }
         }
         if (newest is { } line && bases.All(b => b.On != line.On)
-            && (bases.Count == 0 || UncheckedShare(reverted[0], line.On) < UncheckedShare(reverted[0], bases[0].On)))
+            && (bases.Count == 0 || UncheckedShare(graph, reverted[0], line.On) < UncheckedShare(graph, reverted[0], bases[0].On)))
         {
             bases.Insert(0, line);
         }
@@ -94,7 +95,7 @@ internal sealed class RevertBases(IJobHistory repo, CommitGraph graph, string ba
     /// The share of the culprit's descendants in the range that come after <paramref name="on"/> (not its
     /// ancestors): where a reintroduction a revert on <paramref name="on"/> cannot see could lie.
     /// </summary>
-    public double UncheckedShare(string culprit, string on)
+    public static double UncheckedShare(CommitGraph graph, string culprit, string on)
     {
         var (c, o) = (graph.IndexOf(culprit), graph.IndexOf(on));
         if (c < 0 || o < 0)
