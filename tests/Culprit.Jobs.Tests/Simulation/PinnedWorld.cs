@@ -19,6 +19,9 @@ internal static class PinnedWorld
         return (scenario, await SimulatedJob.RunAsync(scenario, SimulatedPolicy.Flaky));
     }
 
+    /// <summary>The world's decoy commit (the first coming, the second bug's culprit, the renaming commit, …).</summary>
+    public static string DecoyOf(Scenario scenario) => scenario.Graph.Commits[scenario.Facts.Decoy!.Value];
+
     /// <summary>The job's log has a line that starts with <paramref name="start"/> and ends with <paramref name="end"/>.</summary>
     public static void AssertLogLine(SimulatedJobRun job, string start, string end = "") =>
         Xunit.Assert.Contains(job.Log, l => l.StartsWith(start, StringComparison.Ordinal) && l.EndsWith(end, StringComparison.Ordinal));

@@ -1,5 +1,6 @@
 using Culprit.Core.Domain;
 using Culprit.Core.Simulation;
+using Culprit.Jobs.Simulation;
 using Xunit;
 
 namespace Culprit.Jobs.Tests.Simulation;
@@ -17,8 +18,7 @@ public class ReintroducedTests
         // Pinned: the first introduction was named and called doubtful (its revert kept the crash): no answer.
         var (scenario, job) = await PinnedWorld.RunAsync(World.Reintroduced, 0, seed: 1);
 
-        PinnedWorld.AssertLogLine(job, "the crash stays with " + scenario.Graph.Commits[scenario.Facts.Decoy!.Value]);
-        PinnedWorld.AssertFoundTheCulprit(scenario, job);
+        AssertTheSearchFoundTheCulprit(scenario, job);
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public class ReintroducedTests
         // away after the first introduction, and the commits after that clean one hold the commit that brought it back.
         var (scenario, job) = await PinnedWorld.RunAsync(World.Reintroduced, 15, seed: 1);
 
-        var decoy = scenario.Graph.Commits[scenario.Facts.Decoy!.Value];
+        var decoy = PinnedWorld.DecoyOf(scenario);
         PinnedWorld.AssertLogLine(job, "", $"does not crash, though it contains {decoy}: the bug went away after {decoy} and came back later");
         PinnedWorld.AssertLogLine(job, "the crash came back after ", $"with {decoy} reverted where it applies");
         Assert.DoesNotContain(job.Log, l => l.Contains("the newest commit seen crashing where it does", StringComparison.Ordinal));
@@ -45,8 +45,7 @@ public class ReintroducedTests
         var (scenario, job) = await PinnedWorld.RunAsync(World.Reintroduced, 476, seed: 1);
 
         PinnedWorld.AssertLogLine(job, "verifying the culprit: ", " more runs of the revert to tell whether the crash it keeps is the bug's");
-        PinnedWorld.AssertLogLine(job, "the crash stays with " + scenario.Graph.Commits[scenario.Facts.Decoy!.Value]);
-        PinnedWorld.AssertFoundTheCulprit(scenario, job);
+        AssertTheSearchFoundTheCulprit(scenario, job);
     }
 
     [Fact]
@@ -55,10 +54,9 @@ public class ReintroducedTests
         // Pinned: the first introduction's parent does not build: the answer was inconclusive between the two, neither right.
         var (scenario, job) = await PinnedWorld.RunAsync(World.Reintroduced, 7, seed: 1);
 
-        var decoy = scenario.Graph.Commits[scenario.Facts.Decoy!.Value];
+        var decoy = PinnedWorld.DecoyOf(scenario);
         Assert.Contains(job.Log, l => l.StartsWith("verifying the candidates: testing ", StringComparison.Ordinal) && l.Contains(decoy, StringComparison.Ordinal));
-        PinnedWorld.AssertLogLine(job, $"the crash stays with {decoy}, ");
-        PinnedWorld.AssertFoundTheCulprit(scenario, job);
+        AssertTheSearchFoundTheCulprit(scenario, job, ", ");
     }
 
     [Fact]
@@ -83,5 +81,13 @@ public class ReintroducedTests
         PinnedWorld.AssertLogLine(job, "the culprit's parent ", " crashes: bisecting on with its runs");
         PinnedWorld.AssertFoundTheCulprit(scenario, job);
         Assert.False(job.Result.Verification?.Doubtful);
+    }
+
+    /// <summary>The revert of the first coming kept the crash, and the search after it found the scenario's culprit.</summary>
+    /// <param name="next">What follows the first coming in the search's line (another candidate reverted with it).</param>
+    private static void AssertTheSearchFoundTheCulprit(Scenario scenario, SimulatedJobRun job, string next = "")
+    {
+        PinnedWorld.AssertLogLine(job, "the crash stays with " + PinnedWorld.DecoyOf(scenario) + next);
+        PinnedWorld.AssertFoundTheCulprit(scenario, job);
     }
 }

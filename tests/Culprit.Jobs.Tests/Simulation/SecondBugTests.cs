@@ -18,7 +18,7 @@ public class SecondBugTests
         // bug's crash (5 of 19 runs): stated below 95 %, as that may be the bad commit's most frequent crash.
         var (scenario, job) = await PinnedWorld.RunAsync(World.SecondBug, 63, seed: 1);
 
-        PinnedWorld.AssertLogLine(job, "the crash stays with " + scenario.Graph.Commits[scenario.Facts.Decoy!.Value]);
+        PinnedWorld.AssertLogLine(job, "the crash stays with " + PinnedWorld.DecoyOf(scenario));
         PinnedWorld.AssertFoundTheCulprit(scenario, job);
         Assert.True(job.Answer.Confidence < 0.95, $"stated {job.Answer.Confidence}");
     }

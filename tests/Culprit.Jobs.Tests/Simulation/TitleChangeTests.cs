@@ -31,7 +31,7 @@ public class TitleChangeTests
         // commit and the parent (built already) make the reading clear, and the search goes on below.
         var (scenario, job) = await PinnedWorld.RunAsync(World.TitleChange, 3, seed: 1);
 
-        PinnedWorld.AssertLogLine(job, "the bug's crashes look renamed at " + scenario.Graph.Commits[scenario.Facts.Decoy!.Value]);
+        PinnedWorld.AssertLogLine(job, "the bug's crashes look renamed at " + PinnedWorld.DecoyOf(scenario));
         PinnedWorld.AssertFoundTheCulprit(scenario, job);
     }
 
@@ -56,7 +56,7 @@ public class TitleChangeTests
         // titles in most of its 25 runs and no commit after the rename ever did.
         var (scenario, job) = await PinnedWorld.RunAsync(World.TitleChange, 26, seed: 2);
 
-        Assert.NotEqual(scenario.Graph.Commits[scenario.Facts.Decoy!.Value], job.Answer.Culprit);
+        Assert.NotEqual(PinnedWorld.DecoyOf(scenario), job.Answer.Culprit);
         PinnedWorld.AssertLogLine(job, "the bug's crashes look renamed at ");
     }
 }

@@ -19,7 +19,7 @@ public class VerifiedConfidenceTests
         // the commits after it up to the bad commit.
         var (scenario, job) = await PinnedWorld.RunAsync(World.Reintroduced, 396, seed: 1);
 
-        Assert.Equal(scenario.Graph.Commits[scenario.Facts.Decoy!.Value], job.Answer.Culprit);
+        Assert.Equal(PinnedWorld.DecoyOf(scenario), job.Answer.Culprit);
         Assert.Equal("does-not-apply", job.Result.Verification?.Revert);
         Assert.InRange(job.Answer.Confidence!.Value, 0.5, 0.95);
         PinnedWorld.AssertLogLine(job, "culprit confidence lowered from 99.", "the revert was not tested, so nothing shows that the bad commit's crash comes from the culprit");
@@ -35,7 +35,7 @@ public class VerifiedConfidenceTests
         // the answer stays below 95 %.
         var (scenario, job) = await PinnedWorld.RunAsync(World.Reintroduced, 397, seed: 1);
 
-        Assert.Equal(scenario.Graph.Commits[scenario.Facts.Decoy!.Value], job.Answer.Culprit);
+        Assert.Equal(PinnedWorld.DecoyOf(scenario), job.Answer.Culprit);
         Assert.Equal("passed", job.Result.Verification?.Revert);
         var on = job.Result.Verification?.RevertedOn;
         Assert.NotNull(on);
@@ -56,7 +56,7 @@ public class VerifiedConfidenceTests
         // the prior chance that the crash is not the culprit's went from 0.10 to 0.15).
         var (scenario, job) = await PinnedWorld.RunAsync(World.Reintroduced, 175, seed: 2);
 
-        Assert.Equal(scenario.Graph.Commits[scenario.Facts.Decoy!.Value], job.Answer.Culprit);
+        Assert.Equal(PinnedWorld.DecoyOf(scenario), job.Answer.Culprit);
         Assert.Equal("passed", job.Result.Verification?.Revert);
         Assert.True(job.Answer.Confidence < 0.95, $"stated {job.Answer.Confidence}");
     }
@@ -69,7 +69,7 @@ public class VerifiedConfidenceTests
         // wrong. With the runs a rare crash needs the revert shows it, and the commit that brought it back is found.
         var (scenario, job) = await PinnedWorld.RunAsync(World.Reintroduced, 244, seed: 1);
 
-        var decoy = scenario.Graph.Commits[scenario.Facts.Decoy!.Value];
+        var decoy = PinnedWorld.DecoyOf(scenario);
         var revertLine = job.Log.ToList().FindIndex(l => l == $"verifying the culprit: testing {scenario.Graph.Commits[0]} with {decoy} reverted");
         Assert.True(revertLine >= 0);
         var revertRuns = job.Log.Skip(revertLine + 1).TakeWhile(l => !l.StartsWith("the culprit is doubtful", StringComparison.Ordinal))
