@@ -226,17 +226,32 @@ internal sealed class CulpritPosterior
                 meanRate[k] += cellMassOf[k][c] * _grid.P[_grid.PIndex(c)];
             }
         }
-        var cellMass = TotalRateCells(cellMassOf, bugProbability, meanRate);
+        var (main, shiftedCell) = TotalRate(bugProbability, meanRate);
+        var cellMass = new double[cells];
+        var groupCells = new double[groups][];
+        for (var gi = 0; gi < groups; gi++)
+        {
+            groupCells[gi] = new double[cells];
+            var a = asBug[gi * _clusters + main];
+            var log = _groups[gi].LogLikelihood.AsSpan(main * cells, cells);
+            for (var c = 0; c < cells; c++)
+            {
+                var m = Math.Exp(_grid.LogPrior[c] + log[c] - a);
+                groupCells[gi][shiftedCell[c]] += m;
+                cellMass[shiftedCell[c]] += groupMass[gi] * m;
+            }
+        }
         var sizes = _groups.Select(g => g.Count).ToArray();
-        return new PosteriorSnapshot(_grid, (int[])_groupOf.Clone(), sizes, groupMass, cellMass, bugProbability);
+        return new PosteriorSnapshot(_grid, (int[])_groupOf.Clone(), sizes, groupMass, cellMass, bugProbability, groupCells);
     }
 
     /// <summary>
-    /// The distribution of (p, ε) for the bug as a whole, which is what the planner needs: the main
-    /// cluster's (the likeliest bug cluster's) distribution shifted by the expected rates of the other
-    /// clusters that are probably the bug too.
+    /// How the distribution of (p, ε) for the bug as a whole, which is what the planner needs, comes
+    /// from one cluster's: the main cluster's (the likeliest bug cluster's) distribution shifted by the
+    /// expected rates of the other clusters that are probably the bug too. Returns the main cluster
+    /// and, per cell of it, the cell it moves to.
     /// </summary>
-    private double[] TotalRateCells(double[][] cellMassOf, double[] bugProbability, double[] meanRate)
+    private (int Main, int[] ShiftedCell) TotalRate(double[] bugProbability, double[] meanRate)
     {
         var main = 0;
         for (var k = 1; k < _clusters; k++)
@@ -255,13 +270,13 @@ internal sealed class CulpritPosterior
             }
         }
         var eps = _grid.Epsilon.Length;
-        var cells = new double[_grid.Cells];
+        var shifted = new int[_grid.Cells];
         for (var c = 0; c < _grid.Cells; c++)
         {
             var p = Math.Min(1, _grid.P[_grid.PIndex(c)] + shift);
-            cells[_grid.NearestP(p) * eps + _grid.EpsilonIndex(c)] += cellMassOf[main][c];
+            shifted[c] = _grid.NearestP(p) * eps + _grid.EpsilonIndex(c);
         }
-        return cells;
+        return (main, shifted);
     }
 
     private static double LogSumExp(ReadOnlySpan<double> log, double[] logPrior)

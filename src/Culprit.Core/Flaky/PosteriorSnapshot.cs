@@ -3,10 +3,15 @@ namespace Culprit.Core.Flaky;
 /// <summary>
 /// The posterior at one point of the bisection: the mass of each group of equally likely commits,
 /// the mass of each run-model cell (p, ε) of the bug as a whole, and per tracked title cluster the
-/// probability that it is the bug.
+/// probability that it is the bug; and per group, the distribution of (p, ε) were the culprit in it
+/// (members of a group are alike: the runs so far do not tell them apart), which the cell masses
+/// average.
 /// </summary>
-internal sealed class PosteriorSnapshot(ModelGrid grid, int[] groupOf, int[] groupSizes, double[] groupMass, double[] cellMass, double[] bugProbability)
+internal sealed class PosteriorSnapshot(ModelGrid grid, int[] groupOf, int[] groupSizes, double[] groupMass, double[] cellMass, double[] bugProbability,
+    double[][]? groupCells = null)
 {
+    private int[]? _representatives;
+
     public ModelGrid Grid => grid;
 
     public int Commits => groupOf.Length;
@@ -79,6 +84,67 @@ internal sealed class PosteriorSnapshot(ModelGrid grid, int[] groupOf, int[] gro
             }
         }
         return Math.Pow(2, h);
+    }
+
+    /// <summary>
+    /// The masses of the (p, ε) cells jointly with whether <paramref name="commit"/> has the bug. A
+    /// commit that clean runs and a few crashes leave in doubt is in doubt because two stories fit,
+    /// each with its own p and ε (no bug, and crashes counted as the bug at a high ε; or the bug at a
+    /// low p): runs on it tell them apart only as far as those differ, and its neighbours share the
+    /// doubt. <paramref name="ancestorMass"/> is the mass of the commit's ancestors: the group the
+    /// commit is in (the one a test of it would split) gives that share of itself, every other group
+    /// goes by one member. Each array sums to the probability of its state; null when the groups'
+    /// distributions are not known.
+    /// </summary>
+    public (double[] WithBug, double[] WithoutBug)? CellsSplitAt(int commit, double ancestorMass, Domain.Ancestry ancestors, bool fix)
+    {
+        if (groupCells is null)
+        {
+            return null;
+        }
+        if (_representatives is null)
+        {
+            var first = new int[groupSizes.Length];
+            Array.Fill(first, -1);
+            for (var c = groupOf.Length - 1; c >= 0; c--)
+            {
+                first[groupOf[c]] = c;
+            }
+            _representatives = first;
+        }
+        var below = new double[grid.Cells];
+        var above = new double[grid.Cells];
+        var own = groupOf[commit];
+        var belowMass = 0.0;
+        for (var g = 0; g < groupSizes.Length; g++)
+        {
+            var r = _representatives[g];
+            if (g == own || r < 0 || groupMass[g] <= 0)
+            {
+                continue;
+            }
+            var isBelow = ancestors.IsAncestor(r, commit);
+            belowMass += isBelow ? groupMass[g] : 0;
+            Add(isBelow ? below : above, g, 1);
+        }
+        if (groupMass[own] > 0)
+        {
+            var share = Math.Clamp((ancestorMass - belowMass) / groupMass[own], 0, 1);
+            Add(below, own, share);
+            Add(above, own, 1 - share);
+        }
+        // The culprit among the commit's ancestors gives it the bug (for a fix, takes it away).
+        return fix ? (above, below) : (below, above);
+    }
+
+    private void Add(double[] into, int group, double share)
+    {
+        var cells = groupCells![group];
+        var m = groupMass[group] * share;
+        for (var c = 0; c < into.Length; c++)
+        {
+            into[c] += m * cells[c];
+        }
     }
 
     /// <summary>

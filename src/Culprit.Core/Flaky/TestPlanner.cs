@@ -119,27 +119,64 @@ internal static class TestPlanner
         }
         candidates.AddRange(builtOnes.Select(b => (b.Commit, b.Q, true)));
 
+        // Scored first by the average p and ε (the gain tables); then the commits already built and the
+        // best few others again by what their state says about p and ε (PosteriorSnapshot.CellsSplitAt):
+        // a commit the runs leave in doubt between "no bug, crashes at a high ε" and "the bug at a low p"
+        // is worth only what more runs tell those apart, not what the average promises, and would
+        // otherwise be run again and again while its doubt stays.
+        var first = candidates.Select(c => (c.Commit, c.Q, c.Built, Plan: Best(input, c.Commit, c.Q, c.Built, gains, null))).ToList();
+        var again = first.Where(c => c.Built).Concat(first.Where(c => !c.Built && c.Plan is not null).OrderByDescending(c => c.Plan!.Gain / c.Plan.Cost).Take(UnbuiltRescored));
         TestPlan? best = null;
-        var bestScore = 0.0;
-        foreach (var (t, q, tested) in candidates)
+        foreach (var (t, q, built, marginal) in again)
         {
-            var builds = tested ? 1.0 : 1 - input.BrokenBuildChance;
-            // A commit already built is built once: more runs on it cost only the runs.
-            var buildCost = tested ? 0 : input.BuildSeconds;
-            foreach (var g in gains)
+            var split = post.CellsSplitAt(t, q, anc, input.Fix);
+            var plan = split is null ? marginal : Best(input, t, q, built, gains, split);
+            if (Better(plan, best))
             {
-                var cost = buildCost + g.Runs * input.RunSeconds;
-                var gain = g.At(input.Fix ? 1 - q : q) * builds;
-                var score = gain / cost;
-                // Ties go to the lowest commit, then the fewest runs, whatever order the candidates came in.
-                if (score > bestScore || (score == bestScore && best is not null && (t < best.Commit || (t == best.Commit && g.Runs < best.Runs))))
-                {
-                    bestScore = score;
-                    best = new TestPlan(t, g.Runs, gain, cost);
-                }
+                best = plan;
+            }
+        }
+        return best ?? first.Select(c => c.Plan).Aggregate((TestPlan?)null, (b, p) => Better(p, b) ? p : b);
+    }
+
+    /// <summary>How many commits not built yet are scored again with their own p and ε (the best by the average ones).</summary>
+    private const int UnbuiltRescored = 6;
+
+    /// <summary>The best run count on <paramref name="t"/>: by the gain tables, or by <paramref name="split"/> when given.</summary>
+    private static TestPlan? Best(Inputs input, int t, double q, bool tested, List<RunGains> gains, (double[] WithBug, double[] WithoutBug)? split)
+    {
+        var builds = tested ? 1.0 : 1 - input.BrokenBuildChance;
+        // A commit already built is built once: more runs on it cost only the runs.
+        var buildCost = tested ? 0 : input.BuildSeconds;
+        TestPlan? best = null;
+        foreach (var g in gains)
+        {
+            var cost = buildCost + g.Runs * input.RunSeconds;
+            var gain = (split is var (withBug, withoutBug) ? RunGains.SplitGain(input.Posterior.Grid, g.Runs, input.UsefulRunFraction, withBug, withoutBug)
+                : g.At(input.Fix ? 1 - q : q)) * builds;
+            var plan = new TestPlan(t, g.Runs, gain, cost);
+            if (Better(plan, best))
+            {
+                best = plan;
             }
         }
         return best;
+    }
+
+    /// <summary>More gain per second; ties go to the lowest commit, then the fewest runs, whatever order the candidates came in.</summary>
+    private static bool Better(TestPlan? plan, TestPlan? than)
+    {
+        if (plan is null || plan.Gain <= 0)
+        {
+            return false;
+        }
+        if (than is null)
+        {
+            return true;
+        }
+        var score = plan.Gain / plan.Cost;
+        var other = than.Gain / than.Cost;
+        return score > other || (score == other && (plan.Commit < than.Commit || (plan.Commit == than.Commit && plan.Runs < than.Runs)));
     }
 
     /// <summary>
@@ -241,18 +278,71 @@ internal static class TestPlanner
             return list;
         }
 
+        /// <summary>
+        /// The information <paramref name="runs"/> runs give about a commit's state when the cells of
+        /// (p, ε) go with it: the bug's runs drawn at its rate under <paramref name="withBug"/>, the
+        /// clean commit's at ε under <paramref name="withoutBug"/> (each summing to its state's probability).
+        /// </summary>
+        public static double SplitGain(ModelGrid grid, int runs, double usefulFraction, double[] withBug, double[] withoutBug)
+        {
+            var useful = Math.Max(1, (int)Math.Round(runs * usefulFraction));
+            var bad = new double[useful + 1];
+            var good = new double[useful + 1];
+            var eps = grid.Epsilon.Length;
+            var epsMass = new double[eps];
+            double q = 0, total = 0;
+            for (var c = 0; c < grid.Cells; c++)
+            {
+                q += withBug[c];
+                total += withBug[c] + withoutBug[c];
+                epsMass[c % eps] += withoutBug[c];
+            }
+            for (var c = 0; c < grid.Cells; c++)
+            {
+                if (withBug[c] > 1e-9 * total)
+                {
+                    AddBinomial(bad, useful, grid.BadRate[c], withBug[c]);
+                }
+            }
+            for (var e = 0; e < eps; e++)
+            {
+                if (epsMass[e] > 1e-9 * total)
+                {
+                    AddBinomial(good, useful, grid.Epsilon[e], epsMass[e]);
+                }
+            }
+            var badMass = bad.Sum();
+            var goodMass = good.Sum();
+            if (badMass <= 0 || goodMass <= 0)
+            {
+                return 0;
+            }
+            var mix = new double[useful + 1];
+            for (var x = 0; x <= useful; x++)
+            {
+                mix[x] = (bad[x] + good[x]) / (badMass + goodMass);
+            }
+            Normalize(bad);
+            Normalize(good);
+            var share = badMass / (badMass + goodMass);
+            return Math.Max(0, Entropy(mix) - share * Entropy(bad) - (1 - share) * Entropy(good));
+        }
+
+        /// <summary>Adds <paramref name="weight"/> times the binomial(n, rate) distribution, term by term from the last one's ratio.</summary>
         private static void AddBinomial(double[] into, int n, double rate, double weight)
         {
-            var logRate = Math.Log(rate);
-            var logMiss = double.LogP1(-rate);
-            var logChoose = 0.0;
+            if (rate <= 0 || rate >= 1)
+            {
+                into[rate <= 0 ? 0 : n] += weight;
+                return;
+            }
+            // (1 − rate)^n stays above 1e-200 for the grids' rates (below 0.992) and n ≤ 80.
+            var term = weight * Math.Exp(n * double.LogP1(-rate));
+            var odds = rate / (1 - rate);
             for (var x = 0; x <= n; x++)
             {
-                if (x > 0)
-                {
-                    logChoose += Math.Log(n - x + 1) - Math.Log(x);
-                }
-                into[x] += weight * Math.Exp(logChoose + x * logRate + (n - x) * logMiss);
+                into[x] += term;
+                term *= (n - x) * odds / (x + 1);
             }
         }
 

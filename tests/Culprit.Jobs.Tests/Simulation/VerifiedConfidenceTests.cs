@@ -28,7 +28,7 @@ public class VerifiedConfidenceTests
     [Fact]
     public async Task A_revert_tested_on_an_earlier_crashing_commit_leaves_what_came_after_it_unchecked()
     {
-        // Pinned: the bug's first coming is named (99.2 % by the posterior); its revert does not apply on the bad commit
+        // Pinned: the bug's first coming is named (99.7 % by the posterior); its revert does not apply on the bad commit
         // but does on an older commit on the way to it, which crashes, and there it removes the crash. The commit where
         // the revert stops applying, the middle of the 45 commits after it and the middle of the newer 22 crash too; 76 %
         // of the culprit's descendants come after the commit the revert was tested on, where the reintroduction lies:
@@ -45,16 +45,17 @@ public class VerifiedConfidenceTests
         PinnedWorld.AssertLogLine(job, "verifying the culprit: 45 commits between ", "in their middle, as it is");
         PinnedWorld.AssertLogLine(job, "verifying the culprit: 22 commits between ", "in their middle, as it is");
         Assert.InRange(job.Answer.Confidence!.Value, 0.5, 0.95);
-        PinnedWorld.AssertLogLine(job, "culprit confidence lowered from 99.2% to ", $"the revert was tested on {on}, not on the bad commit: 76% of the commits after the culprit come after {on}, and 12 clean runs there would miss the bug with 0.0% chance");
+        PinnedWorld.AssertLogLine(job, "culprit confidence lowered from 99.7% to ", $"the revert was tested on {on}, not on the bad commit: 76% of the commits after the culprit come after {on}, and 12 clean runs there would miss the bug with 0.0% chance");
     }
 
     [Fact]
     public async Task A_probe_whose_clean_runs_lead_nowhere_leaves_the_culprit_standing()
     {
-        // Pinned, model world: a crash in about one run of eight; the culprit's revert conflicts on the bad commit, and a
-        // probe of the commits it cannot reach stayed clean in all its runs. No commit after it brings the crash back (there
-        // is none): the right culprit stands, stated below 95 % for what its revert left unchecked (it was called doubtful).
-        var (scenario, job) = await PinnedWorld.RunAsync(World.Model, 410, seed: 1);
+        // Pinned, model world: a crash in about one run of seven; the culprit's revert conflicts on the bad commit, and a
+        // probe of the commits it cannot reach (the middle of 28) stayed clean in all its runs. No commit after it brings
+        // the crash back (there is none): the right culprit stands, stated below 95 % for what its revert left unchecked
+        // (world #410 of seed 1 was called doubtful before the search; the planner no longer passes through it).
+        var (scenario, job) = await PinnedWorld.RunAsync(World.Model, 770, seed: 3);
 
         PinnedWorld.AssertLogLine(job, "", ": the bug went away after " + scenario.CulpritCommit + " and came back later");
         PinnedWorld.AssertLogLine(job, "no commit after ", " is found to bring the crash back: its clean runs may have missed the bug; the culprit stands");
