@@ -290,10 +290,9 @@ internal static class TestPlanner
             var good = new double[useful + 1];
             var eps = grid.Epsilon.Length;
             var epsMass = new double[eps];
-            double q = 0, total = 0;
+            var total = 0.0;
             for (var c = 0; c < grid.Cells; c++)
             {
-                q += withBug[c];
                 total += withBug[c] + withoutBug[c];
                 epsMass[c % eps] += withoutBug[c];
             }
