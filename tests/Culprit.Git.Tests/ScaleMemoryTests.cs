@@ -11,8 +11,8 @@ public sealed class ScaleMemoryCollection;
 /// <summary>
 /// Memory, not time: a 100k-commit Linux-shaped range bisected by both strategies keeps memory
 /// linear in the range. The ancestry bitsets this replaced held 1.4 GB here (n² bits); now the
-/// range, its ancestry and each strategy's state stay in tens of MB. Run alone (no parallel
-/// tests), so the process's peak is this job's.
+/// range, its ancestry and each strategy's state (and the flaky strategy's look-ahead twin) stay in
+/// tens of MB. Run alone (no parallel tests), so the process's peak is this job's.
 /// </summary>
 [Collection(nameof(ScaleMemoryTests))]
 public sealed class ScaleMemoryTests
@@ -47,6 +47,8 @@ public sealed class ScaleMemoryTests
                 case Finished f:
                     return f.Result.Culprit;
                 case TestCommit t:
+                    // What an idle worker would build ahead: a twin replaying every step so far.
+                    (strategy as FlakyStrategy)?.LikelyNext([(t.Commit, t.Runs)]);
                     strategy.Record(Outcome(history, t.Commit, t.Runs));
                     break;
             }

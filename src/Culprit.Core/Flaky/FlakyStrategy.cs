@@ -523,8 +523,17 @@ public sealed class FlakyStrategy : IBisectionStrategy
     /// builds separate is a chain); a title change anywhere in the group shows as one at it: its
     /// parent has the old titles, it and the commits after it the new ones. -1 when there is none.
     /// </summary>
-    private int GroupRoot(IReadOnlyList<int> members) =>
-        members.Count == 1 ? members[0] : members.Where(m => members.All(o => _ancestors.IsAncestor(m, o))).DefaultIfEmpty(-1).First();
+    private int GroupRoot(IReadOnlyList<int> members)
+    {
+        if (members.Count == 0)
+        {
+            return -1;
+        }
+        // Every ancestor comes earlier in the walk's post-order, so only the earliest member can be the
+        // root: one pass finds it, one checks it (a group can hold the whole range: no pairwise test).
+        var root = members.MinBy(_ancestors.PositionOf);
+        return members.All(o => _ancestors.IsAncestor(root, o)) ? root : -1;
+    }
 
     /// <summary>The title-change reading at a commit (see <see cref="TitleChangeReading"/>); null where it does not apply.</summary>
     private TitleChangeReading.Reading? RenameReadingAt(int commit) =>
