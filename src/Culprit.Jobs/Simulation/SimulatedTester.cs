@@ -8,8 +8,8 @@ namespace Culprit.Jobs.Simulation;
 /// The tester seam of a simulated job: builds and runs a scenario's commits the way a kernel tester
 /// would report them, with no git, builds or VMs. The n-th run of a commit draws from its own stream
 /// (scenario, commit, n), so every policy sees the same world when it asks the same question,
-/// whatever it asked before. Builds are kept (as kernel images are): a commit tested again by the
-/// same worker only runs. A commit outside the range (a release the walk reached, the range's oldest
+/// whatever it asked before. Builds are kept (as kernel images are): a commit tested again, by any
+/// worker or after the job stopped and resumed, only runs. A commit outside the range (a release the walk reached, the range's oldest
 /// end) has no bug; a revert made by <see cref="SimulatedHistory"/> runs as the commit it was made on
 /// without what the reverted commit brought.
 /// </summary>
@@ -31,17 +31,25 @@ internal sealed class SimulatedTester(Scenario scenario, SimulatedHistory histor
 
     public Task<string?> PrepareAsync(string commit, CancellationToken cancellationToken) => Task.FromResult<string?>(Compiler);
 
+    /// <summary>
+    /// A commit any worker built before, in this pass or an earlier one, boots again without a build, as a
+    /// kernel image kept on the machine does (a resumed job does not build again what it built before it stopped).
+    /// </summary>
+    public Task<BuildResult?> KeptBuildAsync(string commit, CancellationToken cancellationToken) =>
+        Task.FromResult(machines.Keeps(commit) ? new BuildResult(commit, true, null, Compiler, null, 0, Kept: true) : null);
+
     public Task<BuildResult> BuildAsync(string commit, CancellationToken cancellationToken)
     {
-        machines.Built();
         var rng = new SimRandom(SimRandom.Mix(scenario.Seed, history.Key(commit), 0xB017DUL));
         var seconds = scenario.BuildSeconds * rng.Uniform(0.8, 1.2);
         // A revert builds as the commit it was made on: reverting an unrelated change does not mend a broken build.
         var index = scenario.Graph.IndexOf(history.BaseOf(commit));
         if (index >= 0 && scenario.IsBroken(index))
         {
+            machines.Built(commit, ok: false);
             return Task.FromResult(new BuildResult(commit, false, "make: *** [Makefile:1234: vmlinux] Error 2", Compiler, null, seconds * rng.Uniform(0.3, 1.0)));
         }
+        machines.Built(commit, ok: true);
         return Task.FromResult(new BuildResult(commit, true, null, Compiler, null, seconds));
     }
 
@@ -155,22 +163,39 @@ internal sealed class SimulatedTester(Scenario scenario, SimulatedHistory histor
 
 /// <summary>
 /// What a simulated job's machines did, over all its workers and passes: builds made (a wasted build
-/// ahead and a build made again after a resume count), runs made, and each commit's runs so far (its next run's stream).
+/// ahead counts), the builds they keep (any worker and any later pass boots them again), runs made,
+/// and each commit's runs so far (its next run's stream).
 /// </summary>
 internal sealed class SimulatedMachines
 {
     private readonly Dictionary<string, int> _runsOf = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
+    private readonly HashSet<string> _kept = new(StringComparer.Ordinal);
+
     public int Builds { get; private set; }
 
     public int Runs { get; private set; }
 
-    public void Built()
+    /// <summary>Counts a build; a successful one is kept (a failed one is not: the job's ledger remembers it).</summary>
+    public void Built(string commit, bool ok)
     {
         lock (_lock)
         {
             Builds++;
+            if (ok)
+            {
+                _kept.Add(commit);
+            }
+        }
+    }
+
+    /// <summary>Whether a build of <paramref name="commit"/> is kept on the machines.</summary>
+    public bool Keeps(string commit)
+    {
+        lock (_lock)
+        {
+            return _kept.Contains(commit);
         }
     }
 
