@@ -252,25 +252,7 @@ internal static class TestPlanner
                 {
                     continue;
                 }
-                // Infra errors and unrelated crashes say nothing: only the useful share of runs counts.
-                var useful = Math.Max(1, (int)Math.Round(k * usefulFraction));
-                var bad = new double[useful + 1];
-                var good = new double[useful + 1];
-                var eps = grid.Epsilon.Length;
-                var epsMass = new double[eps];
-                for (var c = 0; c < grid.Cells; c++)
-                {
-                    var m = post.CellMass(c);
-                    epsMass[c % eps] += m;
-                    if (m > 1e-9)
-                    {
-                        AddBinomial(bad, useful, grid.BadRate[c], m);
-                    }
-                }
-                for (var e = 0; e < eps; e++)
-                {
-                    AddBinomial(good, useful, grid.Epsilon[e], epsMass[e]);
-                }
+                var (bad, good) = Counts(grid, UsefulRuns(k, usefulFraction), post.CellMass, post.CellMass, 1e-9, 0);
                 Normalize(bad);
                 Normalize(good);
                 list.Add(new RunGains(k, bad, good));
@@ -285,31 +267,13 @@ internal static class TestPlanner
         /// </summary>
         public static double SplitGain(ModelGrid grid, int runs, double usefulFraction, double[] withBug, double[] withoutBug)
         {
-            var useful = Math.Max(1, (int)Math.Round(runs * usefulFraction));
-            var bad = new double[useful + 1];
-            var good = new double[useful + 1];
-            var eps = grid.Epsilon.Length;
-            var epsMass = new double[eps];
             var total = 0.0;
             for (var c = 0; c < grid.Cells; c++)
             {
                 total += withBug[c] + withoutBug[c];
-                epsMass[c % eps] += withoutBug[c];
             }
-            for (var c = 0; c < grid.Cells; c++)
-            {
-                if (withBug[c] > 1e-9 * total)
-                {
-                    AddBinomial(bad, useful, grid.BadRate[c], withBug[c]);
-                }
-            }
-            for (var e = 0; e < eps; e++)
-            {
-                if (epsMass[e] > 1e-9 * total)
-                {
-                    AddBinomial(good, useful, grid.Epsilon[e], epsMass[e]);
-                }
-            }
+            var useful = UsefulRuns(runs, usefulFraction);
+            var (bad, good) = Counts(grid, useful, c => withBug[c], c => withoutBug[c], 1e-9 * total, 1e-9 * total);
             var badMass = bad.Sum();
             var goodMass = good.Sum();
             if (badMass <= 0 || goodMass <= 0)
@@ -325,6 +289,40 @@ internal static class TestPlanner
             Normalize(good);
             var share = badMass / (badMass + goodMass);
             return Math.Max(0, Entropy(mix) - share * Entropy(bad) - (1 - share) * Entropy(good));
+        }
+
+        /// <summary>Infra errors and unrelated crashes say nothing: only the useful share of runs counts.</summary>
+        private static int UsefulRuns(int runs, double usefulFraction) => Math.Max(1, (int)Math.Round(runs * usefulFraction));
+
+        /// <summary>
+        /// The (unnormalised) distributions of the number of <paramref name="useful"/> runs showing the bug: on
+        /// a commit with it, each (p, ε) cell at its rate weighted by <paramref name="withBug"/>; on a clean one, at
+        /// each ε weighted by the sum of <paramref name="withoutBug"/> over its cells. Weights at or below the
+        /// floors are left out (they cannot move the gain, and skipping them keeps scoring fast).
+        /// </summary>
+        private static (double[] Bad, double[] Good) Counts(ModelGrid grid, int useful, Func<int, double> withBug, Func<int, double> withoutBug, double bugFloor, double cleanFloor)
+        {
+            var bad = new double[useful + 1];
+            var good = new double[useful + 1];
+            var eps = grid.Epsilon.Length;
+            var epsMass = new double[eps];
+            for (var c = 0; c < grid.Cells; c++)
+            {
+                epsMass[c % eps] += withoutBug(c);
+                var m = withBug(c);
+                if (m > bugFloor)
+                {
+                    AddBinomial(bad, useful, grid.BadRate[c], m);
+                }
+            }
+            for (var e = 0; e < eps; e++)
+            {
+                if (epsMass[e] > cleanFloor)
+                {
+                    AddBinomial(good, useful, grid.Epsilon[e], epsMass[e]);
+                }
+            }
+            return (bad, good);
         }
 
         /// <summary>Adds <paramref name="weight"/> times the binomial(n, rate) distribution, term by term from the last one's ratio.</summary>
