@@ -9,9 +9,9 @@ namespace Culprit.Jobs.Simulation;
 /// would report them, with no git, builds or VMs. The n-th run of a commit draws from its own stream
 /// (scenario, commit, n), so every policy sees the same world when it asks the same question,
 /// whatever it asked before. Builds are kept (as kernel images are): a commit tested again, by any
-/// worker or after the job stopped and resumed, only runs. A commit outside the range (a release the walk reached, the range's oldest
-/// end) has no bug; a revert made by <see cref="SimulatedHistory"/> runs as the commit it was made on
-/// without what the reverted commit brought.
+/// worker or after the job stopped and resumed, only runs. A commit outside the range (a release the
+/// walk reached, the range's oldest end) has no bug; a revert made by <see cref="SimulatedHistory"/>
+/// runs as the commit it was made on without what the reverted commit brought.
 /// </summary>
 internal sealed class SimulatedTester(Scenario scenario, SimulatedHistory history, SimulatedMachines machines) : ICommitTester
 {

@@ -93,4 +93,21 @@ public class SimulatorTests
 
         Assert.Equal((3, 7), (first.Runs, Assert.IsType<TestCommit>(strategy.Next()).Runs));
     }
+
+    /// <summary>
+    /// A job that stops on a commit its machines could not test (every run an infra error) and is resumed
+    /// builds nothing again: a kernel job's images are kept on the machine, and the simulated machines keep
+    /// their builds alike, so the simulator charges what a real job pays.
+    /// </summary>
+    [Fact]
+    public async Task A_resumed_job_builds_no_commit_twice()
+    {
+        // Pinned, model world: the job stops twice on a commit whose runs were all infra errors and is
+        // resumed each time; it made 22 builds for 19 commits before the simulated machines kept their builds.
+        var (scenario, job) = await PinnedWorld.RunAsync(World.Model, 368, seed: 1);
+
+        PinnedWorld.AssertFoundTheCulprit(scenario, job);
+        var tested = job.Tests.Select(t => t.Commit).Distinct().Count();
+        Assert.True(job.Builds <= tested, $"{job.Builds} builds for {tested} commits tested");
+    }
 }
