@@ -19,25 +19,27 @@
 
 static const char name[] = "culprit-bug-repro";
 
-static void* thr(void* arg)
+static void* thr(void* data)
 {
-	(void)arg;
-	syscall(__NR_sethostname, 0x20000000ul, (unsigned long)(sizeof(name) - 1));
+	syscall(__NR_sethostname, (unsigned long)data, (unsigned long)(sizeof(name) - 1));
 	return 0;
 }
 
 int main(void)
 {
-	// Like syzkaller: the syscall arguments live in a fixed data mapping.
-	syscall(__NR_mmap, 0x1ffff000ul, 0x1000ul, 0ul, 0x32ul, -1, 0ul);
-	syscall(__NR_mmap, 0x20000000ul, 0x1000000ul, 7ul, 0x32ul, -1, 0ul);
-	syscall(__NR_mmap, 0x21000000ul, 0x1000ul, 0ul, 0x32ul, -1, 0ul);
-	memcpy((void*)0x20000000, name, sizeof(name));
+	// Like syzkaller, the syscall arguments live in a data mapping of their own. Syzkaller fixes it
+	// at 0x20000000 (MAP_FIXED); newer kernels place a static binary's heap anywhere in its first
+	// gigabyte, so a fixed mapping there sometimes replaces the heap (and glibc's thread data with
+	// it): the kernel picks the place instead.
+	long data = syscall(__NR_mmap, 0ul, 0x1000000ul, 3ul, 0x22ul, -1, 0ul);
+	if (data == -1)
+		return 1;
+	memcpy((void*)data, name, sizeof(name));
 	for (int i = 0; i < 2; i++) {
 		pthread_t th;
-		if (pthread_create(&th, 0, thr, 0) == 0)
+		if (pthread_create(&th, 0, thr, (void*)data) == 0)
 			pthread_join(th, 0);
 	}
-	syscall(__NR_sethostname, 0x20000000ul, (unsigned long)(sizeof(name) - 1));
+	syscall(__NR_sethostname, (unsigned long)data, (unsigned long)(sizeof(name) - 1));
 	return 0;
 }
