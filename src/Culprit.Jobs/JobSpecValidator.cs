@@ -31,9 +31,9 @@ public static class JobSpecValidator
         {
             throw new UsageException(spec.AnyCrash ? "give either --title or --any-crash, not both" : "--title must not be empty");
         }
-        if (double.IsNaN(spec.Confidence) || spec.Confidence is <= 0.5 or >= 1)
+        if (ConfidenceError(spec.Confidence) is { } confidence)
         {
-            throw new UsageException($"--confidence must be between 0.5 and 1 (got {Number(spec.Confidence)})");
+            throw new UsageException(confidence);
         }
         if (spec.Runs is < 1 or > MaxRunsPerCommit)
         {
@@ -98,6 +98,10 @@ public static class JobSpecValidator
             throw new UsageException("--fix needs --good: the newer commit where the crash is gone");
         }
     }
+
+    /// <summary>What is wrong with a <c>--confidence</c> (null: nothing); <c>simulate</c> takes the same.</summary>
+    public static string? ConfidenceError(double confidence) =>
+        double.IsNaN(confidence) || confidence is <= 0.5 or >= 1 ? $"--confidence must be between 0.5 and 1 (got {Number(confidence)})" : null;
 
     /// <summary>A timeout in seconds: positive, finite, and within what a timer can wait for.</summary>
     public static void Timeout(string option, double seconds)

@@ -90,13 +90,22 @@ public sealed class ExitStatusTests
         Assert.False(File.Exists(store), "nothing may be written, not even an empty store");
     }
 
+    // Every number simulate takes: a value that does not parse was an unhandled exception in the range check for some.
     [Theory]
-    [InlineData("abc", "'abc'")]
-    [InlineData("2147483647", "--scenarios must be between 1 and 1000000 (got 2147483647)")]
-    [InlineData("0", "--scenarios must be between 1 and 1000000 (got 0)")]
-    public async Task Simulate_scenarios_out_of_range_is_a_one_line_usage_error(string value, string expected)
+    [InlineData("--scenarios", "abc", "--scenarios must be a whole number (got 'abc')")]
+    [InlineData("--scenarios", "2147483647", "--scenarios must be between 1 and 1000000 (got 2147483647)")]
+    [InlineData("--scenarios", "0", "--scenarios must be between 1 and 1000000 (got 0)")]
+    [InlineData("--seed", "1.5", "--seed must be a whole number (got '1.5')")]
+    [InlineData("--workers", "abc", "--workers must be a whole number (got 'abc')")]
+    [InlineData("--workers", "17", "--workers must be between 1 and 16 (got 17)")]
+    [InlineData("--build-minutes", "abc", "--build-minutes must be a number (got 'abc')")]
+    [InlineData("--run-minutes", "0", "--run-minutes must be a number of minutes above 0 and at most 10000")]
+    [InlineData("--run-minutes", "NaN", "--run-minutes must be a number of minutes above 0 and at most 10000")]
+    [InlineData("--confidence", "high", "--confidence must be a number (got 'high')")]
+    [InlineData("--confidence", "1", "--confidence must be between 0.5 and 1 (got 1)")]
+    public async Task Simulate_numbers_out_of_range_are_a_one_line_usage_error(string option, string value, string expected)
     {
-        var run = await CliHarness.InvokeAsync("simulate", "--scenarios", value);
+        var run = await CliHarness.InvokeAsync("simulate", option, value);
 
         Assert.Equal(2, run.ExitCode);
         Assert.Single(run.Error.Trim().Split('\n'));

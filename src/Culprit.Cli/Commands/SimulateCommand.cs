@@ -6,9 +6,10 @@ using Culprit.Jobs.Simulation;
 namespace Culprit.Cli.Commands;
 
 /// <summary>
-/// <c>culprit simulate --scenarios N --seed S [--json] [--policies a,b] [--build-minutes B --run-minutes R] [--worlds] [--workers K]</c>:
+/// <c>culprit simulate --scenarios N --seed S [--json] [--policies a,b] [--build-minutes B --run-minutes R] [--worlds] [--workers K] [--confidence C]</c>:
 /// runs the bisection policies on generated scenarios (no git, no builds) and prints their accuracy,
 /// runs, builds and machine-minutes; with <c>--worlds</c>, per world, accuracy and confident-wrong rate.
+/// <c>--confidence</c> is <c>bisect</c>'s: what it buys and costs the flaky policy is what an operator weighs.
 /// </summary>
 internal static class SimulateCommand
 {
@@ -17,78 +18,31 @@ internal static class SimulateCommand
 
     public static Command Create()
     {
-        var scenarios = new Option<int>("--scenarios")
-        {
-            Description = "How many scenarios to generate.",
-            DefaultValueFactory = _ => 1000,
-            // Type and range in one place, before anything runs (a huge count would allocate for every scenario).
-            CustomParser = arg =>
-            {
-                var text = arg.Tokens.Count > 0 ? arg.Tokens[^1].Value : "";
-                if (!int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n))
-                {
-                    arg.AddError($"--scenarios must be a whole number (got '{text}')");
-                }
-                else if (n is < 1 or > MaxScenarios)
-                {
-                    arg.AddError($"--scenarios must be between 1 and {MaxScenarios} (got {n})");
-                }
-                return n;
-            },
-        };
-        var seed = new Option<int>("--seed")
-        {
-            Description = "Seed of the scenarios; the same seed gives the same report.",
-            DefaultValueFactory = _ => 1,
-        };
+        var scenarios = Checked("--scenarios", "How many scenarios to generate.", 1000, WholeNumber,
+            n => n is < 1 or > MaxScenarios ? $"--scenarios must be between 1 and {MaxScenarios} (got {n})" : null);
+        var seed = Checked("--seed", "Seed of the scenarios; the same seed gives the same report.", 1, WholeNumber, _ => null);
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of tables." };
         var policies = new Option<string[]>("--policies")
         {
             Description = $"Policies to compare (default: all of {string.Join(", ", SimulatedPolicy.All.Select(p => p.Name))}).",
             AllowMultipleArgumentsPerToken = true,
         };
-        var buildMinutes = new Option<double>("--build-minutes")
-        {
-            Description = "Machine-minutes of one build (default: the seed log's kernel build, 6).",
-            DefaultValueFactory = _ => SimulationPrices.KernelBuildMinutes,
-        };
-        var runMinutes = new Option<double>("--run-minutes")
-        {
-            Description = "Machine-minutes of one run (default: the seed log's boot and run, 0.6).",
-            DefaultValueFactory = _ => SimulationPrices.KernelRunMinutes,
-        };
+        var buildMinutes = Checked("--build-minutes", "Machine-minutes of one build (default: the seed log's kernel build, 6).",
+            SimulationPrices.KernelBuildMinutes, Number, Minutes("--build-minutes"));
+        var runMinutes = Checked("--run-minutes", "Machine-minutes of one run (default: the seed log's boot and run, 0.6).",
+            SimulationPrices.KernelRunMinutes, Number, Minutes("--run-minutes"));
         var worlds = new Option<bool>("--worlds")
         {
             Description = "Also run worlds the flaky model does not assume (a second bug, a title or repro chance change, a reintroduced bug, the release walk), each reported on its own.",
         };
-        var workers = new Option<int>("--workers")
-        {
-            Description = $"Commits each simulated job tests at once (1 to {Jobs.JobSpecValidator.MaxWorkers}); the report counts rounds.",
-            DefaultValueFactory = _ => 1,
-        };
-        workers.Validators.Add(result =>
-        {
-            var k = result.GetValueOrDefault<int>();
-            if (k is < 1 or > Jobs.JobSpecValidator.MaxWorkers)
-            {
-                result.AddError($"--workers must be between 1 and {Jobs.JobSpecValidator.MaxWorkers} (got {k})");
-            }
-        });
+        var workers = Checked("--workers", $"Commits each simulated job tests at once (1 to {Jobs.JobSpecValidator.MaxWorkers}); the report counts rounds.", 1, WholeNumber,
+            k => k is < 1 or > Jobs.JobSpecValidator.MaxWorkers ? $"--workers must be between 1 and {Jobs.JobSpecValidator.MaxWorkers} (got {k})" : null);
+        var confidence = Checked("--confidence", "The flaky policy's --confidence, as in bisect: it stops when one commit is the culprit with this probability.",
+            SimulatedPolicy.Flaky.Confidence, Number, Jobs.JobSpecValidator.ConfidenceError);
         var command = new Command("simulate", "Measure the bisection strategies on generated scenarios: accuracy, runs, builds, machine-minutes.")
         {
-            scenarios, seed, json, policies, buildMinutes, runMinutes, worlds, workers,
+            scenarios, seed, json, policies, buildMinutes, runMinutes, worlds, workers, confidence,
         };
-        foreach (var price in new[] { buildMinutes, runMinutes })
-        {
-            price.Validators.Add(result =>
-            {
-                var minutes = result.GetValueOrDefault<double>();
-                if (!(minutes > 0 && minutes <= 10_000))
-                {
-                    result.AddError($"{price.Name} must be a number of minutes above 0 and at most 10000");
-                }
-            });
-        }
         command.Validators.Add(result =>
         {
             var unknown = Names(result.GetValue(policies)).Where(n => SimulatedPolicy.All.All(p => p.Name != n)).ToList();
@@ -108,16 +62,54 @@ internal static class SimulateCommand
             var output = parseResult.InvocationConfiguration.Output;
             if (parseResult.GetValue(worlds))
             {
-                var all = Simulator.RunWorlds(parseResult.GetValue(scenarios), parseResult.GetValue(seed), chosen, prices: prices);
+                var all = Simulator.RunWorlds(parseResult.GetValue(scenarios), parseResult.GetValue(seed), chosen, prices: prices,
+                    confidence: parseResult.GetValue(confidence));
                 output.Write(parseResult.GetValue(json) ? SimulationReportWriter.ToJson(all) : SimulationReportWriter.ToText(all));
                 return 0;
             }
-            var report = Simulator.Run(parseResult.GetValue(scenarios), parseResult.GetValue(seed), chosen, prices: prices, workers: parseResult.GetValue(workers));
+            var report = Simulator.Run(parseResult.GetValue(scenarios), parseResult.GetValue(seed), chosen, prices: prices, workers: parseResult.GetValue(workers),
+                confidence: parseResult.GetValue(confidence));
             output.Write(parseResult.GetValue(json) ? SimulationReportWriter.ToJson(report) : SimulationReportWriter.ToText(report));
             return 0;
         });
         return command;
     }
+
+    private delegate bool Parse<T>(string text, out T value);
+
+    private static bool WholeNumber(string text, out int value) =>
+        int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out value);
+
+    private static bool Number(string text, out double value) =>
+        double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out value);
+
+    private static Func<double, string?> Minutes(string name) =>
+        minutes => minutes is > 0 and <= 10_000 ? null : $"{name} must be a number of minutes above 0 and at most 10000";
+
+    /// <summary>
+    /// An option whose type and range are checked in one place, before anything runs: a value that does
+    /// not parse or breaks <paramref name="rule"/> is a one-line error (a validator reading an unparsed
+    /// value would throw instead), and a huge scenario count is refused before anything is allocated.
+    /// </summary>
+    private static Option<T> Checked<T>(string name, string description, T defaultValue, Parse<T> parse, Func<T, string?> rule) =>
+        new(name)
+        {
+            Description = description,
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = arg =>
+            {
+                var text = arg.Tokens.Count > 0 ? arg.Tokens[^1].Value : "";
+                if (!parse(text, out var value))
+                {
+                    arg.AddError($"{name} must be {(typeof(T) == typeof(int) ? "a whole number" : "a number")} (got '{text}')");
+                }
+                else if (rule(value) is { } error)
+                {
+                    arg.AddError(error);
+                }
+                return value;
+            },
+        };
 
     /// <summary>Accepts both <c>--policies a b</c> and <c>--policies a,b</c>.</summary>
     private static List<string> Names(string[]? values) =>

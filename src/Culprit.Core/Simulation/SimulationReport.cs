@@ -1,6 +1,6 @@
 namespace Culprit.Core.Simulation;
 
-/// <summary>What <c>culprit simulate</c> measured.</summary>
+/// <summary>What <c>culprit simulate</c> measured; <paramref name="Confidence"/>: what the flaky policy was asked for (<c>--confidence</c>).</summary>
 public sealed record SimulationReport(
     int Scenarios,
     int Seed,
@@ -9,7 +9,8 @@ public sealed record SimulationReport(
     IReadOnlyList<CaseResult> Cases,
     SimulationPrices? Prices = null,
     World World = World.Model,
-    int Workers = 1);
+    int Workers = 1,
+    double Confidence = 0.95);
 
 /// <summary>One policy over all scenarios. <paramref name="Calibration"/> only for policies that state a confidence; <paramref name="CostByPhase"/>: mean builds and runs of each phase of the job.</summary>
 public sealed record PolicyReport(

@@ -27,6 +27,7 @@ public static class SimulatedJob
             // Without releases the range's root is the good commit given; with them, the job walks the releases back.
             Good = scenario.Facts.Releases is null ? history.Root : null,
             Runs = policy.FirstRuns,
+            Confidence = policy.Confidence,
             Strategy = policy.Name,
             Verify = policy.Verifies,
             Workers = workers,

@@ -25,14 +25,15 @@ public static class Simulator
 
     public static readonly double[] CalibrationEdges = [0.0, 0.5, 0.8, 0.9, 0.95, 0.98, 0.995, 1.0000001];
 
+    /// <param name="confidence">What the flaky policy is asked for (<c>--confidence</c>; <see cref="SimulatedPolicy.Named(string, double)"/>).</param>
     public static SimulationReport Run(int scenarios, int seed, IReadOnlyList<string> policies, int parallelism = 2,
-        SimulationPrices? prices = null, World world = World.Model, int workers = 1) =>
-        Run(scenarios, seed, policies.Select(SimulatedPolicy.Named).ToList(), parallelism, prices, world, workers);
+        SimulationPrices? prices = null, World world = World.Model, int workers = 1, double confidence = 0.95) =>
+        Run(scenarios, seed, policies.Select(p => SimulatedPolicy.Named(p, confidence)).ToList(), parallelism, prices, world, workers);
 
     /// <summary>Runs every world on the same scenario seeds: one report per world.</summary>
     public static IReadOnlyList<SimulationReport> RunWorlds(int scenarios, int seed, IReadOnlyList<string> policies, int parallelism = 2,
-        SimulationPrices? prices = null) =>
-        WorldNames.All.Select(w => Run(scenarios, seed, policies, parallelism, prices, w)).ToList();
+        SimulationPrices? prices = null, double confidence = 0.95) =>
+        WorldNames.All.Select(w => Run(scenarios, seed, policies, parallelism, prices, w, confidence: confidence)).ToList();
 
     /// <param name="prices">
     /// What builds and runs cost; the scenarios take their timings from them, so the strategies
@@ -66,7 +67,8 @@ public static class Simulator
                 runs);
         }).GetAwaiter().GetResult();
         var reports = chosen.Select((p, k) => Summarize(p.Name, cases, k, stateConfidence: p.StatesConfidence)).ToList();
-        return new SimulationReport(scenarios, seed, cases.Count(c => c.Ambiguous), reports, cases, prices, world, workers);
+        var asked = chosen.FirstOrDefault(p => p.StatesConfidence)?.Confidence ?? SimulatedPolicy.Flaky.Confidence;
+        return new SimulationReport(scenarios, seed, cases.Count(c => c.Ambiguous), reports, cases, prices, world, workers, asked);
     }
 
     private static PolicyReport Summarize(string name, CaseResult[] cases, int k, bool stateConfidence)

@@ -48,6 +48,23 @@ public class SimulatorTests
     }
 
     [Fact]
+    public void The_confidence_asked_is_the_flaky_policys_alone()
+    {
+        var sure = Simulator.Run(12, 2, ["syzbot", "flaky"]);
+        var loose = Simulator.Run(12, 2, ["syzbot", "flaky"], confidence: 0.6);
+
+        // The flaky strategy stops sooner (at 92 %: the stop rule's extra certainty over 0.6) and says what it was asked for.
+        Assert.True(loose.Policies[1].MeanRuns < sure.Policies[1].MeanRuns, $"{loose.Policies[1].MeanRuns} runs at 0.6, {sure.Policies[1].MeanRuns} at 0.95");
+        Assert.All(loose.Cases.Select(c => c.Runs[1]).Where(r => r.Result.Kind == ResultKind.Found), r => Assert.InRange(r.Result.Confidence ?? 0, 0.6, 1));
+        using var looseJson = JsonDocument.Parse(SimulationReportWriter.ToJson(loose));
+        using var sureJson = JsonDocument.Parse(SimulationReportWriter.ToJson(sure));
+        Assert.Equal((0.6, 0.95), (looseJson.RootElement.GetProperty("confidence").GetDouble(), sureJson.RootElement.GetProperty("confidence").GetDouble()));
+        // syzbot states no confidence: the same jobs either way.
+        Assert.Equal(sureJson.RootElement.GetProperty("policies").GetProperty("syzbot").GetRawText(),
+            looseJson.RootElement.GetProperty("policies").GetProperty("syzbot").GetRawText());
+    }
+
+    [Fact]
     public void Accuracy_counts_right_results_over_all_scenarios()
     {
         var report = Simulator.Run(2, 1, ["git", "flaky"]);

@@ -7,7 +7,9 @@ namespace Culprit.Core.Simulation.Policies;
 /// <summary>
 /// A policy the simulator compares: how many runs the bad commit gets first (the job's <c>--runs</c>),
 /// the strategy that bisects, how the ends are judged before the range is known (as the job does), and
-/// whether the job verifies its culprit. The simulated job runs the CLI's job flow with them.
+/// whether the job verifies its culprit. The simulated job runs the CLI's job flow with them, at the
+/// policy's <paramref name="Confidence"/> (the job's <c>--confidence</c>: the flaky strategy's stop
+/// rule and the verification's run counts).
 /// </summary>
 public sealed record SimulatedPolicy(
     string Name,
@@ -15,7 +17,8 @@ public sealed record SimulatedPolicy(
     Func<CommitGraph, IBisectionStrategy> Create,
     bool StatesConfidence = false,
     IEndpointJudge? EndpointJudge = null,
-    bool Verifies = true)
+    bool Verifies = true,
+    double Confidence = 0.95)
 {
     /// <summary>How the policy judges the bad commit and releases before the range is known (as the job does).</summary>
     public IEndpointJudge Judge => EndpointJudge ?? new PolicyEndpointJudge(AnyCrashPolicy.Instance);
@@ -36,7 +39,17 @@ public sealed record SimulatedPolicy(
 
     /// <summary>The flake-aware strategy with other settings, to compare them.</summary>
     public static SimulatedPolicy FlakyWith(FlakyOptions options, string name = "flaky") =>
-        new(name, options.FirstRuns, g => new FlakyStrategy(g, options), true, new FlakyEndpointJudge(AnyCrashPolicy.Instance, options));
+        new(name, options.FirstRuns, g => new FlakyStrategy(g, options), true, new FlakyEndpointJudge(AnyCrashPolicy.Instance, options),
+            Confidence: options.Confidence);
+
+    /// <summary>
+    /// The policy called <paramref name="name"/>, asked for <paramref name="confidence"/>: the flaky strategy
+    /// stops and verifies at it; the others state no confidence and stay as they are.
+    /// </summary>
+    public static SimulatedPolicy Named(string name, double confidence) =>
+        name == Flaky.Name && confidence != Flaky.Confidence
+            ? FlakyWith(FlakyOptions.Default with { Confidence = confidence })
+            : Named(name);
 
     public static IReadOnlyList<SimulatedPolicy> All { get; } = [Syzbot, Git, Classic, Flaky];
 
