@@ -44,7 +44,7 @@ public static class JobSpecValidator
             throw new UsageException($"--workers must be between 1 and {MaxWorkers} (got {workers})");
         }
         Timeout("--run-timeout", spec.RunTimeoutSeconds);
-        Timeout("--build-timeout", spec.BuildTimeout().TotalSeconds);
+        Timeout("--build-timeout", spec.BuildTimeoutSeconds ?? JobSpec.DefaultBuildTimeoutSeconds(spec.Kernel is not null));
         if (spec.MaxRuns is { } maxRuns && maxRuns is < 1 or > MaxBudget)
         {
             throw new UsageException($"--max-runs must be between 1 and {MaxBudget} (got {maxRuns})");
