@@ -1,12 +1,24 @@
 using System.CommandLine;
 using Culprit.Processes;
+using Xunit;
 
 namespace Culprit.Cli.Tests;
 
 /// <summary>Runs the culprit command in-process (fast) or as a real process (for kill tests), capturing its output.</summary>
 internal static class CliHarness
 {
-    public sealed record Run(int ExitCode, string Output, string Error);
+    public sealed record Run(int ExitCode, string Output, string Error)
+    {
+        /// <summary>A usage error as every command gives one: exit status 2, one line on stderr that says <paramref name="expected"/>, nothing on stdout.</summary>
+        public void AssertUsageError(string expected)
+        {
+            Assert.Equal(2, ExitCode);
+            Assert.Single(Error.Trim().Split('\n'));
+            Assert.StartsWith("culprit: ", Error);
+            Assert.Contains(expected, Error);
+            Assert.Equal("", Output);
+        }
+    }
 
     public static async Task<Run> InvokeAsync(params string[] args)
     {

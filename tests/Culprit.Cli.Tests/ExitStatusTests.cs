@@ -82,11 +82,7 @@ public sealed class ExitStatusTests
         var run = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0],
             "--build", "true", "--test", "true", "--store", store, option, value);
 
-        Assert.Equal(2, run.ExitCode);
-        Assert.Single(run.Error.Trim().Split('\n'));
-        Assert.StartsWith("culprit: ", run.Error);
-        Assert.Contains(expected, run.Error);
-        Assert.Equal("", run.Output);
+        run.AssertUsageError(expected);
         Assert.False(File.Exists(store), "nothing may be written, not even an empty store");
     }
 
@@ -107,9 +103,6 @@ public sealed class ExitStatusTests
     {
         var run = await CliHarness.InvokeAsync("simulate", option, value);
 
-        Assert.Equal(2, run.ExitCode);
-        Assert.Single(run.Error.Trim().Split('\n'));
-        Assert.Contains(expected, run.Error);
-        Assert.Equal("", run.Output);
+        run.AssertUsageError(expected);
     }
 }
