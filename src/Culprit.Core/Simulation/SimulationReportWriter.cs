@@ -213,7 +213,7 @@ public static class SimulationReportWriter
     private static string PricesLine(SimulationReport report)
     {
         var prices = report.Prices ?? SimulationPrices.Kernel;
-        return string.Create(Invariant, $"prices: a build {prices.BuildMinutes:0.##} min, a run {prices.RunMinutes:0.##} min; cost is mean machine-minutes (a commit is built once); {report.Workers} {(report.Workers == 1 ? "worker" : "workers")} (a round tests up to that many commits at once); the flaky policy asks for {report.Confidence * 100:0.##}% confidence");
+        return string.Create(Invariant, $"prices: a build {prices.BuildMinutes:0.##} min, a run {prices.RunMinutes:0.##} min; cost is mean machine-minutes (a commit is built once); {report.Workers} {(report.Workers == 1 ? "worker" : "workers")} (a round tests up to that many commits at once); confidence asked of the flaky policy: {report.Confidence * 100:0.##}%");
     }
 
     /// <summary>JSON <c>cost_by_phase</c>: each phase's mean builds, runs and machine-minutes.</summary>

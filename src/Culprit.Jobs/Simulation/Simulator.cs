@@ -28,7 +28,7 @@ public static class Simulator
     /// <param name="confidence">What the flaky policy is asked for (<c>--confidence</c>; <see cref="SimulatedPolicy.Named(string, double)"/>).</param>
     public static SimulationReport Run(int scenarios, int seed, IReadOnlyList<string> policies, int parallelism = 2,
         SimulationPrices? prices = null, World world = World.Model, int workers = 1, double confidence = 0.95) =>
-        Run(scenarios, seed, policies.Select(p => SimulatedPolicy.Named(p, confidence)).ToList(), parallelism, prices, world, workers);
+        Run(scenarios, seed, policies.Select(p => SimulatedPolicy.Named(p, confidence)).ToList(), parallelism, prices, world, workers, confidence);
 
     /// <summary>Runs every world on the same scenario seeds: one report per world.</summary>
     public static IReadOnlyList<SimulationReport> RunWorlds(int scenarios, int seed, IReadOnlyList<string> policies, int parallelism = 2,
@@ -40,8 +40,9 @@ public static class Simulator
     /// measure the prices they are scored with.
     /// </param>
     /// <param name="workers">Commits each job may test at once (the report's mean rounds count its rounds).</param>
+    /// <param name="asked">The confidence the report says was asked (default: the first policy's that states one).</param>
     public static SimulationReport Run(int scenarios, int seed, IReadOnlyList<SimulatedPolicy> chosen, int parallelism = 2,
-        SimulationPrices? prices = null, World world = World.Model, int workers = 1)
+        SimulationPrices? prices = null, World world = World.Model, int workers = 1, double? asked = null)
     {
         prices ??= SimulationPrices.Kernel;
         var knobs = prices.Timings(ScenarioKnobs.None);
@@ -67,8 +68,8 @@ public static class Simulator
                 runs);
         }).GetAwaiter().GetResult();
         var reports = chosen.Select((p, k) => Summarize(p.Name, cases, k, stateConfidence: p.StatesConfidence)).ToList();
-        var asked = chosen.FirstOrDefault(p => p.StatesConfidence)?.Confidence ?? SimulatedPolicy.Flaky.Confidence;
-        return new SimulationReport(scenarios, seed, cases.Count(c => c.Ambiguous), reports, cases, prices, world, workers, asked);
+        asked ??= chosen.FirstOrDefault(p => p.StatesConfidence)?.Confidence ?? SimulatedPolicy.Flaky.Confidence;
+        return new SimulationReport(scenarios, seed, cases.Count(c => c.Ambiguous), reports, cases, prices, world, workers, asked.Value);
     }
 
     private static PolicyReport Summarize(string name, CaseResult[] cases, int k, bool stateConfidence)
