@@ -25,14 +25,15 @@ public static class Simulator
 
     public static readonly double[] CalibrationEdges = [0.0, 0.5, 0.8, 0.9, 0.95, 0.98, 0.995, 1.0000001];
 
-    /// <param name="confidence">What the flaky policy is asked for (<c>--confidence</c>; <see cref="SimulatedPolicy.Named(string, double)"/>).</param>
+    /// <param name="confidence">What the flaky policy is asked for (<c>--confidence</c>; <see cref="SimulatedPolicy.Named(string, double)"/>; null: its default).</param>
     public static SimulationReport Run(int scenarios, int seed, IReadOnlyList<string> policies, int parallelism = 2,
-        SimulationPrices? prices = null, World world = World.Model, int workers = 1, double confidence = 0.95) =>
-        Run(scenarios, seed, policies.Select(p => SimulatedPolicy.Named(p, confidence)).ToList(), parallelism, prices, world, workers, confidence);
+        SimulationPrices? prices = null, World world = World.Model, int workers = 1, double? confidence = null) =>
+        Run(scenarios, seed, policies.Select(p => SimulatedPolicy.Named(p, confidence ?? SimulatedPolicy.Flaky.Confidence)).ToList(),
+            parallelism, prices, world, workers, confidence);
 
     /// <summary>Runs every world on the same scenario seeds: one report per world.</summary>
     public static IReadOnlyList<SimulationReport> RunWorlds(int scenarios, int seed, IReadOnlyList<string> policies, int parallelism = 2,
-        SimulationPrices? prices = null, double confidence = 0.95) =>
+        SimulationPrices? prices = null, double? confidence = null) =>
         WorldNames.All.Select(w => Run(scenarios, seed, policies, parallelism, prices, w, confidence: confidence)).ToList();
 
     /// <param name="prices">
