@@ -62,6 +62,11 @@ internal sealed class JobExecution(
         {
             newEnd = crashing;
             string? good = spec.Good;
+            if (good is not null && TestCommandCheck.CannotRunStatus(reproduce) is { } status)
+            {
+                log.Line(TestCommandCheck.Checking(status, crashing, good));
+                TestCommandCheck.ThrowIfSame(status, good, await TestAsync(good, 1, "check", ct));
+            }
             if (good is null)
             {
                 var (goodRelease, newestBad) = await FindGoodReleaseAsync(reproduce, ct);
@@ -494,6 +499,10 @@ internal sealed class JobExecution(
         {
             log.Line($"testing release {tag}");
             var tests = new List<CommitOutcome> { await TestAsync(commit, "release", ct) };
+            if (newestBad is null && TestCommandCheck.CannotRunStatus(crashing) is { } status)
+            {
+                TestCommandCheck.ThrowIfSame(status, commit, tests[0]);
+            }
             EndpointStep said;
             while ((said = Judge.JudgeRelease(crashing, tests)) is MoreRuns more)
             {

@@ -24,6 +24,23 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task A_test_command_that_cannot_run_is_named_after_the_good_commit_fails_the_same_way()
+    {
+        using var temp = new TempDir();
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 6, culprit: 3);
+        var run = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0], "--build", "true",
+            "--test", "./no-such-test.sh", "--runs", "2", "--store", temp.Sub("s.db"));
+        Assert.Equal(1, run.ExitCode);
+        // The shell's own words close the line (dash: "/bin/sh: 1: ./no-such-test.sh: not found").
+        Assert.StartsWith($"culprit: the test command cannot run: it exits 127 (command not found) on the bad commit and on the good commit {repo.Hashes[0]} too (",
+            run.Error.Trim());
+        Assert.Contains("./no-such-test.sh", run.Error);
+        Assert.Single(run.Error.Trim().Split('\n'));
+        // Two commits tested, none bisected.
+        Assert.DoesNotContain("Bisecting:", run.Output);
+    }
+
+    [Fact]
     public async Task A_good_commit_that_is_not_an_ancestor_of_bad_is_rejected()
     {
         using var temp = new TempDir();

@@ -151,8 +151,11 @@ public sealed class CommandTester : ICommitTester
         }
         return output.UserSpace is { } report
             ? UserSpaceCrashes.Outcome(report, output.Kept(report.Report), seconds)
-            : RunOutcome.Crash($"exit status {exitCode}", output.Kept(null), seconds: seconds);
+            : RunOutcome.Crash(ExitStatusTitle(exitCode), output.Kept(null), seconds: seconds);
     }
+
+    /// <summary>The title of a failed run that no crash report names.</summary>
+    public static string ExitStatusTitle(int exitCode) => $"exit status {exitCode}";
 
     /// <summary>Worker N's worktree sits beside this one (<c>worktree-N</c>), checked out at the same commit.</summary>
     public async Task<ICommitTester> ForWorkerAsync(int worker, CancellationToken ct)
