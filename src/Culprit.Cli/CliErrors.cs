@@ -43,10 +43,26 @@ internal static class CliErrors
     /// </summary>
     public static int ReportParseErrors(ParseResult parse, TextWriter error)
     {
-        var first = parse.Errors[0].Message;
+        var first = ChoicesOnOneLine(parse.Errors[0].Message);
         var more = parse.Errors.Count > 1 ? $" (and {parse.Errors.Count - 1} more; see --help)" : "";
         error.WriteLine($"culprit: {OneLine(first)}{more}");
         return ExitStatus.Usage;
+    }
+
+    /// <summary>
+    /// The command line lists an option's choices one per line, tab-indented, after "Must be one of:"
+    /// (the last such phrase: the value given comes before it): shown as a comma-separated list.
+    /// </summary>
+    private static string ChoicesOnOneLine(string message)
+    {
+        const string Phrase = "Must be one of:";
+        var at = message.LastIndexOf(Phrase, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return message;
+        }
+        var choices = message[(at + Phrase.Length)..].Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return $"{message[..at]}{Phrase} {string.Join(", ", choices)}";
     }
 
     /// <summary>The whole message on one line: a newline in it (a revision with one, say) is shown escaped, never cut.</summary>

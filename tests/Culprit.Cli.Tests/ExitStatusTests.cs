@@ -105,4 +105,13 @@ public sealed class ExitStatusTests
 
         run.AssertUsageError(expected);
     }
+
+    [Fact]
+    public async Task A_choice_not_offered_lists_the_choices_on_the_one_line()
+    {
+        var run = await CliHarness.InvokeAsync("report", "some-job", "--format", "pdf");
+
+        run.AssertUsageError("Argument 'pdf' not recognized. Must be one of: 'text', 'json', 'email', 'html'");
+        Assert.DoesNotContain("\\", run.Error);
+    }
 }

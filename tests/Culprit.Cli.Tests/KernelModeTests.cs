@@ -163,7 +163,12 @@ public sealed class KernelModeTests(ITestOutputHelper output)
         var run = await CliHarness.InvokeAsync("bisect", "--kernel", "--repo", repo.Path, "--bad", "main",
             "--config", temp.Sub("no.config"), "--repro", temp.Sub("r.c"), "--store", temp.Sub("s.db"));
         Assert.NotEqual(0, run.ExitCode);
-        Assert.Equal($"culprit: --config file not found: {temp.Sub("no.config")}", run.Error.Trim());
+        Assert.Equal($"culprit: --config {temp.Sub("no.config")}: not found", run.Error.Trim());
+
+        Directory.CreateDirectory(temp.Sub("configs"));
+        run = await CliHarness.InvokeAsync("bisect", "--kernel", "--repo", repo.Path, "--bad", "main",
+            "--config", temp.Sub("configs"), "--repro", temp.Sub("r.c"), "--store", temp.Sub("s.db"));
+        Assert.Equal($"culprit: --config {temp.Sub("configs")}: is a directory, not a file", run.Error.Trim());
     }
 }
 

@@ -92,6 +92,14 @@ public sealed class ParseLogCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_directory_is_named_as_one()
+    {
+        var (exit, _, error) = Invoke(_dir);
+        Assert.Equal(1, exit);
+        Assert.Equal($"culprit: cannot read {_dir}: is a directory, not a file", error.Trim());
+    }
+
+    [Fact]
     public void Json_output_is_one_object_per_file_with_the_documented_keys()
     {
         string crash = Write("a.log", CrashLog), quiet = Write("b.log", QuietLog);

@@ -154,10 +154,7 @@ internal static class BisectCommand
         {
             throw new JobException($"{option} is required in kernel mode");
         }
-        if (!File.Exists(path))
-        {
-            throw new JobException($"{option} file not found: {path}");
-        }
+        InputFile.Check(path, option);
         return Path.GetFullPath(path);
     }
 

@@ -43,6 +43,12 @@ internal static class ParseLogCommand
         {
             CrashReport? report = null;
             UserSpaceReport? userSpace = null;
+            if (file != "-" && InputFile.Problem(file) is { } problem)
+            {
+                error.WriteLine($"culprit: cannot read {file}: {problem}");
+                exit = 1;
+                continue;
+            }
             try
             {
                 (report, userSpace) = Parse(file, kind);

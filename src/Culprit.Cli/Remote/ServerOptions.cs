@@ -16,10 +16,7 @@ internal static class ServerOptions
         {
             return null;
         }
-        if (!File.Exists(file))
-        {
-            throw new Jobs.JobException($"--token-file not found: {file}");
-        }
+        InputFile.Check(file, "--token-file");
         var token = File.ReadAllText(file).Trim();
         if (token.Length == 0)
         {
