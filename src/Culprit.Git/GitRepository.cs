@@ -45,6 +45,24 @@ public sealed partial class GitRepository
         return result.StandardOutput.Trim();
     }
 
+    /// <summary>
+    /// Whether git takes <paramref name="paths"/> as pathspecs of this repository (a path outside it
+    /// or unknown pathspec magic is an error), checked before anything is built: git parses them
+    /// without walking any history (<c>rev-list --max-count=0</c>).
+    /// </summary>
+    public async Task CheckPathspecsAsync(string revision, IReadOnlyList<string> paths, CancellationToken ct = default)
+    {
+        if (paths.Count == 0)
+        {
+            return;
+        }
+        var result = await RunAsync(ct, ["rev-list", "--max-count=0", revision, "--", .. paths]);
+        if (!result.Succeeded)
+        {
+            throw new GitException($"--paths: {result.Tail(1).Trim().Replace("fatal: ", "", StringComparison.Ordinal)}");
+        }
+    }
+
     public async Task<bool> IsAncestorAsync(string ancestor, string descendant, CancellationToken ct = default)
     {
         var result = await RunAsync(ct, "merge-base", "--is-ancestor", ancestor, descendant);

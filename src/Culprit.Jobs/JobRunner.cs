@@ -37,6 +37,7 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
         JobSpecValidator.Validate(spec);
         var repo = await GitRepository.OpenAsync(spec.Repo, ct);
         var bad = await repo.ResolveAsync(spec.Bad, ct);
+        await repo.CheckPathspecsAsync(bad, spec.Paths ?? [], ct);
         string? good = null;
         if (spec.Good is not null)
         {

@@ -40,6 +40,23 @@ public sealed class BadInputTests
         Assert.DoesNotContain("Bisecting:", run.Output);
     }
 
+    [Theory]
+    [InlineData("/etc", "is outside repository")]
+    [InlineData(":(nosuchmagic)x", "Invalid pathspec magic 'nosuchmagic'")]
+    public async Task A_pathspec_git_refuses_is_named_before_anything_is_built(string path, string expected)
+    {
+        using var temp = new TempDir();
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 4, culprit: 2);
+        var marker = temp.Sub("built");
+        var run = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0], "--build", $"touch '{marker}'",
+            "--test", "true", "--paths", path, "--store", temp.Sub("s.db"));
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("culprit: --paths: ", run.Error);
+        Assert.Contains(expected, run.Error);
+        Assert.Single(run.Error.Trim().Split('\n'));
+        Assert.False(File.Exists(marker));
+    }
+
     [Fact]
     public async Task A_good_commit_that_is_not_an_ancestor_of_bad_is_rejected()
     {
