@@ -86,6 +86,10 @@ internal sealed class JobExecution(
             oldEnd = crashing;
             newEnd = spec.Good ?? throw new JobException("a fix bisection needs --good (the newer commit without the crash)");
             var fixedTests = new List<CommitOutcome> { await TestAsync(newEnd, "fixed", ct) };
+            if (TestCommandCheck.CannotRunStatus(reproduce) is { } status)
+            {
+                TestCommandCheck.ThrowIfSame(status, newEnd, fixedTests[0], fixBisection: true);
+            }
             while ((said = Judge.JudgeRelease(reproduce, fixedTests)) is MoreRuns more)
             {
                 log.Line(more.Why);

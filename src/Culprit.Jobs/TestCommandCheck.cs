@@ -8,8 +8,8 @@ namespace Culprit.Jobs;
 /// "not found": when the test ends so on the crashing commit, the command itself may be what fails.
 /// git then runs it on the good revision and stops if it fails there the same way (a bogus exit
 /// code), instead of bisecting its way to the range's first commit. The job does the same with the
-/// good commit it was given, or the first release its walk tests. On any later commit 126 and 127 are
-/// crashes, as they are bad for git.
+/// good commit it was given (for a fix, the fixed one), or the first release its walk tests. On any
+/// later commit 126 and 127 are crashes, as they are bad for git.
 /// </summary>
 internal static class TestCommandCheck
 {
@@ -39,14 +39,14 @@ internal static class TestCommandCheck
         $"every run of {crashing} exited {status} ({Meanings[status]}): checking that the test command runs on the good commit {good}";
 
     /// <summary>Stops the job when <paramref name="good"/>'s test failed the same way as the crashing commit's.</summary>
-    public static void ThrowIfSame(int status, string good, CommitOutcome goodTest)
+    public static void ThrowIfSame(int status, string good, CommitOutcome goodTest, bool fixBisection = false)
     {
         if (CannotRunStatus([goodTest]) != status)
         {
             return;
         }
         var said = goodTest.Runs[0].Detail?.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
-        throw new JobException($"the test command cannot run: it exits {status} ({Meanings[status]}) on the bad commit and on the good commit {good} too"
+        throw new JobException($"the test command cannot run: it exits {status} ({Meanings[status]}) on the bad commit and on the {(fixBisection ? "fixed" : "good")} commit {good} too"
             + (string.IsNullOrEmpty(said) ? "" : $" ({said})"));
     }
 }

@@ -35,6 +35,18 @@ public sealed class TestCommandCheckTests
     }
 
     [Fact]
+    public async Task A_fix_bisection_checks_on_the_fixed_commit()
+    {
+        using var world = await ScriptedWorld.CreateAsync(30, NotFound);
+        var id = await world.CreateAsync(new JobSpec { Repo = "", Bad = world.Hashes[0], Good = world.Hashes[29], Direction = Direction.Fix, Strategy = "flaky", Runs = 2 });
+
+        var error = await Assert.ThrowsAsync<JobFailedException>(() => world.RunAsync(id));
+
+        Assert.Equal($"the test command cannot run: it exits 127 (command not found) on the bad commit and on the fixed commit {world.Hashes[29]} too (/bin/sh: 1: ./t.sh: not found)", error.Message);
+        Assert.Equal([0, 29], world.BuildsDone);
+    }
+
+    [Fact]
     public async Task Without_a_good_commit_the_first_release_walked_is_the_check()
     {
         using var world = await ScriptedWorld.CreateAsync(30, (n, r) => RunOutcome.Crash(CommandTester.ExitStatusTitle(126), "/bin/sh: 1: ./t.sh: Permission denied"), Tags);
