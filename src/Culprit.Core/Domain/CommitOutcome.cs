@@ -38,6 +38,13 @@ public sealed record CommitOutcome(
     public bool Untestable => Built && Runs.Count > 0 && Runs.All(r => r.Result == RunResult.InfraError && !r.CommitFault);
 
     /// <summary>
+    /// Built, but no run got as far as showing anything: every run an infra error, some or all of them
+    /// the commit's own (a kernel that panics before init). Such a commit is skipped, like one that
+    /// does not build; when every error is the machine's it is <see cref="Untestable"/> instead.
+    /// </summary>
+    public bool OnlyInfraErrors => Built && Runs.Count > 0 && Runs.All(r => r.Result == RunResult.InfraError);
+
+    /// <summary>
     /// Whether a run showed one of <paramref name="titles"/> (a test's settling titles, see
     /// <c>TestCommit.SettlingTitles</c>): such an outcome says all its test was asked for, however few
     /// runs it holds, so it stands for a test of as many runs as any (build avoidance, signature reuse).

@@ -419,14 +419,16 @@ public sealed class FlakyStrategy : IBisectionStrategy
         _costs.Add(outcome);
         _history.Add((index, outcome));
         var isCrashing = outcome.Commit == _crashing;
-        if (!outcome.Built)
+        if (!outcome.Built || outcome.OnlyInfraErrors)
         {
+            // A commit no run could test (its kernel never boots) tells nothing and would tell nothing
+            // again: like a broken build, it is skipped and never chosen again.
             if (index > 0)
             {
                 _broken.Add(index);
                 _notToTest.Add(index);
             }
-            return new Judgement(outcome.Commit, Verdict.Skip, Notes: [$"build failed: {outcome.BuildError}"]);
+            return new Judgement(outcome.Commit, Verdict.Skip, Notes: [outcome.Built ? $"no run could test it: {outcome.Runs[0].Describe()}" : $"build failed: {outcome.BuildError}"]);
         }
         if (index >= 0)
         {

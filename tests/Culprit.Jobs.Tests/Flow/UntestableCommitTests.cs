@@ -128,12 +128,14 @@ public sealed class UntestableCommitTests : IDisposable
         Assert.Equal("stopped", _store.GetJob(id).State);
     }
 
-    [Fact]
-    public async Task Boot_failures_the_kernel_caused_are_skipped_inside_the_range_as_before()
+    [Theory]
+    [InlineData("classic")]
+    [InlineData("flaky")]
+    public async Task Boot_failures_the_kernel_caused_are_skipped_inside_the_range_as_before(string strategy)
     {
         var (repo, tester, runner) = await SetUpAsync();
         tester.Run = i => i >= 12 ? Bug : i is >= 6 and <= 8 ? BootPanic : RunOutcome.Ok(1);
-        var id = await runner.CreateAsync(Spec(repo));
+        var id = await runner.CreateAsync(Spec(repo, strategy));
 
         var result = await runner.RunAsync(id);
 
