@@ -146,6 +146,24 @@ public sealed class UntestableCommitTests : IDisposable
         Assert.Contains("all runs: boot failed: kernel panic: VFS: Unable to mount root fs", Log(id));
     }
 
+    [Theory]
+    [InlineData("classic")]
+    [InlineData("flaky")]
+    public async Task A_release_whose_kernel_panics_on_every_boot_is_passed_over_for_an_older_one(string strategy)
+    {
+        var (repo, tester, runner) = await SetUpAsync(tags: new Dictionary<int, string> { [2] = "v1.0", [6] = "v2.0" });
+        tester.Run = i => i >= 12 ? Bug : i == 6 ? BootPanic : RunOutcome.Ok(1);
+        var id = await runner.CreateAsync(Spec(repo, strategy, withGood: false));
+
+        var result = await runner.RunAsync(id);
+
+        Assert.Equal("found", result.Result);
+        Assert.Equal(repo.Hashes[12], result.Culprit!.Commit);
+        Assert.Contains("testing release v1.0", Log(id));
+        // Tested once, not retried: more runs of a kernel that never boots would show nothing more.
+        Assert.Equal(2, tester.RunsPerCommit[6]);
+    }
+
     [Fact]
     public async Task A_bad_commit_whose_kernel_panics_on_every_boot_does_not_reproduce_as_before()
     {
