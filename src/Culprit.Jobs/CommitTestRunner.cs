@@ -9,10 +9,12 @@ namespace Culprit.Jobs;
 /// built commit whose build it cannot change (<see cref="BuildAvoidance"/>), else checks out, builds (once per commit),
 /// reuses the outcome of an equal signature, or runs the test N times (in parallel where the tester
 /// allows), and appends the outcome to the ledger before anything else happens. A commit whose every
-/// run was an infra error of the machine is not stored: the job stops there and a resume tests it again.
+/// run was an infra error of the machine is not stored: the job stops there and a resume tests it again
+/// (with <paramref name="skipUntestable"/>, it is stored as one no run could test, and skipped).
 /// </summary>
 internal sealed class CommitTestRunner(
-    ICommitTester tester, OutcomeLedger ledger, ITestLog log, StatusTracker status, BuildAvoidance? avoidance = null, SpeculativeBuilds? speculative = null)
+    ICommitTester tester, OutcomeLedger ledger, ITestLog log, StatusTracker status, BuildAvoidance? avoidance = null, SpeculativeBuilds? speculative = null,
+    bool skipUntestable = false)
 {
     private bool _setupLogged;
 
@@ -158,11 +160,18 @@ internal sealed class CommitTestRunner(
             BuildReused: buildReused, BuiltAhead: builtAhead, Artifact: build.Artifact);
         if (outcome.Untestable)
         {
+            var message = UntestableCommitException.Describe(outcome);
+            if (skipUntestable)
+            {
+                // As git bisect run takes a 125: the commit is what cannot be tested. Its runs are kept as
+                // the commit's own failures, so every strategy and every later pass skip it (the job logs them).
+                log.Line($"{message}: skipped (--skip-untestable)");
+                return Append(outcome with { Runs = [.. outcome.Runs.Select(r => r with { CommitFault = true })] }, phase);
+            }
             foreach (var line in RunLines.For(outcome))
             {
                 log.Line(line);
             }
-            var message = UntestableCommitException.Describe(outcome);
             log.Line(message);
             throw new UntestableCommitException(message);
         }

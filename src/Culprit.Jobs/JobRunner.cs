@@ -22,6 +22,12 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
     /// <summary>Why the job's cancellation token fired (a signal's name, e.g. <c>SIGTERM</c>), for the log line of a stopped job.</summary>
     public Func<string?> StopCause { get; init; } = () => null;
 
+    /// <summary>
+    /// This pass skips the commits no run could test, whatever the job's <see cref="JobSpec.SkipUntestable"/>
+    /// (<c>culprit resume --skip-untestable</c>: the machine is sound, the commit the job stopped at is not).
+    /// </summary>
+    public bool SkipUntestable { get; init; }
+
     /// <summary>Where this machine finds a job's repository (a service node fetches <see cref="JobSpec.Origin"/> into its own cache); default: the stored path.</summary>
     public Func<JobSpec, CancellationToken, Task<string>> RepositoryPath { get; init; } = (spec, _) => Task.FromResult(spec.Repo);
 
@@ -91,7 +97,7 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
             var workers = new[] { tester }.Concat(others.Testers).Select(t =>
             {
                 var workerLog = new WorkerLog(log, roundLock);
-                return new RoundWorker(new CommitTestRunner(t, ledger, workerLog, status, avoidance, speculative), workerLog);
+                return new RoundWorker(new CommitTestRunner(t, ledger, workerLog, status, avoidance, speculative, SkipUntestable || spec.SkipUntestable), workerLog);
             }).ToList();
             var sameBuild = avoidance is null ? null : new SameBuildCommits(repo, avoidance, ledger, spec.Kernel is null ? "build" : "kernel");
             var history = new GitJobHistory(repo, Path.Combine(workRoot, jobId), spec.Paths);

@@ -48,6 +48,13 @@ public sealed record JobSpec
     /// </summary>
     public bool NoBuildAvoidance { get; init; }
 
+    /// <summary>
+    /// <c>--skip-untestable</c>: a commit whose every run is an infra error (the test said 125, the VM
+    /// did not start) is skipped, as <c>git bisect run</c> skips on 125, instead of stopping the job
+    /// to be resumed once the machine is mended.
+    /// </summary>
+    public bool SkipUntestable { get; init; }
+
     public int Runs { get; init; } = 10;
     public double RunTimeoutSeconds { get; init; } = 600;
 

@@ -62,6 +62,40 @@ public sealed class UntestableCommitCliTests
         Assert.Equal("stopped", jobs.GetJob(id).State);
     }
 
+    [Fact]
+    public async Task With_skip_untestable_a_test_that_says_125_skips_the_commit_as_git_bisect_run_does()
+    {
+        using var temp = new TempDir();
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 12, culprit: 7);
+        // Commits 4 and 5 (5 is git's first pick) cannot be tested, whatever the machine: the test says so with 125.
+        var cannot = string.Join(" ", repo.Hashes.Skip(4).Take(2));
+        var test = $"case \" {cannot} \" in *\" $(git rev-parse HEAD) \"*) echo 'no test here'; exit 125;; esac; " + ScriptedRepository.Test;
+        var store = temp.Sub("s.db");
+
+        var stopped = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0],
+            "--build", ScriptedRepository.Build, "--test", test, "--runs", "2", "--no-verify", "--strategy", "classic", "--store", store);
+        Assert.Equal(1, stopped.ExitCode);
+        Assert.Contains("every run was an infra error (no test here)", stopped.Error);
+        string id;
+        using (var jobs = JobStore.Open(store))
+        {
+            id = Assert.Single(jobs.ListJobs()).Id;
+        }
+
+        var resumed = await CliHarness.InvokeAsync("resume", id, "--skip-untestable", "--store", store);
+
+        Assert.True(resumed.ExitCode == 0, resumed.Error + resumed.Output);
+        Assert.Contains($"could not test {repo.Hashes[5]}: every run was an infra error (no test here): skipped (--skip-untestable)", resumed.Output);
+        Assert.Contains($"# git bisect skip {repo.Hashes[5]}", resumed.Output);
+        Assert.Single(resumed.Output.Split('\n'), l => l == "all runs: infra error: no test here");
+        Assert.Contains($"first bad commit: {repo.Hashes[7]}", resumed.Output);
+
+        var fresh = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0],
+            "--build", ScriptedRepository.Build, "--test", test, "--runs", "2", "--no-verify", "--skip-untestable", "--store", temp.Sub("t.db"));
+        Assert.True(fresh.ExitCode == 0, fresh.Error + fresh.Output);
+        Assert.Contains($"first bad commit: {repo.Hashes[7]}", fresh.Output);
+    }
+
     [Theory]
     [InlineData("--accel", "fast", "--kernel", "culprit: --accel must be auto, kvm or tcg (got fast)")]
     [InlineData("--accel", "kvm", "--no-verify", "culprit: --accel is for kernel mode (--kernel)")]

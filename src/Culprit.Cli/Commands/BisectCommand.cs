@@ -61,6 +61,10 @@ internal static class BisectCommand
         {
             Description = "build every tested commit, even one that cannot change the build (syzbot's procedure; for comparison)",
         };
+        var skipUntestable = new Option<bool>("--skip-untestable")
+        {
+            Description = "skip a commit whose every run is an infra error (test exit 125, VM not started), as git bisect run does, instead of stopping the job",
+        };
         var seed = new Option<int>("--seed") { Description = "flaky strategy: seed for its sampling", DefaultValueFactory = _ => 0 };
         var workers = new Option<int?>("--workers")
         {
@@ -72,7 +76,7 @@ internal static class BisectCommand
             repo, bad, good, build, test, runs, runTimeout, buildTimeout, json, strategy, fix, termOld, termNew, noVerify, store,
             kernel, config, repro, compiler, compilers, ccache, vms, vmMemory, bootTimeout, oldestRelease, accel, qemu,
             confidence, maxRuns, maxBuilds, anyCrash, seed, title, paths, buildInputs,
-            workers, noBuildAvoidance,
+            workers, noBuildAvoidance, skipUntestable,
         };
         command.SetAction((parse, ct) => CliErrors.GuardAsync(parse, async () =>
         {
@@ -87,6 +91,7 @@ internal static class BisectCommand
                 Paths = parse.GetValue(paths) is { Length: > 0 } pathspecs ? pathspecs : null,
                 BuildInputs = parse.GetValue(buildInputs),
                 NoBuildAvoidance = parse.GetValue(noBuildAvoidance),
+                SkipUntestable = parse.GetValue(skipUntestable),
                 Runs = parse.GetValue(runs),
                 RunTimeoutSeconds = parse.GetValue(runTimeout),
                 BuildTimeoutSeconds = parse.GetValue(buildTimeout) ?? JobSpec.DefaultBuildTimeoutSeconds(parse.GetValue(kernel)),
@@ -175,13 +180,14 @@ internal static class JobCommands
     /// kernel files kept in the store) is tested with this machine's copies of them, written as a
     /// service node writes its own (<see cref="JobInputs"/>, beside the work directories).
     /// </summary>
-    public static JobRunner Runner(JobStore store, IJobListener listener)
+    public static JobRunner Runner(JobStore store, IJobListener listener, bool skipUntestable = false)
     {
         var workRoot = StoreOption.WorkRoot(store);
         var testers = Jobs.Testers.Testers.InWorkRoot(workRoot, Jobs.Testers.Testers.ImagesIn(workRoot), CrashParsing.Parse);
         return new(store, new JobInputs(JobInputs.BesideWorkRoot(workRoot)).Around(store, testers), listener, workRoot)
         {
             StopCause = () => StopSignals.Received,
+            SkipUntestable = skipUntestable,
         };
     }
 

@@ -11,7 +11,11 @@ internal static class ResumeCommand
         var job = new Argument<string>("JOB") { Description = "job id (printed by bisect, listed by jobs)" };
         var json = new Option<string?>("--json") { Description = "write the result object to this file" };
         var store = StoreOption.Create();
-        var command = new Command("resume", "Continue a job where it stopped.\n" + ExitStatus.Help) { job, json, store };
+        var skipUntestable = new Option<bool>("--skip-untestable")
+        {
+            Description = "skip the commit the job stopped at (every run an infra error) and any other such commit, as git bisect run skips on 125",
+        };
+        var command = new Command("resume", "Continue a job where it stopped.\n" + ExitStatus.Help) { job, json, store, skipUntestable };
         command.SetAction((parse, ct) => CliErrors.GuardAsync(parse, async () =>
         {
             using var jobs = JobStore.Open(StoreFile(parse, store));
@@ -19,7 +23,7 @@ internal static class ResumeCommand
             jobs.GetJob(id);
             OutputFile.Check(parse.GetValue(json), jobs.FilePath, "--json");
             using var listener = ConsoleJobListener.For(parse.InvocationConfiguration.Output);
-            return await JobCommands.RunToResultAsync(JobCommands.Runner(jobs, listener), id, parse.GetValue(json), parse, ct);
+            return await JobCommands.RunToResultAsync(JobCommands.Runner(jobs, listener, parse.GetValue(skipUntestable)), id, parse.GetValue(json), parse, ct);
         }));
         return command;
     }

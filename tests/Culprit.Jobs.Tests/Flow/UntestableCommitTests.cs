@@ -164,6 +164,53 @@ public sealed class UntestableCommitTests : IDisposable
         Assert.Equal(2, tester.RunsPerCommit[6]);
     }
 
+    [Theory]
+    [InlineData("classic")]
+    [InlineData("flaky")]
+    public async Task With_skip_untestable_a_commit_no_run_could_test_is_skipped_as_git_skips_on_125(string strategy)
+    {
+        var (repo, tester, runner) = await SetUpAsync();
+        tester.Run = i => i >= 12 ? Bug : i is >= 6 and <= 9 ? MachineFailure : RunOutcome.Ok(1);
+        var id = await runner.CreateAsync(Spec(repo, strategy) with { SkipUntestable = true });
+
+        var result = await runner.RunAsync(id);
+
+        Assert.Equal("found", result.Result);
+        Assert.Equal(repo.Hashes[12], result.Culprit!.Commit);
+        Assert.Equal("finished", _store.GetJob(id).State);
+        var skipped = Log(id).Where(l => l.EndsWith($"every run failed to boot ({MsrReason}): skipped (--skip-untestable)", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(skipped);
+        Assert.All(skipped, l => Assert.Contains(repo.Hashes.Skip(6).Take(4), h => l.StartsWith($"could not test {h}: ", StringComparison.Ordinal)));
+        // Each such commit is tested once: more runs would show nothing more.
+        Assert.All(repo.Hashes.Skip(6).Take(4), h => Assert.True(Log(id).Count(l => l == "testing commit " + h) <= 1, h));
+    }
+
+    [Fact]
+    public async Task A_resume_with_skip_untestable_skips_the_commit_the_job_stopped_at()
+    {
+        var (repo, tester, runner) = await SetUpAsync();
+        // The classic strategy's first pick, git's, is commit 8 of 0..15; 5..9 cannot be tested, whatever the machine.
+        tester.Run = i => i >= 12 ? Bug : i is >= 5 and <= 9 ? MachineFailure : RunOutcome.Ok(1);
+        var id = await runner.CreateAsync(Spec(repo));
+        var stop = await Assert.ThrowsAsync<UntestableCommitException>(() => runner.RunAsync(id));
+        Assert.Equal("stopped", _store.GetJob(id).State);
+        // A plain resume meets the same commit and stops again.
+        await Assert.ThrowsAsync<UntestableCommitException>(() => runner.RunAsync(id));
+
+        var skipping = new JobRunner(_store, (_, _, _, _) => Task.FromResult<Core.Testing.ICommitTester>(tester), new TextJobListener(_output), _temp.Sub("work"))
+        {
+            SkipUntestable = true,
+        };
+        var result = await skipping.RunAsync(id);
+
+        Assert.Equal("found", result.Result);
+        Assert.Equal(repo.Hashes[12], result.Culprit!.Commit);
+        Assert.Contains($"{stop.Message}: skipped (--skip-untestable)", Log(id));
+        // The skip is stored: a later pass replays it without the option.
+        var again = await runner.RunAsync(id);
+        Assert.Equal(repo.Hashes[12], again.Culprit!.Commit);
+    }
+
     [Fact]
     public async Task A_bad_commit_whose_kernel_panics_on_every_boot_does_not_reproduce_as_before()
     {
