@@ -13,9 +13,13 @@ public sealed partial class GitRepository
 {
     private GitRepository(string path) => Path = path;
 
-    /// <summary>The top-level directory of the repository.</summary>
+    /// <summary>The top-level directory of the repository (of a bare repository: the repository itself).</summary>
     public string Path { get; }
 
+    /// <summary>
+    /// The repository at <paramref name="path"/> or above it. A bare one (a CI fleet's mirror) serves as
+    /// well: every job works in worktrees of its own and reads the tree through git, never a checkout.
+    /// </summary>
     public static async Task<GitRepository> OpenAsync(string path, CancellationToken ct = default)
     {
         if (!Directory.Exists(path))
@@ -23,11 +27,17 @@ public sealed partial class GitRepository
             throw new GitException($"repository not found: {path}");
         }
         var result = await ProcessRunner.RunAsync(Git(path, "rev-parse", "--show-toplevel"), ct);
-        if (!result.Succeeded)
+        if (result.Succeeded)
         {
-            throw new GitException($"not a git repository: {path}");
+            return new GitRepository(result.StandardOutput.Trim());
         }
-        return new GitRepository(result.StandardOutput.Trim());
+        var bare = await ProcessRunner.RunAsync(Git(path, "rev-parse", "--is-bare-repository", "--absolute-git-dir"), ct);
+        var lines = bare.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (bare.Succeeded && lines is ["true", var gitDir])
+        {
+            return new GitRepository(gitDir);
+        }
+        throw new GitException($"not a git repository: {path}");
     }
 
     /// <summary>The full hash of a revision, or a one-line error naming it.</summary>

@@ -35,6 +35,23 @@ public sealed class BisectCommandTests
     }
 
     [Fact]
+    public async Task A_bare_repository_is_bisected_like_its_checkout_and_left_without_worktrees()
+    {
+        using var temp = new TempDir();
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 12, culprit: 7);
+        var bare = temp.Sub("mirror.git");
+        await Culprit.Processes.ProcessRunner.RunCheckedAsync(new Culprit.Processes.ProcessSpec("git", ["clone", "-q", "--bare", repo.Path, bare]));
+
+        var run = await CliHarness.InvokeAsync("bisect", "--repo", bare, "--bad", "main", "--good", repo.Hashes[0],
+            "--build", ScriptedRepository.Build, "--test", ScriptedRepository.Test, "--runs", "2", "--store", temp.Sub("s.db"));
+
+        Assert.True(run.ExitCode == 0, run.Error + run.Output);
+        Assert.Contains($"first bad commit: {repo.Hashes[7]} change number 7", run.Output);
+        var worktrees = await Culprit.Processes.ProcessRunner.RunCheckedAsync(new Culprit.Processes.ProcessSpec("git", ["-C", bare, "worktree", "list", "--porcelain"]));
+        Assert.Single(worktrees.StandardOutput.Split('\n'), l => l.StartsWith("worktree ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Without_strategy_a_cause_bisection_is_flaky_and_states_its_confidence()
     {
         using var temp = new TempDir();
