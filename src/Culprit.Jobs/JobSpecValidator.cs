@@ -31,6 +31,10 @@ public static class JobSpecValidator
         {
             throw new UsageException(spec.AnyCrash ? "give either --title or --any-crash, not both" : "--title must not be empty");
         }
+        if (BisectTerms.Error(spec.TermOld, spec.TermNew) is { } terms)
+        {
+            throw new UsageException(terms);
+        }
         if (ConfidenceError(spec.Confidence) is { } confidence)
         {
             throw new UsageException(confidence);

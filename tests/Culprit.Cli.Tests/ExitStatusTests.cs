@@ -73,6 +73,10 @@ public sealed class ExitStatusTests
     [InlineData("--run-timeout", "NaN", "--run-timeout must be between 0 and 604800 seconds (7 days), got NaN")]
     [InlineData("--confidence", "NaN", "--confidence must be between 0.5 and 1 (got NaN)")]
     [InlineData("--max-runs", "0", "--max-runs must be between 1 and 10000000 (got 0)")]
+    [InlineData("--term-old", "bad", "--term-old: can't change the meaning of the term 'bad'")]
+    [InlineData("--term-new", "skip", "--term-new: can't use the builtin command 'skip' as a term")]
+    [InlineData("--term-old", "not ok", "--term-old 'not ok' is not a valid term (it must be usable as a git ref name)")]
+    [InlineData("--term-new", "", "--term-new '' is not a valid term")]
     public async Task An_option_out_of_its_range_is_a_one_line_usage_error_before_anything_starts(string option, string value, string expected)
     {
         using var temp = new TempDir();
