@@ -63,6 +63,17 @@ public static class JobSpecValidator
             {
                 throw new UsageException("give either --compiler or --compilers, not both");
             }
+            if (k.Compiler is { } compiler)
+            {
+                try
+                {
+                    Kernel.Build.CompilerSpec.Parse(compiler);
+                }
+                catch (Kernel.KernelInputException e)
+                {
+                    throw new UsageException($"--compiler {e.Message}");
+                }
+            }
             if (k.Vms is < 1 or > MaxVms)
             {
                 throw new UsageException($"--vms must be between 1 and {MaxVms} (got {k.Vms})");

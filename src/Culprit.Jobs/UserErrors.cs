@@ -9,6 +9,6 @@ public static class UserErrors
 {
     public static bool Is(Exception ex) => ex is JobException or GitException or StoreException or JobFailedException
         or ProcessStartException or ProcessFailedException
-        or MissingToolException or Kernel.KernelConfigException or Machines.ReproducerException or Machines.VmSetupException or UntestableCommitException
+        or MissingToolException or Kernel.KernelInputException or Machines.ReproducerException or Machines.VmSetupException or UntestableCommitException
         or IOException or UnauthorizedAccessException;
 }

@@ -155,6 +155,32 @@ public sealed class KernelModeTests(ITestOutputHelper output)
         Assert.Single(run.Error.Trim().Split('\n'));
     }
 
+    [Theory]
+    [InlineData("--compilers", "garbage line\n", 1, "compilers.txt:1: 'garbage' is not a range: write FROM..TO, FROM.. or ..TO")]
+    [InlineData("--compilers", "5.10.. gcc\n4.19..5.9 gcc 10\n", 1, "compilers.txt:2: expected 'RANGE COMPILER'")]
+    [InlineData("--compiler", "gcc -O2", 2, "--compiler 'gcc -O2' is not a compiler: give gcc, clang, a name like gcc-10 or a path")]
+    public async Task A_compiler_choice_that_cannot_be_read_is_named_before_anything_is_stored(string option, string value, int exit, string expected)
+    {
+        using var temp = new TempDir("culprit-kernel");
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 2, culprit: 1);
+        await File.WriteAllTextAsync(temp.Sub("k.config"), "CONFIG_64BIT=y\n");
+        await File.WriteAllTextAsync(temp.Sub("r.c"), "int main(void) { return 0; }\n");
+        var given = value;
+        if (option == "--compilers")
+        {
+            await File.WriteAllTextAsync(temp.Sub("compilers.txt"), value);
+            given = temp.Sub("compilers.txt");
+        }
+        var run = await CliHarness.InvokeAsync("bisect", "--kernel", "--repo", repo.Path, "--bad", "main",
+            "--config", temp.Sub("k.config"), "--repro", temp.Sub("r.c"), option, given, "--store", temp.Sub("s.db"));
+
+        Assert.Equal(exit, run.ExitCode);
+        Assert.Single(run.Error.Trim().Split('\n'));
+        Assert.Contains(expected, run.Error);
+        Assert.DoesNotContain("internal error", run.Error);
+        Assert.False(File.Exists(temp.Sub("s.db")), "nothing is stored for a job whose compilers cannot be read");
+    }
+
     [Fact]
     public async Task A_missing_config_is_named()
     {

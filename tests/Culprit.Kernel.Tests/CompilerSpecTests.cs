@@ -57,5 +57,5 @@ public sealed class CompilerSpecTests
     [Theory]
     [InlineData("")]
     [InlineData("ccache gcc")]
-    public void A_compiler_is_one_word(string text) => Assert.Throws<FormatException>(() => CompilerSpec.Parse(text));
+    public void A_compiler_is_one_word(string text) => Assert.Throws<KernelInputException>(() => CompilerSpec.Parse(text));
 }

@@ -41,7 +41,7 @@ public sealed class CompilerTableTests
     [InlineData("# nothing\n", "no compiler rules")]
     public void Bad_lines_are_reported_with_file_and_line(string text, string message)
     {
-        var error = Assert.Throws<FormatException>(() => CompilerTable.Parse("# header\n" + text, "compilers.txt"));
+        var error = Assert.Throws<KernelInputException>(() => CompilerTable.Parse("# header\n" + text, "compilers.txt"));
         Assert.Contains(message, error.Message);
         Assert.StartsWith("compilers.txt", error.Message);
     }

@@ -67,7 +67,7 @@ public sealed class KernelBuilderSetupTests : IDisposable
         var output = Path.Combine(_dir.FullName, "out");
         var builder = new KernelBuilder(new KernelBuildOptions(Tree(6, 1), output, Config("hello world\n")));
 
-        await Assert.ThrowsAsync<KernelConfigException>(() => builder.BuildAsync("HEAD"));
+        await Assert.ThrowsAsync<KernelInputException>(() => builder.BuildAsync("HEAD"));
 
         Assert.False(Directory.Exists(output));
     }

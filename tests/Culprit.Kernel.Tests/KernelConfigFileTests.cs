@@ -25,7 +25,7 @@ public sealed class KernelConfigFileTests : IDisposable
     [Fact]
     public void A_missing_config_is_a_clear_error()
     {
-        var error = Assert.Throws<KernelConfigException>(() => KernelConfigFile.Load(Path.Combine(_dir.FullName, "nope.config")));
+        var error = Assert.Throws<KernelInputException>(() => KernelConfigFile.Load(Path.Combine(_dir.FullName, "nope.config")));
         Assert.EndsWith("nope.config not found", error.Message);
     }
 
@@ -33,7 +33,7 @@ public sealed class KernelConfigFileTests : IDisposable
     public void A_file_that_is_not_a_config_is_refused_at_its_first_bad_line()
     {
         var path = Write("CONFIG_64BIT=y\n<html>not a config</html>\n");
-        var error = Assert.Throws<KernelConfigException>(() => KernelConfigFile.Load(path));
+        var error = Assert.Throws<KernelInputException>(() => KernelConfigFile.Load(path));
         Assert.Equal($"{path}:2: not a kernel config line: '<html>not a config</html>'", error.Message);
     }
 
@@ -41,7 +41,7 @@ public sealed class KernelConfigFileTests : IDisposable
     public void A_config_that_sets_nothing_is_refused()
     {
         var path = Write("# only comments\n\n");
-        Assert.Contains("sets no CONFIG_ option", Assert.Throws<KernelConfigException>(() => KernelConfigFile.Load(path)).Message);
+        Assert.Contains("sets no CONFIG_ option", Assert.Throws<KernelInputException>(() => KernelConfigFile.Load(path)).Message);
     }
 
     [Fact]

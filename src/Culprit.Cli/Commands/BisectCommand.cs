@@ -122,6 +122,11 @@ internal static class BisectCommand
                     Qemu = parse.GetValue(qemu) is { } program && program.Contains('/') ? Path.GetFullPath(program) : parse.GetValue(qemu),
                 },
             };
+            if (spec.Kernel?.Compilers is { } compilersFile)
+            {
+                // Read now, so that a line that is not a rule is named before any job exists.
+                Kernel.Build.CompilerTable.Load(compilersFile);
+            }
             if (spec.Kernel is null && parse.GetValue(accel) is not null)
             {
                 throw new JobException("--accel is for kernel mode (--kernel)");

@@ -17,7 +17,7 @@ public sealed record CompilerSpec(string Command)
         var command = text.Trim();
         if (command.Length == 0 || command.Any(char.IsWhiteSpace))
         {
-            throw new FormatException($"'{text}' is not a compiler: give gcc, clang, a name like gcc-10 or a path");
+            throw new KernelInputException($"'{text}' is not a compiler: give gcc, clang, a name like gcc-10 or a path");
         }
         return new CompilerSpec(command);
     }

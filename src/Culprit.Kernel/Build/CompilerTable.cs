@@ -36,11 +36,12 @@ public sealed class CompilerTable
     {
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"compilers file {path} not found", path);
+            throw new KernelInputException($"compilers file {path} not found");
         }
         return Parse(File.ReadAllText(path), path);
     }
 
+    /// <summary>The rules in <paramref name="text"/>; a line that is not a rule is a <see cref="KernelInputException"/> naming it.</summary>
     public static CompilerTable Parse(string text, string source = "compilers")
     {
         var rules = new List<CompilerRule>();
@@ -80,11 +81,11 @@ public sealed class CompilerTable
         }
         if (rules.Count == 0)
         {
-            throw new FormatException($"{source}: no compiler rules (expected lines like '5.10.. gcc')");
+            throw new KernelInputException($"{source}: no compiler rules (expected lines like '5.10.. gcc')");
         }
         return new CompilerTable(rules, source);
 
-        FormatException Error(string message) => new($"{source}:{lineNumber}: {message}");
+        KernelInputException Error(string message) => new($"{source}:{lineNumber}: {message}");
     }
 
     /// <summary>The compiler for a kernel version, or null when no rule covers it.</summary>

@@ -8,14 +8,14 @@ public static partial class KernelConfigFile
 {
     /// <summary>
     /// Reads and checks a .config: every line must be blank, a comment or <c>CONFIG_X=value</c>.
-    /// Anything else is refused with a one-line <see cref="KernelConfigException"/> (olddefconfig
+    /// Anything else is refused with a one-line <see cref="KernelInputException"/> (olddefconfig
     /// would only warn and build something the user did not ask for).
     /// </summary>
     public static string Load(string path)
     {
         if (!File.Exists(path))
         {
-            throw new KernelConfigException($"kernel config {path} not found");
+            throw new KernelInputException($"kernel config {path} not found");
         }
         var text = File.ReadAllText(path);
         var lineNumber = 0;
@@ -31,13 +31,13 @@ public static partial class KernelConfigFile
             if (!Setting().IsMatch(line))
             {
                 var shown = line.Length > 60 ? line[..60] + "…" : line;
-                throw new KernelConfigException($"{path}:{lineNumber}: not a kernel config line: '{shown}'");
+                throw new KernelInputException($"{path}:{lineNumber}: not a kernel config line: '{shown}'");
             }
             settings++;
         }
         if (settings == 0)
         {
-            throw new KernelConfigException($"{path} is not a kernel config: it sets no CONFIG_ option");
+            throw new KernelInputException($"{path} is not a kernel config: it sets no CONFIG_ option");
         }
         return text;
     }
