@@ -73,6 +73,18 @@ public sealed partial class GitRepository
         }
     }
 
+    /// <summary>The best common ancestors of two commits (<c>git merge-base --all</c>); empty when they share no history.</summary>
+    public async Task<IReadOnlyList<string>> MergeBasesAsync(string a, string b, CancellationToken ct = default)
+    {
+        var result = await RunAsync(ct, "merge-base", "--all", a, b);
+        return result.ExitCode switch
+        {
+            0 => result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            1 => [],
+            _ => throw new GitException($"git merge-base failed: {result.Tail(1)}"),
+        };
+    }
+
     public async Task<bool> IsAncestorAsync(string ancestor, string descendant, CancellationToken ct = default)
     {
         var result = await RunAsync(ct, "merge-base", "--is-ancestor", ancestor, descendant);

@@ -64,8 +64,27 @@ public sealed class BadInputTests
         var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 4, culprit: 2);
         var run = await BisectAsync(repo.Path, repo.Hashes[1], repo.Hashes[3], temp.Sub("s.db"));
         Assert.NotEqual(0, run.ExitCode);
-        Assert.Contains("is not an ancestor of bad commit", run.Error);
-        Assert.Single(run.Error.Trim().Split('\n'));
+        Assert.Equal($"culprit: good commit {repo.Hashes[3]} is not an ancestor of bad commit {repo.Hashes[1]}; it is a descendant of the bad commit: "
+            + "the crash went away between them (--fix finds the commit that fixed it)", run.Error.Trim());
+    }
+
+    [Fact]
+    public async Task A_good_commit_on_another_branch_is_rejected_with_the_merge_base_named()
+    {
+        using var temp = new TempDir();
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 4, culprit: 2);
+        // A stable-like branch off commit 1, whose tip is not an ancestor of main.
+        await Culprit.Processes.ProcessRunner.RunCheckedAsync(new Culprit.Processes.ProcessSpec("git", ["-C", repo.Path, "branch", "stable", repo.Hashes[1]]));
+        await Culprit.Processes.ProcessRunner.RunCheckedAsync(new Culprit.Processes.ProcessSpec("git", ["-C", repo.Path, "worktree", "add", "-q", temp.Sub("stable"), "stable"]));
+        await File.WriteAllTextAsync(Path.Combine(temp.Sub("stable"), "notes.txt"), "backport\n");
+        await Culprit.Processes.ProcessRunner.RunCheckedAsync(new Culprit.Processes.ProcessSpec("git", ["-C", temp.Sub("stable"), "add", "notes.txt"]));
+        await TestGit.CommitAsync(temp.Sub("stable"), "a backport", TestGit.Identity(9, "Dev One", "dev1@example.com", "Dev Two", "dev2@example.com"));
+
+        var run = await BisectAsync(repo.Path, "main", "stable", temp.Sub("s.db"));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal($"culprit: good commit stable is not an ancestor of bad commit main; their merge base is {repo.Hashes[1]}: give it as --good if it does not crash",
+            run.Error.Trim());
     }
 
     [Fact]
