@@ -67,6 +67,14 @@ internal sealed class JobExecution(
                 log.Line(TestCommandCheck.Checking(status, crashing, good));
                 TestCommandCheck.ThrowIfSame(status, good, await TestAsync(good, 1, "check", ct));
             }
+            if (spec.MergeBase is { } mergeBase)
+            {
+                if (await MergeBaseCrashesAsync(mergeBase, good!, reproduce, ct) is { } notGood)
+                {
+                    return await FinishAsync(notGood, null);
+                }
+                good = mergeBase;
+            }
             if (good is null)
             {
                 var (goodRelease, newestBad) = await FindGoodReleaseAsync(reproduce, ct);
@@ -482,6 +490,40 @@ internal sealed class JobExecution(
         log.Line($"the crash reproduces on the good commit {good}: {why}");
         return new BisectionResult(ResultKind.GoodCommitCrashes, null, [],
             Message: $"the crash reproduces on the good commit {good} ({why}): the culprit is older than the range");
+    }
+
+    /// <summary>
+    /// The good commit given is not an ancestor of the bad one: their merge base is tested first, as
+    /// git bisect does, and judged as a release is. Null when it is good (it becomes the range's good
+    /// end); else the result: the crash was fixed between it and the good commit, or it cannot be tested.
+    /// </summary>
+    private async Task<BisectionResult?> MergeBaseCrashesAsync(string mergeBase, string good, IReadOnlyList<CommitOutcome> crashing, CancellationToken ct)
+    {
+        log.Line($"good commit {good} is not an ancestor of {spec.Bad}: a merge base must be tested");
+        var tests = new List<CommitOutcome> { await TestAsync(mergeBase, "merge-base", ct) };
+        EndpointStep said;
+        while ((said = Judge.JudgeRelease(crashing, tests)) is MoreRuns more)
+        {
+            log.Line(more.Why);
+            tests.Add(await TestAsync(mergeBase, more.Runs, "merge-base", ct));
+        }
+        var verdict = (EndpointVerdict)said;
+        if (verdict.Why is { } why)
+        {
+            log.Line(why);
+        }
+        var message = verdict.Verdict switch
+        {
+            Verdict.Good => null,
+            Verdict.Bad => $"the merge base {mergeBase} is bad: the crash was fixed between it and the good commit {good}",
+            _ => $"the merge base {mergeBase} cannot be tested ({(tests[^1].Built ? Summary(tests[^1]) : "build failed")}): give a good commit that is an ancestor of {spec.Bad}",
+        };
+        if (message is null)
+        {
+            return null;
+        }
+        log.Line(message);
+        return new BisectionResult(ResultKind.NoGoodCommit, null, [], Message: message);
     }
 
     /// <summary>

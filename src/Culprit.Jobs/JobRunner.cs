@@ -45,6 +45,7 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
         var bad = await repo.ResolveAsync(spec.Bad, ct);
         await repo.CheckPathspecsAsync(bad, spec.Paths ?? [], ct);
         string? good = null;
+        string? mergeBase = null;
         if (spec.Good is not null)
         {
             good = await repo.ResolveAsync(spec.Good, ct);
@@ -57,25 +58,31 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
             }
             if (!await repo.IsAncestorAsync(older, newer, ct))
             {
-                // git would test the merge base first (a stable tag is not an ancestor of mainline);
-                // here the user says which commit is good, and the line names the candidate.
                 var bases = await repo.MergeBasesAsync(older, newer, ct);
-                var hint = bases.Count switch
+                if (spec.Direction == Direction.Cause && bases is [var only] && only != newer)
                 {
-                    0 => "; they share no history",
-                    _ when bases.Contains(newer) => spec.Direction == Direction.Cause
-                        ? "; it is a descendant of the bad commit: the crash went away between them (--fix finds the commit that fixed it)"
-                        : "; it is a descendant of the fixed commit",
-                    1 => $"; their merge base is {bases[0]}: give it as --good if it does not crash",
-                    _ => $"; their merge bases are {string.Join(", ", bases)}",
-                };
-                throw spec.Direction == Direction.Cause
-                    ? new JobException($"good commit {spec.Good} is not an ancestor of bad commit {spec.Bad}{hint}")
-                    : new JobException($"crashing commit {spec.Bad} is not an ancestor of fixed commit {spec.Good}{hint}");
+                    // As git bisect: the merge base is tested first, and the range is the same.
+                    mergeBase = only;
+                }
+                else
+                {
+                    var hint = bases.Count switch
+                    {
+                        0 => "; they share no history",
+                        _ when bases.Contains(newer) => spec.Direction == Direction.Cause
+                            ? "; it is a descendant of the bad commit: the crash went away between them (--fix finds the commit that fixed it)"
+                            : "; it is a descendant of the fixed commit",
+                        1 => $"; their merge base is {bases[0]}",
+                        _ => $"; their merge bases are {string.Join(", ", bases)}: give one that does not crash as the good commit",
+                    };
+                    throw spec.Direction == Direction.Cause
+                        ? new JobException($"good commit {spec.Good} is not an ancestor of bad commit {spec.Bad}{hint}")
+                        : new JobException($"crashing commit {spec.Bad} is not an ancestor of fixed commit {spec.Good}{hint}");
+                }
             }
         }
         // The workers are fixed for the job: its rounds depend on them, and a resume replays the rounds.
-        var resolved = spec with { Repo = repo.Path, Bad = bad, Good = good, BadRevision = spec.Bad, GoodRevision = spec.Good, Workers = spec.Workers ?? WorkerDefaults.For(spec) };
+        var resolved = spec with { Repo = repo.Path, Bad = bad, Good = good, BadRevision = spec.Bad, GoodRevision = spec.Good, MergeBase = mergeBase, Workers = spec.Workers ?? WorkerDefaults.For(spec) };
         return store.CreateJob(JsonSerializer.Serialize(resolved, JsonDefaults.Options), _clock.GetUtcNow(), files);
     }
 

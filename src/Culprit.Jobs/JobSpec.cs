@@ -26,6 +26,15 @@ public sealed record JobSpec
     public string? Good { get; init; }
     public string? BadRevision { get; init; }
     public string? GoodRevision { get; init; }
+
+    /// <summary>
+    /// Set when the good commit given is not an ancestor of the bad one (a stable tag against
+    /// mainline): their merge base, which the job tests first, as git bisect does ("a merge base must
+    /// be tested"). Judged good, it is the range's good end (the same range: what the bad commit has
+    /// of the good one's history is what the merge base has); judged bad, the crash was fixed between
+    /// it and the good commit.
+    /// </summary>
+    public string? MergeBase { get; init; }
     public Direction Direction { get; init; } = Direction.Cause;
     public string TermOld { get; init; } = "good";
     public string TermNew { get; init; } = "bad";

@@ -69,22 +69,23 @@ public sealed class BadInputTests
     }
 
     [Fact]
-    public async Task A_good_commit_on_another_branch_is_rejected_with_the_merge_base_named()
+    public async Task A_good_commit_on_another_branch_is_bisected_from_their_merge_base_as_git_does()
     {
         using var temp = new TempDir();
-        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 4, culprit: 2);
-        // A stable-like branch off commit 1, whose tip is not an ancestor of main.
-        await Culprit.Processes.ProcessRunner.RunCheckedAsync(new Culprit.Processes.ProcessSpec("git", ["-C", repo.Path, "branch", "stable", repo.Hashes[1]]));
-        await Culprit.Processes.ProcessRunner.RunCheckedAsync(new Culprit.Processes.ProcessSpec("git", ["-C", repo.Path, "worktree", "add", "-q", temp.Sub("stable"), "stable"]));
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 8, culprit: 5);
+        // A stable-like branch off commit 2, whose tip is not an ancestor of main.
+        await Culprit.Processes.ProcessRunner.RunCheckedAsync(new Culprit.Processes.ProcessSpec("git", ["-C", repo.Path, "worktree", "add", "-q", "-b", "stable", temp.Sub("stable"), repo.Hashes[2]]));
         await File.WriteAllTextAsync(Path.Combine(temp.Sub("stable"), "notes.txt"), "backport\n");
         await Culprit.Processes.ProcessRunner.RunCheckedAsync(new Culprit.Processes.ProcessSpec("git", ["-C", temp.Sub("stable"), "add", "notes.txt"]));
-        await TestGit.CommitAsync(temp.Sub("stable"), "a backport", TestGit.Identity(9, "Dev One", "dev1@example.com", "Dev Two", "dev2@example.com"));
+        var stable = await TestGit.CommitAsync(temp.Sub("stable"), "a backport", TestGit.Identity(9, "Dev One", "dev1@example.com", "Dev Two", "dev2@example.com"));
 
-        var run = await BisectAsync(repo.Path, "main", "stable", temp.Sub("s.db"));
+        var run = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", "--good", "stable",
+            "--build", ScriptedRepository.Build, "--test", ScriptedRepository.Test, "--runs", "2", "--store", temp.Sub("s.db"));
 
-        Assert.Equal(1, run.ExitCode);
-        Assert.Equal($"culprit: good commit stable is not an ancestor of bad commit main; their merge base is {repo.Hashes[1]}: give it as --good if it does not crash",
-            run.Error.Trim());
+        Assert.True(run.ExitCode == 0, run.Error + run.Output);
+        Assert.Contains($"good commit {stable} is not an ancestor of {repo.Hashes[^1]}: a merge base must be tested", run.Output);
+        Assert.Contains($"testing commit {repo.Hashes[2]}", run.Output);
+        Assert.Contains($"first bad commit: {repo.Hashes[5]}", run.Output);
     }
 
     [Fact]
