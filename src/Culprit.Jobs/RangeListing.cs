@@ -20,8 +20,9 @@ internal sealed class RangeListing : IAsyncDisposable
     private RangeListing(IJobHistory history, JobSpec spec, CancellationToken ct)
     {
         _history = history;
+        // A good commit that is not an ancestor of the bad one: the range runs from their merge base.
         _ends = spec.Good is not { } good ? null
-            : spec.Direction == Direction.Cause ? (spec.Bad, good) : (good, spec.Bad);
+            : spec.Direction == Direction.Cause ? (spec.Bad, spec.MergeBase ?? good) : (good, spec.Bad);
         _cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
         if (_ends is { } ends)
         {
