@@ -500,19 +500,8 @@ internal sealed class JobExecution(
     private async Task<BisectionResult?> MergeBaseCrashesAsync(string mergeBase, string good, IReadOnlyList<CommitOutcome> crashing, CancellationToken ct)
     {
         log.Line($"good commit {good} is not an ancestor of {spec.Bad}: a merge base must be tested");
-        var tests = new List<CommitOutcome> { await TestAsync(mergeBase, "merge-base", ct) };
-        EndpointStep said;
-        while ((said = Judge.JudgeRelease(crashing, tests)) is MoreRuns more)
-        {
-            log.Line(more.Why);
-            tests.Add(await TestAsync(mergeBase, more.Runs, "merge-base", ct));
-        }
-        var verdict = (EndpointVerdict)said;
-        if (verdict.Why is { } why)
-        {
-            log.Line(why);
-        }
-        var message = verdict.Verdict switch
+        var (verdict, tests) = await JudgedAsReleaseAsync(mergeBase, "merge-base", crashing, null, ct);
+        var message = verdict switch
         {
             Verdict.Good => null,
             Verdict.Bad => $"the merge base {mergeBase} is bad: the crash was fixed between it and the good commit {good}",
@@ -544,32 +533,48 @@ internal sealed class JobExecution(
         foreach (var (tag, commit) in releases)
         {
             log.Line($"testing release {tag}");
-            var tests = new List<CommitOutcome> { await TestAsync(commit, "release", ct) };
-            if (newestBad is null && TestCommandCheck.CannotRunStatus(crashing) is { } status)
+            var first = newestBad is null;
+            var (verdict, _) = await JudgedAsReleaseAsync(commit, "release", crashing, test =>
             {
-                TestCommandCheck.ThrowIfSame(status, commit, tests[0]);
-            }
-            EndpointStep said;
-            while ((said = Judge.JudgeRelease(crashing, tests)) is MoreRuns more)
-            {
-                log.Line(more.Why);
-                tests.Add(await TestAsync(commit, more.Runs, "release", ct));
-            }
-            var verdict = (EndpointVerdict)said;
-            if (verdict.Why is { } why)
-            {
-                log.Line(why);
-            }
-            if (verdict.Verdict == Verdict.Good)
+                if (first && TestCommandCheck.CannotRunStatus(crashing) is { } status)
+                {
+                    TestCommandCheck.ThrowIfSame(status, commit, test);
+                }
+            }, ct);
+            if (verdict == Verdict.Good)
             {
                 return (commit, newestBad);
             }
-            if (verdict.Verdict == Verdict.Bad)
+            if (verdict == Verdict.Bad)
             {
                 newestBad ??= commit;
             }
         }
         return (null, newestBad);
+    }
+
+    /// <summary>
+    /// Tests a commit outside the range (a release, a merge base) and judges it as the endpoint judge
+    /// judges a release, with more runs while it asks for them; <paramref name="firstTest"/> sees the
+    /// first test before any judgement.
+    /// </summary>
+    private async Task<(Verdict Verdict, List<CommitOutcome> Tests)> JudgedAsReleaseAsync(
+        string commit, string phase, IReadOnlyList<CommitOutcome> crashing, Action<CommitOutcome>? firstTest, CancellationToken ct)
+    {
+        var tests = new List<CommitOutcome> { await TestAsync(commit, phase, ct) };
+        firstTest?.Invoke(tests[0]);
+        EndpointStep said;
+        while ((said = Judge.JudgeRelease(crashing, tests)) is MoreRuns more)
+        {
+            log.Line(more.Why);
+            tests.Add(await TestAsync(commit, more.Runs, phase, ct));
+        }
+        var verdict = (EndpointVerdict)said;
+        if (verdict.Why is { } why)
+        {
+            log.Line(why);
+        }
+        return (verdict.Verdict, tests);
     }
 
     /// <summary>Tests a commit outside the bisection proper (the ends, releases) and logs its runs.</summary>
