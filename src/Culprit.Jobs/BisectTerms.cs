@@ -13,7 +13,8 @@ public static class BisectTerms
     /// <summary>Null when the terms are fine; else the one-line reason, as git words it.</summary>
     public static string? Error(string termOld, string termNew)
     {
-        foreach (var (option, term, meaning) in new[] { ("--term-old", termOld, "good"), ("--term-new", termNew, "bad") })
+        // Each term with the built-in names that mean the other state.
+        foreach (var (option, term, others) in new[] { ("--term-old", termOld, new[] { "bad", "new" }), ("--term-new", termNew, ["good", "old"]) })
         {
             if (!IsRefComponentPath(term))
             {
@@ -23,8 +24,7 @@ public static class BisectTerms
             {
                 return $"{option}: can't use the builtin command '{term}' as a term";
             }
-            var taken = meaning == "good" ? new[] { "bad", "new" } : ["good", "old"];
-            if (taken.Contains(term))
+            if (others.Contains(term))
             {
                 return $"{option}: can't change the meaning of the term '{term}'";
             }

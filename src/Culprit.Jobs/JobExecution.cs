@@ -500,7 +500,7 @@ internal sealed class JobExecution(
     private async Task<BisectionResult?> MergeBaseCrashesAsync(string mergeBase, string good, IReadOnlyList<CommitOutcome> crashing, CancellationToken ct)
     {
         log.Line($"good commit {good} is not an ancestor of {spec.Bad}: a merge base must be tested");
-        var (verdict, tests) = await JudgedAsReleaseAsync(mergeBase, "merge-base", crashing, null, ct);
+        var (verdict, tests) = await JudgedAsReleaseAsync(mergeBase, "merge-base", crashing, checkCommand: false, ct);
         var message = verdict switch
         {
             Verdict.Good => null,
@@ -533,14 +533,7 @@ internal sealed class JobExecution(
         foreach (var (tag, commit) in releases)
         {
             log.Line($"testing release {tag}");
-            var first = newestBad is null;
-            var (verdict, _) = await JudgedAsReleaseAsync(commit, "release", crashing, test =>
-            {
-                if (first && TestCommandCheck.CannotRunStatus(crashing) is { } status)
-                {
-                    TestCommandCheck.ThrowIfSame(status, commit, test);
-                }
-            }, ct);
+            var (verdict, _) = await JudgedAsReleaseAsync(commit, "release", crashing, checkCommand: newestBad is null, ct);
             if (verdict == Verdict.Good)
             {
                 return (commit, newestBad);
@@ -555,14 +548,17 @@ internal sealed class JobExecution(
 
     /// <summary>
     /// Tests a commit outside the range (a release, a merge base) and judges it as the endpoint judge
-    /// judges a release, with more runs while it asks for them; <paramref name="firstTest"/> sees the
-    /// first test before any judgement.
+    /// judges a release, with more runs while it asks for them. With <paramref name="checkCommand"/> its
+    /// first test is also <see cref="TestCommandCheck"/>'s check (the first release walked).
     /// </summary>
     private async Task<(Verdict Verdict, List<CommitOutcome> Tests)> JudgedAsReleaseAsync(
-        string commit, string phase, IReadOnlyList<CommitOutcome> crashing, Action<CommitOutcome>? firstTest, CancellationToken ct)
+        string commit, string phase, IReadOnlyList<CommitOutcome> crashing, bool checkCommand, CancellationToken ct)
     {
         var tests = new List<CommitOutcome> { await TestAsync(commit, phase, ct) };
-        firstTest?.Invoke(tests[0]);
+        if (checkCommand && TestCommandCheck.CannotRunStatus(crashing) is { } status)
+        {
+            TestCommandCheck.ThrowIfSame(status, commit, tests[0]);
+        }
         EndpointStep said;
         while ((said = Judge.JudgeRelease(crashing, tests)) is MoreRuns more)
         {
