@@ -103,29 +103,45 @@ public sealed partial class GitRepository
     /// capture; every line must be full hashes, and the range must end where it was asked to: the
     /// bad commit in it with every commit its ancestor, each good commit a parent of one in it.
     /// </summary>
-    public Task<CommitGraph> RangeAsync(string bad, IReadOnlyList<string> goods, CancellationToken ct = default) => RangeAsync(bad, goods, null, ct);
+    public Task<CommitGraph> RangeAsync(string bad, IReadOnlyList<string> goods, CancellationToken ct = default) => RangeAsync(bad, goods, RangeFilter.None, ct);
+
+    /// <summary>The range limited to commits that touch <paramref name="paths"/> (see <see cref="RangeAsync(string, IReadOnlyList{string}, RangeFilter, CancellationToken)"/>).</summary>
+    public Task<CommitGraph> RangeAsync(string bad, IReadOnlyList<string> goods, IReadOnlyList<string>? paths, CancellationToken ct = default) =>
+        RangeAsync(bad, goods, new RangeFilter(paths), ct);
 
     /// <summary>
-    /// The range limited to commits that touch <paramref name="paths"/> (pathspecs, as after
+    /// The range as <paramref name="filter"/> narrows it. With paths (pathspecs, as after
     /// <c>git bisect start BAD GOOD -- PATHS</c>): <c>git rev-list --parents … -- PATHS</c>, whose
     /// parents are rewritten to the nearest listed ancestors. Like git bisect, the bad commit is in
     /// the range even when it touches none of them (parented on the listed tips, or on the good
     /// commits when none is listed): it is the culprit when every listed commit is good.
+    /// With first parents only (<c>git rev-list --first-parent</c>, as <c>git bisect start
+    /// --first-parent</c> lists it), each commit keeps its first parent alone: the range is a line.
     /// </summary>
-    public async Task<CommitGraph> RangeAsync(string bad, IReadOnlyList<string> goods, IReadOnlyList<string>? paths, CancellationToken ct = default)
+    public async Task<CommitGraph> RangeAsync(string bad, IReadOnlyList<string> goods, RangeFilter filter, CancellationToken ct = default)
     {
         var builder = new CommitGraph.Builder();
-        var args = new List<string> { "rev-list", "--parents", bad, "--not" };
+        var args = new List<string> { "rev-list", "--parents" };
+        if (filter.FirstParent)
+        {
+            args.Add("--first-parent");
+        }
+        args.Add(bad);
+        args.Add("--not");
         args.AddRange(goods);
         args.Add("--");
         // A path-limited listing is held until its end: the bad commit may have to come first.
-        List<string>? limited = paths is { Count: > 0 } ? [] : null;
-        args.AddRange(paths ?? []);
+        List<string>? limited = filter.HasPaths ? [] : null;
+        args.AddRange(filter.Paths ?? []);
         var result = await ProcessRunner.StreamLinesAsync(Git(Path, [.. args]), (ReadOnlySpan<char> line) =>
         {
             if (!IsRevListLine(line))
             {
                 throw new GitException($"git rev-list printed an unexpected line: '{line}'");
+            }
+            if (filter.FirstParent)
+            {
+                line = FirstParentOnly(line);
             }
             if (limited is not null)
             {
@@ -149,8 +165,20 @@ public sealed partial class GitRepository
         // A million-commit listing leaves its line strings and the builder's tables behind: free
         // them before the ancestry service allocates, so the peak is one phase, not both.
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        CheckEnds(graph, bad, goods);
+        CheckEnds(graph, bad, goods, filter.FirstParent);
         return graph;
+    }
+
+    /// <summary>A rev-list line cut after its first parent: the commit and that parent (or the commit alone).</summary>
+    private static ReadOnlySpan<char> FirstParentOnly(ReadOnlySpan<char> line)
+    {
+        var first = line.IndexOf(' ');
+        if (first < 0)
+        {
+            return line;
+        }
+        var second = line[(first + 1)..].IndexOf(' ');
+        return second < 0 ? line : line[..(first + 1 + second)];
     }
 
     private static void AddLimited(CommitGraph.Builder builder, List<string> lines, string bad, IReadOnlyList<string> goods)
@@ -169,7 +197,7 @@ public sealed partial class GitRepository
     }
 
     /// <summary>The range's ends are the commits asked for: a cut or garbled listing must never reach a decision.</summary>
-    internal static void CheckEnds(CommitGraph graph, string bad, IReadOnlyList<string> goods)
+    internal static void CheckEnds(CommitGraph graph, string bad, IReadOnlyList<string> goods, bool firstParent = false)
     {
         var tip = graph.IndexOf(bad);
         if (tip < 0)
@@ -189,8 +217,9 @@ public sealed partial class GitRepository
                 throw new GitException($"the range holds {graph.Commits[i]}, which is not an ancestor of the bad commit {bad}");
             }
         }
-        // With one good commit, it is a parent of the range's oldest commits (with several, one may lie behind another).
-        if (goods.Count == 1 && !graph.IsBoundaryParent(goods[0]))
+        // With one good commit, it is a parent of the range's oldest commits (with several, one may lie
+        // behind another; along first parents the line may leave the good commit's history at one of its ancestors).
+        if (goods.Count == 1 && !firstParent && !graph.IsBoundaryParent(goods[0]))
         {
             throw new GitException($"the range does not end at the good commit {goods[0]}");
         }

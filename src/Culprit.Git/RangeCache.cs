@@ -15,14 +15,15 @@ public static class RangeCache
     public const string FileName = "range.graph";
 
     public static async Task<CommitGraph> LoadOrListAsync(
-        GitRepository repo, string file, string bad, IReadOnlyList<string> goods, IReadOnlyList<string>? paths = null, CancellationToken ct = default)
+        GitRepository repo, string file, string bad, IReadOnlyList<string> goods, RangeFilter? filter = null, CancellationToken ct = default)
     {
-        var key = Key(repo, bad, goods, paths);
+        filter ??= RangeFilter.None;
+        var key = Key(repo, bad, goods, filter);
         if (TryRead(file, key) is { } cached)
         {
             return cached;
         }
-        var graph = await repo.RangeAsync(bad, goods, paths, ct);
+        var graph = await repo.RangeAsync(bad, goods, filter, ct);
         TryWrite(graph, file, key);
         return graph;
     }
@@ -40,9 +41,9 @@ public static class RangeCache
         }
     }
 
-    /// <summary>What the file must have been written for: the repository, the range's ends and its paths, in order.</summary>
-    internal static string Key(GitRepository repo, string bad, IReadOnlyList<string> goods, IReadOnlyList<string>? paths = null) =>
-        string.Join('\n', ["repo " + repo.Path, "bad " + bad, .. goods.Select(g => "good " + g), .. (paths ?? []).Select(p => "path " + p)]);
+    /// <summary>What the file must have been written for: the repository, the range's ends and its filter, in order.</summary>
+    internal static string Key(GitRepository repo, string bad, IReadOnlyList<string> goods, RangeFilter? filter = null) =>
+        string.Join('\n', ["repo " + repo.Path, "bad " + bad, .. goods.Select(g => "good " + g), .. (filter ?? RangeFilter.None).KeyLines()]);
 
     private static CommitGraph? TryRead(string file, string key)
     {

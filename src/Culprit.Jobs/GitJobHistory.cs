@@ -6,9 +6,9 @@ namespace Culprit.Jobs;
 /// <summary>
 /// A real job's history: its git repository. The range is listed through the job's range cache
 /// (<paramref name="workDir"/>/<see cref="RangeCache.FileName"/>, for resume), limited to
-/// <paramref name="paths"/>; reverts and cherry-picks are made in a scratch worktree there.
+/// <paramref name="filter"/> (<c>--paths</c>, <c>--first-parent</c>); reverts and cherry-picks are made in a scratch worktree there.
 /// </summary>
-internal sealed class GitJobHistory(GitRepository repo, string workDir, IReadOnlyList<string>? paths) : IJobHistory
+internal sealed class GitJobHistory(GitRepository repo, string workDir, RangeFilter filter) : IJobHistory
 {
     public Task<CommitInfo> CommitInfoAsync(string commit, CancellationToken ct) => repo.CommitInfoAsync(commit, ct);
 
@@ -18,7 +18,7 @@ internal sealed class GitJobHistory(GitRepository repo, string workDir, IReadOnl
         repo.ReleaseTagsBeforeAsync(commit, ct);
 
     public Task<CommitGraph> RangeAsync(string newEnd, string oldEnd, CancellationToken ct) =>
-        RangeCache.LoadOrListAsync(repo, Path.Combine(workDir, RangeCache.FileName), newEnd, [oldEnd], paths, ct);
+        RangeCache.LoadOrListAsync(repo, Path.Combine(workDir, RangeCache.FileName), newEnd, [oldEnd], filter, ct);
 
     public async Task<string?> ApplyAsync(string commit, string onto, bool revert, bool isMerge, CancellationToken ct)
     {

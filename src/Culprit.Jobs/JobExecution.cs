@@ -112,7 +112,7 @@ internal sealed class JobExecution(
             }
         }
 
-        log.Line($"# git bisect start {newEnd} {oldEnd}");
+        log.Line(spec.FirstParent ? $"# git bisect start --first-parent {newEnd} {oldEnd}" : $"# git bisect start {newEnd} {oldEnd}");
         var graph = await listing.GetAsync(newEnd, oldEnd, ct);
         foreach (var worker in _workers)
         {

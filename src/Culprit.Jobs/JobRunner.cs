@@ -119,7 +119,7 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
                 return new RoundWorker(new CommitTestRunner(t, ledger, workerLog, status, avoidance, speculative, SkipUntestable || spec.SkipUntestable), workerLog);
             }).ToList();
             var sameBuild = avoidance is null ? null : new SameBuildCommits(repo, avoidance, ledger, spec.Kernel is null ? "build" : "kernel");
-            var history = new GitJobHistory(repo, Path.Combine(workRoot, jobId), spec.Paths);
+            var history = new GitJobHistory(repo, Path.Combine(workRoot, jobId), new RangeFilter(spec.Paths, spec.FirstParent));
             var run = new JobExecution(spec, jobId, history, ledger, log, status, workers[0].Tests, workers, speculative, sameBuild: sameBuild);
             result = await run.ExecuteAsync(ct);
         }

@@ -48,6 +48,13 @@ public sealed record JobSpec
     /// <summary><c>--paths</c>: only commits touching these pathspecs are tested (as <c>git bisect start … -- PATHS</c>); null = all.</summary>
     public IReadOnlyList<string>? Paths { get; init; }
 
+    /// <summary>
+    /// <c>--first-parent</c>: only the bad commit's first-parent line is bisected (as <c>git bisect start
+    /// --first-parent</c>): the culprit is the merge that brought the bug in (or a commit made on that
+    /// line), and the merged branches' own commits, broken or not, are never tested.
+    /// </summary>
+    public bool FirstParent { get; init; }
+
     /// <summary><c>--build-inputs</c>: shell command run after a build that prints the files the build read, one per line (command mode).</summary>
     public string? BuildInputs { get; init; }
 

@@ -56,7 +56,30 @@ public sealed class ClassicStrategyMatchesGitBisectTests(ITestOutputHelper outpu
         Assert.Empty(failures);
     }
 
-    private static async Task<CaseResult> RunCaseAsync(string path, int seed, IReadOnlyList<string>? paths = null)
+    [Fact]
+    public async Task With_first_parent_the_classic_strategy_tests_what_git_bisect_start_first_parent_tests()
+    {
+        // `--first-parent`: only the tip's first-parent line is bisected; a bug brought in on a merged
+        // branch is blamed on its merge, and the branch's own commits (broken ones too) are never tested.
+        using var temp = new TempDir("culprit-prop-first-parent");
+        var results = new CaseResult[40];
+        await Parallel.ForEachAsync(Enumerable.Range(0, results.Length), new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (i, ct) =>
+        {
+            // Merge-heavy histories only (seed % 3 picks the merge rate; 0 is linear).
+            var seed = 2002 + 3 * i + i % 2;
+            results[i] = await RunCaseAsync(temp.Sub($"r{i}"), seed, firstParent: true);
+        });
+
+        var failures = results.Where(r => r.Failure is not null).Select(r => r.Failure).ToList();
+        output.WriteLine($"first-parent cases: {results.Length}; git found: {results.Count(r => r.GitFound)}; merge-heavy: {results.Count(r => r.Merges > 0)}; " +
+            $"a merge named: {results.Count(r => r.NamedMerge)}");
+        Assert.Empty(failures);
+        Assert.All(results, r => Assert.True(r.Merges > 0));
+        // The property is about merges: some cases must blame one.
+        Assert.Contains(results, r => r.NamedMerge);
+    }
+
+    private static async Task<CaseResult> RunCaseAsync(string path, int seed, IReadOnlyList<string>? paths = null, bool firstParent = false)
     {
         var rng = new Random(seed * 7919);
         var commits = 10 + rng.Next(seed % 4 == 0 ? 300 : 120);
@@ -67,9 +90,20 @@ public sealed class ClassicStrategyMatchesGitBisectTests(ITestOutputHelper outpu
         var root = repo.Hashes[0];
         var merges = repo.Parents.Count(p => p.Length > 1);
 
-        var git = await GitBisectRunAsync(repo.Path, tip, root, paths: paths);
-        var (ours, tested) = await ClassicAsync(repo.Path, tip, root, hash => OutcomeOf(repo, hash), paths);
+        var git = await GitBisectRunAsync(repo.Path, tip, root, paths: paths, firstParent: firstParent);
+        var (ours, tested) = await ClassicAsync(repo.Path, tip, root, hash => OutcomeOf(repo, hash), paths, firstParent: firstParent);
         var culprit = repo.Hashes[repo.Culprit];
+        var namedMerge = ours.Culprit is { } named && repo.Parents[repo.IndexOf(named)].Length > 1;
+        if (firstParent)
+        {
+            // Along first parents the answer is git's alone: the merge that brought the bug in, or git's candidates.
+            var sequence = SequenceFailure($"first-parent seed {seed}", git.Tested, tested);
+            var same = git.Found is { } f ? ours.Kind == ResultKind.Found && ours.Culprit == f
+                : ours.Kind == ResultKind.Inconclusive && git.Candidates.Where(c => repo.IndexOf(c) > 0).All(ours.Candidates.Contains);
+            var firstParentFailure = sequence ?? (same ? null
+                : $"first-parent seed {seed}: git said {git.Found ?? string.Join(",", git.Candidates)}, Culprit {ours.Kind} {string.Join(",", ours.Candidates)}");
+            return new CaseResult(git.Found is not null, same, repo.Parents.Count(p => p.Length > 1), repo.Count, firstParentFailure, namedMerge);
+        }
         string? failure = paths is not null ? null : SequenceFailure(seed.ToString(System.Globalization.CultureInfo.InvariantCulture), git.Tested, tested);
         if (failure is null && git.Found is { } gitCulprit)
         {
@@ -152,10 +186,10 @@ public sealed class ClassicStrategyMatchesGitBisectTests(ITestOutputHelper outpu
 
     /// <summary>The classic strategy's answer and tested commits; with more workers, round by round (each round's outcomes recorded newest result last).</summary>
     private static async Task<(BisectionResult Result, List<string> Tested)> ClassicAsync(string path, string tip, string root, Func<string, CommitOutcome> outcomeOf,
-        IReadOnlyList<string>? paths = null, int workers = 1)
+        IReadOnlyList<string>? paths = null, int workers = 1, bool firstParent = false)
     {
         var git = await GitRepository.OpenAsync(path);
-        var graph = await git.RangeAsync(tip, [root], paths);
+        var graph = await git.RangeAsync(tip, [root], new RangeFilter(paths, firstParent));
         var strategy = new ClassicStrategy(graph, AnyCrashPolicy.Instance, runs: 1);
         strategy.Record(outcomeOf(tip));
         var tested = new List<string>();
@@ -195,9 +229,9 @@ public sealed class ClassicStrategyMatchesGitBisectTests(ITestOutputHelper outpu
     private const string GeneratedScript = "if [ \"$(cat broken)\" = 1 ]; then exit 125; fi; [ \"$(cat bug)\" = 0 ]";
 
     private static async Task<(string? Found, List<string> Candidates, List<string> Tested)> GitBisectRunAsync(
-        string path, string bad, string good, string script = GeneratedScript, IReadOnlyList<string>? paths = null)
+        string path, string bad, string good, string script = GeneratedScript, IReadOnlyList<string>? paths = null, bool firstParent = false)
     {
-        await ProcessRunner.RunCheckedAsync(ProcessSpec.Of("git", ["-C", path, "bisect", "start", bad, good, "--", .. paths ?? []]));
+        await ProcessRunner.RunCheckedAsync(ProcessSpec.Of("git", ["-C", path, "bisect", "start", .. firstParent ? ["--first-parent"] : Array.Empty<string>(), bad, good, "--", .. paths ?? []]));
         var run = await ProcessRunner.RunAsync(ProcessSpec.Of("git", "-C", path, "bisect", "run", "sh", "-c", script));
         var tested = await BisectLogTestedAsync(path);
         var lines = run.Output.Split('\n');
@@ -237,5 +271,5 @@ public sealed class ClassicStrategyMatchesGitBisectTests(ITestOutputHelper outpu
         return tested;
     }
 
-    private sealed record CaseResult(bool GitFound, bool Identical, int Merges, int Commits, string? Failure);
+    private sealed record CaseResult(bool GitFound, bool Identical, int Merges, int Commits, string? Failure, bool NamedMerge = false);
 }

@@ -60,6 +60,28 @@ public sealed class RangeCacheTests : IDisposable
         Assert.NotEqual(listed.Count, loaded.Count);
     }
 
+    [Fact]
+    public async Task A_file_written_for_the_whole_range_is_not_read_for_its_first_parent_line()
+    {
+        var history = await BigHistory.CreateAsync(_temp.Sub("repo"), 2000, bugAt: 900);
+        var git = await GitRepository.OpenAsync(history.Path);
+        var file = Path.Combine(_temp.Sub("job"), RangeCache.FileName);
+        var whole = await RangeCache.LoadOrListAsync(git, file, history.Bad, [history.Good]);
+
+        var line = await RangeCache.LoadOrListAsync(git, file, history.Bad, [history.Good], new RangeFilter(FirstParent: true));
+
+        var firstParents = await Culprit.Processes.ProcessRunner.RunCheckedAsync(
+            Culprit.Processes.ProcessSpec.Of("git", "-C", history.Path, "rev-list", "--first-parent", history.Bad, "--not", history.Good));
+        Assert.Equal(firstParents.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries), line.Commits);
+        Assert.True(line.Count < whole.Count);
+        // A line: every commit's only parent in the graph is its first parent in git.
+        foreach (var c in line.Commits.Take(200))
+        {
+            Assert.Equal([(await git.ParentsAsync(c))[0]], line.ParentsOf(c));
+        }
+        AssertSame(line, await RangeCache.LoadOrListAsync(git, file, history.Bad, [history.Good], new RangeFilter(FirstParent: true)));
+    }
+
     private static void AssertSame(CommitGraph expected, CommitGraph actual)
     {
         Assert.Equal(expected.Count, actual.Count);

@@ -53,6 +53,10 @@ internal static class BisectCommand
             Description = "test only commits that touch these paths (pathspecs, as git bisect start BAD GOOD -- PATHS)",
             AllowMultipleArgumentsPerToken = true,
         };
+        var firstParent = new Option<bool>("--first-parent")
+        {
+            Description = "follow only the first parent of merges, as git bisect start --first-parent: the culprit is the merge that brought the crash in (or a commit on the bad commit's first-parent line)",
+        };
         var buildInputs = new Option<string?>("--build-inputs")
         {
             Description = "shell command run after a build that prints the files the build read, one per line: commits touching none of them are not built (command mode)",
@@ -75,7 +79,7 @@ internal static class BisectCommand
         {
             repo, bad, good, build, test, runs, runTimeout, buildTimeout, json, strategy, fix, termOld, termNew, noVerify, store,
             kernel, config, repro, compiler, compilers, ccache, vms, vmMemory, bootTimeout, oldestRelease, accel, qemu,
-            confidence, maxRuns, maxBuilds, anyCrash, seed, title, paths, buildInputs,
+            confidence, maxRuns, maxBuilds, anyCrash, seed, title, paths, firstParent, buildInputs,
             workers, noBuildAvoidance, skipUntestable,
         };
         command.SetAction((parse, ct) => CliErrors.GuardAsync(parse, async () =>
@@ -89,6 +93,7 @@ internal static class BisectCommand
                 Build = parse.GetValue(build),
                 Test = parse.GetValue(test),
                 Paths = parse.GetValue(paths) is { Length: > 0 } pathspecs ? pathspecs : null,
+                FirstParent = parse.GetValue(firstParent),
                 BuildInputs = parse.GetValue(buildInputs),
                 NoBuildAvoidance = parse.GetValue(noBuildAvoidance),
                 SkipUntestable = parse.GetValue(skipUntestable),
