@@ -6,9 +6,10 @@ namespace Culprit.Jobs;
 /// <summary>
 /// A real job's history: its git repository. The range is listed through the job's range cache
 /// (<paramref name="workDir"/>/<see cref="RangeCache.FileName"/>, for resume), limited to
-/// <paramref name="filter"/> (<c>--paths</c>, <c>--first-parent</c>); reverts and cherry-picks are made in a scratch worktree there.
+/// <paramref name="filter"/> (<c>--paths</c>, <c>--first-parent</c>) and leaving out what
+/// <paramref name="moreGood"/> reach (the good commits after the first; a fix bisection has none); reverts and cherry-picks are made in a scratch worktree there.
 /// </summary>
-internal sealed class GitJobHistory(GitRepository repo, string workDir, RangeFilter filter) : IJobHistory
+internal sealed class GitJobHistory(GitRepository repo, string workDir, RangeFilter filter, IReadOnlyList<string> moreGood) : IJobHistory
 {
     public Task<CommitInfo> CommitInfoAsync(string commit, CancellationToken ct) => repo.CommitInfoAsync(commit, ct);
 
@@ -18,7 +19,7 @@ internal sealed class GitJobHistory(GitRepository repo, string workDir, RangeFil
         repo.ReleaseTagsBeforeAsync(commit, ct);
 
     public Task<CommitGraph> RangeAsync(string newEnd, string oldEnd, CancellationToken ct) =>
-        RangeCache.LoadOrListAsync(repo, Path.Combine(workDir, RangeCache.FileName), newEnd, [oldEnd], filter, ct);
+        RangeCache.LoadOrListAsync(repo, Path.Combine(workDir, RangeCache.FileName), newEnd, [oldEnd, .. moreGood], filter, ct);
 
     public async Task<string?> ApplyAsync(string commit, string onto, bool revert, bool isMerge, CancellationToken ct)
     {

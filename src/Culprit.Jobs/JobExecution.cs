@@ -112,7 +112,7 @@ internal sealed class JobExecution(
             }
         }
 
-        log.Line(spec.FirstParent ? $"# git bisect start --first-parent {newEnd} {oldEnd}" : $"# git bisect start {newEnd} {oldEnd}");
+        log.Line(string.Join(' ', ["# git bisect start", .. spec.FirstParent ? ["--first-parent"] : Array.Empty<string>(), newEnd, oldEnd, .. spec.MoreGood ?? []]));
         var graph = await listing.GetAsync(newEnd, oldEnd, ct);
         foreach (var worker in _workers)
         {

@@ -81,9 +81,42 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
                 }
             }
         }
+        var moreGood = await ResolveMoreGoodAsync(repo, spec, bad, ct);
         // The workers are fixed for the job: its rounds depend on them, and a resume replays the rounds.
-        var resolved = spec with { Repo = repo.Path, Bad = bad, Good = good, BadRevision = spec.Bad, GoodRevision = spec.Good, MergeBase = mergeBase, Workers = spec.Workers ?? WorkerDefaults.For(spec) };
+        var resolved = spec with
+        {
+            Repo = repo.Path, Bad = bad, Good = good, BadRevision = spec.Bad, GoodRevision = spec.Good, MoreGood = moreGood, MergeBase = mergeBase,
+            Workers = spec.Workers ?? WorkerDefaults.For(spec),
+        };
         return store.CreateJob(JsonSerializer.Serialize(resolved, JsonDefaults.Options), _clock.GetUtcNow(), files);
+    }
+
+    /// <summary>
+    /// The good commits after the first, resolved. git bisect would test a merge base for each one that
+    /// is not an ancestor of the bad commit; here only the first may be such a commit (its merge base is
+    /// the range's good end), the others must be its ancestors.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>?> ResolveMoreGoodAsync(GitRepository repo, JobSpec spec, string bad, CancellationToken ct)
+    {
+        if (spec.MoreGood is not { Count: > 0 } names)
+        {
+            return null;
+        }
+        var resolved = new List<string>();
+        foreach (var name in names)
+        {
+            var commit = await repo.ResolveAsync(name, ct);
+            if (commit == bad)
+            {
+                throw new JobException($"empty range: {name} and {spec.Bad} are the same commit");
+            }
+            if (!await repo.IsAncestorAsync(commit, bad, ct))
+            {
+                throw new JobException($"good commit {name} is not an ancestor of bad commit {spec.Bad}: of several --good, only the first may be on another branch");
+            }
+            resolved.Add(commit);
+        }
+        return resolved;
     }
 
     /// <summary>Runs (or resumes) a stored job to its result.</summary>
@@ -119,7 +152,7 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
                 return new RoundWorker(new CommitTestRunner(t, ledger, workerLog, status, avoidance, speculative, SkipUntestable || spec.SkipUntestable), workerLog);
             }).ToList();
             var sameBuild = avoidance is null ? null : new SameBuildCommits(repo, avoidance, ledger, spec.Kernel is null ? "build" : "kernel");
-            var history = new GitJobHistory(repo, Path.Combine(workRoot, jobId), new RangeFilter(spec.Paths, spec.FirstParent));
+            var history = new GitJobHistory(repo, Path.Combine(workRoot, jobId), new RangeFilter(spec.Paths, spec.FirstParent), spec.MoreGood ?? []);
             var run = new JobExecution(spec, jobId, history, ledger, log, status, workers[0].Tests, workers, speculative, sameBuild: sameBuild);
             result = await run.ExecuteAsync(ct);
         }

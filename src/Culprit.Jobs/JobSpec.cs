@@ -28,6 +28,12 @@ public sealed record JobSpec
     public string? GoodRevision { get; init; }
 
     /// <summary>
+    /// The other good commits (<c>--good</c> given more than once, as <c>git bisect start BAD GOOD1 GOOD2</c>),
+    /// stored resolved: the range leaves out what any of them reaches. Each is an ancestor of the bad commit.
+    /// </summary>
+    public IReadOnlyList<string>? MoreGood { get; init; }
+
+    /// <summary>
     /// Set when the good commit given is not an ancestor of the bad one (a stable tag against
     /// mainline): their merge base, which the job tests first, as git bisect does ("a merge base must
     /// be tested"). Judged good, it is the range's good end (the same range: what the bad commit has

@@ -112,6 +112,17 @@ public static class JobSpecValidator
         {
             throw new UsageException("--fix needs --good: the newer commit where the crash is gone");
         }
+        if (spec.MoreGood is { Count: > 0 } more)
+        {
+            if (spec.Direction == Direction.Fix)
+            {
+                throw new UsageException("--fix takes one --good: the newer commit where the crash is gone");
+            }
+            if (spec.Good is null || more.Any(string.IsNullOrWhiteSpace))
+            {
+                throw new UsageException("--good must not be empty");
+            }
+        }
     }
 
     /// <summary>What is wrong with a <c>--confidence</c> (null: nothing); <c>simulate</c> takes the same.</summary>

@@ -79,7 +79,24 @@ public sealed class ClassicStrategyMatchesGitBisectTests(ITestOutputHelper outpu
         Assert.Contains(results, r => r.NamedMerge);
     }
 
-    private static async Task<CaseResult> RunCaseAsync(string path, int seed, IReadOnlyList<string>? paths = null, bool firstParent = false)
+    [Fact]
+    public async Task With_two_good_commits_the_classic_strategy_tests_what_git_bisect_start_with_both_tests()
+    {
+        // `--good A --good B`: the range leaves out what either reaches, as for git bisect start BAD A B.
+        using var temp = new TempDir("culprit-prop-two-goods");
+        var results = new CaseResult[40];
+        await Parallel.ForEachAsync(Enumerable.Range(0, results.Length), new ParallelOptions { MaxDegreeOfParallelism = 2 }, async (i, ct) =>
+        {
+            results[i] = await RunCaseAsync(temp.Sub($"r{i}"), 3000 + i, secondGood: true);
+        });
+
+        var failures = results.Where(r => r.Failure is not null).Select(r => r.Failure).ToList();
+        output.WriteLine($"two-good cases: {results.Length}; with two: {results.Count(r => r.Goods == 2)}; git found: {results.Count(r => r.GitFound)}; merge-heavy: {results.Count(r => r.Merges > 0)}");
+        Assert.Empty(failures);
+        Assert.True(results.Count(r => r.Goods == 2) >= 30);
+    }
+
+    private static async Task<CaseResult> RunCaseAsync(string path, int seed, IReadOnlyList<string>? paths = null, bool firstParent = false, bool secondGood = false)
     {
         var rng = new Random(seed * 7919);
         var commits = 10 + rng.Next(seed % 4 == 0 ? 300 : 120);
@@ -90,8 +107,19 @@ public sealed class ClassicStrategyMatchesGitBisectTests(ITestOutputHelper outpu
         var root = repo.Hashes[0];
         var merges = repo.Parents.Count(p => p.Length > 1);
 
-        var git = await GitBisectRunAsync(repo.Path, tip, root, paths: paths, firstParent: firstParent);
-        var (ours, tested) = await ClassicAsync(repo.Path, tip, root, hash => OutcomeOf(repo, hash), paths, firstParent: firstParent);
+        // A second good commit: an ancestor of the tip without the bug, drawn from the history.
+        List<string> goods = [root];
+        if (secondGood)
+        {
+            var ancestors = (await ProcessRunner.RunCheckedAsync(ProcessSpec.Of("git", "-C", repo.Path, "rev-list", tip))).StandardOutput
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(repo.IndexOf).Where(i => i > 0 && !repo.HasBug[i]).Order().ToList();
+            if (ancestors.Count > 0)
+            {
+                goods.Add(repo.Hashes[ancestors[rng.Next(ancestors.Count)]]);
+            }
+        }
+        var git = await GitBisectRunAsync(repo.Path, tip, goods, paths: paths, firstParent: firstParent);
+        var (ours, tested) = await ClassicAsync(repo.Path, tip, goods, hash => OutcomeOf(repo, hash), paths, firstParent: firstParent);
         var culprit = repo.Hashes[repo.Culprit];
         var namedMerge = ours.Culprit is { } named && repo.Parents[repo.IndexOf(named)].Length > 1;
         if (firstParent)
@@ -123,7 +151,7 @@ public sealed class ClassicStrategyMatchesGitBisectTests(ITestOutputHelper outpu
         // With K workers a round tests the top of git's decision tree: git's answer, git's path among the commits tested.
         foreach (var workers in paths is null && failure is null ? [2, 3] : Array.Empty<int>())
         {
-            var (rounds, roundTested) = await ClassicAsync(repo.Path, tip, root, hash => OutcomeOf(repo, hash), paths, workers);
+            var (rounds, roundTested) = await ClassicAsync(repo.Path, tip, goods, hash => OutcomeOf(repo, hash), paths, workers);
             if (rounds.Kind != ours.Kind || rounds.Culprit != ours.Culprit || !rounds.Candidates.Order().SequenceEqual(ours.Candidates.Order()))
             {
                 failure = $"seed {seed}: one worker said {ours.Kind} {ours.Culprit} ({string.Join(",", ours.Candidates)}), {workers} workers {rounds.Kind} {rounds.Culprit} ({string.Join(",", rounds.Candidates)})";
@@ -134,7 +162,7 @@ public sealed class ClassicStrategyMatchesGitBisectTests(ITestOutputHelper outpu
             }
         }
         var identical = git.Found is not null ? ours.Culprit == git.Found : ours.Candidates.Order().SequenceEqual(git.Candidates.Order());
-        return new CaseResult(git.Found is not null, identical, merges, repo.Count, failure);
+        return new CaseResult(git.Found is not null, identical, merges, repo.Count, failure, Goods: goods.Count);
     }
 
     [Fact]
@@ -146,11 +174,11 @@ public sealed class ClassicStrategyMatchesGitBisectTests(ITestOutputHelper outpu
         foreach (var (commits, bugAt, seed) in new[] { (5_000, 0, 1), (12_000, 7_001, 2), (20_000, 4_321, 3) })
         {
             var history = await BigHistory.CreateAsync(temp.Sub($"h{commits}"), commits, bugAt, seed);
-            var git = await GitBisectRunAsync(history.Path, history.Bad, history.Good, "[ ! -e bug ]");
-            var (ours, tested) = await ClassicAsync(history.Path, history.Bad, history.Good,
+            var git = await GitBisectRunAsync(history.Path, history.Bad, [history.Good], "[ ! -e bug ]");
+            var (ours, tested) = await ClassicAsync(history.Path, history.Bad, [history.Good],
                 hash => new CommitOutcome(hash, true, [history.HasBug(hash) ? RunOutcome.Crash("bug") : RunOutcome.Ok()]));
             steps += tested.Count;
-            var (rounds, roundTested) = await ClassicAsync(history.Path, history.Bad, history.Good,
+            var (rounds, roundTested) = await ClassicAsync(history.Path, history.Bad, [history.Good],
                 hash => new CommitOutcome(hash, true, [history.HasBug(hash) ? RunOutcome.Crash("bug") : RunOutcome.Ok()]), workers: 3);
             if (SequenceFailure($"{commits} commits", git.Tested, tested) is { } failure)
             {
@@ -185,11 +213,11 @@ public sealed class ClassicStrategyMatchesGitBisectTests(ITestOutputHelper outpu
     }
 
     /// <summary>The classic strategy's answer and tested commits; with more workers, round by round (each round's outcomes recorded newest result last).</summary>
-    private static async Task<(BisectionResult Result, List<string> Tested)> ClassicAsync(string path, string tip, string root, Func<string, CommitOutcome> outcomeOf,
+    private static async Task<(BisectionResult Result, List<string> Tested)> ClassicAsync(string path, string tip, IReadOnlyList<string> goods, Func<string, CommitOutcome> outcomeOf,
         IReadOnlyList<string>? paths = null, int workers = 1, bool firstParent = false)
     {
         var git = await GitRepository.OpenAsync(path);
-        var graph = await git.RangeAsync(tip, [root], new RangeFilter(paths, firstParent));
+        var graph = await git.RangeAsync(tip, goods, new RangeFilter(paths, firstParent));
         var strategy = new ClassicStrategy(graph, AnyCrashPolicy.Instance, runs: 1);
         strategy.Record(outcomeOf(tip));
         var tested = new List<string>();
@@ -229,9 +257,9 @@ public sealed class ClassicStrategyMatchesGitBisectTests(ITestOutputHelper outpu
     private const string GeneratedScript = "if [ \"$(cat broken)\" = 1 ]; then exit 125; fi; [ \"$(cat bug)\" = 0 ]";
 
     private static async Task<(string? Found, List<string> Candidates, List<string> Tested)> GitBisectRunAsync(
-        string path, string bad, string good, string script = GeneratedScript, IReadOnlyList<string>? paths = null, bool firstParent = false)
+        string path, string bad, IReadOnlyList<string> goods, string script = GeneratedScript, IReadOnlyList<string>? paths = null, bool firstParent = false)
     {
-        await ProcessRunner.RunCheckedAsync(ProcessSpec.Of("git", ["-C", path, "bisect", "start", .. firstParent ? ["--first-parent"] : Array.Empty<string>(), bad, good, "--", .. paths ?? []]));
+        await ProcessRunner.RunCheckedAsync(ProcessSpec.Of("git", ["-C", path, "bisect", "start", .. firstParent ? ["--first-parent"] : Array.Empty<string>(), bad, .. goods, "--", .. paths ?? []]));
         var run = await ProcessRunner.RunAsync(ProcessSpec.Of("git", "-C", path, "bisect", "run", "sh", "-c", script));
         var tested = await BisectLogTestedAsync(path);
         var lines = run.Output.Split('\n');
@@ -271,5 +299,5 @@ public sealed class ClassicStrategyMatchesGitBisectTests(ITestOutputHelper outpu
         return tested;
     }
 
-    private sealed record CaseResult(bool GitFound, bool Identical, int Merges, int Commits, string? Failure, bool NamedMerge = false);
+    private sealed record CaseResult(bool GitFound, bool Identical, int Merges, int Commits, string? Failure, bool NamedMerge = false, int Goods = 1);
 }

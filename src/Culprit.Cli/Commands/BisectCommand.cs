@@ -18,7 +18,10 @@ internal static class BisectCommand
     {
         var repo = new Option<string>("--repo") { Description = "git repository to bisect", Required = true };
         var bad = new Option<string>("--bad") { Description = "a commit that crashes (the old one with --fix)", Required = true };
-        var good = new Option<string?>("--good") { Description = "a commit that does not crash (default: walk back over release tags; with --fix: the newer fixed commit)" };
+        var good = new Option<string[]>("--good")
+        {
+            Description = "a commit that does not crash (default: walk back over release tags; with --fix: the newer fixed commit); may be given again for more good commits, as git bisect start BAD GOOD1 GOOD2",
+        };
         var build = new Option<string?>("--build") { Description = "shell command that builds the checked-out commit" };
         var test = new Option<string?>("--test") { Description = "shell command that tests it once: 0 = OK, 125 = infra error, else crashed" };
         var runs = new Option<int>("--runs") { Description = "test runs per commit", DefaultValueFactory = _ => 10 };
@@ -89,7 +92,8 @@ internal static class BisectCommand
             {
                 Repo = parse.GetValue(repo)!,
                 Bad = parse.GetValue(bad)!,
-                Good = parse.GetValue(good),
+                Good = parse.GetValue(good) is [var first, ..] ? first : null,
+                MoreGood = parse.GetValue(good) is { Length: > 1 } goods ? goods[1..] : null,
                 Build = parse.GetValue(build),
                 Test = parse.GetValue(test),
                 Paths = parse.GetValue(paths) is { Length: > 0 } pathspecs ? pathspecs : null,

@@ -1,0 +1,56 @@
+namespace Culprit.Cli.Tests;
+
+/// <summary>
+/// A real repository with a merged branch. main: base, m1..m3, (side: break build, fix build, the bug, more), m4, m5, the merge, m6..m8.
+/// <c>state</c> says <c>crash</c> from the bug on; <c>build.sh</c> fails where the branch broke it.
+/// <see cref="Branch"/> lists the branch's commits in order: break build, fix build, the bug, more.
+/// </summary>
+internal sealed record BranchRepository(string Path, string Base, string Tip, string Merge, string Bug, IReadOnlyList<string> Branch)
+{
+    /// <summary>The build and test commands of <c>git bisect run</c> and of Culprit for this repository.</summary>
+    public const string Build = "sh build.sh";
+    public const string Test = "grep -q ok state";
+
+    public static async Task<BranchRepository> CreateAsync(string path)
+    {
+        Directory.CreateDirectory(path);
+        await TestGit.RunAsync(path, "init", "-q", "-b", "main");
+        var hour = 0;
+        async Task<string> CommitAsync(string subject, params (string File, string Content)[] files)
+        {
+            foreach (var (file, content) in files)
+            {
+                await File.WriteAllTextAsync(System.IO.Path.Combine(path, file), content);
+                await TestGit.RunAsync(path, "add", file);
+            }
+            return await TestGit.CommitAsync(path, subject, TestGit.Identity(hour++));
+        }
+        var baseCommit = await CommitAsync("base", ("state", "ok\n"), ("build.sh", "exit 0\n"), ("main.txt", "0\n"));
+        for (var i = 1; i <= 3; i++)
+        {
+            await CommitAsync($"main {i}", ("main.txt", $"{i}\n"));
+        }
+        await TestGit.RunAsync(path, "checkout", "-q", "-b", "side");
+        var branch = new List<string>
+        {
+            await CommitAsync("side: break build", ("build.sh", "exit 1\n")),
+            await CommitAsync("side: fix build", ("build.sh", "exit 0\n")),
+        };
+        var bug = await CommitAsync("side: the bug", ("state", "crash\n"));
+        branch.Add(bug);
+        branch.Add(await CommitAsync("side: more", ("side.txt", "x\n")));
+        await TestGit.RunAsync(path, "checkout", "-q", "main");
+        for (var i = 4; i <= 5; i++)
+        {
+            await CommitAsync($"main {i}", ("main.txt", $"{i}\n"));
+        }
+        await TestGit.RunAsync(path, TestGit.Identity(hour++), "merge", "-q", "--no-ff", "side", "-m", "Merge branch 'side'");
+        var merge = await TestGit.HeadAsync(path);
+        var tip = merge;
+        for (var i = 6; i <= 8; i++)
+        {
+            tip = await CommitAsync($"main {i}", ("main.txt", $"{i}\n"));
+        }
+        return new BranchRepository(path, baseCommit, tip, merge, bug, branch);
+    }
+}
