@@ -13,7 +13,8 @@ internal static class OutputFile
     /// <summary>The name that means standard output for <c>-o</c>.</summary>
     public const string StandardOutput = "-";
 
-    public static void Check(string? path, string storePath, string option)
+    /// <param name="storePath">The job store the command opens, never to be written over; null when it opens none.</param>
+    public static void Check(string? path, string? storePath, string option)
     {
         if (path is null)
         {
@@ -32,7 +33,7 @@ internal static class OutputFile
         {
             throw new UsageException($"{option} {path}: directory {dir} does not exist");
         }
-        if (NamesStore(path, storePath))
+        if (storePath is not null && NamesStore(path, storePath))
         {
             throw new UsageException($"{option} {path} is the job store itself; writing it would destroy the jobs");
         }

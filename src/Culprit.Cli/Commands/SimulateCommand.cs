@@ -6,7 +6,7 @@ using Culprit.Jobs.Simulation;
 namespace Culprit.Cli.Commands;
 
 /// <summary>
-/// <c>culprit simulate --scenarios N --seed S [--json] [--policies a,b] [--build-minutes B --run-minutes R] [--worlds] [--workers K] [--confidence C]</c>:
+/// <c>culprit simulate --scenarios N --seed S [--json] [--policies a,b] [--build-minutes B --run-minutes R] [--worlds] [--workers K] [--confidence C] [--cases FILE]</c>:
 /// runs the bisection policies on generated scenarios (no git, no builds) and prints their accuracy,
 /// runs, builds and machine-minutes; with <c>--worlds</c>, per world, accuracy and confident-wrong rate.
 /// <c>--confidence</c> is <c>bisect</c>'s: what it buys and costs the flaky policy is what an operator weighs.
@@ -39,9 +39,13 @@ internal static class SimulateCommand
             k => k is < 1 or > Jobs.JobSpecValidator.MaxWorkers ? $"--workers must be between 1 and {Jobs.JobSpecValidator.MaxWorkers} (got {k})" : null);
         var confidence = Checked("--confidence", "The flaky policy's --confidence, as in bisect: it stops when one commit is the culprit with this probability.",
             SimulatedPolicy.Flaky.Confidence, Number, Jobs.JobSpecValidator.ConfidenceError);
+        var cases = new Option<string?>("--cases")
+        {
+            Description = "Also write every scenario, its knobs and each policy's result, runs, builds and cost, to this file (one JSON object per line).",
+        };
         var command = new Command("simulate", "Measure the bisection strategies on generated scenarios: accuracy, runs, builds, machine-minutes.")
         {
-            scenarios, seed, json, policies, buildMinutes, runMinutes, worlds, workers, confidence,
+            scenarios, seed, json, policies, buildMinutes, runMinutes, worlds, workers, confidence, cases,
         };
         command.Validators.Add(result =>
         {
@@ -51,8 +55,10 @@ internal static class SimulateCommand
                 result.AddError($"unknown policy: {string.Join(", ", unknown)} (known: {string.Join(", ", SimulatedPolicy.All.Select(p => p.Name))})");
             }
         });
-        command.SetAction(parseResult =>
+        command.SetAction((parseResult, ct) => CliErrors.GuardAsync(parseResult, () =>
         {
+            var casesFile = parseResult.GetValue(cases);
+            OutputFile.Check(casesFile, null, "--cases");
             var chosen = Names(parseResult.GetValue(policies));
             if (chosen.Count == 0)
             {
@@ -64,15 +70,27 @@ internal static class SimulateCommand
             {
                 var all = Simulator.RunWorlds(parseResult.GetValue(scenarios), parseResult.GetValue(seed), chosen, prices: prices,
                     confidence: parseResult.GetValue(confidence));
+                WriteCases(casesFile, all);
                 output.Write(parseResult.GetValue(json) ? SimulationReportWriter.ToJson(all) : SimulationReportWriter.ToText(all));
-                return 0;
+                return Task.FromResult(0);
             }
             var report = Simulator.Run(parseResult.GetValue(scenarios), parseResult.GetValue(seed), chosen, prices: prices, workers: parseResult.GetValue(workers),
                 confidence: parseResult.GetValue(confidence));
+            WriteCases(casesFile, [report]);
             output.Write(parseResult.GetValue(json) ? SimulationReportWriter.ToJson(report) : SimulationReportWriter.ToText(report));
-            return 0;
-        });
+            return Task.FromResult(0);
+        }));
         return command;
+    }
+
+    private static void WriteCases(string? file, IReadOnlyList<SimulationReport> reports)
+    {
+        if (file is null)
+        {
+            return;
+        }
+        using var writer = new StreamWriter(file);
+        SimulationReportWriter.WriteCases(reports, writer);
     }
 
     private delegate bool Parse<T>(string text, out T value);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Culprit.Core.Domain;
 
 namespace Culprit.Core.Simulation;
 
@@ -149,6 +150,56 @@ public static class SimulationReportWriter
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + Environment.NewLine;
+    }
+
+    /// <summary>
+    /// <c>simulate --cases FILE</c>: one JSON object per line and scenario (JSON Lines), its world and knobs
+    /// and what each policy did on it, so that where a policy's cost or its mistakes go can be read
+    /// scenario by scenario (the report's means and bands hide which ranges and repro chances cost most).
+    /// </summary>
+    public static void WriteCases(IReadOnlyList<SimulationReport> reports, TextWriter into)
+    {
+        foreach (var report in reports)
+        {
+            foreach (var c in report.Cases)
+            {
+                using var stream = new MemoryStream();
+                using (var json = new Utf8JsonWriter(stream))
+                {
+                    json.WriteStartObject();
+                    json.WriteString("world", report.World.ToWire());
+                    json.WriteNumber("seed", report.Seed);
+                    json.WriteNumber("index", c.Index);
+                    json.WriteNumber("commits", c.Commits);
+                    json.WriteNumber("repro_chance", Math.Round(c.ReproChance, 4));
+                    json.WriteNumber("extra_manifestations", c.ExtraManifestations);
+                    json.WriteNumber("unrelated_rate", Math.Round(c.UnrelatedRate, 4));
+                    json.WriteNumber("broken_rate", Math.Round(c.BrokenRate, 4));
+                    json.WriteNumber("infra_rate", Math.Round(c.InfraRate, 4));
+                    json.WriteBoolean("ambiguous", c.Ambiguous);
+                    json.WriteStartObject("policies");
+                    foreach (var run in c.Runs)
+                    {
+                        json.WriteStartObject(run.Policy);
+                        json.WriteBoolean("right", run.Right);
+                        json.WriteString("result", run.Result.Kind.ToWire());
+                        if (run.Result.Confidence is { } confidence)
+                        {
+                            json.WriteNumber("confidence", Math.Round(confidence, 4));
+                        }
+                        json.WriteNumber("runs", run.Runs);
+                        json.WriteNumber("builds", run.Builds);
+                        json.WriteNumber("cost_minutes", Math.Round(run.CostMinutes, 2));
+                        json.WriteNumber("rounds", run.Rounds);
+                        WritePhases(json, run.ByPhase, report);
+                        json.WriteEndObject();
+                    }
+                    json.WriteEndObject();
+                    json.WriteEndObject();
+                }
+                into.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
+            }
+        }
     }
 
     /// <summary>The <c>--worlds</c> report: per world, what the right answer is and each policy's accuracy, confident-wrong rate and cost.</summary>
