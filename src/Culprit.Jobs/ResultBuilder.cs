@@ -60,6 +60,11 @@ internal sealed class ResultBuilder(
             {
                 lines.Add($"the culprit is doubtful: {verification.Reason}");
             }
+            if (spec.FirstParent && spec.Direction == Direction.Cause && parents.Count > 1)
+            {
+                // Along first parents a merge stands for its whole branch: the next question is which of the branch's commits.
+                lines.Add($"the culprit is a merge found along first parents: to find the commit it merged in, bisect --bad {parents[1]} --good {parents[0]} (their merge base is tested first)");
+            }
             lines.Add($"{first}: {hash} {info.Subject}");
             cc = spec.Kernel is null
                 ? [.. new[] { info.AuthorEmail, info.CommitterEmail }.Select(e => e.ToLowerInvariant()).Distinct().Order(StringComparer.Ordinal)]

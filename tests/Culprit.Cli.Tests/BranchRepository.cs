@@ -3,9 +3,10 @@ namespace Culprit.Cli.Tests;
 /// <summary>
 /// A real repository with a merged branch. main: base, m1..m3, (side: break build, fix build, the bug, more), m4, m5, the merge, m6..m8.
 /// <c>state</c> says <c>crash</c> from the bug on; <c>build.sh</c> fails where the branch broke it.
-/// <see cref="Branch"/> lists the branch's commits in order: break build, fix build, the bug, more.
+/// <see cref="Branch"/> lists the branch's commits in order: break build, fix build, the bug, more;
+/// <see cref="MainBeforeMerge"/> is main 5, the merge's first parent.
 /// </summary>
-internal sealed record BranchRepository(string Path, string Base, string Tip, string Merge, string Bug, IReadOnlyList<string> Branch)
+internal sealed record BranchRepository(string Path, string Base, string Tip, string Merge, string Bug, IReadOnlyList<string> Branch, string MainBeforeMerge)
 {
     /// <summary>The build and test commands of <c>git bisect run</c> and of Culprit for this repository.</summary>
     public const string Build = "sh build.sh";
@@ -40,9 +41,10 @@ internal sealed record BranchRepository(string Path, string Base, string Tip, st
         branch.Add(bug);
         branch.Add(await CommitAsync("side: more", ("side.txt", "x\n")));
         await TestGit.RunAsync(path, "checkout", "-q", "main");
+        var mainBeforeMerge = "";
         for (var i = 4; i <= 5; i++)
         {
-            await CommitAsync($"main {i}", ("main.txt", $"{i}\n"));
+            mainBeforeMerge = await CommitAsync($"main {i}", ("main.txt", $"{i}\n"));
         }
         await TestGit.RunAsync(path, TestGit.Identity(hour++), "merge", "-q", "--no-ff", "side", "-m", "Merge branch 'side'");
         var merge = await TestGit.HeadAsync(path);
@@ -51,6 +53,6 @@ internal sealed record BranchRepository(string Path, string Base, string Tip, st
         {
             tip = await CommitAsync($"main {i}", ("main.txt", $"{i}\n"));
         }
-        return new BranchRepository(path, baseCommit, tip, merge, bug, branch);
+        return new BranchRepository(path, baseCommit, tip, merge, bug, branch, mainBeforeMerge);
     }
 }

@@ -25,6 +25,14 @@ public sealed class FirstParentTests
         Assert.Contains($"first bad commit: {repo.Merge} Merge branch 'side'", run.Output);
         Assert.Contains("culprit verified: its parent does not crash; reverting it on top of the bad commit removes the crash", run.Output);
         Assert.All(repo.Branch, c => Assert.DoesNotContain($"testing commit {c}", run.Output));
+        // The next step it suggests, taken: the branch's own commit.
+        var hint = $"the culprit is a merge found along first parents: to find the commit it merged in, bisect --bad {repo.Branch[^1]} --good {repo.MainBeforeMerge} (their merge base is tested first)";
+        Assert.Contains(hint, run.Output);
+        var inside = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", repo.Branch[^1], "--good", repo.MainBeforeMerge,
+            "--build", BranchRepository.Build, "--test", BranchRepository.Test, "--runs", "2", "--store", temp.Sub("s.db"));
+        Assert.True(inside.ExitCode == 0, inside.Error + inside.Output);
+        Assert.Contains("a merge base must be tested", inside.Output);
+        Assert.Contains($"first bad commit: {repo.Bug} side: the bug", inside.Output);
         using var result = JsonDocument.Parse(await File.ReadAllTextAsync(json));
         Assert.Equal(repo.Merge, result.RootElement.GetProperty("culprit").GetProperty("commit").GetString());
 
