@@ -7,7 +7,8 @@ namespace Culprit.Cli.Tests;
 /// <summary>
 /// Kernel mode end to end on a real kernel: Debian's linux-source-6.1 imported as v6.1 with a
 /// generated history on top (docs-only commits, a build break and its fix, one real bug reachable
-/// through sethostname), bisected with real builds and real QEMU boots.
+/// through sethostname), bisected with real builds and real QEMU boots (the flaky bisection from a
+/// bare mirror of the tree).
 /// </summary>
 public sealed class KernelModeTests(ITestOutputHelper output)
 {
@@ -114,8 +115,11 @@ public sealed class KernelModeTests(ITestOutputHelper output)
         var qemu = temp.Sub("qemu-kvm-msr-error");
         File.Copy(Path.Combine(AppContext.BaseDirectory, "data", "qemu-kvm-msr-error.sh"), qemu);
         File.SetUnixFileMode(qemu, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // And from a bare mirror of the tree, as a CI fleet keeps one: the job's worktrees are its own and go with it.
+        var mirror = temp.Sub("linux.git");
+        await ProcessRunner.RunCheckedAsync(ProcessSpec.Of("git", "clone", "-q", "--bare", tree["repo"], mirror));
 
-        var run = await CliHarness.InvokeAsync("bisect", "--kernel", "--repo", tree["repo"], "--bad", tree["bad"], "--good", tree["good"],
+        var run = await CliHarness.InvokeAsync("bisect", "--kernel", "--repo", mirror, "--bad", tree["bad"], "--good", tree["good"],
             "--config", tree["config"], "--repro", repro, "--runs", "2", "--vms", "2", "--ccache", "--no-verify", "--qemu", qemu,
             "--boot-timeout", "300", "--run-timeout", "300", "--json", json, "--store", temp.Sub("s.db"));
 
@@ -135,6 +139,8 @@ public sealed class KernelModeTests(ITestOutputHelper output)
         Assert.True(root.GetProperty("stats").GetProperty("candidates_dropped").GetInt32() >= 1);
         Assert.Matches(@"\d+ commits cannot change the kernel \(touch only files the build did not read\): not candidates", run.Output);
         Assert.Contains($"commit {tree["docs_only"]} cannot change the kernel (touches only Documentation/process/howto.rst): same as its parent", run.Output);
+        var worktrees = await ProcessRunner.RunCheckedAsync(ProcessSpec.Of("git", "-C", mirror, "worktree", "list", "--porcelain"));
+        Assert.Single(worktrees.StandardOutput.Split('\n'), l => l.StartsWith("worktree ", StringComparison.Ordinal));
         // Build avoidance is sound: every commit it did not build or took out of the candidates, built now, is the kernel it was judged by.
         await KernelBuildAvoidance.AssertAvoidedCommitsBuildTheirKernelAsync(tree, run.Output, root, temp, output);
     }
