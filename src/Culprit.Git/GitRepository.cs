@@ -105,10 +105,6 @@ public sealed partial class GitRepository
     /// </summary>
     public Task<CommitGraph> RangeAsync(string bad, IReadOnlyList<string> goods, CancellationToken ct = default) => RangeAsync(bad, goods, RangeFilter.None, ct);
 
-    /// <summary>The range limited to commits that touch <paramref name="paths"/> (see <see cref="RangeAsync(string, IReadOnlyList{string}, RangeFilter, CancellationToken)"/>).</summary>
-    public Task<CommitGraph> RangeAsync(string bad, IReadOnlyList<string> goods, IReadOnlyList<string>? paths, CancellationToken ct = default) =>
-        RangeAsync(bad, goods, new RangeFilter(paths), ct);
-
     /// <summary>
     /// The range as <paramref name="filter"/> narrows it. With paths (pathspecs, as after
     /// <c>git bisect start BAD GOOD -- PATHS</c>): <c>git rev-list --parents … -- PATHS</c>, whose

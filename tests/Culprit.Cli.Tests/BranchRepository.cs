@@ -12,6 +12,23 @@ internal sealed record BranchRepository(string Path, string Base, string Tip, st
     public const string Build = "sh build.sh";
     public const string Test = "grep -q ok state";
 
+    /// <summary><c>culprit bisect</c> of this repository with its build and test, storing in <paramref name="store"/>, with <paramref name="options"/>.</summary>
+    public Task<CliHarness.Run> BisectAsync(string store, params string[] options) =>
+        CliHarness.InvokeAsync(["bisect", "--repo", Path, "--build", Build, "--test", Test, "--store", store, .. options]);
+
+    /// <summary>
+    /// git's own bisection of this repository (<c>git bisect start</c> with <paramref name="start"/>, then
+    /// <c>git bisect run</c> with the same build and test): its output and <c>git bisect log</c>.
+    /// </summary>
+    public async Task<(string Output, string Log)> GitBisectAsync(params string[] start)
+    {
+        await TestGit.RunAsync(Path, ["bisect", "start", .. start]);
+        var run = await TestGit.RunAsync(Path, "bisect", "run", "sh", "-c", $"{Build} || exit 125; {Test}");
+        var log = await TestGit.RunAsync(Path, "bisect", "log");
+        await TestGit.RunAsync(Path, "bisect", "reset");
+        return (run.StandardOutput, log.StandardOutput);
+    }
+
     public static async Task<BranchRepository> CreateAsync(string path)
     {
         Directory.CreateDirectory(path);

@@ -17,8 +17,7 @@ public sealed class FirstParentTests
         var repo = await BranchRepository.CreateAsync(temp.Sub("repo"));
         var json = temp.Sub("result.json");
 
-        var run = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", "--good", repo.Base,
-            "--build", BranchRepository.Build, "--test", BranchRepository.Test, "--runs", "2", "--first-parent", "--json", json, "--store", temp.Sub("s.db"));
+        var run = await repo.BisectAsync(temp.Sub("s.db"), "--bad", "main", "--good", repo.Base, "--runs", "2", "--first-parent", "--json", json);
 
         Assert.True(run.ExitCode == 0, run.Error + run.Output);
         Assert.Contains($"# git bisect start --first-parent {repo.Tip} {repo.Base}", run.Output);
@@ -28,8 +27,7 @@ public sealed class FirstParentTests
         // The next step it suggests, taken: the branch's own commit.
         var hint = $"the culprit is a merge found along first parents: to find the commit it merged in, bisect --bad {repo.Branch[^1]} --good {repo.MainBeforeMerge} (their merge base is tested first)";
         Assert.Contains(hint, run.Output);
-        var inside = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", repo.Branch[^1], "--good", repo.MainBeforeMerge,
-            "--build", BranchRepository.Build, "--test", BranchRepository.Test, "--runs", "2", "--store", temp.Sub("s.db"));
+        var inside = await repo.BisectAsync(temp.Sub("s.db"), "--bad", repo.Branch[^1], "--good", repo.MainBeforeMerge, "--runs", "2");
         Assert.True(inside.ExitCode == 0, inside.Error + inside.Output);
         Assert.Contains("a merge base must be tested", inside.Output);
         Assert.Contains($"first bad commit: {repo.Bug} side: the bug", inside.Output);
@@ -37,10 +35,8 @@ public sealed class FirstParentTests
         Assert.Equal(repo.Merge, result.RootElement.GetProperty("culprit").GetProperty("commit").GetString());
 
         // The same as git's own bisection along first parents.
-        await TestGit.RunAsync(repo.Path, "bisect", "start", "--first-parent", repo.Tip, repo.Base);
-        var git = await TestGit.RunAsync(repo.Path, "bisect", "run", "sh", "-c", $"{BranchRepository.Build} || exit 125; {BranchRepository.Test}");
-        await TestGit.RunAsync(repo.Path, "bisect", "reset");
-        Assert.Contains($"{repo.Merge} is the first bad commit", git.StandardOutput);
+        var git = await repo.GitBisectAsync("--first-parent", repo.Tip, repo.Base);
+        Assert.Contains($"{repo.Merge} is the first bad commit", git.Output);
     }
 
     [Fact]
@@ -49,8 +45,7 @@ public sealed class FirstParentTests
         using var temp = new TempDir();
         var repo = await BranchRepository.CreateAsync(temp.Sub("repo"));
 
-        var run = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", "--good", repo.Base,
-            "--build", BranchRepository.Build, "--test", BranchRepository.Test, "--runs", "2", "--no-verify", "--store", temp.Sub("s.db"));
+        var run = await repo.BisectAsync(temp.Sub("s.db"), "--bad", "main", "--good", repo.Base, "--runs", "2", "--no-verify");
 
         Assert.True(run.ExitCode == 0, run.Error + run.Output);
         Assert.Contains($"first bad commit: {repo.Bug} side: the bug", run.Output);

@@ -14,19 +14,15 @@ public sealed class SeveralGoodCommitsTests
         var repo = await BranchRepository.CreateAsync(temp.Sub("repo"));
         var fixBuild = repo.Branch[1];
 
-        var run = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", "--good", repo.Base, "--good", fixBuild,
-            "--build", BranchRepository.Build, "--test", BranchRepository.Test, "--runs", "1", "--strategy", "classic", "--store", temp.Sub("s.db"));
+        var run = await repo.BisectAsync(temp.Sub("s.db"), "--bad", "main", "--good", repo.Base, "--good", fixBuild, "--runs", "1", "--strategy", "classic");
 
         Assert.True(run.ExitCode == 0, run.Error + run.Output);
         Assert.Contains($"# git bisect start {repo.Tip} {repo.Base} {fixBuild}", run.Output);
         Assert.Contains($"first bad commit: {repo.Bug} side: the bug", run.Output);
         Assert.DoesNotContain($"testing commit {repo.Branch[0]}", run.Output);
 
-        await TestGit.RunAsync(repo.Path, "bisect", "start", repo.Tip, repo.Base, fixBuild);
-        await TestGit.RunAsync(repo.Path, "bisect", "run", "sh", "-c", $"{BranchRepository.Build} || exit 125; {BranchRepository.Test}");
-        var log = await TestGit.RunAsync(repo.Path, "bisect", "log");
-        await TestGit.RunAsync(repo.Path, "bisect", "reset");
-        var gitVerdicts = log.StandardOutput.Split('\n').Where(l => l.StartsWith("git bisect bad ", StringComparison.Ordinal) || l.StartsWith("git bisect good ", StringComparison.Ordinal));
+        var (_, log) = await repo.GitBisectAsync(repo.Tip, repo.Base, fixBuild);
+        var gitVerdicts = log.Split('\n').Where(l => l.StartsWith("git bisect bad ", StringComparison.Ordinal) || l.StartsWith("git bisect good ", StringComparison.Ordinal));
         var ours = run.Output.Split('\n').Where(l => l.StartsWith("# git bisect bad ", StringComparison.Ordinal) || l.StartsWith("# git bisect good ", StringComparison.Ordinal));
         Assert.Equal(gitVerdicts, ours.Select(l => l[2..]));
     }
