@@ -53,9 +53,14 @@ public class SimulatorTests
         var sure = Simulator.Run(12, 2, ["syzbot", "flaky"]);
         var loose = Simulator.Run(12, 2, ["syzbot", "flaky"], confidence: 0.6);
 
-        // The flaky strategy stops sooner (at 92 %: the stop rule's extra certainty over 0.6) and says what it was asked for.
+        // The flaky strategy stops sooner (at 92 %: the stop rule's extra certainty over 0.6) and says what it was asked
+        // for, or why not: a doubt the posterior cannot see (a title change at the answer) lowers what it states.
         Assert.True(loose.Policies[1].MeanRuns < sure.Policies[1].MeanRuns, $"{loose.Policies[1].MeanRuns} runs at 0.6, {sure.Policies[1].MeanRuns} at 0.95");
-        Assert.All(loose.Cases.Select(c => c.Runs[1]).Where(r => r.Result.Kind == ResultKind.Found), r => Assert.InRange(r.Result.Confidence ?? 0, 0.6, 1));
+        var found = loose.Cases.Select(c => c.Runs[1]).Where(r => r.Result.Kind == ResultKind.Found).ToList();
+        Assert.NotEmpty(found);
+        Assert.All(found, r => Assert.True(r.Result.Confidence >= 0.6 || r.Result.Message?.Contains("confidence lowered") == true,
+            $"stated {r.Result.Confidence}: {r.Result.Message}"));
+        Assert.Contains(found, r => r.Result.Confidence >= 0.6);
         using var looseJson = JsonDocument.Parse(SimulationReportWriter.ToJson(loose));
         using var sureJson = JsonDocument.Parse(SimulationReportWriter.ToJson(sure));
         Assert.Equal((0.6, 0.95), (looseJson.RootElement.GetProperty("confidence").GetDouble(), sureJson.RootElement.GetProperty("confidence").GetDouble()));
