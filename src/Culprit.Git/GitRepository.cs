@@ -74,9 +74,15 @@ public sealed partial class GitRepository
     }
 
     /// <summary>The best common ancestors of two commits (<c>git merge-base --all</c>); empty when they share no history.</summary>
-    public async Task<IReadOnlyList<string>> MergeBasesAsync(string a, string b, CancellationToken ct = default)
+    public Task<IReadOnlyList<string>> MergeBasesAsync(string a, string b, CancellationToken ct = default) => MergeBasesAsync(a, [b], ct);
+
+    /// <summary>
+    /// The best common ancestors of <paramref name="a"/> and <paramref name="others"/> taken together, as
+    /// if merged into one commit (<c>git merge-base --all A B C…</c>, what git bisect tests first).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> MergeBasesAsync(string a, IReadOnlyList<string> others, CancellationToken ct = default)
     {
-        var result = await RunAsync(ct, "merge-base", "--all", a, b);
+        var result = await RunAsync(ct, ["merge-base", "--all", a, .. others]);
         return result.ExitCode switch
         {
             0 => result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),

@@ -69,11 +69,18 @@ internal sealed class JobExecution(
             }
             if (spec.MergeBase is { } mergeBase)
             {
-                if (await MergeBaseCrashesAsync(mergeBase, good!, reproduce, ct) is { } notGood)
+                if (await MergeBaseCrashesAsync(mergeBase, [good!], reproduce, ct) is { } notGood)
                 {
                     return await FinishAsync(notGood, null);
                 }
                 good = mergeBase;
+            }
+            foreach (var goodsBase in spec.GoodMergeBases ?? [])
+            {
+                if (await MergeBaseCrashesAsync(goodsBase, [good!, .. spec.MoreGood!], reproduce, ct) is { } notGood)
+                {
+                    return await FinishAsync(notGood, null);
+                }
             }
             if (good is null)
             {
@@ -493,22 +500,28 @@ internal sealed class JobExecution(
     }
 
     /// <summary>
-    /// The good commit given is not an ancestor of the bad one: their merge base is tested first, as
-    /// git bisect does, and judged as a release is. Null when it is good (it becomes the range's good
-    /// end); else the result: the crash was fixed between it and the good commit, or it cannot be tested.
+    /// A good commit given is not an ancestor of the bad one: a merge base of the bad commit and the
+    /// good commits is tested first, as git bisect does, and judged as a release is. Null when it is
+    /// good (with one good commit, it becomes the range's good end); else the result: the crash was
+    /// fixed between it and the good commits, or it cannot be tested.
     /// </summary>
-    private async Task<BisectionResult?> MergeBaseCrashesAsync(string mergeBase, string good, IReadOnlyList<CommitOutcome> crashing, CancellationToken ct)
+    private async Task<BisectionResult?> MergeBaseCrashesAsync(string mergeBase, IReadOnlyList<string> goods, IReadOnlyList<CommitOutcome> crashing, CancellationToken ct)
     {
-        log.Line($"good commit {good} is not an ancestor of {spec.Bad}: a merge base must be tested");
+        log.Line(goods is [var good]
+            ? $"good commit {good} is not an ancestor of {spec.Bad}: a merge base must be tested"
+            : $"a merge base of {spec.Bad} and the good commits must be tested: {mergeBase}");
         var (verdict, tests) = await JudgedAsReleaseAsync(mergeBase, "merge-base", crashing, checkCommand: false, ct);
+        var goodCommits = goods.Count == 1 ? $"the good commit {goods[0]}" : $"the good commits {string.Join(", ", goods)}";
         var message = verdict switch
         {
             Verdict.Good => null,
-            Verdict.Bad => $"the merge base {mergeBase} is bad: the crash was fixed between it and the good commit {good}",
+            Verdict.Bad => $"the merge base {mergeBase} is bad: the crash was fixed between it and {goodCommits}",
             _ => $"the merge base {mergeBase} cannot be tested ({(tests[^1].Built ? Summary(tests[^1]) : "build failed")}): give a good commit that is an ancestor of {spec.Bad}",
         };
         if (message is null)
         {
+            // As git bisect logs it: the merge base is a good commit now.
+            log.Line($"# git bisect {spec.TermOld} {mergeBase}");
             return null;
         }
         log.Line(message);

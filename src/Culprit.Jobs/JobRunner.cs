@@ -56,7 +56,8 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
             {
                 throw new JobException($"empty range: {olderName} and {newerName} are the same commit");
             }
-            if (!await repo.IsAncestorAsync(older, newer, ct))
+            // With several good commits, their merge bases are found together (below).
+            if (spec.MoreGood is not { Count: > 0 } && !await repo.IsAncestorAsync(older, newer, ct))
             {
                 var bases = await repo.MergeBasesAsync(older, newer, ct);
                 if (spec.Direction == Direction.Cause && bases is [var only] && only != newer)
@@ -69,40 +70,44 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
                     var hint = bases.Count switch
                     {
                         0 => "; they share no history",
-                        _ when bases.Contains(newer) => spec.Direction == Direction.Cause
-                            ? "; it is a descendant of the bad commit: the crash went away between them (--fix finds the commit that fixed it)"
-                            : "; it is a descendant of the fixed commit",
+                        _ when bases.Contains(newer) => spec.Direction == Direction.Cause ? AfterTheBadCommit : "; it is a descendant of the fixed commit",
                         1 => $"; their merge base is {bases[0]}",
                         _ => $"; their merge bases are {string.Join(", ", bases)}: give one that does not crash as the good commit",
                     };
                     throw spec.Direction == Direction.Cause
-                        ? new JobException($"good commit {spec.Good} is not an ancestor of bad commit {spec.Bad}{hint}")
+                        ? NotAnAncestor(spec.Good, spec.Bad, hint)
                         : new JobException($"crashing commit {spec.Bad} is not an ancestor of fixed commit {spec.Good}{hint}");
                 }
             }
         }
-        var moreGood = await ResolveMoreGoodAsync(repo, spec, bad, ct);
+        var (moreGood, goodMergeBases) = await ResolveMoreGoodAsync(repo, spec, bad, good, ct);
         // The workers are fixed for the job: its rounds depend on them, and a resume replays the rounds.
         var resolved = spec with
         {
             Repo = repo.Path, Bad = bad, Good = good, BadRevision = spec.Bad, GoodRevision = spec.Good, MoreGood = moreGood, MergeBase = mergeBase,
+            GoodMergeBases = goodMergeBases,
             Workers = spec.Workers ?? WorkerDefaults.For(spec),
         };
         return store.CreateJob(JsonSerializer.Serialize(resolved, JsonDefaults.Options), _clock.GetUtcNow(), files);
     }
 
+    private const string AfterTheBadCommit = "; it is a descendant of the bad commit: the crash went away between them (--fix finds the commit that fixed it)";
+
+    private static JobException NotAnAncestor(string good, string bad, string hint) => new($"good commit {good} is not an ancestor of bad commit {bad}{hint}");
+
     /// <summary>
-    /// The good commits after the first, resolved. git bisect would test a merge base for each one that
-    /// is not an ancestor of the bad commit; here only the first may be such a commit (its merge base is
-    /// the range's good end), the others must be its ancestors.
+    /// The good commits after the first, resolved, and the merge bases to test first, as git bisect finds
+    /// them: those of the bad commit and all the good commits (<c>git merge-base --all</c>) that are not
+    /// good commits themselves (none when every good commit is an ancestor of the bad one).
     /// </summary>
-    private static async Task<IReadOnlyList<string>?> ResolveMoreGoodAsync(GitRepository repo, JobSpec spec, string bad, CancellationToken ct)
+    private static async Task<(IReadOnlyList<string>? More, IReadOnlyList<string>? MergeBases)> ResolveMoreGoodAsync(
+        GitRepository repo, JobSpec spec, string bad, string? first, CancellationToken ct)
     {
-        if (spec.MoreGood is not { Count: > 0 } names)
+        if (spec.MoreGood is not { Count: > 0 } names || first is null)
         {
-            return null;
+            return (null, null);
         }
-        var resolved = new List<string>();
+        var more = new List<string>();
         foreach (var name in names)
         {
             var commit = await repo.ResolveAsync(name, ct);
@@ -110,13 +115,23 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
             {
                 throw new JobException($"empty range: {name} and {spec.Bad} are the same commit");
             }
-            if (!await repo.IsAncestorAsync(commit, bad, ct))
-            {
-                throw new JobException($"good commit {name} is not an ancestor of bad commit {spec.Bad}: of several --good, only the first may be on another branch");
-            }
-            resolved.Add(commit);
+            more.Add(commit);
         }
-        return resolved;
+        foreach (var (name, commit) in names.Prepend(spec.Good!).Zip(more.Prepend(first)))
+        {
+            if (await repo.IsAncestorAsync(bad, commit, ct))
+            {
+                throw NotAnAncestor(name, spec.Bad, AfterTheBadCommit);
+            }
+        }
+        IReadOnlyList<string> goods = [first, .. more];
+        var bases = await repo.MergeBasesAsync(bad, goods, ct);
+        if (bases.Count == 0)
+        {
+            throw new JobException($"the good commits share no history with bad commit {spec.Bad}");
+        }
+        var toTest = bases.Where(b => !goods.Contains(b)).ToList();
+        return (more, toTest.Count > 0 ? toTest : null);
     }
 
     /// <summary>Runs (or resumes) a stored job to its result.</summary>

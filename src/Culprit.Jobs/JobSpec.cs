@@ -29,9 +29,17 @@ public sealed record JobSpec
 
     /// <summary>
     /// The other good commits (<c>--good</c> given more than once, as <c>git bisect start BAD GOOD1 GOOD2</c>),
-    /// stored resolved: the range leaves out what any of them reaches. Each is an ancestor of the bad commit.
+    /// stored resolved: the range leaves out what any of them reaches. None is the bad commit or after it.
     /// </summary>
     public IReadOnlyList<string>? MoreGood { get; init; }
+
+    /// <summary>
+    /// With several good commits, some not ancestors of the bad one: the merge bases of the bad commit and
+    /// all the good commits (<c>git merge-base --all BAD GOOD1 GOOD2…</c>) that are not good commits
+    /// themselves. Each is tested first, as git bisect does; one judged bad ends the job (the crash was
+    /// fixed between it and the good commits). The range is the same either way.
+    /// </summary>
+    public IReadOnlyList<string>? GoodMergeBases { get; init; }
 
     /// <summary>
     /// Set when the good commit given is not an ancestor of the bad one (a stable tag against

@@ -29,6 +29,20 @@ internal sealed record BranchRepository(string Path, string Base, string Tip, st
         return (run.StandardOutput, log.StandardOutput);
     }
 
+    /// <summary>A branch <paramref name="name"/> off <paramref name="from"/> with one commit writing <paramref name="files"/>: its hash (main stays checked out).</summary>
+    public async Task<string> BranchOffAsync(string name, string from, string subject, params (string File, string Content)[] files)
+    {
+        await TestGit.RunAsync(Path, "checkout", "-q", "-b", name, from);
+        foreach (var (file, content) in files)
+        {
+            await File.WriteAllTextAsync(System.IO.Path.Combine(Path, file), content);
+            await TestGit.RunAsync(Path, "add", file);
+        }
+        var commit = await TestGit.CommitAsync(Path, subject, TestGit.Identity(100));
+        await TestGit.RunAsync(Path, "checkout", "-q", "main");
+        return commit;
+    }
+
     public static async Task<BranchRepository> CreateAsync(string path)
     {
         Directory.CreateDirectory(path);
