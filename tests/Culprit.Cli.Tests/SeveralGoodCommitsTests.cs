@@ -15,7 +15,7 @@ public sealed class SeveralGoodCommitsTests
         var repo = await BranchRepository.CreateAsync(temp.Sub("repo"));
         var fixBuild = repo.Branch[1];
 
-        var run = await repo.BisectAsync(temp.Sub("s.db"), "--bad", "main", "--good", repo.Base, "--good", fixBuild, "--runs", "1", "--strategy", "classic");
+        var run = await BisectFromBaseAndAsync(repo, temp, fixBuild);
 
         Assert.True(run.ExitCode == 0, run.Error + run.Output);
         Assert.Contains($"# git bisect start {repo.Tip} {repo.Base} {fixBuild}", run.Output);
@@ -35,7 +35,7 @@ public sealed class SeveralGoodCommitsTests
         // tip and the two good commits is main 5, which git tests before it bisects.
         var stable = await repo.BranchOffAsync("stable", repo.MainBeforeMerge, "stable: backport", ("backport.txt", "x\n"));
 
-        var run = await repo.BisectAsync(temp.Sub("s.db"), "--bad", "main", "--good", repo.Base, "--good", stable, "--runs", "1", "--strategy", "classic");
+        var run = await BisectFromBaseAndAsync(repo, temp, stable);
 
         Assert.True(run.ExitCode == 0, run.Error + run.Output);
         Assert.Contains($"a merge base of {repo.Tip} and the good commits must be tested: {repo.MainBeforeMerge}", run.Output);
@@ -54,12 +54,16 @@ public sealed class SeveralGoodCommitsTests
         // Off the merge, which has the bug, a branch that fixes it: the merge base is bad, the bug was fixed on the branch.
         var fixedThere = await repo.BranchOffAsync("stable", repo.Merge, "stable: fix the bug", ("state", "ok\n"));
 
-        var run = await repo.BisectAsync(temp.Sub("s.db"), "--bad", "main", "--good", repo.Base, "--good", fixedThere, "--runs", "1", "--strategy", "classic");
+        var run = await BisectFromBaseAndAsync(repo, temp, fixedThere);
 
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains($"the merge base {repo.Merge} is bad: the crash was fixed between it and the good commits {repo.Base}, {fixedThere}", run.Output);
         Assert.DoesNotContain("first bad commit", run.Output);
     }
+
+    /// <summary>git's own path (classic, one run a commit) from main back to the base and <paramref name="secondGood"/>.</summary>
+    private static Task<CliHarness.Run> BisectFromBaseAndAsync(BranchRepository repo, TempDir temp, string secondGood) =>
+        repo.BisectAsync(temp.Sub("s.db"), "--bad", "main", "--good", repo.Base, "--good", secondGood, "--runs", "1", "--strategy", "classic");
 
     private static IEnumerable<string> Verdicts(string log, string prefix) =>
         log.Split('\n').Where(l => l.StartsWith(prefix + "git bisect bad ", StringComparison.Ordinal) || l.StartsWith(prefix + "git bisect good ", StringComparison.Ordinal));
