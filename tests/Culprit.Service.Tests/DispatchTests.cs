@@ -53,13 +53,24 @@ public sealed class DispatchTests
         {
             nodes.Add(await ServeProcess.StartAsync(temp.Sub("node0"), "--cluster", pg.ConnectionString, "--builds", "1"));
             var demo = await DemoRepository.CreateAsync(temp.Sub("demo"), flaky: false, withFix: false);
-            string[] job = ["--repo", demo.Path, "--bad", "HEAD", "--build", "make", "--test", "sleep 1 && ./test.sh", "--runs", "1", "--strategy", "classic"];
+            // Every test waits for the gate, opened once the second node is in the cluster: the jobs cannot
+            // finish on the lone node however slow the second one is to start.
+            var gate = Path.Combine(temp.Path, "gate");
+            string[] job = ["--repo", demo.Path, "--bad", "HEAD", "--build", "make", "--test", $"until [ -e '{gate}' ]; do sleep 0.2; done; sleep 1 && ./test.sh",
+                "--runs", "1", "--strategy", "classic"];
             var ids = new[] { await SubmitAsync(nodes[0].Url, job), await SubmitAsync(nodes[0].Url, job) };
             // The lone node is busy with the jobs (one slot for two) before the second node starts.
             await Polling.UntilAsync(() => Task.FromResult(nodes[0].Output.Contains($"job {ids[0]}: testing commit ") || nodes[0].Output.Contains($"job {ids[1]}: testing commit ")),
                 Deadline, () => "timed out waiting for the first node to test a commit");
 
             nodes.Add(await ServeProcess.StartAsync(temp.Sub("node1"), "--cluster", pg.ConnectionString, "--builds", "1"));
+            using (var http = new HttpClient())
+            {
+                await Polling.UntilAsync(async () => await ClusterProbes.SelfAsync(http, nodes[1]) is not null
+                        && (await ClusterProbes.NodeStatusesAsync(http, nodes[0].Url)).Values.Count(s => s == "active") == 2,
+                    Deadline, () => "the second node never showed in the first node's cluster view");
+            }
+            File.WriteAllText(gate, "");
 
             foreach (var id in ids)
             {

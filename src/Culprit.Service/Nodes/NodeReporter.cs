@@ -68,7 +68,7 @@ public sealed class NodeReporter(
             testers.RemoveLeftovers(store);
             foreach (var job in store.ListJobs().Where(j => JobStates.IsActive(j.State)))
             {
-                logger.LogInformation("resuming job {Job} ({State} when its node stopped)", job.Id, job.State);
+                logger.LogInformation("job {Job} is {State} in the store: resuming it unless a node runs it already", job.Id, job.State);
                 await grains.GetGrain<IJobGrain>(job.Id).StartAsync();
             }
         }
