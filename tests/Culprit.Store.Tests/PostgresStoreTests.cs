@@ -52,9 +52,19 @@ public sealed class PostgresStoreTests(PostgresFixture pg)
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'dead node';", admin);
             await kill.ExecuteScalarAsync();
         }
-        await Task.Delay(200);
-
-        using var taken = JobLock.Acquire(alive, id);
+        // The server releases a killed session's locks when its backend has exited, a moment later.
+        JobLock? taken = null;
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); taken is null; await Task.Delay(100))
+        {
+            try
+            {
+                taken = JobLock.Acquire(alive, id);
+            }
+            catch (StoreException) when (DateTime.UtcNow < deadline)
+            {
+            }
+        }
+        taken.Dispose();
         held.Dispose();
     }
 
