@@ -100,13 +100,17 @@ public sealed class UntestableCommitCliTests
     [InlineData("--accel", "fast", "--kernel", "culprit: --accel must be auto, kvm or tcg (got fast)")]
     [InlineData("--accel", "kvm", "--no-verify", "culprit: --accel is for kernel mode (--kernel)")]
     [InlineData("--qemu", "/usr/bin/qemu-system-x86_64", "--no-verify", "culprit: --qemu is for kernel mode (--kernel)")]
-    public async Task A_bad_accel_is_a_one_line_error(string option, string value, string mode, string error)
+    [InlineData("--vms", "2", "--no-verify", "culprit: --vms is for kernel mode (--kernel)")]
+    [InlineData("--boot-timeout", "60", "--no-verify", "culprit: --boot-timeout is for kernel mode (--kernel)")]
+    public async Task A_bad_or_misplaced_kernel_option_is_a_one_line_error(string option, string value, string mode, string error)
     {
         using var temp = new TempDir();
         var (repo, config, repro) = await KernelJobInputsAsync(temp);
+        // In command mode the kernel's own inputs would be refused first, as the options above are.
+        string[] inputs = mode == "--kernel" ? ["--config", config, "--repro", repro] : [];
 
-        var run = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", mode, "--config", config, "--repro", repro,
-            "--build", "true", "--test", "true", option, value, "--store", temp.Sub("s.db"));
+        var run = await CliHarness.InvokeAsync(["bisect", "--repo", repo.Path, "--bad", "main", mode, .. inputs,
+            "--build", "true", "--test", "true", option, value, "--store", temp.Sub("s.db")]);
 
         Assert.Equal(1, run.ExitCode);
         Assert.Equal(error, run.Error.Trim());

@@ -46,6 +46,7 @@ internal static class BisectCommand
         var accel = new Option<string?>("--accel") { Description = "auto (try KVM, else TCG), kvm or tcg: how the VMs run (kernel mode)" };
         var qemu = new Option<string?>("--qemu") { Description = "the QEMU program the VMs run with, a name on PATH or a path (kernel mode; default qemu-system-x86_64)" };
         var oldestRelease = new Option<string?>("--oldest-release") { Description = "do not test releases older than this tag (kernel mode)" };
+        Option[] kernelOnly = [config, repro, compiler, compilers, ccache, vms, vmMemory, bootTimeout, accel, qemu, oldestRelease];
         var confidence = new Option<double>("--confidence") { Description = "flaky strategy: stop when one commit is the culprit with this probability", DefaultValueFactory = _ => 0.95 };
         var maxRuns = new Option<int?>("--max-runs") { Description = "flaky strategy: budget of test runs" };
         var maxBuilds = new Option<int?>("--max-builds") { Description = "flaky strategy: budget of builds" };
@@ -136,13 +137,10 @@ internal static class BisectCommand
                 // Read now, so that a line that is not a rule is named before any job exists.
                 Kernel.Build.CompilerTable.Load(compilersFile);
             }
-            if (spec.Kernel is null && parse.GetValue(accel) is not null)
+            // A kernel option without --kernel would be ignored: say so rather than run a job the user did not ask for.
+            if (spec.Kernel is null && kernelOnly.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given)
             {
-                throw new JobException("--accel is for kernel mode (--kernel)");
-            }
-            if (spec.Kernel is null && parse.GetValue(qemu) is not null)
-            {
-                throw new JobException("--qemu is for kernel mode (--kernel)");
+                throw new JobException($"{given.Name} is for kernel mode (--kernel)");
             }
             // Checked again by CreateAsync; here so that a bad option does not even create the store.
             JobSpecValidator.Validate(spec);
