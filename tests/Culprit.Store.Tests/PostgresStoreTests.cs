@@ -53,18 +53,19 @@ public sealed class PostgresStoreTests(PostgresFixture pg)
             await kill.ExecuteScalarAsync();
         }
         // The server releases a killed session's locks when its backend has exited, a moment later.
-        JobLock? taken = null;
-        for (var deadline = DateTime.UtcNow.AddSeconds(30); taken is null; await Task.Delay(100))
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
         {
             try
             {
-                taken = JobLock.Acquire(alive, id);
+                JobLock.Acquire(alive, id).Dispose();
+                break;
             }
             catch (StoreException) when (DateTime.UtcNow < deadline)
             {
+                await Task.Delay(100);
             }
         }
-        taken.Dispose();
         held.Dispose();
     }
 
