@@ -54,6 +54,43 @@ public sealed class SimulateCasesTests
     }
 
     [Fact]
+    public async Task Noise_left_out_is_zero_in_every_scenario_and_named_in_the_report()
+    {
+        using var temp = new TempDir();
+        var cases = temp.Sub("cases.jsonl");
+
+        var run = await CliHarness.InvokeAsync("simulate", "--scenarios", "12", "--seed", "3", "--policies", "flaky", "--json",
+            "--without", "unrelated-crashes,infra-errors", "--without", "extra-titles", "--cases", cases);
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        using var report = JsonDocument.Parse(run.Output);
+        Assert.Equal(["extra-titles", "unrelated-crashes", "infra-errors"],
+            report.RootElement.GetProperty("without").EnumerateArray().Select(e => e.GetString()));
+        var lines = (await File.ReadAllLinesAsync(cases)).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(12, lines.Count);
+        Assert.All(lines, l =>
+        {
+            Assert.Equal(0, l.GetProperty("extra_manifestations").GetInt32());
+            Assert.Equal(0, l.GetProperty("unrelated_rate").GetDouble());
+            Assert.Equal(0, l.GetProperty("infra_rate").GetDouble());
+        });
+        Assert.Contains(lines, l => l.GetProperty("broken_rate").GetDouble() > 0);
+
+        var text = await CliHarness.InvokeAsync("simulate", "--scenarios", "2", "--policies", "git", "--without", "all");
+        Assert.Contains("left out of every scenario: extra-titles, unrelated-crashes, broken-builds, infra-errors", text.Output);
+    }
+
+    [Fact]
+    public async Task Unknown_noise_is_refused_with_the_known_names()
+    {
+        var run = await CliHarness.InvokeAsync("simulate", "--scenarios", "3", "--without", "infra-errors,bogus");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("culprit: unknown noise for --without: bogus (known: extra-titles, unrelated-crashes, broken-builds, infra-errors, all)", run.Error.Trim());
+        Assert.Equal("", run.Output);
+    }
+
+    [Fact]
     public async Task A_cases_file_that_cannot_be_written_is_refused_before_anything_runs()
     {
         using var temp = new TempDir();

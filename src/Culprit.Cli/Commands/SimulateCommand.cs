@@ -6,7 +6,7 @@ using Culprit.Jobs.Simulation;
 namespace Culprit.Cli.Commands;
 
 /// <summary>
-/// <c>culprit simulate --scenarios N --seed S [--json] [--policies a,b] [--build-minutes B --run-minutes R] [--worlds] [--workers K] [--confidence C] [--cases FILE]</c>:
+/// <c>culprit simulate --scenarios N --seed S [--json] [--policies a,b] [--build-minutes B --run-minutes R] [--worlds] [--workers K] [--confidence C] [--cases FILE] [--without NOISE,...]</c>:
 /// runs the bisection policies on generated scenarios (no git, no builds) and prints their accuracy,
 /// runs, builds and machine-minutes; with <c>--worlds</c>, per world, accuracy and confident-wrong rate.
 /// <c>--confidence</c> is <c>bisect</c>'s: what it buys and costs the flaky policy is what an operator weighs.
@@ -43,9 +43,14 @@ internal static class SimulateCommand
         {
             Description = "Also write every scenario, its knobs and each policy's result, runs, builds and cost, to this file (one JSON object per line).",
         };
+        var without = new Option<string[]>("--without")
+        {
+            Description = $"Leave noise out of every scenario, to see what it costs: {string.Join(", ", ScenarioNoiseNames.Known)} (the same ranges, culprits and repro chances as with it).",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var command = new Command("simulate", "Measure the bisection strategies on generated scenarios: accuracy, runs, builds, machine-minutes.")
         {
-            scenarios, seed, json, policies, buildMinutes, runMinutes, worlds, workers, confidence, cases,
+            scenarios, seed, json, policies, buildMinutes, runMinutes, worlds, workers, confidence, cases, without,
         };
         command.Validators.Add(result =>
         {
@@ -53,6 +58,11 @@ internal static class SimulateCommand
             if (unknown.Count > 0)
             {
                 result.AddError($"unknown policy: {string.Join(", ", unknown)} (known: {string.Join(", ", SimulatedPolicy.All.Select(p => p.Name))})");
+            }
+            var unknownNoise = Names(result.GetValue(without)).Where(n => !ScenarioNoiseNames.TryParse(n, out _)).ToList();
+            if (unknownNoise.Count > 0)
+            {
+                result.AddError($"unknown noise for --without: {string.Join(", ", unknownNoise)} (known: {string.Join(", ", ScenarioNoiseNames.Known)})");
             }
         });
         command.SetAction((parseResult, ct) => CliErrors.GuardAsync(parseResult, () =>
@@ -65,17 +75,19 @@ internal static class SimulateCommand
                 chosen = SimulatedPolicy.All.Select(p => p.Name).ToList();
             }
             var prices = new SimulationPrices(parseResult.GetValue(buildMinutes), parseResult.GetValue(runMinutes));
+            var leftOut = Names(parseResult.GetValue(without)).Aggregate(ScenarioNoise.None,
+                (all, name) => ScenarioNoiseNames.TryParse(name, out var noise) ? all | noise : all);
             var output = parseResult.InvocationConfiguration.Output;
             if (parseResult.GetValue(worlds))
             {
                 var all = Simulator.RunWorlds(parseResult.GetValue(scenarios), parseResult.GetValue(seed), chosen, prices: prices,
-                    confidence: parseResult.GetValue(confidence));
+                    confidence: parseResult.GetValue(confidence), without: leftOut);
                 WriteCases(casesFile, all);
                 output.Write(parseResult.GetValue(json) ? SimulationReportWriter.ToJson(all) : SimulationReportWriter.ToText(all));
                 return Task.FromResult(0);
             }
             var report = Simulator.Run(parseResult.GetValue(scenarios), parseResult.GetValue(seed), chosen, prices: prices, workers: parseResult.GetValue(workers),
-                confidence: parseResult.GetValue(confidence));
+                confidence: parseResult.GetValue(confidence), without: leftOut);
             WriteCases(casesFile, [report]);
             output.Write(parseResult.GetValue(json) ? SimulationReportWriter.ToJson(report) : SimulationReportWriter.ToText(report));
             return Task.FromResult(0);

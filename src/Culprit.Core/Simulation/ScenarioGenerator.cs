@@ -62,6 +62,26 @@ public static class ScenarioGenerator
         var buildable = Enumerable.Range(0, graph.Count).Where(c => !broken[c]).ToList();
         var culprit = buildable[rng.Next(buildable.Count)];
         var hasBug = Descendants(parents, culprit);
+
+        // Noise is left out only now, so that every draw above (range, culprit, titles) is the same as with it.
+        var without = knobs.Without;
+        if (without.HasFlag(ScenarioNoise.ExtraTitles))
+        {
+            manifestations = manifestations.Take(1).ToList();
+        }
+        if (without.HasFlag(ScenarioNoise.UnrelatedCrashes))
+        {
+            unrelatedRate = 0;
+        }
+        if (without.HasFlag(ScenarioNoise.BrokenBuilds))
+        {
+            brokenRate = 0;
+            Array.Clear(broken);
+        }
+        if (without.HasFlag(ScenarioNoise.InfraErrors))
+        {
+            infraRate = 0;
+        }
         var right = RightAnswer(parents, broken, hasBug, culprit).Select(c => graph.Commits[c]).ToList();
 
         return new Scenario(index, caseSeed, graph, culprit, reproChance, manifestations, unrelatedRate, unrelated,

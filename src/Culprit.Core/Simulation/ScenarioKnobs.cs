@@ -2,7 +2,8 @@ namespace Culprit.Core.Simulation;
 
 /// <summary>
 /// Fixes some of a scenario's knobs instead of drawing them (for pinned test scenarios). A null
-/// knob is drawn from the benchmark's distribution.
+/// knob is drawn from the benchmark's distribution. <paramref name="Without"/>: noise left out after
+/// everything is drawn (see <see cref="ScenarioNoise"/>).
 /// </summary>
 public sealed record ScenarioKnobs(
     int? Commits = null,
@@ -12,7 +13,8 @@ public sealed record ScenarioKnobs(
     double? BrokenRate = null,
     double? InfraRate = null,
     double? BuildSeconds = null,
-    double? RunSeconds = null)
+    double? RunSeconds = null,
+    ScenarioNoise Without = ScenarioNoise.None)
 {
     public static ScenarioKnobs None { get; } = new();
 }

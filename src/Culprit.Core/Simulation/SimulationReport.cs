@@ -1,6 +1,9 @@
 namespace Culprit.Core.Simulation;
 
-/// <summary>What <c>culprit simulate</c> measured; <paramref name="Confidence"/>: what the flaky policy was asked for (<c>--confidence</c>).</summary>
+/// <summary>
+/// What <c>culprit simulate</c> measured; <paramref name="Confidence"/>: what the flaky policy was asked for
+/// (<c>--confidence</c>); <paramref name="Without"/>: the noise left out of the scenarios (<c>--without</c>).
+/// </summary>
 public sealed record SimulationReport(
     int Scenarios,
     int Seed,
@@ -10,7 +13,8 @@ public sealed record SimulationReport(
     SimulationPrices? Prices = null,
     World World = World.Model,
     int Workers = 1,
-    double Confidence = 0.95);
+    double Confidence = 0.95,
+    ScenarioNoise Without = ScenarioNoise.None);
 
 /// <summary>One policy over all scenarios. <paramref name="Calibration"/> only for policies that state a confidence; <paramref name="CostByPhase"/>: mean builds and runs of each phase of the job.</summary>
 public sealed record PolicyReport(

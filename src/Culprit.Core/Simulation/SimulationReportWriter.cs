@@ -264,7 +264,9 @@ public static class SimulationReportWriter
     private static string PricesLine(SimulationReport report)
     {
         var prices = report.Prices ?? SimulationPrices.Kernel;
-        return string.Create(Invariant, $"prices: a build {prices.BuildMinutes:0.##} min, a run {prices.RunMinutes:0.##} min; cost is mean machine-minutes (a commit is built once); {report.Workers} {(report.Workers == 1 ? "worker" : "workers")} (a round tests up to that many commits at once); confidence asked of the flaky policy: {report.Confidence * 100:0.##}%");
+        return string.Create(Invariant, $"prices: a build {prices.BuildMinutes:0.##} min, a run {prices.RunMinutes:0.##} min; cost is mean machine-minutes (a commit is built once); {report.Workers} {(report.Workers == 1 ? "worker" : "workers")} (a round tests up to that many commits at once); confidence asked of the flaky policy: {report.Confidence * 100:0.##}%")
+            + (report.Without == ScenarioNoise.None ? ""
+                : $"{Environment.NewLine}left out of every scenario: {string.Join(", ", report.Without.ToWire())} (the same ranges, culprits and repro chances as with them)");
     }
 
     /// <summary>JSON <c>cost_by_phase</c>: each phase's mean builds, runs and machine-minutes.</summary>
@@ -294,5 +296,11 @@ public static class SimulationReportWriter
         json.WriteNumber("run_minutes", prices.RunMinutes);
         json.WriteNumber("workers", report.Workers);
         json.WriteNumber("confidence", report.Confidence);
+        json.WriteStartArray("without");
+        foreach (var name in report.Without.ToWire())
+        {
+            json.WriteStringValue(name);
+        }
+        json.WriteEndArray();
     }
 }

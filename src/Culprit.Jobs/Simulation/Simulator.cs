@@ -26,15 +26,17 @@ public static class Simulator
     public static readonly double[] CalibrationEdges = [0.0, 0.5, 0.8, 0.9, 0.95, 0.98, 0.995, 1.0000001];
 
     /// <param name="confidence">What the flaky policy is asked for (<c>--confidence</c>; <see cref="SimulatedPolicy.Named(string, double)"/>; null: its default).</param>
+    /// <param name="without">Noise left out of every scenario (<c>--without</c>).</param>
     public static SimulationReport Run(int scenarios, int seed, IReadOnlyList<string> policies, int parallelism = 2,
-        SimulationPrices? prices = null, World world = World.Model, int workers = 1, double? confidence = null) =>
+        SimulationPrices? prices = null, World world = World.Model, int workers = 1, double? confidence = null,
+        ScenarioNoise without = ScenarioNoise.None) =>
         Run(scenarios, seed, policies.Select(p => SimulatedPolicy.Named(p, confidence ?? SimulatedPolicy.Flaky.Confidence)).ToList(),
-            parallelism, prices, world, workers, confidence);
+            parallelism, prices, world, workers, confidence, without);
 
     /// <summary>Runs every world on the same scenario seeds: one report per world.</summary>
     public static IReadOnlyList<SimulationReport> RunWorlds(int scenarios, int seed, IReadOnlyList<string> policies, int parallelism = 2,
-        SimulationPrices? prices = null, double? confidence = null) =>
-        WorldNames.All.Select(w => Run(scenarios, seed, policies, parallelism, prices, w, confidence: confidence)).ToList();
+        SimulationPrices? prices = null, double? confidence = null, ScenarioNoise without = ScenarioNoise.None) =>
+        WorldNames.All.Select(w => Run(scenarios, seed, policies, parallelism, prices, w, confidence: confidence, without: without)).ToList();
 
     /// <param name="prices">
     /// What builds and runs cost; the scenarios take their timings from them, so the strategies
@@ -43,10 +45,11 @@ public static class Simulator
     /// <param name="workers">Commits each job may test at once (the report's mean rounds count its rounds).</param>
     /// <param name="asked">The confidence the report says was asked (default: the first policy's that states one).</param>
     public static SimulationReport Run(int scenarios, int seed, IReadOnlyList<SimulatedPolicy> chosen, int parallelism = 2,
-        SimulationPrices? prices = null, World world = World.Model, int workers = 1, double? asked = null)
+        SimulationPrices? prices = null, World world = World.Model, int workers = 1, double? asked = null,
+        ScenarioNoise without = ScenarioNoise.None)
     {
         prices ??= SimulationPrices.Kernel;
-        var knobs = prices.Timings(ScenarioKnobs.None);
+        var knobs = prices.Timings(ScenarioKnobs.None with { Without = without });
         var cases = new CaseResult[scenarios];
         // Asynchronous all the way: a job's flow awaits its range listing, which must not wait for a blocked pool thread.
         Parallel.ForEachAsync(Enumerable.Range(0, scenarios), new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (i, ct) =>
@@ -70,7 +73,7 @@ public static class Simulator
         }).GetAwaiter().GetResult();
         var reports = chosen.Select((p, k) => Summarize(p.Name, cases, k, stateConfidence: p.StatesConfidence)).ToList();
         asked ??= chosen.FirstOrDefault(p => p.StatesConfidence)?.Confidence ?? SimulatedPolicy.Flaky.Confidence;
-        return new SimulationReport(scenarios, seed, cases.Count(c => c.Ambiguous), reports, cases, prices, world, workers, asked.Value);
+        return new SimulationReport(scenarios, seed, cases.Count(c => c.Ambiguous), reports, cases, prices, world, workers, asked.Value, without);
     }
 
     private static PolicyReport Summarize(string name, CaseResult[] cases, int k, bool stateConfidence)

@@ -22,6 +22,37 @@ public class ScenarioGeneratorTests
     }
 
     [Fact]
+    public void Noise_left_out_leaves_the_same_range_culprit_and_repro_chance()
+    {
+        var all = ScenarioNoiseNames.Known.Aggregate(ScenarioNoise.None, (n, name) => ScenarioNoiseNames.TryParse(name, out var k) ? n | k : n);
+        var noisy = Scenarios.Where(s => s.Manifestations.Count > 1 && s.UnrelatedRate > 0 && s.InfraRate > 0
+            && Enumerable.Range(0, s.Graph.Count).Any(s.IsBroken)).Take(10).ToList();
+        Assert.NotEmpty(noisy);
+        Assert.All(noisy, s =>
+        {
+            var quiet = ScenarioGenerator.Generate(s.Index, 7, new ScenarioKnobs(Without: all));
+            Assert.Equal(s.Graph.Commits, quiet.Graph.Commits);
+            Assert.Equal(s.CulpritCommit, quiet.CulpritCommit);
+            Assert.Equal(s.ReproChance, quiet.ReproChance);
+            Assert.Equal(s.Manifestations[0].Title, quiet.Manifestations.Single().Title);
+            Assert.Equal(s.Manifestations[0].AltTitles, quiet.Manifestations[0].AltTitles);
+            Assert.Equal(0, quiet.UnrelatedRate);
+            Assert.Equal(0, quiet.InfraRate);
+            Assert.DoesNotContain(Enumerable.Range(0, quiet.Graph.Count), quiet.IsBroken);
+            Assert.Equal([quiet.CulpritCommit], quiet.RightCandidates);
+        });
+        // One kind left out leaves the others as drawn.
+        var s0 = noisy[0];
+        var onlyInfra = ScenarioGenerator.Generate(s0.Index, 7, new ScenarioKnobs(Without: ScenarioNoise.InfraErrors));
+        Assert.Equal(0, onlyInfra.InfraRate);
+        Assert.Equal((s0.UnrelatedRate, s0.Manifestations.Count), (onlyInfra.UnrelatedRate, onlyInfra.Manifestations.Count));
+        Assert.Equal(s0.RightCandidates, onlyInfra.RightCandidates);
+        Assert.Equal(ScenarioNoise.UnrelatedCrashes | ScenarioNoise.InfraErrors,
+            ScenarioNoiseNames.TryParse("unrelated-crashes", out var u) && ScenarioNoiseNames.TryParse("infra-errors", out var i) ? u | i : ScenarioNoise.None);
+        Assert.False(ScenarioNoiseNames.TryParse("noise", out _));
+    }
+
+    [Fact]
     public void Histories_have_merges()
     {
         Assert.All(Scenarios.Where(s => s.Graph.Count > 500), s =>
