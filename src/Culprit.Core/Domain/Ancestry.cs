@@ -11,37 +11,38 @@ namespace Culprit.Core.Domain;
 /// </summary>
 public sealed class Ancestry
 {
-    private readonly int[] _position;   // post-order number of each commit (graph index → number)
-    private readonly int[] _start;      // per commit, its first interval in _intervals (pairs lo, hi)
-    private readonly int[] _length;     // per commit, how many intervals
-    private readonly int[] _intervals;
+    // Arrays for a range walked here; views of the file for one read back (see CommitGraphFile).
+    private readonly Memory<int> _position;   // post-order number of each commit (graph index → number)
+    private readonly Memory<int> _start;      // per commit, its first interval in _intervals (pairs lo, hi)
+    private readonly Memory<int> _length;     // per commit, how many intervals
+    private readonly Memory<int> _intervals;
     private readonly int _intervalCount;
 
     internal Ancestry(CommitGraph graph)
     {
         var n = graph.Count;
         Count = n;
-        _position = new int[n];
-        _start = new int[n];
-        _length = new int[n];
+        var position = new int[n];
+        var start = new int[n];
+        var length = new int[n];
         var order = PostOrder(graph);
         for (var k = 0; k < n; k++)
         {
-            _position[order[k]] = k;
+            position[order[k]] = k;
         }
         var store = new IntervalStore(n * 5 + 16);   // about 2.2 intervals per commit on kernel-shaped histories
         var scratch = new List<(int Lo, int Hi)>();
         foreach (var v in order)
         {
-            var pv = _position[v];
+            var pv = position[v];
             var parents = graph.RangeParentsAt(v);
-            _start[v] = store.Count / 2;
+            start[v] = store.Count / 2;
             if (parents.Length == 1)
             {
                 // A strand of pearls: the parent's list, with this commit's number appended.
                 var p = parents[0];
-                var from = _start[p] * 2;
-                var len = _length[p];
+                var from = start[p] * 2;
+                var len = length[p];
                 for (var k = 0; k < len - 1; k++)
                 {
                     store.Add(store[from + 2 * k], store[from + 2 * k + 1]);
@@ -62,9 +63,9 @@ public sealed class Ancestry
                 scratch.Clear();
                 foreach (var p in parents)
                 {
-                    for (var k = 0; k < _length[p]; k++)
+                    for (var k = 0; k < length[p]; k++)
                     {
-                        scratch.Add((store[(_start[p] + k) * 2], store[(_start[p] + k) * 2 + 1]));
+                        scratch.Add((store[(start[p] + k) * 2], store[(start[p] + k) * 2 + 1]));
                     }
                 }
                 scratch.Add((pv, pv));
@@ -85,15 +86,16 @@ public sealed class Ancestry
                 }
                 store.Add(lo, hi);
             }
-            _length[v] = store.Count / 2 - _start[v];
+            length[v] = store.Count / 2 - start[v];
         }
         _intervalCount = store.Count / 2;
         _intervals = store.Items;   // kept with its slack: a copy would double the peak
+        (_position, _start, _length) = (position, start, length);
     }
 
     public int Count { get; }
 
-    private Ancestry(int count, int[] position, int[] start, int[] length, int[] intervals)
+    private Ancestry(int count, Memory<int> position, Memory<int> start, Memory<int> length, Memory<int> intervals)
     {
         Count = count;
         (_position, _start, _length, _intervals) = (position, start, length, intervals);
@@ -103,19 +105,22 @@ public sealed class Ancestry
     /// <summary>Writes the numbering and the intervals as they are: a resumed job reads them back instead of walking the range again.</summary>
     internal void Save(GraphFileIo.Writer w)
     {
-        w.Ints(_position);
-        w.Ints(_start);
-        w.Ints(_length);
-        w.Ints(_intervals.AsSpan(0, _intervalCount * 2));
+        w.Ints(_position.Span);
+        w.Ints(_start.Span);
+        w.Ints(_length.Span);
+        w.Ints(_intervals.Span[..(_intervalCount * 2)]);
     }
 
     internal static Ancestry Load(GraphFileIo.Reader r, int count)
     {
-        var (position, start, length, intervals) = (r.Ints(), r.Ints(), r.Ints(), r.Ints());
-        if (position.Length != count || start.Length != count || length.Length != count || intervals.Length % 2 != 0)
+        var (tables, intervals) = ((Position: r.Ints(), Start: r.Ints(), Length: r.Ints()), r.Ints());
+        if (tables.Position.Length != count || tables.Start.Length != count || tables.Length.Length != count || intervals.Length % 2 != 0)
         {
             throw new InvalidDataException("the ancestry's tables do not add up");
         }
+        var position = tables.Position.Span;
+        var start = tables.Start.Span;
+        var length = tables.Length.Span;
         for (var c = 0; c < count; c++)
         {
             if ((uint)position[c] >= (uint)count || start[c] < 0 || length[c] < 1 || (long)start[c] + length[c] > intervals.Length / 2)
@@ -123,7 +128,7 @@ public sealed class Ancestry
                 throw new InvalidDataException("the ancestry's tables do not add up");
             }
         }
-        return new Ancestry(count, position, start, length, intervals);
+        return new Ancestry(count, tables.Position, tables.Start, tables.Length, intervals);
     }
 
 
@@ -131,21 +136,22 @@ public sealed class Ancestry
     public int IntervalCount => _intervalCount;
 
     /// <summary>The commit's number in the walk's post-order (every ancestor has a smaller one).</summary>
-    public int PositionOf(int commit) => _position[commit];
+    public int PositionOf(int commit) => _position.Span[commit];
 
     /// <summary>Whether <paramref name="ancestor"/> is <paramref name="commit"/> or one of its ancestors.</summary>
     public bool IsAncestor(int ancestor, int commit)
     {
-        var x = _position[ancestor];
-        int lo = _start[commit], hi = lo + _length[commit] - 1;
+        var x = _position.Span[ancestor];
+        int lo = _start.Span[commit], hi = lo + _length.Span[commit] - 1;
+        var intervals = _intervals.Span;
         while (lo <= hi)
         {
             var mid = (lo + hi) >> 1;
-            if (x < _intervals[2 * mid])
+            if (x < intervals[2 * mid])
             {
                 hi = mid - 1;
             }
-            else if (x > _intervals[2 * mid + 1])
+            else if (x > intervals[2 * mid + 1])
             {
                 lo = mid + 1;
             }
@@ -165,11 +171,12 @@ public sealed class Ancestry
     {
         var byPosition = into ?? new int[Count + 1];
         Array.Clear(byPosition);
+        var position = _position.Span;
         for (var c = 0; c < Count; c++)
         {
             if (member(c))
             {
-                byPosition[_position[c] + 1] = 1;
+                byPosition[position[c] + 1] = 1;
             }
         }
         for (var k = 1; k <= Count; k++)
@@ -184,9 +191,10 @@ public sealed class Ancestry
     {
         var byPosition = into ?? new double[Count + 1];
         byPosition[0] = 0;
+        var position = _position.Span;
         for (var c = 0; c < Count; c++)
         {
-            byPosition[_position[c] + 1] = weight(c);
+            byPosition[position[c] + 1] = weight(c);
         }
         for (var k = 1; k <= Count; k++)
         {
@@ -199,10 +207,12 @@ public sealed class Ancestry
     public int SumBelow(int commit, int[] prefix)
     {
         var sum = 0;
-        var end = _start[commit] + _length[commit];
-        for (var k = _start[commit]; k < end; k++)
+        var intervals = _intervals.Span;
+        var first = _start.Span[commit];
+        var end = first + _length.Span[commit];
+        for (var k = first; k < end; k++)
         {
-            sum += prefix[_intervals[2 * k + 1] + 1] - prefix[_intervals[2 * k]];
+            sum += prefix[intervals[2 * k + 1] + 1] - prefix[intervals[2 * k]];
         }
         return sum;
     }
@@ -211,10 +221,12 @@ public sealed class Ancestry
     public double SumBelow(int commit, double[] prefix)
     {
         var sum = 0.0;
-        var end = _start[commit] + _length[commit];
-        for (var k = _start[commit]; k < end; k++)
+        var intervals = _intervals.Span;
+        var first = _start.Span[commit];
+        var end = first + _length.Span[commit];
+        for (var k = first; k < end; k++)
         {
-            sum += prefix[_intervals[2 * k + 1] + 1] - prefix[_intervals[2 * k]];
+            sum += prefix[intervals[2 * k + 1] + 1] - prefix[intervals[2 * k]];
         }
         return sum;
     }

@@ -11,10 +11,11 @@ namespace Culprit.Core.Domain;
 public sealed class CommitGraph
 {
     private readonly CommitIds _ids;        // the range's commits first, then parents outside it
-    private readonly int[] _parentStart;    // per commit, where its parents start in _parentRefs
-    private readonly int[] _parentRefs;     // ids' numbers (>= Count: outside the range)
-    private readonly int[] _rangeStart;
-    private readonly int[] _rangeParents;   // distinct in-range parents, first parent first
+    // Arrays for a listed range; views of the file for one read back (see CommitGraphFile).
+    private readonly Memory<int> _parentStart;    // per commit, where its parents start in _parentRefs
+    private readonly Memory<int> _parentRefs;     // ids' numbers (>= Count: outside the range)
+    private readonly Memory<int> _rangeStart;
+    private readonly Memory<int> _rangeParents;   // distinct in-range parents, first parent first
     private Ancestry? _ancestry;
 
     public CommitGraph(IEnumerable<(string Commit, IReadOnlyList<string> Parents)> revList)
@@ -29,27 +30,28 @@ public sealed class CommitGraph
         Count = count;
         _parentStart = parentStart;
         _parentRefs = parentRefs;
-        _rangeStart = new int[count + 1];
+        var rangeStart = new int[count + 1];
         var range = new List<int>(parentRefs.Length);  // one copy, trimmed below
         for (var i = 0; i < count; i++)
         {
-            _rangeStart[i] = range.Count;
+            rangeStart[i] = range.Count;
             for (var k = parentStart[i]; k < parentStart[i + 1]; k++)
             {
                 var p = parentRefs[k];
-                if (p < count && !Seen(range, _rangeStart[i], p))
+                if (p < count && !Seen(range, rangeStart[i], p))
                 {
                     range.Add(p);
                 }
             }
         }
-        _rangeStart[count] = range.Count;
-        _rangeParents = [.. range];
+        rangeStart[count] = range.Count;
+        _rangeStart = rangeStart;
+        _rangeParents = range.ToArray();
         Commits = new Names(this);
     }
 
     /// <summary>A graph read back from its file (see <see cref="CommitGraphFile"/>): the same tables, ancestry included.</summary>
-    private CommitGraph(CommitIds ids, int count, int[] parentStart, int[] parentRefs, int[] rangeStart, int[] rangeParents, Ancestry ancestry)
+    private CommitGraph(CommitIds ids, int count, Memory<int> parentStart, Memory<int> parentRefs, Memory<int> rangeStart, Memory<int> rangeParents, Ancestry ancestry)
     {
         _ids = ids;
         Count = count;
@@ -68,10 +70,10 @@ public sealed class CommitGraph
     {
         _ids.Save(w);
         w.Int(Count);
-        w.Ints(_parentStart);
-        w.Ints(_parentRefs);
-        w.Ints(_rangeStart);
-        w.Ints(_rangeParents);
+        w.Ints(_parentStart.Span);
+        w.Ints(_parentRefs.Span);
+        w.Ints(_rangeStart.Span);
+        w.Ints(_rangeParents.Span);
         Ancestry.Save(w);
     }
 
@@ -81,7 +83,7 @@ public sealed class CommitGraph
         var count = r.Int();
         var (parentStart, parentRefs, rangeStart, rangeParents) = (r.Ints(), r.Ints(), r.Ints(), r.Ints());
         if (count < 0 || count > ids.Count || parentStart.Length != count + 1 || rangeStart.Length != count + 1
-            || parentStart[count] != parentRefs.Length || rangeStart[count] != rangeParents.Length)
+            || parentStart.Span[count] != parentRefs.Length || rangeStart.Span[count] != rangeParents.Length)
         {
             throw new InvalidDataException("the graph's tables do not add up");
         }
@@ -124,10 +126,12 @@ public sealed class CommitGraph
         {
             throw new KeyNotFoundException($"commit {commit} is not in the range");
         }
-        var list = new string[_parentStart[i + 1] - _parentStart[i]];
+        var starts = _parentStart.Span;
+        var refs = _parentRefs.Span;
+        var list = new string[starts[i + 1] - starts[i]];
         for (var k = 0; k < list.Length; k++)
         {
-            list[k] = _ids[_parentRefs[_parentStart[i] + k]];
+            list[k] = _ids[refs[starts[i] + k]];
         }
         return list;
     }
@@ -140,7 +144,11 @@ public sealed class CommitGraph
     }
 
     /// <summary>Indexes of the distinct in-range parents of the commit at <paramref name="index"/>, first parent first.</summary>
-    public ReadOnlySpan<int> RangeParentsAt(int index) => _rangeParents.AsSpan(_rangeStart[index], _rangeStart[index + 1] - _rangeStart[index]);
+    public ReadOnlySpan<int> RangeParentsAt(int index)
+    {
+        var starts = _rangeStart.Span;
+        return _rangeParents.Span.Slice(starts[index], starts[index + 1] - starts[index]);
+    }
 
     /// <summary>Orders two commits by hash as git's oidcmp does (ordinal order of the hex names).</summary>
     public int CompareCommits(int a, int b) => _ids.Compare(a, b);

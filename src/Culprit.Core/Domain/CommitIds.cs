@@ -13,8 +13,9 @@ internal sealed class CommitIds
     private const int ChunkBits = 16;   // packed ids live in chunks of 65,536: growth never copies
 
     private int _width;                 // bytes per packed id; 0 while unknown, -1 for string names
-    private readonly List<byte[]> _chunks = [];
-    private int[] _slots = [];          // open addressing: (index + 1) | tag, 0 = empty
+    // Arrays while the ids are being listed; views of the file for a graph read back from one.
+    private readonly List<Memory<byte>> _chunks = [];
+    private Memory<int> _slots = Memory<int>.Empty;   // open addressing: (index + 1) | tag, 0 = empty
 
     // A slot keeps 7 bits of its id beside the index, so a probe that meets another id is told
     // apart without reading that id's bytes (a cache miss each): listing 1.3 M commits made ~8 M
@@ -119,11 +120,12 @@ internal sealed class CommitIds
         {
             return -1;
         }
-        var mask = _slots.Length - 1;
+        var slots = _slots.Span;
+        var mask = slots.Length - 1;
         var tag = Tag(key);
         for (var s = Slot(key) & mask; ; s = (s + 1) & mask)
         {
-            var v = _slots[s];
+            var v = slots[s];
             if (v == 0)
             {
                 return -1;
@@ -164,9 +166,7 @@ internal sealed class CommitIds
         if (_width > 0 && _chunks.Count > 0)
         {
             var used = Count - ((_chunks.Count - 1) << ChunkBits);
-            var last = _chunks[^1];
-            Array.Resize(ref last, used * _width);
-            _chunks[^1] = last;
+            _chunks[^1] = _chunks[^1][..(used * _width)].ToArray();
         }
     }
 
@@ -185,9 +185,9 @@ internal sealed class CommitIds
         w.Int(_chunks.Count);
         foreach (var chunk in _chunks)
         {
-            w.Chunk(chunk);
+            w.Chunk(chunk.Span);
         }
-        w.Ints(_slots);
+        w.Ints(_slots.Span);
     }
 
     public static CommitIds Load(GraphFileIo.Reader r)
@@ -218,7 +218,7 @@ internal sealed class CommitIds
 
     private ReadOnlySpan<byte> Packed(int index) => Slice(index);
 
-    private Span<byte> Slice(int index) => _chunks[index >> ChunkBits].AsSpan((index & ((1 << ChunkBits) - 1)) * _width, _width);
+    private Span<byte> Slice(int index) => _chunks[index >> ChunkBits].Span.Slice((index & ((1 << ChunkBits) - 1)) * _width, _width);
 
     private static int Slot(ReadOnlySpan<byte> key) => BinaryPrimitives.ReadInt32LittleEndian(key) & int.MaxValue;
 
@@ -227,14 +227,15 @@ internal sealed class CommitIds
 
     private void Insert(int index)
     {
-        var mask = _slots.Length - 1;
+        var slots = _slots.Span;
+        var mask = slots.Length - 1;
         var key = Packed(index);
         var s = Slot(key) & mask;
-        while (_slots[s] != 0)
+        while (slots[s] != 0)
         {
             s = (s + 1) & mask;
         }
-        _slots[s] = (index + 1) | Tag(key);
+        slots[s] = (index + 1) | Tag(key);
     }
 
     private void Rehash(int size)
@@ -258,7 +259,7 @@ internal sealed class CommitIds
         }
         _width = -1;
         _chunks.Clear();
-        _slots = [];
+        _slots = Memory<int>.Empty;
     }
 
     private static bool IsFullHash(ReadOnlySpan<char> id) =>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -6,26 +7,46 @@ namespace Culprit.Core.Domain;
 
 /// <summary>
 /// The primitives of <see cref="CommitGraphFile"/>: lengths and arrays written as they lie in memory
-/// (the file is a cache for this machine, read back by the same build), each byte folded into a
-/// running 64-bit checksum so a torn or damaged file is told from a good one.
+/// (the file is a cache for this machine, read back by the same build), each section folded into a
+/// running 64-bit checksum so a torn or damaged file is told from a good one. The reader works on
+/// the whole file in memory (a mapping of it, for a resumed job) and hands out its tables as views
+/// of that memory, not copies: at 1.3 M commits the tables are 100 MB, and filling that much fresh
+/// memory took longer than everything else a resume does.
 /// </summary>
 internal static class GraphFileIo
 {
     private const ulong Seed = 0x6a09e667f3bcc908;
     private const ulong Mix = 0x9e3779b97f4a7c15;
 
-    /// <summary>Folds <paramref name="bytes"/> into <paramref name="sum"/> (8 bytes a step; cheap next to reading them).</summary>
+    /// <summary>
+    /// Folds <paramref name="bytes"/> into <paramref name="sum"/>: four lanes of 8 bytes a step, so
+    /// the multiplications overlap (one lane was 0.2 s for 100 MB on a slow machine), then the rest.
+    /// </summary>
     public static ulong Fold(ulong sum, ReadOnlySpan<byte> bytes)
     {
         var words = MemoryMarshal.Cast<byte, ulong>(bytes);
-        foreach (var w in words)
+        ulong a = sum, b = sum ^ 0x243f6a8885a308d3, c = sum ^ 0x13198a2e03707344, d = sum ^ 0xa4093822299f31d0;
+        var blocks = words.Length / 4 * 4;
+        for (var i = 0; i < blocks; i += 4)
+        {
+            a = (a ^ words[i]) * Mix;
+            b = (b ^ words[i + 1]) * Mix;
+            c = (c ^ words[i + 2]) * Mix;
+            d = (d ^ words[i + 3]) * Mix;
+            a ^= a >> 29;
+            b ^= b >> 29;
+            c ^= c >> 29;
+            d ^= d >> 29;
+        }
+        sum = (((a * Mix ^ b) * Mix ^ c) * Mix ^ d) * Mix;
+        foreach (var w in words[blocks..])
         {
             sum = (sum ^ w) * Mix;
             sum ^= sum >> 29;
         }
-        foreach (var b in bytes[(words.Length * 8)..])
+        foreach (var x in bytes[(words.Length * 8)..])
         {
-            sum = (sum ^ b) * Mix;
+            sum = (sum ^ x) * Mix;
         }
         // The length too: a section cut short and its neighbour grown never add up to the same sum.
         return (sum ^ (ulong)bytes.Length) * Mix;
@@ -71,60 +92,79 @@ internal static class GraphFileIo
         }
     }
 
-    /// <summary>Reads what <see cref="Writer"/> wrote; any length the rest of the file cannot hold is <see cref="InvalidDataException"/>.</summary>
-    public sealed class Reader(Stream stream)
+    /// <summary>
+    /// Reads what <see cref="Writer"/> wrote from <paramref name="file"/>; tables and chunks are views
+    /// of it. Any length the rest of the file cannot hold is <see cref="InvalidDataException"/>.
+    /// </summary>
+    public sealed class Reader(Memory<byte> file)
     {
         private ulong _sum = Seed;
-        private readonly long _length = stream.Length;
+        private int _position;
 
-        private long Left => _length - stream.Position;
+        private int Left => file.Length - _position;
 
-        public void Bytes(Span<byte> into)
+        private Memory<byte> Take(int length)
         {
-            stream.ReadExactly(into);
-            _sum = Fold(_sum, into);
+            var taken = file.Slice(_position, length);
+            _position += length;
+            _sum = Fold(_sum, taken.Span);
+            return taken;
         }
 
-        public int Int()
-        {
-            Span<byte> b = stackalloc byte[4];
-            Bytes(b);
-            return BinaryPrimitives.ReadInt32LittleEndian(b);
-        }
+        public void Bytes(Span<byte> into) => Take(into.Length).Span.CopyTo(into);
 
-        public int[] Ints()
+        public int Int() => BinaryPrimitives.ReadInt32LittleEndian(Take(4).Span);
+
+        public Memory<int> Ints()
         {
             var n = Length(4);
-            var values = new int[n];
-            Bytes(MemoryMarshal.AsBytes(values.AsSpan()));
-            return values;
+            var bytes = Take(n * 4);
+            // A table of a byte array written as one (tests, a stream) or of a mapping: the same view either way.
+            return n == 0 ? Memory<int>.Empty : new IntView(bytes).Memory;
         }
 
-        public byte[] Chunk()
-        {
-            var bytes = new byte[Length(1)];
-            Bytes(bytes);
-            return bytes;
-        }
+        public Memory<byte> Chunk() => Take(Length(1));
 
-        public string Text() => Encoding.UTF8.GetString(Chunk());
+        public string Text() => Encoding.UTF8.GetString(Chunk().Span);
 
         /// <summary>Whether the checksum at the end matches what was read, and nothing follows it.</summary>
         public bool Finish()
         {
-            Span<byte> b = stackalloc byte[8];
-            stream.ReadExactly(b);
-            return BinaryPrimitives.ReadUInt64LittleEndian(b) == _sum && Left == 0;
+            if (Left != 8)
+            {
+                return false;
+            }
+            return BinaryPrimitives.ReadUInt64LittleEndian(file.Span[_position..]) == _sum;
         }
 
         private int Length(int itemSize)
         {
+            if (Left < 4)
+            {
+                throw new InvalidDataException("the file ends inside a length");
+            }
             var n = Int();
             if (n < 0 || (long)n * itemSize > Left)
             {
                 throw new InvalidDataException($"a length of {n} does not fit the file");
             }
             return n;
+        }
+    }
+
+    /// <summary>32-bit integers laid in a run of bytes (unaligned reads are fine on the machines .NET runs on).</summary>
+    private sealed class IntView(Memory<byte> bytes) : MemoryManager<int>
+    {
+        public override Span<int> GetSpan() => MemoryMarshal.Cast<byte, int>(bytes.Span);
+
+        public override MemoryHandle Pin(int elementIndex = 0) => throw new NotSupportedException("views of a graph file are not pinned");
+
+        public override void Unpin()
+        {
+        }
+
+        protected override void Dispose(bool disposing)
+        {
         }
     }
 }
