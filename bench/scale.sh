@@ -16,8 +16,11 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 mkdir -p "$cache"
 "$root/culprit" --help > /dev/null   # build the CLI outside the timings
 
-stamp() { python3 -u -c 'import sys,time
-t0=time.time()
+# Seconds since the shell's clock read just before the command was started (export T0 first): a
+# stamp counted from the filter's own start would leave out the time Python takes to start, which
+# is as long as some of the figures measured.
+stamp() { python3 -u -c 'import os,sys,time
+t0=float(os.environ["T0"])
 for l in sys.stdin: sys.stdout.write(f"{time.time()-t0:.3f} {l}")'; }
 
 # seconds from the start of the log to the first `testing commit` after `# git bisect start` and
@@ -57,6 +60,7 @@ for n in "${sizes[@]}"; do
 
   for strategy in classic flaky; do
     store="$work/$strategy-$n.db"
+    export T0=$(date +%s.%N)
     /usr/bin/time -f '%e %M' -o "$work/t" "$root/culprit" bisect --repo "$repo" --bad bh-bad --good bh-good \
       --build true --test '[ ! -e bug ]' --strategy "$strategy" --no-verify --store "$store" 2>&1 | stamp > "$work/$strategy.log"
     read -r wall rss < "$work/t"
@@ -66,6 +70,7 @@ for n in "${sizes[@]}"; do
 
   # Resume: kill -9 a classic job after its third bisection test, then time `resume` to its next test.
   store="$work/resume-$n.db"
+  export T0=$(date +%s.%N)
   ( "$root/culprit" bisect --repo "$repo" --bad bh-bad --good bh-good --build true --test '[ ! -e bug ]' \
       --strategy classic --no-verify --store "$store" 2>&1 & echo $! > "$work/pid"; wait ) | stamp > "$work/killed.log" &
   reader=$!
@@ -73,7 +78,7 @@ for n in "${sizes[@]}"; do
   kill -9 "$(cat "$work/pid")" 2>/dev/null || true
   wait "$reader" 2>/dev/null || true   # (the shell reports the kill)
   job=$("$root/culprit" jobs --store "$store" | awk 'NR == 2 { print $1 }')
-  start=$(date +%s.%N)
+  export T0=$(date +%s.%N)
   "$root/culprit" resume "$job" --store "$store" 2>&1 | stamp > "$work/resume.log" || true
   # Replayed lines come first (at once); the next new test is the one after the bad commit's and the finished ones'.
   done_tests=$(grep -c ' # git bisect \(good\|bad\|skip\) ' "$work/killed.log" || true)

@@ -26,6 +26,13 @@ public sealed class CommandTester : ICommitTester
     /// <summary>The commit the worktree was made at; other workers' worktrees start there too.</summary>
     private string _start = "HEAD";
 
+    /// <summary>
+    /// The worktree being made: awaited before its first use. It is made in the background because a
+    /// resumed job replays its stored steps (a range read, decisions) meanwhile, and a worktree is
+    /// made anew, a checkout of the whole tree.
+    /// </summary>
+    private Task _ready = Task.CompletedTask;
+
     private CommandTester(GitRepository repo, string worktree, string build, string test, TimeSpan runTimeout, TimeSpan buildTimeout, Func<TextReader, RunOutcome?> crashParser,
         string? buildInputs)
     {
@@ -42,25 +49,29 @@ public sealed class CommandTester : ICommitTester
     public int ParallelRuns => 1;
 
     /// <summary>
-    /// Creates the worktree at <paramref name="worktree"/> (replacing a stale one from an earlier session).
+    /// Starts making the worktree at <paramref name="worktree"/> (replacing a stale one from an earlier
+    /// session); its first use waits for it, and a failure to make it is that use's error.
     /// <paramref name="buildInputs"/>: <c>--build-inputs</c>, the command that prints the files a build read.
     /// </summary>
-    public static async Task<CommandTester> CreateAsync(
+    public static Task<CommandTester> CreateAsync(
         GitRepository repo, string worktree, string start, string build, string test, TimeSpan runTimeout, TimeSpan buildTimeout,
-        Func<TextReader, RunOutcome?> crashParser, CancellationToken ct, string? buildInputs = null)
-    {
-        await repo.AddWorktreeAsync(worktree, start, ct);
-        return new CommandTester(repo, worktree, build, test, runTimeout, buildTimeout, crashParser, buildInputs) { _start = start };
-    }
+        Func<TextReader, RunOutcome?> crashParser, CancellationToken ct, string? buildInputs = null) =>
+        Task.FromResult(new CommandTester(repo, worktree, build, test, runTimeout, buildTimeout, crashParser, buildInputs)
+        {
+            _start = start,
+            _ready = repo.AddWorktreeAsync(worktree, start, ct),
+        });
 
     public async Task<string?> PrepareAsync(string commit, CancellationToken ct)
     {
+        await _ready;
         await GitRepository.CheckoutAsync(_worktree, commit, ct);
         return null;
     }
 
     public async Task<BuildResult> BuildAsync(string commit, CancellationToken ct)
     {
+        await _ready;
         var result = await ProcessRunner.RunAsync(ProcessSpec.Shell(_build) with { WorkingDirectory = _worktree, Timeout = _buildTimeout }, ct);
         // A build that hangs is a build that fails, as syzbot counts it: the commit is skipped.
         var error = result.Succeeded ? null
@@ -100,6 +111,7 @@ public sealed class CommandTester : ICommitTester
     {
         // The output is read as it arrives, not captured: a crash report followed by more output than
         // a capture keeps would otherwise be lost and the run misjudged.
+        await _ready;
         using var output = new RunOutputReader(_crashParser);
         var spec = ProcessSpec.Shell(_test) with
         {
@@ -161,9 +173,21 @@ public sealed class CommandTester : ICommitTester
     public async Task<ICommitTester> ForWorkerAsync(int worker, CancellationToken ct)
     {
         var worktree = $"{_worktree}-{worker}";
-        await _repo.AddWorktreeAsync(worktree, _start, ct);
-        return new CommandTester(_repo, worktree, _build, _test, _runTimeout, _buildTimeout, _crashParser, _buildInputs) { _start = _start };
+        // After this worktree: git worktree commands of one repository go one at a time anyway.
+        await _ready;
+        return await CreateAsync(_repo, worktree, _start, _build, _test, _runTimeout, _buildTimeout, _crashParser, ct, _buildInputs);
     }
 
-    public async ValueTask DisposeAsync() => await _repo.RemoveWorktreeAsync(_worktree, CancellationToken.None);
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _ready;
+        }
+        catch (Exception)
+        {
+            // Not made (the error went to whoever used it first, or the job did not need it): removed all the same.
+        }
+        await _repo.RemoveWorktreeAsync(_worktree, CancellationToken.None);
+    }
 }
