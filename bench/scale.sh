@@ -16,12 +16,10 @@ work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 mkdir -p "$cache"
 "$root/culprit" --help > /dev/null   # build the CLI outside the timings
 
-# Seconds since the shell's clock read just before the command was started (export T0 first): a
-# stamp counted from the filter's own start would leave out the time Python takes to start, which
-# is as long as some of the figures measured.
-stamp() { python3 -u -c 'import os,sys,time
-t0=float(os.environ["T0"])
-for l in sys.stdin: sys.stdout.write(f"{time.time()-t0:.3f} {l}")'; }
+# Seconds since the shell's clock read just before the command was started (export T0 first), read
+# per line by bash itself ($EPOCHREALTIME, no process per line): a filter that must start first, as
+# Python must, competes with the command for the processors and its own start is left out.
+stamp() { while IFS= read -r line; do printf '%s %s\n' "$EPOCHREALTIME" "$line"; done | awk -v t0="$T0" '{ t = $1; sub(/^[^ ]+ /, ""); printf "%.3f %s\n", t - t0, $0; fflush() }'; }
 
 # seconds from the start of the log to the first `testing commit` after `# git bisect start` and
 # from `# git bisect start` to it (range load + first decision); the
