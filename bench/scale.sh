@@ -76,11 +76,13 @@ for n in "${sizes[@]}"; do
   kill -9 "$(cat "$work/pid")" 2>/dev/null || true
   wait "$reader" 2>/dev/null || true   # (the shell reports the kill)
   job=$("$root/culprit" jobs --store "$store" | awk 'NR == 2 { print $1 }')
+  # Replayed lines come first (at once); the next new test is the one after those of every stored
+  # outcome (the bad commit's and the bisection's), counted in the store before the resume: the killed
+  # job's console may not have shown the last verdict it stored.
+  stored=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from outcomes").fetchone()[0])' "$store")
   export T0=$(date +%s.%N)
   "$root/culprit" resume "$job" --store "$store" 2>&1 | stamp > "$work/resume.log" || true
-  # Replayed lines come first (at once); the next new test is the one after the bad commit's and the finished ones'.
-  done_tests=$(grep -c ' # git bisect \(good\|bad\|skip\) ' "$work/killed.log" || true)
-  next=$(awk -v k=$((done_tests + 2)) '/ testing commit / && ++n == k { print $1; exit }' "$work/resume.log")
+  next=$(awk -v k=$((stored + 1)) '/ testing commit / && ++n == k { print $1; exit }' "$work/resume.log")
   printf '%-8s %-15s %8s %8s %10s %8s %9s %7s\n' "$n" "culprit resume" - - "$next" - - \
     "$(grep -q "first bad commit: $culprit" "$work/resume.log" && echo found || echo WRONG)"
 done
