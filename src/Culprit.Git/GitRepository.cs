@@ -384,6 +384,42 @@ public sealed partial class GitRepository
         await CheckedAsync(ct, "worktree", "add", "--detach", "--force", "--force", path, commit);
     }
 
+    /// <summary>
+    /// A tester's worktree at <paramref name="path"/>: the one already there when it is a sound worktree
+    /// of this repository (a resumed job's), else a new one checked out at <paramref name="commit"/>.
+    /// Making it anew is a checkout of the whole tree, seconds for a kernel, at every resume; a kept
+    /// one holds whatever commit it last had, and every test checks its own commit out first
+    /// (<see cref="CheckoutAsync"/>). One a killed git left half done (a lock file, or still marked
+    /// as being added) is made anew.
+    /// </summary>
+    public async Task KeepOrAddWorktreeAsync(string path, string commit, CancellationToken ct = default)
+    {
+        var common = await GitCommonDirAsync(ct);
+        using (await WorktreeLock.AcquireAsync(common, ct))
+        {
+            if (await IsSoundWorktreeAsync(path, common, ct))
+            {
+                return;
+            }
+        }
+        await AddWorktreeAsync(path, commit, ct);
+    }
+
+    private static async Task<bool> IsSoundWorktreeAsync(string path, string common, CancellationToken ct)
+    {
+        if (!File.Exists(System.IO.Path.Combine(path, ".git")))
+        {
+            return false;
+        }
+        var result = await ProcessRunner.RunAsync(Git(path, "rev-parse", "--path-format=absolute", "--git-common-dir", "--git-dir"), ct);
+        var dirs = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (!result.Succeeded || dirs.Length != 2 || dirs[0] != common || dirs[1] == common)
+        {
+            return false;
+        }
+        return !File.Exists(System.IO.Path.Combine(dirs[1], "locked")) && Directory.GetFiles(dirs[1], "*.lock").Length == 0;
+    }
+
     public async Task RemoveWorktreeAsync(string path, CancellationToken ct = default)
     {
         using var held = await WorktreeLock.AcquireAsync(await GitCommonDirAsync(ct), ct);

@@ -27,9 +27,8 @@ public sealed class CommandTester : ICommitTester
     private string _start = "HEAD";
 
     /// <summary>
-    /// The worktree being made: awaited before its first use. It is made in the background because a
-    /// resumed job replays its stored steps (a range read, decisions) meanwhile, and a worktree is
-    /// made anew, a checkout of the whole tree.
+    /// The worktree being made or checked (a resumed job keeps its own): awaited before its first use,
+    /// as the job replays its stored steps (a range read, decisions) meanwhile.
     /// </summary>
     private Task _ready = Task.CompletedTask;
 
@@ -49,8 +48,9 @@ public sealed class CommandTester : ICommitTester
     public int ParallelRuns => 1;
 
     /// <summary>
-    /// Starts making the worktree at <paramref name="worktree"/> (replacing a stale one from an earlier
-    /// session); its first use waits for it, and a failure to make it is that use's error.
+    /// Starts making the worktree at <paramref name="worktree"/> (keeping a sound one from an earlier
+    /// session, see <see cref="GitRepository.KeepOrAddWorktreeAsync"/>); its first use waits for it,
+    /// and a failure to make it is that use's error.
     /// <paramref name="buildInputs"/>: <c>--build-inputs</c>, the command that prints the files a build read.
     /// </summary>
     public static Task<CommandTester> CreateAsync(
@@ -59,7 +59,7 @@ public sealed class CommandTester : ICommitTester
         Task.FromResult(new CommandTester(repo, worktree, build, test, runTimeout, buildTimeout, crashParser, buildInputs)
         {
             _start = start,
-            _ready = repo.AddWorktreeAsync(worktree, start, ct),
+            _ready = repo.KeepOrAddWorktreeAsync(worktree, start, ct),
         });
 
     public async Task<string?> PrepareAsync(string commit, CancellationToken ct)

@@ -77,7 +77,7 @@ public sealed class KernelTester : ICommitTester
         var pool = await VmPool.CreateAsync(vmOptions, LinuxCrashParser.Parse, ct);
         var reproducer = await ReproducerPreparer.PrepareAsync(kernel.Repro, dir, ct);
         var initramfs = await new InitramfsBuilder().BuildAsync(reproducer, Path.Combine(dir, "initramfs.cpio.gz"), ct);
-        await repo.AddWorktreeAsync(options.SourceDirectory, spec.Bad, ct);
+        await repo.KeepOrAddWorktreeAsync(options.SourceDirectory, spec.Bad, ct);
         return new KernelTester(repo, options.SourceDirectory, dir, builder, pool, initramfs, spec.Bad, ownsPool: true);
     }
 
@@ -102,7 +102,7 @@ public sealed class KernelTester : ICommitTester
         var options = _builder.Options with { SourceDirectory = Path.Combine(dir, "worktree"), OutputDirectory = Path.Combine(dir, "build") };
         var builder = new KernelBuilder(options);
         builder.CheckSetup();
-        await _repo.AddWorktreeAsync(options.SourceDirectory, _start, ct);
+        await _repo.KeepOrAddWorktreeAsync(options.SourceDirectory, _start, ct);
         return new KernelTester(_repo, options.SourceDirectory, dir, builder, _pool, _initramfs, _start, ownsPool: false);
     }
 
