@@ -1,5 +1,3 @@
-using Culprit.Processes;
-
 namespace Culprit.Git.Tests;
 
 /// <summary>
@@ -13,11 +11,7 @@ public sealed class KeptWorktreeTests
     {
         using var temp = new TempDir();
         var dir = temp.Sub("repo");
-        Directory.CreateDirectory(dir);
-        await Git(dir, "init", "-q", "-b", "main");
-        await File.WriteAllTextAsync(Path.Combine(dir, "a.c"), "one\n");
-        await Git(dir, "add", "-A");
-        await Git(dir, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "one");
+        await OneCommitRepository.CreateAsync(dir);
         var repo = await GitRepository.OpenAsync(dir);
         var worktree = temp.Sub("worktree");
 
@@ -30,7 +24,7 @@ public sealed class KeptWorktreeTests
         Assert.True(File.Exists(marker), "a sound worktree was made anew");
 
         // A git killed in the worktree leaves its index locked: the worktree is made anew.
-        var gitDir = (await Git(worktree, "rev-parse", "--path-format=absolute", "--git-dir")).StandardOutput.Trim();
+        var gitDir = (await OneCommitRepository.Git(worktree, "rev-parse", "--path-format=absolute", "--git-dir")).StandardOutput.Trim();
         await File.WriteAllTextAsync(Path.Combine(gitDir, "index.lock"), "");
         await repo.KeepOrAddWorktreeAsync(worktree, "main");
         Assert.False(File.Exists(marker), "a worktree with a lock file was kept");
@@ -44,7 +38,4 @@ public sealed class KeptWorktreeTests
         await repo.KeepOrAddWorktreeAsync(stranger, "main");
         Assert.Equal("one\n", await File.ReadAllTextAsync(Path.Combine(stranger, "a.c")));
     }
-
-    private static Task<ProcessResult> Git(string dir, params string[] args) =>
-        ProcessRunner.RunCheckedAsync(new ProcessSpec("git", ["-C", dir, .. args]));
 }

@@ -1,5 +1,3 @@
-using Culprit.Processes;
-
 namespace Culprit.Git.Tests;
 
 /// <summary>
@@ -14,11 +12,7 @@ public sealed class WorktreeConcurrencyTests
     {
         using var temp = new TempDir();
         var dir = temp.Sub("repo");
-        Directory.CreateDirectory(dir);
-        await Git(dir, "init", "-q", "-b", "main");
-        await File.WriteAllTextAsync(Path.Combine(dir, "a.c"), "one\n");
-        await Git(dir, "add", "-A");
-        await Git(dir, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "one");
+        await OneCommitRepository.CreateAsync(dir);
 
         for (var round = 0; round < 40; round++)
         {
@@ -33,10 +27,7 @@ public sealed class WorktreeConcurrencyTests
             }));
         }
 
-        var list = await Git(dir, "worktree", "list", "--porcelain");
+        var list = await OneCommitRepository.Git(dir, "worktree", "list", "--porcelain");
         Assert.Single(list.StandardOutput.Split('\n'), l => l.StartsWith("worktree ", StringComparison.Ordinal));
     }
-
-    private static Task<ProcessResult> Git(string dir, params string[] args) =>
-        ProcessRunner.RunCheckedAsync(new ProcessSpec("git", ["-C", dir, .. args]));
 }
