@@ -14,9 +14,20 @@ public static class JsonDefaults
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(
-            StoredJsonContext.Default, new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()),
     };
 
     public static readonly JsonSerializerOptions Indented = new(Options) { WriteIndented = true };
+
+    /// <summary>
+    /// Starts building, on another thread, what reading a job's inputs and outcomes needs: built by
+    /// reflection at first use, about 0.1 s, which a resume then spends while its store opens instead
+    /// of after. (Code generated at compile time would not do: it sets every init-only property, so
+    /// an input a client or an older store left out would lose its default.)
+    /// </summary>
+    public static void PrepareJobReading() =>
+        _ = Task.Run(() =>
+        {
+            Options.GetTypeInfo(typeof(JobSpec));
+            Options.GetTypeInfo(typeof(StoredEntry));
+        });
 }
