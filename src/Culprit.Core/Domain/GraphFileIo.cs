@@ -9,9 +9,9 @@ namespace Culprit.Core.Domain;
 /// The primitives of <see cref="CommitGraphFile"/>: lengths and arrays written as they lie in memory
 /// (the file is a cache for this machine, read back by the same build), each section folded into a
 /// running 64-bit checksum so a torn or damaged file is told from a good one. The reader works on
-/// the whole file in memory (a mapping of it, for a resumed job) and hands out its tables as views
-/// of that memory, not copies: at 1.3 M commits the tables are 100 MB, and filling that much fresh
-/// memory took longer than everything else a resume does.
+/// the whole file in memory (a mapping of it, for a resumed job) and hands out the tables of a
+/// mapping as views of it, not copies: at 1.3 M commits the tables are 100 MB, and filling that much
+/// fresh memory took longer than everything else a resume does.
 /// </summary>
 internal static class GraphFileIo
 {
@@ -119,11 +119,10 @@ internal static class GraphFileIo
         {
             var n = Length(4);
             var bytes = Take(n * 4);
-            // A table of a byte array written as one (tests, a stream) or of a mapping: the same view either way.
-            return n == 0 ? Memory<int>.Empty : new IntView(bytes).Memory;
+            return n == 0 ? Memory<int>.Empty : View<int>(bytes);
         }
 
-        public Memory<byte> Chunk() => Take(Length(1));
+        public Memory<byte> Chunk() => View<byte>(Take(Length(1)));
 
         public string Text() => Encoding.UTF8.GetString(Chunk().Span);
 
@@ -152,12 +151,38 @@ internal static class GraphFileIo
         }
     }
 
-    /// <summary>32-bit integers laid in a run of bytes (unaligned reads are fine on the machines .NET runs on).</summary>
-    private sealed class IntView(Memory<byte> bytes) : MemoryManager<int>
-    {
-        public override Span<int> GetSpan() => MemoryMarshal.Cast<byte, int>(bytes.Span);
+    /// <summary>
+    /// A table of the file as the graph keeps it: a copy when the file is an array (a stream read whole),
+    /// else a view straight at its place in the mapping (<see cref="PointerView{T}"/>): a view through
+    /// the file's own memory cost a chain of calls at every access, a resumed decision three times a fresh one's.
+    /// </summary>
+    private static Memory<T> View<T>(Memory<byte> bytes) where T : unmanaged =>
+        MemoryMarshal.TryGetArray<byte>(bytes, out _)
+            ? MemoryMarshal.Cast<byte, T>(bytes.Span).ToArray()
+            : new PointerView<T>(bytes).Memory;
 
-        public override MemoryHandle Pin(int elementIndex = 0) => throw new NotSupportedException("views of a graph file are not pinned");
+    /// <summary>
+    /// Values of type <typeparamref name="T"/> at a fixed address: a mapped file's memory, which never
+    /// moves (its pin is its address and costs nothing). It holds the file's memory so the mapping
+    /// stays while the view is used. Unaligned values are fine on the machines .NET runs on.
+    /// </summary>
+    private sealed unsafe class PointerView<T> : MemoryManager<T> where T : unmanaged
+    {
+        private readonly Memory<byte> _file;
+        private readonly T* _start;
+        private readonly int _length;
+
+        public PointerView(Memory<byte> file)
+        {
+            _file = file;
+            using var pin = file.Pin();
+            _start = (T*)pin.Pointer;
+            _length = file.Length / sizeof(T);
+        }
+
+        public override Span<T> GetSpan() => new(_start, _length);
+
+        public override MemoryHandle Pin(int elementIndex = 0) => new(_start + elementIndex);
 
         public override void Unpin()
         {
