@@ -374,6 +374,11 @@ public sealed partial class GitRepository
     public async Task AddWorktreeAsync(string path, string commit, CancellationToken ct = default)
     {
         using var held = await WorktreeLock.AcquireAsync(await GitCommonDirAsync(ct), ct);
+        await AddWorktreeLockedAsync(path, commit, ct);
+    }
+
+    private async Task AddWorktreeLockedAsync(string path, string commit, CancellationToken ct)
+    {
         if (Directory.Exists(path))
         {
             await RemoveWorktreeLockedAsync(path, ct);
@@ -395,14 +400,11 @@ public sealed partial class GitRepository
     public async Task KeepOrAddWorktreeAsync(string path, string commit, CancellationToken ct = default)
     {
         var common = await GitCommonDirAsync(ct);
-        using (await WorktreeLock.AcquireAsync(common, ct))
+        using var held = await WorktreeLock.AcquireAsync(common, ct);
+        if (!await IsSoundWorktreeAsync(path, common, ct))
         {
-            if (await IsSoundWorktreeAsync(path, common, ct))
-            {
-                return;
-            }
+            await AddWorktreeLockedAsync(path, commit, ct);
         }
-        await AddWorktreeAsync(path, commit, ct);
     }
 
     private static async Task<bool> IsSoundWorktreeAsync(string path, string common, CancellationToken ct)
