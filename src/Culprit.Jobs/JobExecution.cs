@@ -141,13 +141,7 @@ internal sealed class JobExecution(
             await sameBuild.LoadAsync(newEnd, oldEnd, ct);
         }
         TellSameBuilds(strategy);
-        // With one worker every stored step was its own decision; with more, the ledger does not say
-        // where a round ended, and recording part of a killed round before its decision would ask for
-        // another round than the one stored: those jobs replay round by round (one decision per round).
-        if (_workers.Count <= 1)
-        {
-            StoredStepReplay.FastForward(strategy, ledger, _judgements, status, () => TellSameBuilds(strategy));
-        }
+        StoredStepReplay.FastForward(ledger, _workers.Count <= 1, (outcome, roundTests) => Recorded(strategy, outcome, roundTests));
 
         while (true)
         {
@@ -161,6 +155,7 @@ internal sealed class JobExecution(
                 continue;
             }
             var round = ((TestRound)step).Tests;
+            ledger.BeginRound(round.Count);
             if (round.Count == 1)
             {
                 await TestAloneAsync(strategy, round[0], ct);
@@ -453,10 +448,14 @@ internal sealed class JobExecution(
         strategy.BuildsSameAsParent(found.Select(f => f.Commit));
     }
 
-    /// <summary>Records a bisection test's stored outcome with the strategy and logs its runs and verdict.</summary>
-    private void Recorded(IBisectionStrategy strategy, CommitOutcome outcome)
+    /// <summary>
+    /// Records a bisection test's stored outcome with the strategy and logs its runs and verdict.
+    /// <paramref name="storedRoundTests"/>: the outcome is taken back on a resume, without the decision of
+    /// its round (of that many tests), which the strategy is told (<see cref="IBisectionStrategy.RecordStored"/>).
+    /// </summary>
+    private void Recorded(IBisectionStrategy strategy, CommitOutcome outcome, int? storedRoundTests = null)
     {
-        var judgement = strategy.Record(outcome);
+        var judgement = storedRoundTests is { } tests ? strategy.RecordStored(outcome, tests) : strategy.Record(outcome);
         _judgements[outcome.Commit] = judgement;
         LogRuns(outcome, judgement);
         // A failed build was logged when it happened; the strategy's own note would say it twice.

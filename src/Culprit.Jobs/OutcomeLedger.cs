@@ -16,6 +16,12 @@ internal sealed class OutcomeLedger
     private readonly Lock _lock = new();
     private int _next;
 
+    /// <summary>The bisection rounds opened so far on this job's path (stored ones taken back count).</summary>
+    private int _rounds;
+
+    /// <summary>The round the bisection's tests belong to now: each of their outcomes is stored with it.</summary>
+    private RoundMark? _round;
+
     public OutcomeLedger(JobStore store, string jobId) : this(new StoredJobRecords(store, jobId))
     {
     }
@@ -113,11 +119,60 @@ internal sealed class OutcomeLedger
         return entry.Outcome;
     }
 
-    public void Append(CommitOutcome outcome, string phase)
+    /// <summary>
+    /// Opens the bisection's next round, of <paramref name="tests"/> tests: every bisection outcome
+    /// stored until the next one opens carries its mark, so a resume knows which stored rounds are
+    /// whole (<see cref="WholeRoundAhead"/>).
+    /// </summary>
+    public void BeginRound(int tests)
     {
-        var entry = new StoredEntry(outcome, phase);
         lock (_lock)
         {
+            _round = new RoundMark(++_rounds, tests);
+        }
+    }
+
+    /// <summary>
+    /// How many stored entries from here make one whole bisection round, all stored: its mark's count
+    /// of consecutive entries, or one for an entry stored without a mark (before marks were stored)
+    /// when <paramref name="unmarkedAreAlone"/> (a job of one worker, whose every round is one test).
+    /// 0 when the next entry is not the bisection's, or its round was cut short.
+    /// </summary>
+    public int WholeRoundAhead(bool unmarkedAreAlone)
+    {
+        lock (_lock)
+        {
+            if (_next >= _stored.Count || _stored[_next].Phase != StoredStepReplay.Phase)
+            {
+                return 0;
+            }
+            if (_stored[_next].Round is not { } mark)
+            {
+                return unmarkedAreAlone ? 1 : 0;
+            }
+            var count = 0;
+            while (_next + count < _stored.Count && _stored[_next + count] is { Phase: StoredStepReplay.Phase } entry && entry.Round == mark)
+            {
+                count++;
+            }
+            return count == mark.Tests ? count : 0;
+        }
+    }
+
+    /// <summary>Counts a whole stored round (<see cref="WholeRoundAhead"/>) as passed; its tests are then taken back one by one (<see cref="TakeStored"/>).</summary>
+    public void PassStoredRound()
+    {
+        lock (_lock)
+        {
+            _rounds++;
+        }
+    }
+
+    public void Append(CommitOutcome outcome, string phase)
+    {
+        lock (_lock)
+        {
+            var entry = new StoredEntry(outcome, phase, phase == StoredStepReplay.Phase ? _round : null);
             _records.AppendOutcome(_stored.Count, entry);
             _stored.Add(entry);
             _next = _stored.Count;
@@ -164,5 +219,11 @@ internal sealed class OutcomeLedger
     }
 }
 
-/// <summary>A stored outcome and the phase of the job it belongs to (reproduce, release, bisect, verify).</summary>
-public sealed record StoredEntry(CommitOutcome Outcome, string Phase);
+/// <summary>
+/// A stored outcome and the phase of the job it belongs to (reproduce, release, bisect, verify); a
+/// bisection outcome also says its round (null in stores written before rounds were marked).
+/// </summary>
+public sealed record StoredEntry(CommitOutcome Outcome, string Phase, RoundMark? Round = null);
+
+/// <summary>A bisection round: its number on the job's path and how many tests it asked for at once.</summary>
+public sealed record RoundMark(int Number, int Tests);

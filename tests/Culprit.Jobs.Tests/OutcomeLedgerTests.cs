@@ -28,4 +28,48 @@ public class OutcomeLedgerTests
         resumed.Append(new CommitOutcome("c", true, [RunOutcome.Ok()]), "verify-revert");
         Assert.Equal(["a", "b", "c"], resumed.Known.Select(e => e.Outcome.Commit));
     }
+
+    [Fact]
+    public void Bisection_outcomes_carry_their_round_and_a_resume_sees_which_stored_rounds_are_whole()
+    {
+        var records = new MemoryJobRecords();
+        var first = new OutcomeLedger(records);
+        first.Append(Ok("end"), "reproduce");
+        first.BeginRound(2);
+        first.Append(Ok("a"), "bisect");
+        first.Append(Ok("b"), "bisect");
+        first.BeginRound(3);
+        first.Append(Ok("c"), "bisect");
+        first.Append(Ok("d"), "bisect");
+
+        Assert.Equal([null, new RoundMark(1, 2), new RoundMark(1, 2), new RoundMark(2, 3), new RoundMark(2, 3)], records.Outcomes().Select(e => e.Round));
+        var resumed = new OutcomeLedger(records);
+        Assert.Equal(0, resumed.WholeRoundAhead(unmarkedAreAlone: true));
+        resumed.TakeStored("end", "reproduce");
+        Assert.Equal(2, resumed.WholeRoundAhead(unmarkedAreAlone: false));
+        resumed.PassStoredRound();
+        resumed.TakeStored("a", "bisect");
+        resumed.TakeStored("b", "bisect");
+        // The second round stored two of its three: it is decided again, and its third test appended with its mark.
+        Assert.Equal(0, resumed.WholeRoundAhead(unmarkedAreAlone: true));
+        resumed.BeginRound(3);
+        resumed.TakeStored("c", "bisect");
+        resumed.TakeStored("d", "bisect");
+        resumed.Append(Ok("e"), "bisect");
+        Assert.Equal(new RoundMark(2, 3), records.Outcomes()[^1].Round);
+    }
+
+    [Fact]
+    public void Outcomes_stored_without_rounds_are_rounds_of_one_only_for_a_job_of_one_worker()
+    {
+        var records = new MemoryJobRecords();
+        records.AppendOutcome(0, new StoredEntry(Ok("a"), "bisect"));
+        records.AppendOutcome(1, new StoredEntry(Ok("b"), "bisect"));
+
+        var resumed = new OutcomeLedger(records);
+        Assert.Equal(1, resumed.WholeRoundAhead(unmarkedAreAlone: true));
+        Assert.Equal(0, resumed.WholeRoundAhead(unmarkedAreAlone: false));
+    }
+
+    private static CommitOutcome Ok(string commit) => new(commit, true, [RunOutcome.Ok()]);
 }

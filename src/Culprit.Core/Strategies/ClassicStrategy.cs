@@ -159,6 +159,21 @@ public sealed class ClassicStrategy : IBisectionStrategy
     }
 
     /// <summary>
+    /// A stored outcome on a resume. A test alone was git's own pick, which <see cref="Record"/> applies
+    /// straight into the state with no decision. A round's tests are recorded as after the round's
+    /// decision: only the commits git's path reaches are applied (those off it are kept for when it
+    /// does), so the path goes on as the first pass's did.
+    /// </summary>
+    public Judgement RecordStored(CommitOutcome outcome, int roundTests)
+    {
+        if (roundTests > 1)
+        {
+            Advance();
+        }
+        return Record(outcome);
+    }
+
+    /// <summary>
     /// What git would test next were <paramref name="commit"/> judged bad or good, whichever is
     /// likelier with every candidate equally likely the culprit (bad when at least half of them
     /// are its ancestors).

@@ -14,12 +14,20 @@ public interface IBisectionStrategy
 
     /// <summary>
     /// What to do next given everything recorded so far. It changes nothing <see cref="Record"/>
-    /// reads: a resumed job records its stored outcomes without asking (Jobs' StoredStepReplay).
+    /// reads: a resumed job records its stored outcomes without asking (<see cref="RecordStored"/>, Jobs' StoredStepReplay).
     /// </summary>
     BisectionStep Next();
 
     /// <summary>Records the outcome of a commit asked for and says how it was judged.</summary>
     Judgement Record(CommitOutcome outcome);
+
+    /// <summary>
+    /// Records the outcome of a commit a resumed job takes back from its store, of a round of
+    /// <paramref name="roundTests"/> tests asked for at once, without making the decision that asked for
+    /// it again (the job records a whole round's outcomes in the order it stored them). The state it
+    /// leaves is the one <see cref="Record"/> left after that decision; by default it is <see cref="Record"/>.
+    /// </summary>
+    Judgement RecordStored(CommitOutcome outcome, int roundTests) => Record(outcome);
 
     /// <summary>
     /// Tells the strategy that each of <paramref name="commits"/> builds exactly what its first parent

@@ -1,6 +1,7 @@
 using Culprit.Core.Domain;
 using Culprit.Core.Simulation;
 using Culprit.Core.Simulation.Policies;
+using Culprit.Core.Testing;
 
 namespace Culprit.Jobs.Simulation;
 
@@ -20,34 +21,13 @@ public static class SimulatedJob
     {
         var history = new SimulatedHistory(scenario);
         var machines = new SimulatedMachines();
-        var spec = new JobSpec
-        {
-            Repo = "simulated",
-            Bad = history.Bad,
-            // Without releases the range's root is the good commit given; with them, the job walks the releases back.
-            Good = scenario.Facts.Releases is null ? history.Root : null,
-            Runs = policy.FirstRuns,
-            Confidence = policy.Confidence,
-            Strategy = policy.Name,
-            Verify = policy.Verifies,
-            Workers = workers,
-            NoBuildAvoidance = true,
-        };
-        var setup = new BisectionSetup(policy.Judge, (graph, _) => policy.Create(graph));
+        var spec = Spec(scenario, history, policy, workers);
+        var setup = Setup(policy);
         var records = new MemoryJobRecords();
         JobResult? result = null;
         for (var pass = 0; result is null; pass++)
         {
-            var ledger = new OutcomeLedger(records);
-            var log = new JobLog(records, SilentListener.Instance, () => ledger.Position, ledger.Count);
-            var status = new StatusTracker(SilentListener.Instance);
-            var roundLock = new object();
-            var runners = Enumerable.Range(0, workers).Select(_ =>
-            {
-                var workerLog = new WorkerLog(log, roundLock);
-                return new RoundWorker(new CommitTestRunner(new SimulatedTester(scenario, history, machines), ledger, workerLog, status), workerLog);
-            }).ToList();
-            var execution = new JobExecution(spec, "simulated", history, ledger, log, status, runners[0].Tests, runners, setup: setup);
+            var (execution, ledger) = Pass(spec, history, records, setup, () => new SimulatedTester(scenario, history, machines));
             try
             {
                 result = await execution.ExecuteAsync(ct);
@@ -68,6 +48,43 @@ public static class SimulatedJob
         return new SimulatedJobRun(result, Answer(result), machines.Runs, machines.Builds, rounds,
             entries.Select(e => (e.Phase, e.Outcome.Commit)).ToList(), records.Log().Select(l => l.Text).ToList(),
             ByPhase(entries.Select(e => (e.Phase, e.Outcome)).ToList(), machines));
+    }
+
+    /// <summary>The job a policy runs on a scenario: the scenario's ends, the policy's first runs, confidence and strategy, with or without verification.</summary>
+    internal static JobSpec Spec(Scenario scenario, SimulatedHistory history, SimulatedPolicy policy, int workers) => new()
+    {
+        Repo = "simulated",
+        Bad = history.Bad,
+        // Without releases the range's root is the good commit given; with them, the job walks the releases back.
+        Good = scenario.Facts.Releases is null ? history.Root : null,
+        Runs = policy.FirstRuns,
+        Confidence = policy.Confidence,
+        Strategy = policy.Name,
+        Verify = policy.Verifies,
+        Workers = workers,
+        NoBuildAvoidance = true,
+    };
+
+    /// <summary>The policy's judge of the ends and its strategy over the range.</summary>
+    internal static BisectionSetup Setup(SimulatedPolicy policy) => new(policy.Judge, (graph, _) => policy.Create(graph));
+
+    /// <summary>
+    /// One pass of the job over its records (the first, or a resume of what they hold): a ledger and
+    /// a log over the records, and one runner per worker, each with a tester of its own from <paramref name="newTester"/>.
+    /// </summary>
+    internal static (JobExecution Execution, OutcomeLedger Ledger) Pass(
+        JobSpec spec, SimulatedHistory history, IJobRecords records, BisectionSetup setup, Func<ICommitTester> newTester)
+    {
+        var ledger = new OutcomeLedger(records);
+        var log = new JobLog(records, SilentListener.Instance, () => ledger.Position, ledger.Count);
+        var status = new StatusTracker(SilentListener.Instance);
+        var roundLock = new object();
+        var runners = Enumerable.Range(0, spec.Workers ?? 1).Select(_ =>
+        {
+            var workerLog = new WorkerLog(log, roundLock);
+            return new RoundWorker(new CommitTestRunner(newTester(), ledger, workerLog, status), workerLog);
+        }).ToList();
+        return (new JobExecution(spec, "simulated", history, ledger, log, status, runners[0].Tests, runners, setup: setup), ledger);
     }
 
     /// <summary>

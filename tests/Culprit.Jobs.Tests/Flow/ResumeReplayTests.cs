@@ -60,7 +60,7 @@ public sealed partial class ResumeReplayTests : IDisposable
             Good = repo.Hashes[0],
             Runs = 2,
             Strategy = strategy,
-            // One worker: every stored step is its own decision, the fast-forward path (rounds replay round by round).
+            // One worker, tests alone: rounds of three resume the same way (RoundResumeTests).
             Workers = 1,
             Verify = true,
             Build = "true",
