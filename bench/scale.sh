@@ -7,7 +7,7 @@
 # Per size and tool: wall seconds and peak RSS (/usr/bin/time, which counts a waited-for child
 # such as git rev-list too); for Culprit also the time to the first bisection `testing commit`
 # (after `# git bisect start`), the longest gap between a verdict and the next `Bisecting:` line
-# (the decision, plus one `git show`), and `culprit resume` to its next test after a kill -9.
+# (the decision, plus one `git show`), and `culprit resume` to its next test after a kill -9 (each strategy).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cache=${CACHE:-$HOME/.cache/culprit-bench}
@@ -66,23 +66,26 @@ for n in "${sizes[@]}"; do
     printf '%-8s %-15s %8s %8d %10s %8s %9s %7s\n' "$n" "culprit $strategy" "$wall" $((rss / 1024)) "$first" "$load" "$decision" "$found"
   done
 
-  # Resume: kill -9 a classic job after its third bisection test, then time `resume` to its next test.
-  store="$work/resume-$n.db"
-  export T0=$(date +%s.%N)
-  ( "$root/culprit" bisect --repo "$repo" --bad bh-bad --good bh-good --build true --test '[ ! -e bug ]' \
-      --strategy classic --no-verify --store "$store" 2>&1 & echo $! > "$work/pid"; wait ) | stamp > "$work/killed.log" &
-  reader=$!
-  while [ "$(grep -c ' # git bisect \(good\|bad\) ' "$work/killed.log" 2>/dev/null || true)" -lt 4 ]; do sleep 0.2; done
-  kill -9 "$(cat "$work/pid")" 2>/dev/null || true
-  wait "$reader" 2>/dev/null || true   # (the shell reports the kill)
-  job=$("$root/culprit" jobs --store "$store" | awk 'NR == 2 { print $1 }')
-  # Replayed lines come first (at once); the next new test is the one after those of every stored
-  # outcome (the bad commit's and the bisection's), counted in the store before the resume: the killed
-  # job's console may not have shown the last verdict it stored.
-  stored=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from outcomes").fetchone()[0])' "$store")
-  export T0=$(date +%s.%N)
-  "$root/culprit" resume "$job" --store "$store" 2>&1 | stamp > "$work/resume.log" || true
-  next=$(awk -v k=$((stored + 1)) '/ testing commit / && ++n == k { print $1; exit }' "$work/resume.log")
-  printf '%-8s %-15s %8s %8s %10s %8s %9s %7s\n' "$n" "culprit resume" - - "$next" - - \
-    "$(grep -q "first bad commit: $culprit" "$work/resume.log" && echo found || echo WRONG)"
+  # Resume: kill -9 a job after its fourth bisection verdict, then time `resume` to its next test; each
+  # strategy with its default workers (classic 1; flaky what the machine allows, rounds of several).
+  for strategy in classic flaky; do
+    store="$work/resume-$strategy-$n.db"
+    export T0=$(date +%s.%N)
+    ( "$root/culprit" bisect --repo "$repo" --bad bh-bad --good bh-good --build true --test '[ ! -e bug ]' \
+        --strategy "$strategy" --no-verify --store "$store" 2>&1 & echo $! > "$work/pid"; wait ) | stamp > "$work/killed.log" &
+    reader=$!
+    while [ "$(grep -c ' # git bisect \(good\|bad\) ' "$work/killed.log" 2>/dev/null || true)" -lt 4 ]; do sleep 0.2; done
+    kill -9 "$(cat "$work/pid")" 2>/dev/null || true
+    wait "$reader" 2>/dev/null || true   # (the shell reports the kill)
+    job=$("$root/culprit" jobs --store "$store" | awk 'NR == 2 { print $1 }')
+    # Replayed lines come first (at once); the next new test is the one after those of every stored
+    # outcome (the bad commit's and the bisection's), counted in the store before the resume: the killed
+    # job's console may not have shown the last verdict it stored.
+    stored=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from outcomes").fetchone()[0])' "$store")
+    export T0=$(date +%s.%N)
+    "$root/culprit" resume "$job" --store "$store" 2>&1 | stamp > "$work/resume.log" || true
+    next=$(awk -v k=$((stored + 1)) '/ testing commit / && ++n == k { print $1; exit }' "$work/resume.log")
+    printf '%-8s %-15s %8s %8s %10s %8s %9s %7s\n' "$n" "resume $strategy" - - "$next" - - \
+      "$(grep -q "first bad commit: $culprit" "$work/resume.log" && echo found || echo WRONG)"
+  done
 done

@@ -8,7 +8,7 @@ using Culprit.Processes;
 // The engine alone on a mkbighistory.sh repository: load the range (streamed rev-list + ancestry),
 // then bisect it with one strategy, each commit judged by whether its tree holds `bug` (one git call
 // per step, outside the timed decisions). Prints load time, each decision's time (Next() and
-// Record()), the peak working set and the managed heap.
+// Record(), and Record() alone: what a resume pays per stored outcome), the peak working set and the managed heap.
 //   dotnet run -c Release --project bench/Culprit.Bench.Scale -- REPO classic|flaky
 if (args.Length < 2)
 {
@@ -31,6 +31,7 @@ IBisectionStrategy strategy = strategyName == "classic"
     ? new ClassicStrategy(graph, AnyCrashPolicy.Instance, runs: 1)
     : new FlakyStrategy(graph, FlakyOptions.Default);
 var decisions = new List<double>();
+var records = new List<double>();
 var cpus = new List<double>();
 var outcome = Outcome(bad);
 string? found = null;
@@ -39,6 +40,7 @@ for (var step = 0; step < 200; step++)
     watch.Restart();
     var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
     strategy.Record(outcome);
+    records.Add(watch.Elapsed.TotalSeconds);
     var next = strategy.Next();
     decisions.Add(watch.Elapsed.TotalSeconds);
     cpus.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalSeconds);
@@ -51,6 +53,8 @@ for (var step = 0; step < 200; step++)
     outcome = Outcome(test.Commit, test.Runs);
 }
 Console.WriteLine("decisions: " + string.Join(" ", decisions.Select(d => d.ToString("0.000"))));
+// A resume records its stored outcomes without their decisions: what each costs alone.
+Console.WriteLine($"of which Record(): max {records.Max():0.000} s, mean {records.Average():0.000} s: " + string.Join(" ", records.Select(d => d.ToString("0.000"))));
 Console.WriteLine($"decision CPU: max {cpus.Max():0.000} s, mean {cpus.Average():0.000} s: " + string.Join(" ", cpus.Select(d => d.ToString("0.000"))));
 var peak = Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0;
 Console.WriteLine($"{strategyName}: {(found == culprit ? "found the culprit" : $"WRONG: {found ?? "none"}")} in {decisions.Count - 1} tests; " +
