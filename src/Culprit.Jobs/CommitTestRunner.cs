@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Culprit.Core.Domain;
 using Culprit.Core.Testing;
@@ -25,7 +26,8 @@ internal sealed class CommitTestRunner(
     /// The job's builds by commit (without their inputs) and the compiler each named: this pass's, and
     /// those the ledger says earlier passes made that still hold (<see cref="StoredBuilds"/>).
     /// </summary>
-    private readonly Dictionary<string, (BuildResult Build, string? Compiler)> _builds = StoredBuilds(ledger, tester);
+    /// <remarks>Concurrent: another worker's choice of what to build ahead asks it (<see cref="HasBuildOf"/>) while this one builds.</remarks>
+    private readonly ConcurrentDictionary<string, (BuildResult Build, string? Compiler)> _builds = new(StoredBuilds(ledger, tester), StringComparer.Ordinal);
 
     /// <summary>The commit of the tester's last build: what its worktree and output hold now.</summary>
     private string? _lastBuilt;
@@ -199,7 +201,7 @@ internal sealed class CommitTestRunner(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // A guess only: what failed here happens again, and is reported, when the commit is really tested.
-            _builds.Remove(commit);
+            _builds.TryRemove(commit, out _);
             _lastBuilt = null;
         }
     }

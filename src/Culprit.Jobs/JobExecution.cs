@@ -308,11 +308,13 @@ internal sealed class JobExecution(
         log.Line($"[{test.Commit}] {info.Subject}");
         var runner = HolderOf(test.Commit);
         var ahead = Task.CompletedTask;
-        if (_workers.Count > 1 && ledger.StoredAmong([test.Commit], "bisect").Count == 0
-            && strategy.LikelyNext([(test.Commit, test.Runs)]) is { } next && next != test.Commit && !_workers.Any(w => w.Tests.HasBuildOf(next)))
+        if (_workers.Count > 1 && ledger.StoredAmong([test.Commit], "bisect").Count == 0)
         {
-            log.Line($"speculative build of {next}");
-            ahead = _workers.First(w => w.Tests != runner).Tests.BuildAheadAsync(next, ct);
+            var worker = _workers.First(w => w.Tests == runner);
+            var speculation = Speculate(_workers.First(w => w != worker), () =>
+                strategy.LikelyNext([(test.Commit, test.Runs)]) is { } next && next != test.Commit && !_workers.Any(w => w.Tests.HasBuildOf(next)) ? next : null);
+            worker.Log.Gate(speculation.Chosen);
+            ahead = speculation.BuildAsync(ct);
         }
         var outcome = await runner.TestAsync(test.Commit, test.Runs, "bisect", ct, test.SettlingTitles);
         await ahead;
@@ -342,14 +344,48 @@ internal sealed class JobExecution(
         // The round's tests still running, and the commits being built ahead for the next round; both change under the round's lock only.
         var running = pending.ToList();
         var speculating = new HashSet<string>(StringComparer.Ordinal);
-        var ahead = new List<Task>();
-        if (_workers.FirstOrDefault(w => assigned.All(a => a.Worker != w)) is { } idle && Speculation(strategy, running, speculating) is { } next)
+        var ahead = Task.CompletedTask;
+        if (running.Count > 0 && _workers.FirstOrDefault(w => assigned.All(a => a.Worker != w)) is { } idle)
         {
             // A worker without a test this round builds what the next round likely starts with.
-            log.Line($"speculative build of {next}");
-            ahead.Add(idle.Tests.BuildAheadAsync(next, ct));
+            var speculation = Speculate(idle, () => Speculation(strategy, running, speculating));
+            foreach (var (_, worker) in assigned)
+            {
+                worker.Log.Gate(speculation.Chosen);
+            }
+            ahead = speculation.BuildAsync(ct);
         }
-        await Task.WhenAll(assigned.Select(a => TestOnWorkerAsync(a.Worker, strategy, a.Test, running, speculating, ct)).Concat(ahead));
+        await Task.WhenAll(assigned.Select(a => TestOnWorkerAsync(a.Worker, strategy, a.Test, running, speculating, ct)).Append(ahead));
+    }
+
+    /// <summary>
+    /// Chooses, on another thread, what <paramref name="idle"/> builds ahead (a choice costs as much as a
+    /// decision: up to a second at a million commits), while the tests it would otherwise delay start. Each
+    /// tester of those tests is gated on the choice (<see cref="WorkerLog.Gate"/>): the log names the
+    /// speculative build before their lines, and nothing is recorded with the strategy before it chose.
+    /// </summary>
+    private static SpeculativeChoice Speculate(RoundWorker idle, Func<string?> choose) =>
+        new(idle, Task.Run(() =>
+        {
+            var next = choose();
+            if (next is not null)
+            {
+                idle.Log.Line($"speculative build of {next}");
+            }
+            return next;
+        }));
+
+    /// <summary>An idle worker and the commit being chosen for it to build ahead (null: none).</summary>
+    private sealed record SpeculativeChoice(RoundWorker Idle, Task<string?> Chosen)
+    {
+        /// <summary>Builds the chosen commit, once chosen, on the idle worker.</summary>
+        public async Task BuildAsync(CancellationToken ct)
+        {
+            if (await Chosen is { } next)
+            {
+                await Idle.Tests.BuildAheadAsync(next, ct);
+            }
+        }
     }
 
     /// <summary>
