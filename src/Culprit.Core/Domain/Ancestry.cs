@@ -164,6 +164,50 @@ public sealed class Ancestry
     }
 
     /// <summary>
+    /// Whether each commit is <paramref name="commit"/> or one of its ancestors, for all of them at once
+    /// (<paramref name="into"/>, by graph index, length Count): the commit's intervals are marked on a
+    /// bit per number, then each commit reads its bit. A pass over the range costs a few milliseconds
+    /// at a million commits, where a search per commit (<see cref="IsAncestor"/>) costs tens.
+    /// </summary>
+    public void AncestorsOf(int commit, Span<bool> into)
+    {
+        if (into.Length != Count)
+        {
+            throw new ArgumentException($"a buffer of {into.Length} for a range of {Count} commits", nameof(into));
+        }
+        var bits = new ulong[(Count + 63) >> 6];
+        var intervals = _intervals.Span;
+        var first = _start.Span[commit];
+        var end = first + _length.Span[commit];
+        for (var k = first; k < end; k++)
+        {
+            MarkBits(bits, intervals[2 * k], intervals[2 * k + 1]);
+        }
+        var position = _position.Span;
+        for (var c = 0; c < into.Length; c++)
+        {
+            var x = position[c];
+            into[c] = (bits[x >> 6] & (1UL << (x & 63))) != 0;
+        }
+    }
+
+    /// <summary>Sets bits lo..hi (inclusive), whole words at a time.</summary>
+    private static void MarkBits(ulong[] bits, int lo, int hi)
+    {
+        int w0 = lo >> 6, w1 = hi >> 6;
+        var head = ~0UL << (lo & 63);
+        var tail = ~0UL >> (63 - (hi & 63));
+        if (w0 == w1)
+        {
+            bits[w0] |= head & tail;
+            return;
+        }
+        bits[w0] |= head;
+        bits.AsSpan(w0 + 1, w1 - w0 - 1).Fill(~0UL);
+        bits[w1] |= tail;
+    }
+
+    /// <summary>
     /// Prefix sums of a per-commit value over the numbering (length Count + 1), for <see cref="SumBelow(int, int[])"/>.
     /// </summary>
     /// <param name="into">A buffer of length Count + 1 to fill (a decision per step at 1.3 M commits would otherwise leave 5 MB behind each time).</param>

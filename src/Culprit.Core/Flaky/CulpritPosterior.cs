@@ -29,6 +29,9 @@ internal sealed class CulpritPosterior
     private readonly bool _fix;
     private int _clusters;
 
+    /// <summary>A split's marks (<see cref="Split"/>), kept from one to the next.</summary>
+    private bool[]? _below;
+
     public const int OutsideTheRange = -1;
 
     /// <param name="fix">
@@ -113,6 +116,9 @@ internal sealed class CulpritPosterior
             g.LogLikelihood = new double[clusters * _grid.Cells];
         }
     }
+
+    /// <summary>Whether the groups were split by <paramref name="commit"/>: each lies wholly among its ancestors or wholly outside them.</summary>
+    public bool WasSplitBy(int commit) => _splitBy.Contains(commit);
 
     /// <summary>
     /// Adds one test of <paramref name="commit"/>: its crashes per tracked cluster out of
@@ -304,10 +310,13 @@ internal sealed class CulpritPosterior
 
     private void Split(int commit)
     {
+        // One mark per commit (a bool each: a million commits are a megabyte, kept for the next split).
+        var below = _below ??= new bool[_groupOf.Length];
+        _ancestors.AncestorsOf(commit, below);
         var inside = new int[_groups.Count];
         for (var c = 0; c < _groupOf.Length; c++)
         {
-            if (_ancestors.IsAncestor(c, commit))
+            if (below[c])
             {
                 inside[_groupOf[c]]++;
             }
@@ -331,7 +340,7 @@ internal sealed class CulpritPosterior
             {
                 continue;
             }
-            if (_ancestors.IsAncestor(c, commit))
+            if (below[c])
             {
                 _groupOf[c] = moveTo[g];
                 var moved = _groups[moveTo[g]];

@@ -45,6 +45,9 @@ public sealed class FlakyStrategy : IBisectionStrategy
     private readonly CommitGraph _graph;
     private readonly Ancestry _ancestors;
     private double[]? _massBuffer;
+
+    /// <summary>What planning a round writes per commit, kept from round to round (<see cref="RoundPlanner.Buffers"/>).</summary>
+    private RoundPlanner.Buffers? _roundBuffers;
     private readonly TitleClusters _clusters = new();
     private ClusterRoles _roles = new([], [], []);
     private readonly CostModel _costs = new();
@@ -281,7 +284,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
             return TestRound.Of(step);
         }
         var firstPlan = new TestPlan(_graph.IndexOf(first.Commit), first.Runs, 0, 0);
-        var more = RoundPlanner.Extend(PlannerInputs(), firstPlan, workers, Options.MaxBuilds - _builds);
+        var more = RoundPlanner.Extend(PlannerInputs(), firstPlan, workers, Options.MaxBuilds - _builds, _roundBuffers ??= new RoundPlanner.Buffers(_graph.Count));
         return new TestRound([first, .. more.Select(p => first with { Commit = _graph.Commits[p.Commit], Runs = p.Runs })]);
     }
 
@@ -655,6 +658,10 @@ public sealed class FlakyStrategy : IBisectionStrategy
 
     private double NewStateProbability(int commit)
     {
+        if (_posterior.WasSplitBy(commit))
+        {
+            return Math.Clamp(_snapshot.MassOfWholeGroupsBelow(commit, _ancestors), 0, 1);
+        }
         var mass = _ancestors.PrefixSums(c => _snapshot.ProbabilityOf(c), MassBuffer());
         return Math.Clamp(_ancestors.SumBelow(commit, mass), 0, 1);
     }

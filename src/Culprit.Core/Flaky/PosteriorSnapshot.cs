@@ -102,23 +102,14 @@ internal sealed class PosteriorSnapshot(ModelGrid grid, int[] groupOf, int[] gro
         {
             return null;
         }
-        if (_representatives is null)
-        {
-            var first = new int[groupSizes.Length];
-            Array.Fill(first, -1);
-            for (var c = groupOf.Length - 1; c >= 0; c--)
-            {
-                first[groupOf[c]] = c;
-            }
-            _representatives = first;
-        }
+        var representatives = Representatives();
         var below = new double[grid.Cells];
         var above = new double[grid.Cells];
         var own = groupOf[commit];
         var belowMass = 0.0;
         for (var g = 0; g < groupSizes.Length; g++)
         {
-            var r = _representatives[g];
+            var r = representatives[g];
             if (g == own || r < 0 || groupMass[g] <= 0)
             {
                 continue;
@@ -137,6 +128,41 @@ internal sealed class PosteriorSnapshot(ModelGrid grid, int[] groupOf, int[] gro
         return fix ? (above, below) : (below, above);
     }
 
+    /// <summary>
+    /// The mass of <paramref name="commit"/>'s ancestors (itself included) when every group lies wholly
+    /// among them or wholly outside (the groups were split by it, <see cref="CulpritPosterior.WasSplitBy"/>):
+    /// a sum over the groups, where a sum over the commits would read all of them.
+    /// </summary>
+    public double MassOfWholeGroupsBelow(int commit, Domain.Ancestry ancestors)
+    {
+        var representatives = Representatives();
+        var mass = 0.0;
+        for (var g = 0; g < groupMass.Length; g++)
+        {
+            if (groupMass[g] > 0 && representatives[g] >= 0 && ancestors.IsAncestor(representatives[g], commit))
+            {
+                mass += groupMass[g];
+            }
+        }
+        return mass;
+    }
+
+    /// <summary>Each group's first member (-1 for an empty one), found once per snapshot.</summary>
+    private int[] Representatives()
+    {
+        if (_representatives is null)
+        {
+            var first = new int[groupSizes.Length];
+            Array.Fill(first, -1);
+            for (var c = groupOf.Length - 1; c >= 0; c--)
+            {
+                first[groupOf[c]] = c;
+            }
+            _representatives = first;
+        }
+        return _representatives;
+    }
+
     private void Add(double[] into, int group, double share)
     {
         var cells = groupCells![group];
@@ -151,6 +177,29 @@ internal sealed class PosteriorSnapshot(ModelGrid grid, int[] groupOf, int[] gro
     /// The same model with the culprit's distribution replaced by <paramref name="commitMass"/>, each
     /// commit its own group (a round's planner conditions on the culprit lying in part of the range).
     /// </summary>
-    public PosteriorSnapshot WithCommitMasses(double[] commitMass) =>
-        new(grid, Enumerable.Range(0, commitMass.Length).ToArray(), Enumerable.Repeat(1, commitMass.Length).ToArray(), commitMass, cellMass, bugProbability);
+    public PosteriorSnapshot WithCommitMasses(double[] commitMass)
+    {
+        var units = UnitGroups.Of(commitMass.Length);
+        return new(grid, units.Identity, units.Ones, commitMass, cellMass, bugProbability);
+    }
+
+    /// <summary>
+    /// Each commit its own group: the same two read-only arrays for every snapshot of one size (a round's
+    /// planner makes several per round; fresh ones would be 10 MB each at a million commits).
+    /// </summary>
+    private sealed record UnitGroups(int[] Identity, int[] Ones)
+    {
+        private static UnitGroups? s_last;
+
+        public static UnitGroups Of(int commits)
+        {
+            if (s_last is { } last && last.Identity.Length == commits)
+            {
+                return last;
+            }
+            var made = new UnitGroups(Enumerable.Range(0, commits).ToArray(), Enumerable.Repeat(1, commits).ToArray());
+            s_last = made;
+            return made;
+        }
+    }
 }
