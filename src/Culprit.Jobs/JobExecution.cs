@@ -9,11 +9,13 @@ namespace Culprit.Jobs;
 /// One pass over a job's flow; deterministic given the inputs and the outcomes, so a resume replays it exactly.
 /// <paramref name="workers"/> test a round's commits at once (the first is <paramref name="tests"/>, which tests everything else).
 /// <paramref name="repo"/> answers the repository's questions (git, or a simulated history); <paramref name="setup"/>
-/// brings the strategy and the judge of the ends (default: the spec's, <see cref="BisectionSetup.For"/>).
+/// brings the strategy and the judge of the ends (default: the spec's, <see cref="BisectionSetup.For"/>); <paramref name="plans"/>
+/// keeps the round being tested for a resume, which then tests it without deciding it again.
 /// </summary>
 internal sealed class JobExecution(
     JobSpec spec, string jobId, IJobHistory repo, OutcomeLedger ledger, JobLog log, StatusTracker status, CommitTestRunner tests,
-    IReadOnlyList<RoundWorker>? workers = null, SpeculativeBuilds? speculative = null, BisectionSetup? setup = null, SameBuildCommits? sameBuild = null)
+    IReadOnlyList<RoundWorker>? workers = null, SpeculativeBuilds? speculative = null, BisectionSetup? setup = null, SameBuildCommits? sameBuild = null,
+    RoundPlanFile? plans = null)
 {
     /// <summary>How the log line that opens each bisection round (one test alone, or a round at once) begins.</summary>
     public const string RoundLineStart = "Bisecting: ";
@@ -142,10 +144,14 @@ internal sealed class JobExecution(
         }
         TellSameBuilds(strategy);
         StoredStepReplay.FastForward(ledger, _workers.Count <= 1, (outcome, roundTests) => Recorded(strategy, outcome, roundTests));
+        // The round a kill cut short (or was about to start) as it was planned: tested again without its decision.
+        var planned = PlannedRound(graph);
 
         while (true)
         {
-            var step = strategy.NextRound(Math.Max(1, _workers.Count));
+            var fromPlan = planned is not null;
+            var step = planned is not null ? new TestRound(planned) : strategy.NextRound(Math.Max(1, _workers.Count));
+            planned = null;
             if (step is Finished finished)
             {
                 if (await VerifiedFinishAsync(finished.Result, strategy, reproduce, crashing, oldEnd, graph, ct) is { } done)
@@ -156,16 +162,33 @@ internal sealed class JobExecution(
             }
             var round = ((TestRound)step).Tests;
             ledger.BeginRound(round.Count);
+            if (!fromPlan)
+            {
+                plans?.Save(ledger.Rounds, round);
+            }
+            // A planned round's outcomes are recorded as stored ones are: without the decision that chose them.
+            int? undecided = fromPlan ? round.Count : null;
             if (round.Count == 1)
             {
-                await TestAloneAsync(strategy, round[0], ct);
+                await TestAloneAsync(strategy, round[0], undecided, ct);
             }
             else
             {
-                await TestRoundAsync(strategy, round, ct);
+                await TestRoundAsync(strategy, round, undecided, ct);
             }
         }
     }
+
+    /// <summary>
+    /// The next round as the pass before planned it (<paramref name="plans"/>), when it is that round and
+    /// the outcomes stored of it fit: its commits are in the range and its stored tests among them. Null: decide it.
+    /// </summary>
+    private IReadOnlyList<TestCommit>? PlannedRound(CommitGraph graph) =>
+        plans?.Load(ledger.Rounds + 1) is { } round && round.All(t => graph.Contains(t.Commit))
+            && round.Select(t => t.Commit).Distinct().Count() == round.Count && round.Count <= Math.Max(1, _workers.Count)
+            && ledger.StoredAheadFits(round.Select(t => t.Commit).ToList())
+            ? round
+            : null;
 
     /// <summary>
     /// The strategy's answer, checked (<see cref="CulpritVerifier"/>) before anyone reads it. A cause
@@ -300,7 +323,7 @@ internal sealed class JobExecution(
     /// more workers, an idle one meanwhile builds the commit the strategy will likely ask for next;
     /// the build waits in its worktree for that commit's test and never changes a verdict.
     /// </summary>
-    private async Task TestAloneAsync(IBisectionStrategy strategy, TestCommit test, CancellationToken ct)
+    private async Task TestAloneAsync(IBisectionStrategy strategy, TestCommit test, int? undecided, CancellationToken ct)
     {
         status.Range(test.RevisionsLeft, test.Steps);
         var info = await repo.CommitInfoAsync(test.Commit, ct);
@@ -318,7 +341,7 @@ internal sealed class JobExecution(
         }
         var outcome = await runner.TestAsync(test.Commit, test.Runs, "bisect", ct, test.SettlingTitles);
         await ahead;
-        Recorded(strategy, outcome);
+        Recorded(strategy, outcome, undecided);
     }
 
     /// <summary>
@@ -326,7 +349,7 @@ internal sealed class JobExecution(
     /// first, in the order they were stored; each other test is logged, stored and recorded as it
     /// finishes. A worker's failure (stopped, untestable) lets the others finish and store theirs first.
     /// </summary>
-    private async Task TestRoundAsync(IBisectionStrategy strategy, IReadOnlyList<TestCommit> round, CancellationToken ct)
+    private async Task TestRoundAsync(IBisectionStrategy strategy, IReadOnlyList<TestCommit> round, int? undecided, CancellationToken ct)
     {
         status.Range(round[0].RevisionsLeft, round[0].Steps);
         log.Line(BisectingLine(round[0]));
@@ -338,7 +361,7 @@ internal sealed class JobExecution(
             pending.Remove(test);
             var info = await repo.CommitInfoAsync(commit, ct);
             log.Line($"[{commit}] {info.Subject}");
-            Recorded(strategy, await tests.TestAsync(commit, test.Runs, "bisect", ct, test.SettlingTitles));
+            Recorded(strategy, await tests.TestAsync(commit, test.Runs, "bisect", ct, test.SettlingTitles), undecided);
         }
         var assigned = Assign(pending);
         // The round's tests still running, and the commits being built ahead for the next round; both change under the round's lock only.
@@ -355,7 +378,7 @@ internal sealed class JobExecution(
             }
             ahead = speculation.BuildAsync(ct);
         }
-        await Task.WhenAll(assigned.Select(a => TestOnWorkerAsync(a.Worker, strategy, a.Test, running, speculating, ct)).Append(ahead));
+        await Task.WhenAll(assigned.Select(a => TestOnWorkerAsync(a.Worker, strategy, a.Test, running, speculating, undecided, ct)).Append(ahead));
     }
 
     /// <summary>
@@ -431,13 +454,14 @@ internal sealed class JobExecution(
     /// still run, the worker, idle till the round ends, builds ahead what the next round likely starts with.
     /// </summary>
     private async Task TestOnWorkerAsync(
-        RoundWorker worker, IBisectionStrategy strategy, TestCommit test, List<TestCommit> running, HashSet<string> speculating, CancellationToken ct)
+        RoundWorker worker, IBisectionStrategy strategy, TestCommit test, List<TestCommit> running, HashSet<string> speculating, int? undecided,
+        CancellationToken ct)
     {
         var info = await repo.CommitInfoAsync(test.Commit, ct);
         string? next = null;
         worker.Log.Hold(outcome =>
         {
-            Recorded(strategy, outcome);
+            Recorded(strategy, outcome, undecided);
             running.Remove(test);
             next = Speculation(strategy, running, speculating);
         });
@@ -486,8 +510,9 @@ internal sealed class JobExecution(
 
     /// <summary>
     /// Records a bisection test's stored outcome with the strategy and logs its runs and verdict.
-    /// <paramref name="storedRoundTests"/>: the outcome is taken back on a resume, without the decision of
-    /// its round (of that many tests), which the strategy is told (<see cref="IBisectionStrategy.RecordStored"/>).
+    /// <paramref name="storedRoundTests"/>: the outcome is of a round tested on a resume without its decision
+    /// (taken back from the store, or tested as planned before), of that many tests, which the strategy is
+    /// told (<see cref="IBisectionStrategy.RecordStored"/>).
     /// </summary>
     private void Recorded(IBisectionStrategy strategy, CommitOutcome outcome, int? storedRoundTests = null)
     {

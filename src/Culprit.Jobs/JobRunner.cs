@@ -168,7 +168,8 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
             }).ToList();
             var sameBuild = avoidance is null ? null : new SameBuildCommits(repo, avoidance, ledger, spec.Kernel is null ? "build" : "kernel");
             var history = new GitJobHistory(repo, Path.Combine(workRoot, jobId), new RangeFilter(spec.Paths, spec.FirstParent), spec.MoreGood ?? []);
-            var run = new JobExecution(spec, jobId, history, ledger, log, status, workers[0].Tests, workers, speculative, sameBuild: sameBuild);
+            var plans = new RoundPlanFile(Path.Combine(workRoot, jobId, RoundPlanFile.FileName));
+            var run = new JobExecution(spec, jobId, history, ledger, log, status, workers[0].Tests, workers, speculative, sameBuild: sameBuild, plans: plans);
             result = await run.ExecuteAsync(ct);
         }
         catch (UntestableCommitException)
@@ -209,6 +210,7 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
         store.SetState(jobId, "finished", JsonSerializer.Serialize(result, JsonDefaults.Options), _clock.GetUtcNow());
         // The range's cache is for resuming; a finished job leaves its work directory as it was before.
         RangeCache.Remove(Path.Combine(workRoot, jobId, RangeCache.FileName));
+        new RoundPlanFile(Path.Combine(workRoot, jobId, RoundPlanFile.FileName)).Remove();
         // (The speculative builds' file stays: the store does not hold them, and a resume of the finished job counts them again.)
         RemoveIfEmpty(Path.Combine(workRoot, jobId));
         return result;

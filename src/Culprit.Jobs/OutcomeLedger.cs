@@ -159,6 +159,40 @@ internal sealed class OutcomeLedger
         }
     }
 
+    /// <summary>The bisection rounds opened or taken back so far: the next one opened is this plus one.</summary>
+    public int Rounds
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _rounds;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether what is stored from here fits the next round tested as <paramref name="commits"/> (a plan kept
+    /// for a resume, <see cref="RoundPlanFile"/>): nothing stored, or the bisection's outcomes of that round
+    /// (its number and size), each for one of those commits.
+    /// </summary>
+    public bool StoredAheadFits(IReadOnlyList<string> commits)
+    {
+        lock (_lock)
+        {
+            var mark = new RoundMark(_rounds + 1, commits.Count);
+            for (var i = _next; i < _stored.Count; i++)
+            {
+                var entry = _stored[i];
+                if (entry.Phase != StoredStepReplay.Phase || entry.Round != mark || !commits.Contains(entry.Outcome.Commit))
+                {
+                    return i > _next && entry.Round != mark;
+                }
+            }
+            return true;
+        }
+    }
+
     /// <summary>Counts a whole stored round (<see cref="WholeRoundAhead"/>) as passed; its tests are then taken back one by one (<see cref="TakeStored"/>).</summary>
     public void PassStoredRound()
     {

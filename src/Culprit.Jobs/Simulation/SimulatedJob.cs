@@ -70,10 +70,11 @@ public static class SimulatedJob
 
     /// <summary>
     /// One pass of the job over its records (the first, or a resume of what they hold): a ledger and
-    /// a log over the records, and one runner per worker, each with a tester of its own from <paramref name="newTester"/>.
+    /// a log over the records, and one runner per worker, each with a tester of its own from <paramref name="newTester"/>;
+    /// with <paramref name="plans"/>, the round being tested is kept there for the next pass.
     /// </summary>
     internal static (JobExecution Execution, OutcomeLedger Ledger) Pass(
-        JobSpec spec, SimulatedHistory history, IJobRecords records, BisectionSetup setup, Func<ICommitTester> newTester)
+        JobSpec spec, SimulatedHistory history, IJobRecords records, BisectionSetup setup, Func<ICommitTester> newTester, RoundPlanFile? plans = null)
     {
         var ledger = new OutcomeLedger(records);
         var log = new JobLog(records, SilentListener.Instance, () => ledger.Position, ledger.Count);
@@ -84,7 +85,7 @@ public static class SimulatedJob
             var workerLog = new WorkerLog(log, roundLock);
             return new RoundWorker(new CommitTestRunner(newTester(), ledger, workerLog, status), workerLog);
         }).ToList();
-        return (new JobExecution(spec, "simulated", history, ledger, log, status, runners[0].Tests, runners, setup: setup), ledger);
+        return (new JobExecution(spec, "simulated", history, ledger, log, status, runners[0].Tests, runners, setup: setup, plans: plans), ledger);
     }
 
     /// <summary>
