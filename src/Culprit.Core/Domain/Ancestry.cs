@@ -261,19 +261,35 @@ public sealed class Ancestry
         return sum;
     }
 
-    /// <summary>The total weight of <paramref name="commit"/>'s ancestors (itself included).</summary>
-    public double SumBelow(int commit, double[] prefix)
+    /// <summary>
+    /// <see cref="SumBelow(int, double[])"/> for many commits in a row: the tables are read once, not at
+    /// every call (a planner asks it of every commit of the range).
+    /// </summary>
+    public WeightsBelow Below(double[] prefix) => new(_start.Span, _length.Span, _intervals.Span, prefix);
+
+    /// <summary>The total weight of each commit's ancestors (see <see cref="Below"/>).</summary>
+    public readonly ref struct WeightsBelow(ReadOnlySpan<int> start, ReadOnlySpan<int> length, ReadOnlySpan<int> intervals, double[] prefix)
     {
-        var sum = 0.0;
-        var intervals = _intervals.Span;
-        var first = _start.Span[commit];
-        var end = first + _length.Span[commit];
-        for (var k = first; k < end; k++)
+        private readonly ReadOnlySpan<int> _start = start;
+        private readonly ReadOnlySpan<int> _length = length;
+        private readonly ReadOnlySpan<int> _intervals = intervals;
+
+        /// <summary>The total weight of <paramref name="commit"/>'s ancestors (itself included).</summary>
+        public double Of(int commit)
         {
-            sum += prefix[intervals[2 * k + 1] + 1] - prefix[intervals[2 * k]];
+            var sum = 0.0;
+            var first = _start[commit];
+            var end = first + _length[commit];
+            for (var k = first; k < end; k++)
+            {
+                sum += prefix[_intervals[2 * k + 1] + 1] - prefix[_intervals[2 * k]];
+            }
+            return sum;
         }
-        return sum;
     }
+
+    /// <summary>The total weight of <paramref name="commit"/>'s ancestors (itself included).</summary>
+    public double SumBelow(int commit, double[] prefix) => Below(prefix).Of(commit);
 
     /// <summary>Depth-first from every tip (rev-list order), first parents first; a commit is numbered once all its parents are.</summary>
     private static int[] PostOrder(CommitGraph graph)

@@ -44,10 +44,9 @@ public sealed class FlakyStrategy : IBisectionStrategy
 
     private readonly CommitGraph _graph;
     private readonly Ancestry _ancestors;
-    private double[]? _massBuffer;
 
-    /// <summary>What planning a round writes per commit, kept from round to round (<see cref="RoundPlanner.Buffers"/>).</summary>
-    private RoundPlanner.Buffers? _roundBuffers;
+    /// <summary>What the decisions write per commit, kept from one to the next (<see cref="DecisionBuffers"/>).</summary>
+    private readonly Lazy<DecisionBuffers> _buffers;
     private readonly TitleClusters _clusters = new();
     private ClusterRoles _roles = new([], [], []);
     private readonly CostModel _costs = new();
@@ -84,12 +83,19 @@ public sealed class FlakyStrategy : IBisectionStrategy
     /// and the first crashing outcome recorded from outside the range is the crashing end.
     /// </param>
     public FlakyStrategy(CommitGraph graph, FlakyOptions? options = null)
+        : this(graph, options, DecisionBuffers.For(graph.Count))
+    {
+    }
+
+    /// <param name="buffers">Where the decisions write per commit (a twin, <see cref="LikelyNext(IReadOnlyList{ValueTuple{string, int}})"/>, makes its own when it needs them).</param>
+    private FlakyStrategy(CommitGraph graph, FlakyOptions? options, Lazy<DecisionBuffers> buffers)
     {
         if (graph.Count == 0)
         {
             throw new ArgumentException("the bisection range is empty");
         }
         _graph = graph;
+        _buffers = buffers;
         Options = options ?? FlakyOptions.Default;
         _crashing = Options.Fix ? null : graph.Commits[0];
         _ancestors = graph.Ancestry;
@@ -186,9 +192,10 @@ public sealed class FlakyStrategy : IBisectionStrategy
         // is the answer as soon as the target is reached if the budget allows nothing more.
         if (mass >= StopConfidence || (mass >= Options.Confidence && spentAll))
         {
-            var members = _snapshot.MembersOf(heaviest).ToList();
-            if (members.Count == 1)
+            // (Early on the heaviest group is most of the range: its members are listed only when the answer needs them.)
+            if (_snapshot.SizeOf(heaviest) == 1)
             {
+                List<int> members = [_snapshot.EarliestMember(heaviest, _ancestors)];
                 // The posterior assumes fixed titles: what speaks for a title change at the answer,
                 // and the renames already taken, are doubts it cannot see.
                 var rename = RenameReadingAt(members[0]);
@@ -215,10 +222,11 @@ public sealed class FlakyStrategy : IBisectionStrategy
                     ResultKind.Found, _graph.Commits[members[0]], [_graph.Commits[members[0]]], mass * _renamesHold * (1 - doubt) * (1 - secondDoubt),
                     Probabilities(members), notes.Count > 0 ? string.Join("; ", notes) : null));
             }
-            if (!CanBeTold(members))
+            if (!CanBeTold(heaviest))
             {
+                var members = _snapshot.MembersOf(heaviest).ToList();
                 // The bug's titles may have changed at one of them: that is for runs to tell (see above).
-                if (RenameEvidenceRun(RenameReadingAt(GroupRoot(members))) is { } evidence)
+                if (RenameEvidenceRun(RenameReadingAt(GroupRoot(heaviest))) is { } evidence)
                 {
                     return evidence;
                 }
@@ -284,7 +292,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
             return TestRound.Of(step);
         }
         var firstPlan = new TestPlan(_graph.IndexOf(first.Commit), first.Runs, 0, 0);
-        var more = RoundPlanner.Extend(PlannerInputs(), firstPlan, workers, Options.MaxBuilds - _builds, _roundBuffers ??= new RoundPlanner.Buffers(_graph.Count));
+        var more = RoundPlanner.Extend(PlannerInputs(), firstPlan, workers, Options.MaxBuilds - _builds, _buffers.Value.Round);
         return new TestRound([first, .. more.Select(p => first with { Commit = _graph.Commits[p.Commit], Runs = p.Runs })]);
     }
 
@@ -303,7 +311,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
         {
             return null;
         }
-        var twin = new FlakyStrategy(_graph, Options);
+        var twin = new FlakyStrategy(_graph, Options, new Lazy<DecisionBuffers>(() => DecisionBuffers.Made(_graph.Count)));
         twin.BuildsSameAsParent(_sameAsParent.Select(i => _graph.Commits[i]));
         foreach (var outcome in _recorded)
         {
@@ -528,16 +536,12 @@ public sealed class FlakyStrategy : IBisectionStrategy
     /// builds separate is a chain); a title change anywhere in the group shows as one at it: its
     /// parent has the old titles, it and the commits after it the new ones. -1 when there is none.
     /// </summary>
-    private int GroupRoot(IReadOnlyList<int> members)
+    private int GroupRoot(int group)
     {
-        if (members.Count == 0)
-        {
-            return -1;
-        }
         // Every ancestor comes earlier in the walk's post-order, so only the earliest member can be the
         // root: one pass finds it, one checks it (a group can hold the whole range: no pairwise test).
-        var root = members.MinBy(_ancestors.PositionOf);
-        return members.All(o => _ancestors.IsAncestor(root, o)) ? root : -1;
+        var root = _snapshot.EarliestMember(group, _ancestors);
+        return root >= 0 && _snapshot.AllDescendFrom(group, root, _ancestors) ? root : -1;
     }
 
     /// <summary>The title-change reading at a commit (see <see cref="TitleChangeReading"/>); null where it does not apply.</summary>
@@ -563,7 +567,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
         {
             return null;
         }
-        var named = GroupRoot(_snapshot.MembersOf(heaviest).ToList());
+        var named = GroupRoot(heaviest);
         if (RenameReadingAt(named) is not { Probability: >= TitleChangeReading.Taken } reading)
         {
             return null;
@@ -654,7 +658,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
     /// ancestors.
     /// </summary>
     /// <summary>One buffer of per-commit sums, reused by every step (at 1.3 M commits each would leave 10 MB behind).</summary>
-    private double[] MassBuffer() => _massBuffer ??= new double[_graph.Count + 1];
+    private double[] MassBuffer() => _buffers.Value.Mass;
 
     private double NewStateProbability(int commit)
     {
@@ -664,6 +668,16 @@ public sealed class FlakyStrategy : IBisectionStrategy
         }
         var mass = _ancestors.PrefixSums(c => _snapshot.ProbabilityOf(c), MassBuffer());
         return Math.Clamp(_ancestors.SumBelow(commit, mass), 0, 1);
+    }
+
+    /// <summary>
+    /// Whether a commit not known broken could still split the group's members. Its earliest member, if
+    /// not broken, does (of two or more): it is the only member among its own ancestors.
+    /// </summary>
+    private bool CanBeTold(int group)
+    {
+        var earliest = _snapshot.EarliestMember(group, _ancestors);
+        return (_snapshot.SizeOf(group) > 1 && earliest >= 0 && !_broken.Contains(earliest)) || CanBeTold(_snapshot.MembersOf(group).ToList());
     }
 
     /// <summary>Whether a commit not known broken could still split <paramref name="members"/> (linear: one prefix count, one sum per commit).</summary>

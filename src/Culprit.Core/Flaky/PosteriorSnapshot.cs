@@ -72,6 +72,37 @@ internal sealed class PosteriorSnapshot(ModelGrid grid, int[] groupOf, int[] gro
         }
     }
 
+    /// <summary>
+    /// The member of <paramref name="group"/> numbered first in the ancestry's walk, -1 for an empty
+    /// group: none of the others can be its ancestor (an ancestor is numbered before its descendants).
+    /// </summary>
+    public int EarliestMember(int group, Domain.Ancestry ancestors)
+    {
+        var earliest = -1;
+        var at = int.MaxValue;
+        for (var c = 0; c < groupOf.Length; c++)
+        {
+            if (groupOf[c] == group && ancestors.PositionOf(c) < at)
+            {
+                (earliest, at) = (c, ancestors.PositionOf(c));
+            }
+        }
+        return earliest;
+    }
+
+    /// <summary>Whether every member of <paramref name="group"/> is <paramref name="commit"/> or descends from it.</summary>
+    public bool AllDescendFrom(int group, int commit, Domain.Ancestry ancestors)
+    {
+        for (var c = 0; c < groupOf.Length; c++)
+        {
+            if (groupOf[c] == group && !ancestors.IsAncestor(commit, c))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /// <summary>2^entropy of the culprit's distribution: how many equally likely commits it is worth.</summary>
     public double EffectiveCandidates()
     {
@@ -182,6 +213,9 @@ internal sealed class PosteriorSnapshot(ModelGrid grid, int[] groupOf, int[] gro
         var units = UnitGroups.Of(commitMass.Length);
         return new(grid, units.Identity, units.Ones, commitMass, cellMass, bugProbability);
     }
+
+    /// <summary>Makes the unit groups of a range of <paramref name="commits"/> ahead of the first round planned over it.</summary>
+    public static void PrepareUnitGroups(int commits) => UnitGroups.Of(commits);
 
     /// <summary>
     /// Each commit its own group: the same two read-only arrays for every snapshot of one size (a round's

@@ -78,18 +78,22 @@ internal static class TestPlanner
         var lowQ = new double[RunGains.Points];
         var highQ = new double[RunGains.Points];
         var builtOnes = new List<(int Commit, double Q)>();
+        // Every commit of the range is scored: the sets are walked beside it in order, not looked up per commit.
+        var broken = new AscendingMembers(input.Broken);
+        var tested = new AscendingMembers(input.Tested);
+        var below = anc.Below(mass);
         for (var t = 1; t <= hi; t++)
         {
-            if (input.Broken.Contains(t))
+            if (broken.Contains(t))
             {
                 continue;
             }
-            var q = anc.SumBelow(t, mass);
+            var q = below.Of(t);
             if (q < 1e-9 || q > 1 - 1e-9)
             {
                 continue;
             }
-            if (input.Tested.Contains(t))
+            if (tested.Contains(t))
             {
                 builtOnes.Add((t, q));
                 continue;
@@ -363,6 +367,23 @@ internal static class TestPlanner
                 }
             }
             return h;
+        }
+    }
+
+    /// <summary>A set of commits asked about in ascending order only: sorted once, then a cursor moves along it.</summary>
+    private struct AscendingMembers(IReadOnlySet<int> set)
+    {
+        private readonly int[] _sorted = [.. set.Order()];
+        private int _next;
+
+        /// <summary>Whether <paramref name="commit"/> is a member; each call's commit must be above the last one's.</summary>
+        public bool Contains(int commit)
+        {
+            while (_next < _sorted.Length && _sorted[_next] < commit)
+            {
+                _next++;
+            }
+            return _next < _sorted.Length && _sorted[_next] == commit;
         }
     }
 }
