@@ -23,7 +23,18 @@ internal sealed class CulpritPosterior
 {
     private readonly Ancestry _ancestors;
     private readonly ModelGrid _grid;
-    private readonly int[] _groupOf;
+    /// <summary>
+    /// Each commit's group. Snapshots share it rather than copy it (5 MB at a million commits, every
+    /// test): the grouping changes in a copy made first into the array before it (<see cref="Owned"/>),
+    /// so a snapshot holds until a later snapshot's grouping changes; the strategy keeps its latest only.
+    /// </summary>
+    private int[] _groupOf;
+
+    /// <summary>The array before the current one: what the next copy is made into.</summary>
+    private int[]? _spare;
+
+    /// <summary>Whether a snapshot holds the current array (the next change copies it first).</summary>
+    private bool _shared;
     private readonly List<Group> _groups = [];
     private readonly HashSet<int> _splitBy = [];
     private readonly bool _fix;
@@ -93,7 +104,7 @@ internal sealed class CulpritPosterior
         {
             if (moveTo[_groupOf[c]] is var to and >= 0)
             {
-                _groupOf[c] = to;
+                Owned()[c] = to;
             }
         }
         // New representatives where a group lost or gained members (an emptied group keeps none and no mass).
@@ -180,7 +191,8 @@ internal sealed class CulpritPosterior
             }
             var sizes0 = _groups.Select(g => g.Count).ToArray();
             var live = _groups.Where(g => !g.Excluded).Sum(g => g.Count);
-            return new PosteriorSnapshot(_grid, (int[])_groupOf.Clone(), sizes0,
+            _shared = true;
+            return new PosteriorSnapshot(_grid, _groupOf, sizes0,
                 _groups.Select(g => g.Excluded ? 0 : (double)g.Count / live).ToArray(), uniformCells, []);
         }
         // Per group and cluster: the log marginal likelihood of the cluster's runs if it is the bug.
@@ -248,7 +260,8 @@ internal sealed class CulpritPosterior
             }
         }
         var sizes = _groups.Select(g => g.Count).ToArray();
-        return new PosteriorSnapshot(_grid, (int[])_groupOf.Clone(), sizes, groupMass, cellMass, bugProbability, groupCells);
+        _shared = true;
+        return new PosteriorSnapshot(_grid, _groupOf, sizes, groupMass, cellMass, bugProbability, groupCells);
     }
 
     /// <summary>
@@ -342,7 +355,7 @@ internal sealed class CulpritPosterior
             }
             if (below[c])
             {
-                _groupOf[c] = moveTo[g];
+                Owned()[c] = moveTo[g];
                 var moved = _groups[moveTo[g]];
                 if (moved.Representative < 0)
                 {
@@ -354,6 +367,18 @@ internal sealed class CulpritPosterior
                 _groups[g].Representative = c;
             }
         }
+    }
+
+    /// <summary>The grouping to change: the current array, or a copy of it when a snapshot holds it.</summary>
+    private int[] Owned()
+    {
+        if (_shared)
+        {
+            var copy = _spare ?? new int[_groupOf.Length];
+            Array.Copy(_groupOf, copy, _groupOf.Length);
+            (_spare, _groupOf, _shared) = (_groupOf, copy, false);
+        }
+        return _groupOf;
     }
 
     private sealed class Group(int count, int representative)
