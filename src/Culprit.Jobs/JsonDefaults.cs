@@ -19,15 +19,11 @@ public static class JsonDefaults
     public static readonly JsonSerializerOptions Indented = new(Options) { WriteIndented = true };
 
     /// <summary>
-    /// Starts building, on another thread, what reading a job's inputs and outcomes needs: built by
-    /// reflection at first use, about 0.1 s, which a resume then spends while its store opens instead
-    /// of after. (Code generated at compile time would not do: it sets every init-only property, so
-    /// an input a client or an older store left out would lose its default.)
+    /// Starts building, on another thread, what reading a job's outcomes needs: built by reflection at
+    /// first use, tens of milliseconds, which a resume then spends while it reads the job's inputs (the
+    /// reading that needs them first builds theirs itself: two threads building the same would only
+    /// share the processors). (Code generated at compile time would not do: it sets every init-only
+    /// property, so an input a client or an older store left out would lose its default.)
     /// </summary>
-    public static void PrepareJobReading() =>
-        _ = Task.Run(() =>
-        {
-            Options.GetTypeInfo(typeof(JobSpec));
-            Options.GetTypeInfo(typeof(StoredEntry));
-        });
+    public static void PrepareJobReading() => _ = Task.Run(() => Options.GetTypeInfo(typeof(StoredEntry)));
 }

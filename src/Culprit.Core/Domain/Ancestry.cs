@@ -139,28 +139,62 @@ public sealed class Ancestry
     public int PositionOf(int commit) => _position.Span[commit];
 
     /// <summary>Whether <paramref name="ancestor"/> is <paramref name="commit"/> or one of its ancestors.</summary>
-    public bool IsAncestor(int ancestor, int commit)
+    public bool IsAncestor(int ancestor, int commit) => Tables().IsAncestor(ancestor, commit);
+
+    /// <summary>
+    /// The tables as spans, read once: for a pass that asks about every commit of the range, where
+    /// opening the tables at every call would cost more than the answer.
+    /// </summary>
+    public Reader Tables() => new(_position.Span, _start.Span, _length.Span, _intervals.Span);
+
+    /// <summary>Answers of the ancestry over its tables read once (see <see cref="Tables"/>).</summary>
+    public readonly ref struct Reader(ReadOnlySpan<int> position, ReadOnlySpan<int> start, ReadOnlySpan<int> length, ReadOnlySpan<int> intervals)
     {
-        var x = _position.Span[ancestor];
-        int lo = _start.Span[commit], hi = lo + _length.Span[commit] - 1;
-        var intervals = _intervals.Span;
-        while (lo <= hi)
+        private readonly ReadOnlySpan<int> _position = position;
+        private readonly ReadOnlySpan<int> _start = start;
+        private readonly ReadOnlySpan<int> _length = length;
+        private readonly ReadOnlySpan<int> _intervals = intervals;
+
+        /// <summary>See <see cref="Ancestry.PositionOf"/>.</summary>
+        public int PositionOf(int commit) => _position[commit];
+
+        /// <summary>See <see cref="Ancestry.IsAncestor"/>.</summary>
+        public bool IsAncestor(int ancestor, int commit)
         {
-            var mid = (lo + hi) >> 1;
-            if (x < intervals[2 * mid])
+            var x = _position[ancestor];
+            int lo = _start[commit], hi = lo + _length[commit] - 1;
+            var intervals = _intervals;
+            while (lo <= hi)
             {
-                hi = mid - 1;
+                var mid = (lo + hi) >> 1;
+                if (x < intervals[2 * mid])
+                {
+                    hi = mid - 1;
+                }
+                else if (x > intervals[2 * mid + 1])
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    return true;
+                }
             }
-            else if (x > intervals[2 * mid + 1])
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                return true;
-            }
+            return false;
         }
-        return false;
+
+        /// <summary>See <see cref="Ancestry.SumBelow(int, double[])"/>.</summary>
+        public double SumBelow(int commit, double[] prefix)
+        {
+            var sum = 0.0;
+            var first = _start[commit];
+            var end = first + _length[commit];
+            for (var k = first; k < end; k++)
+            {
+                sum += prefix[_intervals[2 * k + 1] + 1] - prefix[_intervals[2 * k]];
+            }
+            return sum;
+        }
     }
 
     /// <summary>
@@ -261,35 +295,8 @@ public sealed class Ancestry
         return sum;
     }
 
-    /// <summary>
-    /// <see cref="SumBelow(int, double[])"/> for many commits in a row: the tables are read once, not at
-    /// every call (a planner asks it of every commit of the range).
-    /// </summary>
-    public WeightsBelow Below(double[] prefix) => new(_start.Span, _length.Span, _intervals.Span, prefix);
-
-    /// <summary>The total weight of each commit's ancestors (see <see cref="Below"/>).</summary>
-    public readonly ref struct WeightsBelow(ReadOnlySpan<int> start, ReadOnlySpan<int> length, ReadOnlySpan<int> intervals, double[] prefix)
-    {
-        private readonly ReadOnlySpan<int> _start = start;
-        private readonly ReadOnlySpan<int> _length = length;
-        private readonly ReadOnlySpan<int> _intervals = intervals;
-
-        /// <summary>The total weight of <paramref name="commit"/>'s ancestors (itself included).</summary>
-        public double Of(int commit)
-        {
-            var sum = 0.0;
-            var first = _start[commit];
-            var end = first + _length[commit];
-            for (var k = first; k < end; k++)
-            {
-                sum += prefix[_intervals[2 * k + 1] + 1] - prefix[_intervals[2 * k]];
-            }
-            return sum;
-        }
-    }
-
     /// <summary>The total weight of <paramref name="commit"/>'s ancestors (itself included).</summary>
-    public double SumBelow(int commit, double[] prefix) => Below(prefix).Of(commit);
+    public double SumBelow(int commit, double[] prefix) => Tables().SumBelow(commit, prefix);
 
     /// <summary>Depth-first from every tip (rev-list order), first parents first; a commit is numbered once all its parents are.</summary>
     private static int[] PostOrder(CommitGraph graph)

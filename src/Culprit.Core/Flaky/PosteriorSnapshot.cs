@@ -80,11 +80,12 @@ internal sealed class PosteriorSnapshot(ModelGrid grid, int[] groupOf, int[] gro
     {
         var earliest = -1;
         var at = int.MaxValue;
+        var tables = ancestors.Tables();
         for (var c = 0; c < groupOf.Length; c++)
         {
-            if (groupOf[c] == group && ancestors.PositionOf(c) < at)
+            if (groupOf[c] == group && tables.PositionOf(c) < at)
             {
-                (earliest, at) = (c, ancestors.PositionOf(c));
+                (earliest, at) = (c, tables.PositionOf(c));
             }
         }
         return earliest;
@@ -93,9 +94,10 @@ internal sealed class PosteriorSnapshot(ModelGrid grid, int[] groupOf, int[] gro
     /// <summary>Whether every member of <paramref name="group"/> is <paramref name="commit"/> or descends from it.</summary>
     public bool AllDescendFrom(int group, int commit, Domain.Ancestry ancestors)
     {
+        var tables = ancestors.Tables();
         for (var c = 0; c < groupOf.Length; c++)
         {
-            if (groupOf[c] == group && !ancestors.IsAncestor(commit, c))
+            if (groupOf[c] == group && !tables.IsAncestor(commit, c))
             {
                 return false;
             }

@@ -81,14 +81,14 @@ internal static class TestPlanner
         // Every commit of the range is scored: the sets are walked beside it in order, not looked up per commit.
         var broken = new AscendingMembers(input.Broken);
         var tested = new AscendingMembers(input.Tested);
-        var below = anc.Below(mass);
+        var tables = anc.Tables();
         for (var t = 1; t <= hi; t++)
         {
             if (broken.Contains(t))
             {
                 continue;
             }
-            var q = below.Of(t);
+            var q = tables.SumBelow(t, mass);
             if (q < 1e-9 || q > 1 - 1e-9)
             {
                 continue;
