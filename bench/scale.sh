@@ -49,7 +49,7 @@ for n in "${sizes[@]}"; do
     printf '%-8s %-15s %8s\n' "$n" "git bisect run" "skipped (above GIT_BISECT_MAX=${GIT_BISECT_MAX:-200000})"
   else
   git -C "$repo" bisect reset -q > /dev/null 2>&1 || true
-  /usr/bin/time -f '%e %M' -o "$work/t" sh -c 'git -C "$1" bisect start bh-bad bh-good > /dev/null && git -C "$1" bisect run sh -c "[ ! -e bug ]" > "$2"' _ "$repo" "$work/git.log"
+  /usr/bin/time -f '%e %M' -o "$work/t" sh -c 'git -C "$1" bisect start bh-bad bh-good > /dev/null 2>&1 && git -C "$1" bisect run sh -c "[ ! -e bug ]" > "$2" 2>&1' _ "$repo" "$work/git.log"
   read -r wall rss < "$work/t"
   git_found=$(grep -q "^$culprit is the first bad commit" "$work/git.log" && echo found || echo WRONG)
   git -C "$repo" bisect reset -q > /dev/null 2>&1 || true
