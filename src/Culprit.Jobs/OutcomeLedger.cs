@@ -150,13 +150,20 @@ internal sealed class OutcomeLedger
             {
                 return unmarkedAreAlone ? 1 : 0;
             }
-            var count = 0;
-            while (_next + count < _stored.Count && _stored[_next + count] is { Phase: StoredStepReplay.Phase } entry && entry.Round == mark)
-            {
-                count++;
-            }
+            var count = MarkedAhead(mark);
             return count == mark.Tests ? count : 0;
         }
+    }
+
+    /// <summary>How many bisection outcomes stored from here in a row carry <paramref name="mark"/> (under the lock).</summary>
+    private int MarkedAhead(RoundMark mark)
+    {
+        var count = 0;
+        while (_next + count < _stored.Count && _stored[_next + count] is { Phase: StoredStepReplay.Phase } entry && entry.Round == mark)
+        {
+            count++;
+        }
+        return count;
     }
 
     /// <summary>The bisection rounds opened or taken back so far: the next one opened is this plus one.</summary>
@@ -180,16 +187,8 @@ internal sealed class OutcomeLedger
     {
         lock (_lock)
         {
-            var mark = new RoundMark(_rounds + 1, commits.Count);
-            for (var i = _next; i < _stored.Count; i++)
-            {
-                var entry = _stored[i];
-                if (entry.Phase != StoredStepReplay.Phase || entry.Round != mark || !commits.Contains(entry.Outcome.Commit))
-                {
-                    return i > _next && entry.Round != mark;
-                }
-            }
-            return true;
+            var count = MarkedAhead(new RoundMark(_rounds + 1, commits.Count));
+            return count == 0 ? _next == _stored.Count : _stored.Skip(_next).Take(count).All(e => commits.Contains(e.Outcome.Commit));
         }
     }
 

@@ -71,5 +71,32 @@ public class OutcomeLedgerTests
         Assert.Equal(0, resumed.WholeRoundAhead(unmarkedAreAlone: false));
     }
 
+    [Fact]
+    public void A_planned_round_fits_only_what_is_stored_of_that_round()
+    {
+        var records = new MemoryJobRecords();
+        var first = new OutcomeLedger(records);
+        first.BeginRound(1);
+        first.Append(Ok("a"), "bisect");
+        first.BeginRound(2);
+        first.Append(Ok("b"), "bisect");
+
+        var resumed = new OutcomeLedger(records);
+        // Round 1 is stored ahead: a plan for it as round 1 of two tests, or of other commits, does not fit.
+        Assert.False(resumed.StoredAheadFits(["a", "x"]));
+        Assert.False(resumed.StoredAheadFits(["x"]));
+        Assert.True(resumed.StoredAheadFits(["a"]));
+        resumed.PassStoredRound();
+        resumed.TakeStored("a", "bisect");
+        // Round 2 was cut short after b: its plan must hold b, and be of two tests.
+        Assert.True(resumed.StoredAheadFits(["c", "b"]));
+        Assert.False(resumed.StoredAheadFits(["c", "d"]));
+        Assert.False(resumed.StoredAheadFits(["b"]));
+        resumed.BeginRound(2);
+        resumed.TakeStored("b", "bisect");
+        // Nothing stored ahead: any plan of the next round fits.
+        Assert.True(resumed.StoredAheadFits(["e", "f"]));
+    }
+
     private static CommitOutcome Ok(string commit) => new(commit, true, [RunOutcome.Ok()]);
 }
