@@ -137,6 +137,17 @@ public sealed class FlakyStrategy : IBisectionStrategy
         Enumerable.Range(0, _roles.Count).Where(k => _snapshot.BugProbability(k) >= 0.5).Select(k => _roles.Clusters[k]).ToList();
 
     /// <summary>
+    /// When no crash seen is more likely the bug's than background (a rare bug whose crashes also showed
+    /// where it was taken to be absent), the likeliest one, so the log does not name an empty bug.
+    /// </summary>
+    private string BugInDoubtNote()
+    {
+        var likeliest = Enumerable.Range(0, _roles.Count).MaxBy(_snapshot.BugProbability);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"the bug's crash is in doubt: no crash seen is more likely the bug than background (likeliest: {_roles.Clusters[likeliest]}, {_snapshot.BugProbability(likeliest) * 100:0.0}% probability)");
+    }
+
+    /// <summary>
     /// The titles of the clusters more likely the bug than background, the likeliest cluster first
     /// (ties: the one the bad commit showed most), for the result's crash title and report.
     /// </summary>
@@ -507,8 +518,10 @@ public sealed class FlakyStrategy : IBisectionStrategy
             var bugNow = BugClusterSet();
             if (!Options.AnyCrash && string.Join("|", bugNow) != previousBug)
             {
-                notes.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"the bug is taken to be: {string.Join(" / ", bugNow)} ({BugTitlesProbability * 100:0.0}% probability)"));
+                notes.Add(bugNow.Count > 0
+                    ? string.Create(CultureInfo.InvariantCulture,
+                        $"the bug is taken to be: {string.Join(" / ", bugNow)} ({BugTitlesProbability * 100:0.0}% probability)")
+                    : BugInDoubtNote());
             }
             if (FlakinessNote() is { } note)
             {
