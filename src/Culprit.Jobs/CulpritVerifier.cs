@@ -135,6 +135,29 @@ internal sealed class CulpritVerifier(
         };
     }
 
+    /// <summary>
+    /// The culprit's parent tested again with the runs verification wants of a parent (<see cref="ParentTest"/> then
+    /// holds them), when the crash stayed with the culprit reverted although the parent's runs were clean. Two stories
+    /// fit: the parent's few clean runs missed the bug (the bisection stopped one commit late), or the bug went away
+    /// and came back. The first is checked with runs on a commit built already; the second takes a search over the
+    /// commits after the culprit, each built. True when the parent's new runs crash as the bug does.
+    /// </summary>
+    /// <param name="inRange">Whether a commit is in the bisection's range: a parent outside it (the good end) is not tested again.</param>
+    public async Task<bool> ParentCrashesOnRecheckAsync(string culprit, Func<string, bool> inRange, CancellationToken ct)
+    {
+        var parents = await repo.ParentsAsync(culprit, ct);
+        if (parents.Count == 0 || !inRange(parents[0]))
+        {
+            return false;
+        }
+        var runs = RunsFor(spec.Runs * 2);
+        log.Line($"the crash stays with {culprit} reverted: testing its parent {parents[0]} with {runs} more runs first");
+        var fresh = await tests.TestAsync(parents[0], runs, "verify-parent", ct);
+        LogRuns(fresh);
+        ParentTest = fresh;
+        return fresh.Built && crashes(fresh);
+    }
+
     /// <summary>What the bad commit showed with commits reverted on it (a cause) or cherry-picked onto it (a fix).</summary>
     /// <param name="Said">passed, failed (the crash stays), does-not-apply or build-failed.</param>
     /// <param name="Runs">The runs that were not infra errors.</param>

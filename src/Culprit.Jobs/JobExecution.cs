@@ -237,14 +237,15 @@ internal sealed class JobExecution(
         if (!again && cause && group is null && verification.ParentOk != true && verifier.ParentTest is { } parentTest && parentTest.Runs.Any(r => r.IsCrash)
             && graph.Contains(parentTest.Commit) && _reopened.Count < MaxReopened)
         {
-            // The parent the bisection had not tested enough crashes: the bug is older than the culprit named.
-            // Its runs are evidence like any other; the bisection goes on with them.
-            _reopened[result.Culprit!] = verification;
-            log.Line($"the culprit's parent {parentTest.Commit} crashes: bisecting on with its runs");
-            _judgements[parentTest.Commit] = strategy.Record(parentTest);
-            return null;
+            return Reopened(parentTest);
         }
-        if (cause && group is null && verification is { ParentOk: true, Revert: "failed" } && verifier.RevertTest is { } stays
+        var keptCrash = cause && group is null && verification is { ParentOk: true, Revert: "failed" } && verifier.RevertTest is not null;
+        if (keptCrash && !again && _reopened.Count < MaxReopened && await verifier.ParentCrashesOnRecheckAsync(result.Culprit!, graph.Contains, ct)
+            && verifier.ParentTest is { } recheck)
+        {
+            return Reopened(recheck);
+        }
+        if (keptCrash && verifier.RevertTest is { } stays
             && await search.FindAsync([result.Culprit!], verification.RevertedOn ?? spec.Bad, stays, ct) is { } back)
         {
             if (back.Kind != ResultKind.Found)
@@ -278,6 +279,16 @@ internal sealed class JobExecution(
             return await FinishAsync(goodCrashes, strategy, verification);
         }
         return await FinishAsync(Verified(result, strategy, verification), strategy, verification);
+
+        // The culprit's parent crashed in verification: the bug is older than the culprit named. Its runs are evidence
+        // like any other; the bisection goes on with them (null: no result yet), and the culprit, named again, keeps this verification.
+        JobResult? Reopened(CommitOutcome parentTest)
+        {
+            _reopened[result.Culprit!] = verification;
+            log.Line($"the culprit's parent {parentTest.Commit} crashes: bisecting on with its runs");
+            _judgements[parentTest.Commit] = strategy.Record(parentTest);
+            return null;
+        }
     }
 
     /// <summary>The candidates newest first when each is an ancestor of the newest (a chain a revert can undo in turn), else null.</summary>
