@@ -700,7 +700,8 @@ internal sealed class JobExecution(
         var verified = VerifiedConfidence.Of(posterior, revertLooksClean);
         // A revert that kept another of the bad commit's crashes: the culprit is that of the bug only as far as the removed crash is the more frequent.
         var stated = verified * (1 - verification.OtherBugDoubt);
-        if (posterior - verified >= 0.0005)
+        // Said only when it is worth saying and shows at the log's precision ("lowered from 99.6% to 99.6%" says nothing).
+        if (posterior - verified >= 0.0005 && Percent(posterior) != Percent(verified))
         {
             var why = verification is { Revert: "passed", RevertedOn: { } on }
                 ? string.Create(CultureInfo.InvariantCulture,
@@ -711,14 +712,16 @@ internal sealed class JobExecution(
                 : verification.Revert == "masked"
                 ? "every run of the revert crashed with another crash, so nothing shows that the bad commit's crash comes from the culprit"
                 : "the revert was not tested, so nothing shows that the bad commit's crash comes from the culprit";
-            log.Line(string.Create(CultureInfo.InvariantCulture, $"culprit confidence lowered from {posterior * 100:0.0}% to {verified * 100:0.0}%: {why}"));
+            log.Line(string.Create(CultureInfo.InvariantCulture, $"culprit confidence lowered from {Percent(posterior)}% to {Percent(verified)}%: {why}"));
         }
-        if (verified - stated >= 0.0005)
+        if (verified - stated >= 0.0005 && Percent(verified) != Percent(stated))
         {
             log.Line(string.Create(CultureInfo.InvariantCulture,
-                $"culprit confidence lowered from {verified * 100:0.0}% to {stated * 100:0.0}%: the crash the revert keeps may be the bad commit's most frequent ({verification.OtherBugDoubt * 100:0.0}% chance)"));
+                $"culprit confidence lowered from {Percent(verified)}% to {Percent(stated)}%: the crash the revert keeps may be the bad commit's most frequent ({verification.OtherBugDoubt * 100:0.0}% chance)"));
         }
         return result with { Confidence = stated };
+
+        static string Percent(double p) => (p * 100).ToString("0.0", CultureInfo.InvariantCulture);
     }
 
     private async Task<JobResult> FinishAsync(BisectionResult result, IBisectionStrategy? strategy, Verification? verification = null)
