@@ -240,7 +240,10 @@ internal sealed class JobExecution(
             return Reopened(parentTest);
         }
         var keptCrash = cause && group is null && verification is { ParentOk: true, Revert: "failed" } && verifier.RevertTest is not null;
-        if (keptCrash && !again && _reopened.Count < MaxReopened && await verifier.ParentCrashesOnRecheckAsync(result.Culprit!, graph.Contains, ct)
+        // Only where the bug's titles are known: were any crash the bug (the classic strategy's rule), another bug's crash
+        // in the parent's new runs would send the bisection back for nothing.
+        if (keptCrash && !again && result.BugTitles is { Count: > 0 } && _reopened.Count < MaxReopened
+            && await verifier.ParentCrashesOnRecheckAsync(result.Culprit!, graph.Contains, ct)
             && verifier.ParentTest is { } recheck)
         {
             return Reopened(recheck);
