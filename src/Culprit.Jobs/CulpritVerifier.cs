@@ -228,6 +228,19 @@ internal sealed class CulpritVerifier(
             await MoreOfRevertAsync(more, WorthAllRuns(applied.Reading) ? KeptCrashWhy : "(infra errors and other crashes say nothing of the bug)");
             applied = Read(on, outcome, cause);
         }
+        if (cause && readRevert is not null && applied.Said == "passed" && UnseenCrashes(on, outcome) is { } unseen)
+        {
+            // A revert takes code away: a crash its kernel shows often is one the commit it was made on has too, unseen
+            // in that commit's few runs, or background. Runs on that commit (built already) tell which, and the
+            // reading then weighs it as a kept crash (the bug is the crash shown most) or leaves it out.
+            var done = earlier(on).Where(o => o.Built).Sum(o => o.Runs.Count(r => r.Result != RunResult.InfraError));
+            if (cap - done is var onMore and > 0)
+            {
+                log.Line($"verifying the culprit: {onMore} more runs of {on}: the revert crashed in {unseen.Count} of {unseen.Runs} runs with crashes it has not shown ({unseen.Titles})");
+                LogRuns(await tests.TestAsync(on, onMore, CrashingPhase, ct));
+                applied = Read(on, outcome, cause);
+            }
+        }
         if (cause && SplitInDoubt(applied.Reading))
         {
             // The revert kept some of the crashes and removed others, and few runs cannot tell which is the more
@@ -344,6 +357,27 @@ internal sealed class CulpritVerifier(
     private const int MaxMiddleProbes = 2;
 
     private const string KeptCrashWhy = "to tell whether the crash it keeps is the bug's";
+
+    /// <summary>
+    /// The revert's crashes that are not the bug's and that <paramref name="on"/>, the commit it was made on, never showed
+    /// (by title or alt title), when they are too frequent to pass for the range's background: two at least, at half
+    /// the rate <paramref name="on"/> shows the bug or more. Null otherwise.
+    /// </summary>
+    private (string Titles, int Count, int Runs)? UnseenCrashes(string on, CommitOutcome revert)
+    {
+        var onRuns = earlier(on).Where(o => o.Built).SelectMany(o => o.Runs).Where(r => r.Result != RunResult.InfraError).ToList();
+        var seen = onRuns.Where(r => r.IsCrash).SelectMany(r => (r.AltTitles ?? []).Prepend(r.Title!)).ToHashSet(StringComparer.Ordinal);
+        var unseen = revert.Runs.Where(r => r.IsCrash && !showsBug(r) && !seen.Contains(r.Title!) && !(r.AltTitles ?? []).Any(seen.Contains)).ToList();
+        var revertRuns = revert.Runs.Count(r => r.Result != RunResult.InfraError);
+        if (unseen.Count < 2 || onRuns.Count == 0 || revertRuns == 0)
+        {
+            return null;
+        }
+        var bugRate = (double)onRuns.Count(showsBug) / onRuns.Count;
+        var titles = unseen.GroupBy(r => r.Title!).OrderByDescending(g => g.Count()).Select(g => g.Key).ToList();
+        var named = string.Join(", ", titles.Take(2)) + (titles.Count > 2 ? ", …" : "");
+        return (double)unseen.Count / revertRuns >= bugRate / 2 ? (named, unseen.Count, revertRuns) : null;
+    }
 
     /// <summary>The phase of more runs of the commit a revert was made on, read with its earlier runs.</summary>
     public const string CrashingPhase = "verify-crashing";

@@ -70,8 +70,12 @@ internal sealed class ResultBuilder(
                 ? [.. new[] { info.AuthorEmail, info.CommitterEmail }.Select(e => e.ToLowerInvariant()).Distinct().Order(StringComparer.Ordinal)]
                 : await repo.MaintainersAsync(hash, ct);
             lines.Add("cc: [" + string.Join(' ', cc.Select(e => $"\"{e}\"")) + "]");
-            // The culprit's own crash report reads best: it is the kernel the culprit produced.
-            var own = spec.Direction == Direction.Cause ? CrashOf(hash, bugTitles) : null;
+            // The culprit's own crash report reads best: it is the kernel the culprit produced. One with the title
+            // named below, so that the title and the report shown are of the same crash (a bug with several titles
+            // may have shown another on the culprit).
+            var own = spec.Direction == Direction.Cause && crash?.Title is { } shownTitle
+                ? entries.Where(e => e.Outcome.Commit == hash).SelectMany(e => e.Outcome.Runs).FirstOrDefault(r => r.IsCrash && r.Title == shownTitle)
+                : null;
             report = own?.Detail ?? report;
         }
         else if (answer.Kind == ResultKind.Inconclusive)
