@@ -233,8 +233,7 @@ internal sealed class CulpritVerifier(
             // A revert takes code away: a crash its kernel shows often is one the commit it was made on has too, unseen
             // in that commit's few runs, or background. Runs on that commit (built already) tell which, and the
             // reading then weighs it as a kept crash (the bug is the crash shown most) or leaves it out.
-            var done = earlier(on).Where(o => o.Built).Sum(o => o.Runs.Count(r => r.Result != RunResult.InfraError));
-            if (cap - done is var onMore and > 0)
+            if (cap - unseen.OnRuns is var onMore and > 0)
             {
                 log.Line($"verifying the culprit: {onMore} more runs of {on}: the revert crashed in {unseen.Count} of {unseen.Runs} runs with crashes it has not shown ({unseen.Titles})");
                 LogRuns(await tests.TestAsync(on, onMore, CrashingPhase, ct));
@@ -363,7 +362,8 @@ internal sealed class CulpritVerifier(
     /// (by title or alt title), when they are too frequent to pass for the range's background: two at least, at half
     /// the rate <paramref name="on"/> shows the bug or more. Null otherwise.
     /// </summary>
-    private (string Titles, int Count, int Runs)? UnseenCrashes(string on, CommitOutcome revert)
+    /// <returns>The titles (most frequent first), how many of the revert's runs showed them, its runs and <paramref name="on"/>'s (infra errors left out).</returns>
+    private (string Titles, int Count, int Runs, int OnRuns)? UnseenCrashes(string on, CommitOutcome revert)
     {
         var onRuns = earlier(on).Where(o => o.Built).SelectMany(o => o.Runs).Where(r => r.Result != RunResult.InfraError).ToList();
         var seen = onRuns.Where(r => r.IsCrash).SelectMany(r => (r.AltTitles ?? []).Prepend(r.Title!)).ToHashSet(StringComparer.Ordinal);
@@ -376,7 +376,7 @@ internal sealed class CulpritVerifier(
         var bugRate = (double)onRuns.Count(showsBug) / onRuns.Count;
         var titles = unseen.GroupBy(r => r.Title!).OrderByDescending(g => g.Count()).Select(g => g.Key).ToList();
         var named = string.Join(", ", titles.Take(2)) + (titles.Count > 2 ? ", …" : "");
-        return (double)unseen.Count / revertRuns >= bugRate / 2 ? (named, unseen.Count, revertRuns) : null;
+        return (double)unseen.Count / revertRuns >= bugRate / 2 ? (named, unseen.Count, revertRuns, onRuns.Count) : null;
     }
 
     /// <summary>The phase of more runs of the commit a revert was made on, read with its earlier runs.</summary>

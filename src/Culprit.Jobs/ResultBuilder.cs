@@ -74,7 +74,7 @@ internal sealed class ResultBuilder(
             // named below, so that the title and the report shown are of the same crash (a bug with several titles
             // may have shown another on the culprit).
             var own = spec.Direction == Direction.Cause && crash?.Title is { } shownTitle
-                ? entries.Where(e => e.Outcome.Commit == hash).SelectMany(e => e.Outcome.Runs).FirstOrDefault(r => r.IsCrash && r.Title == shownTitle)
+                ? CrashesOn(hash).FirstOrDefault(r => r.Title == shownTitle)
                 : null;
             report = own?.Detail ?? report;
         }
@@ -162,14 +162,17 @@ internal sealed class ResultBuilder(
 
     private CommitOutcome? Latest(string commit) => entries.Select(e => e.Outcome).LastOrDefault(o => o.Commit == commit);
 
+    /// <summary>Every crashed (or timed-out) run of a commit's tests, in the order they ran.</summary>
+    private IEnumerable<RunOutcome> CrashesOn(string commit) =>
+        entries.Select(e => e.Outcome).Where(o => o.Commit == commit).SelectMany(o => o.Runs).Where(r => r.IsCrash);
+
     /// <summary>
     /// The crash that names the bug on a commit: a run showing the likeliest of the bug's titles,
     /// else the first crash (strategies that count every crash alike give no titles).
     /// </summary>
     private RunOutcome? CrashOf(string commit, IReadOnlyList<string>? bugTitles)
     {
-        var crashes = entries.Select(e => e.Outcome).Where(o => o.Commit == commit)
-            .SelectMany(o => o.Runs).Where(r => r.Result is RunResult.Crashed or RunResult.TimedOut).ToList();
+        var crashes = CrashesOn(commit).ToList();
         if (bugTitles is null || bugTitles.Count == 0)
         {
             return crashes.FirstOrDefault();
