@@ -53,12 +53,30 @@ internal static class Leftovers
     }
 
     /// <summary>Kills the adopted processes that carry <paramref name="mark"/> (and, as they die, their children), and reaps adopted processes that exited.</summary>
-    public static void Kill(string mark) =>
-        Sweep(pid => ProcTable.EnvironmentOf(pid) is { Length: > 0 } environ
-            ? ProcTable.HasToken(environ, Variable, mark) ? Fate.Kill : Fate.Spare
-            // Read in the middle of an exec (a detached child turning from setsid into sleep), a
-            // live process shows no environment: look again rather than spare it.
-            : ProcTable.IsLive(pid) ? Fate.Unsure : Fate.Spare);
+    public static void Kill(string mark) => Sweep(pid => FateOf(pid, mark));
+
+    /// <summary>
+    /// What the mark says of one adopted child. A live process whose environment reads empty is
+    /// either in the middle of an exec (a detached child turning from setsid into sleep: the new
+    /// image has neither arguments nor environment until the kernel lays them out) or one that
+    /// cleared its environment (<c>env -i</c>), whose arguments are there. The first is looked at
+    /// again until its exec ends, however slow a loaded machine makes it; the second only briefly,
+    /// since the two reads are not one instant.
+    /// </summary>
+    private static Fate FateOf(int pid, string mark)
+    {
+        var arguments = ProcTable.ArgumentsOf(pid);
+        var environ = ProcTable.EnvironmentOf(pid);
+        if (environ.Length > 0)
+        {
+            return ProcTable.HasToken(environ, Variable, mark) ? Fate.Kill : Fate.Spare;
+        }
+        if (!ProcTable.IsLive(pid))
+        {
+            return Fate.Ended;
+        }
+        return arguments.Length == 0 ? Fate.Execing : Fate.Unsure;
+    }
 
     /// <summary>Kills every process left below this one (what remains when Culprit itself stops).</summary>
     public static void KillAll()
@@ -71,10 +89,13 @@ internal static class Leftovers
     }
 
     /// <summary>What a sweep does with one adopted child.</summary>
-    private enum Fate { Spare, Kill, Unsure }
+    private enum Fate { Spare, Kill, Unsure, Execing, Ended }
 
-    /// <summary>How many rounds a child whose fate cannot be read yet is looked at again (about 0.2 s in all).</summary>
-    private const int UnsureRounds = 20;
+    /// <summary>How long a child whose fate cannot be read yet is looked at again.</summary>
+    private static readonly TimeSpan UnsureTime = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long a child caught in the middle of an exec is waited for (an exec takes microseconds unless the machine stalls).</summary>
+    private static readonly TimeSpan ExecingTime = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Adopted children whose environment stayed empty for a whole sweep (one that cleared it, as
@@ -84,15 +105,18 @@ internal static class Leftovers
 
     /// <summary>
     /// Rounds over the adopted children: reap the exited ones, kill the ones <paramref name="fate"/>
-    /// dooms; a killed process's own children are adopted in turn and met in the next round, and a
-    /// child whose fate cannot be read yet is met again for a few rounds.
+    /// dooms; the children of a killed or exited process are adopted in turn and met in the next
+    /// round, and a child whose fate cannot be read yet is met again until its time is up.
     /// </summary>
     private static void Sweep(Func<int, Fate> fate)
     {
-        for (var round = 0; round < 100; round++)
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        for (var round = 0; ; round++)
         {
             var killed = 0;
+            var ended = 0;      // exited since the listing: their children may have come here after it
             var unsure = new List<int>();
+            var execing = false;
             lock (Starting)
             {
                 foreach (var pid in ProcTable.Children(Environment.ProcessId))
@@ -104,26 +128,34 @@ internal static class Leftovers
                     if (LibC.TryReap(pid))
                     {
                         Unmarked.Remove(pid);
+                        ended++;
                         continue;
                     }
-                    switch (fate(pid))
+                    var doom = fate(pid);
+                    switch (doom)
                     {
                         case Fate.Kill:
                             LibC.Kill(pid);
                             killed++;
                             break;
-                        case Fate.Unsure when !Unmarked.Contains(pid):
+                        case Fate.Ended:
+                            ended++;
+                            break;
+                        case Fate.Unsure or Fate.Execing when !Unmarked.Contains(pid):
                             unsure.Add(pid);
+                            execing |= doom == Fate.Execing;
                             break;
                     }
                 }
-                if (killed == 0 && round >= UnsureRounds)
+                // A run that keeps spawning as fast as it is killed ends the sweep too, at the longest wait.
+                var waited = watch.Elapsed;
+                if ((killed == 0 && unsure.Count > 0 && waited >= (execing ? ExecingTime : UnsureTime)) || waited >= ExecingTime)
                 {
                     Unmarked.UnionWith(unsure);
                     return;
                 }
             }
-            if (killed == 0 && unsure.Count == 0)
+            if (killed == 0 && ended == 0 && unsure.Count == 0)
             {
                 return;
             }

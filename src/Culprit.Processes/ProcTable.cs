@@ -51,6 +51,9 @@ internal static class ProcTable
         return close >= 0 && close + 2 < text.Length && text[close + 2] is not (byte)'Z' and not (byte)'X';
     }
 
+    /// <summary>The NUL-separated arguments of <paramref name="pid"/> (empty for zombies, and for a process in the middle of an exec).</summary>
+    public static byte[] ArgumentsOf(int pid) => ReadBytes($"/proc/{pid}/cmdline");
+
     /// <summary>The <c>NAME=VALUE\0</c> block a process started with (empty for zombies and others' processes).</summary>
     public static byte[] EnvironmentOf(int pid) => ReadBytes($"/proc/{pid}/environ");
 

@@ -69,6 +69,30 @@ public sealed class ProcessLifetimeTests
     }
 
     [Fact]
+    public async Task A_child_that_cleared_its_environment_does_not_hold_the_run_as_one_in_the_middle_of_an_exec_would()
+    {
+        // An env -i child carries no mark: it is spared (the CLI's exit kills it), and since its
+        // arguments show it is no process caught mid-exec, the run does not wait for it to change.
+        var seconds = ProcessList.UniqueSleep();
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            var result = await ProcessRunner.RunAsync(ProcessSpec.Shell($"(env -i sleep {seconds} >/dev/null 2>&1 &); sleep 0.2; exit 0") with { Timeout = TimeSpan.FromSeconds(30) });
+
+            Assert.Equal(0, result.ExitCode);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"the run took {watch.Elapsed}");
+            Assert.NotEmpty(ProcessList.Running("sleep", seconds));
+        }
+        finally
+        {
+            foreach (var pid in ProcessList.Running("sleep", seconds))
+            {
+                try { Process.GetProcessById(pid).Kill(); } catch (ArgumentException) { } catch (InvalidOperationException) { }
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_timed_out_run_is_killed_with_everything_it_started()
     {
         var setsid = ProcessList.UniqueSleep();
