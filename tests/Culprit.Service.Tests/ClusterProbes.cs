@@ -102,6 +102,22 @@ internal static class ClusterProbes
         return commits;
     }
 
+    /// <summary>The job's stored log, line by line (for a failure's reader: what each test showed and how it was read).</summary>
+    public static async Task<string> LogAsync(string connectionString, string jobId)
+    {
+        await using var db = new NpgsqlConnection(connectionString);
+        await db.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT text FROM log WHERE job_id = @id ORDER BY line_no;", db);
+        cmd.Parameters.AddWithValue("id", jobId);
+        await using var r = await cmd.ExecuteReaderAsync();
+        var lines = new List<string>();
+        while (await r.ReadAsync())
+        {
+            lines.Add(r.GetString(0));
+        }
+        return string.Join('\n', lines);
+    }
+
     /// <summary>A classic job tests each commit once per phase: a commit tested twice would be a finished outcome re-run.</summary>
     public static async Task AssertNoCommitTestedTwiceAsync(string connectionString, string jobId)
     {

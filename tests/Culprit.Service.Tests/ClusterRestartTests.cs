@@ -64,6 +64,11 @@ public sealed class ClusterRestartTests(ITestOutputHelper output)
 
             var results = await ClusterProbes.FinishedAsync(http, second[0].Url, ids, JobsDeadline);
             Milestone("every job finished");
+            foreach (var id in ids)
+            {
+                // Shown only when the test fails: how each job read its tests, before and after the restart.
+                output.WriteLine($"--- job {id} log\n{await ClusterProbes.LogAsync(pg.ConnectionString, id)}");
+            }
             ClusterProbes.AssertCulprits(ids, jobs, results);
             var storedAfter = 0;
             foreach (var id in ids)
