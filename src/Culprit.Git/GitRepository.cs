@@ -454,6 +454,13 @@ public sealed partial class GitRepository
     }
 
     /// <summary>
+    /// Removes every file of <paramref name="worktree"/> that git does not track, ignored build outputs
+    /// included (<c>git clean -ffdx</c>): the next build starts from the sources alone.
+    /// </summary>
+    public static Task RemoveBuildOutputsAsync(string worktree, CancellationToken ct = default) =>
+        ProcessRunner.RunCheckedAsync(Git(worktree, "clean", "--force", "--force", "-d", "-x", "--quiet"), ct);
+
+    /// <summary>
     /// Makes a commit in <paramref name="worktree"/> that reverts <paramref name="commit"/> on top of
     /// what is checked out there; returns its hash, or null when the revert does not apply. A merge
     /// is reverted against its first parent (<c>-m 1</c>): what the merge brought into the mainline.

@@ -98,6 +98,10 @@ internal sealed class CommitTestRunner(
             Keep(build, compiler);
         }
         _builtAhead = false;
+        if (!buildReused && build.Note is { } buildNote)
+        {
+            log.Line(buildNote);
+        }
         if (!build.Ok)
         {
             var reason = string.IsNullOrWhiteSpace(build.Error) ? "build failed" : build.Error.Trim();

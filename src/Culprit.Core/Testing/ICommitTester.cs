@@ -74,4 +74,11 @@ public sealed record BuildResult(
     double Seconds,
     string? Artifact = null,
     IReadOnlyList<string>? Inputs = null,
-    bool Kept = false);
+    bool Kept = false)
+{
+    /// <summary>What the job's log should say about how this build was made (one built from a clean tree after an unfinished one), or null.</summary>
+    public string? Note { get; init; }
+
+    /// <summary>The note of a build made from a clean tree because the last build there never finished.</summary>
+    public const string AfterUnfinishedBuild = "the last build here did not finish (killed, stopped or timed out): building from a clean tree";
+}

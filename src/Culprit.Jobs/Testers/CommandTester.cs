@@ -72,13 +72,27 @@ public sealed class CommandTester : ICommitTester
     public async Task<BuildResult> BuildAsync(string commit, CancellationToken ct)
     {
         await _ready;
+        // The worktree's ignored files are the last build's outputs, kept for an incremental build,
+        // unless that build never finished: then none of them is trusted.
+        var unfinished = new UnfinishedMark(_worktree.TrimEnd('/') + ".build-unfinished");
+        string? note = null;
+        if (unfinished.Found)
+        {
+            await GitRepository.RemoveBuildOutputsAsync(_worktree, ct);
+            note = BuildResult.AfterUnfinishedBuild;
+        }
+        unfinished.Set();
         var result = await ProcessRunner.RunAsync(ProcessSpec.Shell(_build) with { WorkingDirectory = _worktree, Timeout = _buildTimeout }, ct);
+        if (!result.TimedOut)
+        {
+            unfinished.Clear();
+        }
         // A build that hangs is a build that fails, as syzbot counts it: the commit is skipped.
         var error = result.Succeeded ? null
             : result.TimedOut ? $"build timed out after {GoDuration.Format(_buildTimeout)}\n{result.Tail(10)}".Trim()
             : $"exit status {result.ExitCode}\n{result.Tail(10)}".Trim();
         var inputs = result.Succeeded && _buildInputs is not null ? await InputsAsync(ct) : null;
-        return new BuildResult(commit, result.Succeeded, error, null, null, result.Elapsed.TotalSeconds, _worktree, inputs);
+        return new BuildResult(commit, result.Succeeded, error, null, null, result.Elapsed.TotalSeconds, _worktree, inputs) { Note = note };
     }
 
     /// <summary>

@@ -121,6 +121,7 @@ public sealed class KernelBuilder(KernelBuildOptions options)
             return found;
         }
         var watch = Stopwatch.StartNew();
+        string? note = null;
         var prepared = _prepared!;
         if (prepared.Compiler is not { } compiler)
         {
@@ -128,7 +129,17 @@ public sealed class KernelBuilder(KernelBuildOptions options)
         }
 
         var output = Path.GetFullPath(Options.OutputDirectory);
+        // The O= directory holds the last build's objects for an incremental build, unless that build
+        // never finished: kbuild would take its half-written objects (fresh times, the same command
+        // line in their .cmd files) for up-to-date ones. Then the directory starts empty.
+        var unfinished = new UnfinishedMark(output.TrimEnd('/') + ".build-unfinished");
+        if (unfinished.Found && Directory.Exists(output))
+        {
+            Directory.Delete(output, recursive: true);
+            note = BuildResult.AfterUnfinishedBuild;
+        }
         Directory.CreateDirectory(output);
+        unfinished.Set();
         var configPath = Path.Combine(output, ".config");
         var previous = File.Exists(configPath) ? (Text: await File.ReadAllTextAsync(configPath, cancellationToken), Time: File.GetLastWriteTimeUtc(configPath)) : default;
         // Every commit starts from the user's config, not from the previous commit's olddefconfig
@@ -141,6 +152,10 @@ public sealed class KernelBuilder(KernelBuildOptions options)
         }
 
         var (config, configLog) = await MakeAsync(compiler, "olddefconfig", Options.Timeout - watch.Elapsed, cancellationToken);
+        if (!config.TimedOut)
+        {
+            unfinished.Clear();
+        }
         if (!config.Succeeded)
         {
             return Failed(Explain(config, configLog, "make olddefconfig"));
@@ -151,7 +166,12 @@ public sealed class KernelBuilder(KernelBuildOptions options)
             // make would re-run syncconfig and redo work for nothing (a third of a no-op rebuild).
             File.SetLastWriteTimeUtc(configPath, previous.Time);
         }
+        unfinished.Set();
         var (build, buildLog) = await MakeAsync(compiler, "bzImage", Options.Timeout - watch.Elapsed, cancellationToken);
+        if (!build.TimedOut)
+        {
+            unfinished.Clear();
+        }
         if (!build.Succeeded)
         {
             return Failed(Explain(build, buildLog, "make bzImage"));
@@ -167,10 +187,10 @@ public sealed class KernelBuilder(KernelBuildOptions options)
         // Kept by signature outside O=, so the next build here cannot overwrite an image a VM still
         // boots; the effective config (after olddefconfig) goes with it: reports can point at it.
         var artifact = Images.Keep(KeyOf(prepared), signature, image, configPath, inputs);
-        return new BuildResult(commit, true, null, prepared.Description, signature, watch.Elapsed.TotalSeconds, artifact, inputs);
+        return new BuildResult(commit, true, null, prepared.Description, signature, watch.Elapsed.TotalSeconds, artifact, inputs) { Note = note };
 
         BuildResult Failed(string error) =>
-            new(commit, false, error, prepared.Description, null, watch.Elapsed.TotalSeconds);
+            new(commit, false, error, prepared.Description, null, watch.Elapsed.TotalSeconds) { Note = note };
     }
 
     /// <summary>The sha256 (lowercase hex) of a built kernel image.</summary>
