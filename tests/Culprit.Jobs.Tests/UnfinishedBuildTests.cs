@@ -27,29 +27,36 @@ public sealed class UnfinishedBuildTests
         var repo = await RepositoryAsync(temp);
         var flag = temp.Sub("hang");
         var worktree = temp.Sub("worktree");
-        await using var tester = await CommandTester.CreateAsync(repo, worktree, "HEAD", Build(flag), "true",
-            TimeSpan.FromMinutes(5), timedOut ? TimeSpan.FromSeconds(1) : TimeSpan.FromMinutes(5), _ => null, CancellationToken.None);
-        await tester.PrepareAsync("HEAD", CancellationToken.None);
+        await using var tester = await TesterAsync(repo, worktree, Build(flag), timedOut ? TimeSpan.FromSeconds(3) : TimeSpan.FromMinutes(5));
+        var output = Path.Combine(worktree, "out");
 
         File.WriteAllText(flag, "");
         if (timedOut)
         {
-            Assert.False((await tester.BuildAsync("HEAD", CancellationToken.None)).Ok);
+            Assert.False((await BuildAsync(tester)).Ok);
         }
         else
         {
-            using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => tester.BuildAsync("HEAD", cancel.Token));
+            await tester.PrepareAsync("HEAD", CancellationToken.None);
+            using var cancel = new CancellationTokenSource();
+            var stopped = tester.BuildAsync("HEAD", cancel.Token);
+            // Stopped (as a user's Ctrl-C stops a job) once the half output is there.
+            for (var waited = 0; !(File.Exists(output) && File.ReadAllText(output) == "half\n"); waited += 50)
+            {
+                Assert.True(waited < 30_000, "the build never wrote its half output");
+                await Task.Delay(50);
+            }
+            await cancel.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stopped);
         }
-        Assert.Equal("half\n", File.ReadAllText(Path.Combine(worktree, "out")));
+        Assert.Equal("half\n", File.ReadAllText(output));
         File.Delete(flag);
 
-        await tester.PrepareAsync("HEAD", CancellationToken.None);
-        var build = await tester.BuildAsync("HEAD", CancellationToken.None);
+        var build = await BuildAsync(tester);
 
         Assert.True(build.Ok);
         Assert.Equal(BuildResult.AfterUnfinishedBuild, build.Note);
-        Assert.Equal("v1\n", File.ReadAllText(Path.Combine(worktree, "out")));
+        Assert.Equal("v1\n", File.ReadAllText(output));
     }
 
     [Fact]
@@ -59,13 +66,10 @@ public sealed class UnfinishedBuildTests
         var repo = await RepositoryAsync(temp);
         var worktree = temp.Sub("worktree");
         // This build fails after writing its output: it ended, so what it wrote is whole.
-        await using var tester = await CommandTester.CreateAsync(repo, worktree, "HEAD", "echo built >> out; exit 2", "true",
-            TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(5), _ => null, CancellationToken.None);
-        await tester.PrepareAsync("HEAD", CancellationToken.None);
-        Assert.False((await tester.BuildAsync("HEAD", CancellationToken.None)).Ok);
+        await using var tester = await TesterAsync(repo, worktree, "echo built >> out; exit 2", TimeSpan.FromMinutes(5));
+        Assert.False((await BuildAsync(tester)).Ok);
 
-        await tester.PrepareAsync("HEAD", CancellationToken.None);
-        var build = await tester.BuildAsync("HEAD", CancellationToken.None);
+        var build = await BuildAsync(tester);
 
         Assert.Null(build.Note);
         Assert.Equal("built\nbuilt\n", File.ReadAllText(Path.Combine(worktree, "out")));
@@ -79,17 +83,14 @@ public sealed class UnfinishedBuildTests
         var flag = temp.Sub("hang");
         File.WriteAllText(flag, "");
         var worktree = temp.Sub("worktree");
-        await using (var first = await CommandTester.CreateAsync(repo, worktree, "HEAD", Build(flag), "true",
-            TimeSpan.FromMinutes(5), TimeSpan.FromSeconds(1), _ => null, CancellationToken.None))
+        await using (var first = await TesterAsync(repo, worktree, Build(flag), TimeSpan.FromSeconds(1)))
         {
-            await first.PrepareAsync("HEAD", CancellationToken.None);
-            await first.BuildAsync("HEAD", CancellationToken.None);
+            await BuildAsync(first);
         }
         File.Delete(flag);
 
         // A resumed job: a new tester on the worktree the stopped one left.
-        await using var tester = await CommandTester.CreateAsync(repo, worktree, "HEAD", Build(flag), "true",
-            TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(5), _ => null, CancellationToken.None);
+        await using var tester = await TesterAsync(repo, worktree, Build(flag), TimeSpan.FromMinutes(5));
         var lines = new List<string>();
         var records = new MemoryJobRecords();
         var ledger = new OutcomeLedger(records);
@@ -100,6 +101,16 @@ public sealed class UnfinishedBuildTests
 
         Assert.Equal(RunResult.Ok, outcome.Runs.Single().Result);
         Assert.Contains(BuildResult.AfterUnfinishedBuild, lines);
+    }
+
+    private static Task<CommandTester> TesterAsync(GitRepository repo, string worktree, string build, TimeSpan buildTimeout) =>
+        CommandTester.CreateAsync(repo, worktree, "HEAD", build, "true", TimeSpan.FromMinutes(5), buildTimeout, _ => null, CancellationToken.None);
+
+    /// <summary>A test's checkout and build of HEAD, as the job makes them.</summary>
+    private static async Task<BuildResult> BuildAsync(CommandTester tester, CancellationToken ct = default)
+    {
+        await tester.PrepareAsync("HEAD", ct);
+        return await tester.BuildAsync("HEAD", ct);
     }
 
     private sealed class LineListener(List<string> lines) : IJobListener

@@ -33,7 +33,7 @@ public sealed class UnfinishedKernelBuildTests : IDisposable
         var output = Path.Combine(_dir.FullName, "build");
 
         File.WriteAllText(Path.Combine(tree, "hang"), "");
-        var stalled = new KernelBuilder(new KernelBuildOptions(tree, output, config) { Timeout = TimeSpan.FromSeconds(2) });
+        var stalled = new KernelBuilder(new KernelBuildOptions(tree, output, config) { Timeout = TimeSpan.FromSeconds(5) });
         await stalled.PrepareAsync("A");
         Assert.False((await stalled.BuildAsync("A")).Ok);
         Assert.Equal("half\n", File.ReadAllText(Path.Combine(output, "obj")));
