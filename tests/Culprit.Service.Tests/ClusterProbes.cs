@@ -84,38 +84,33 @@ internal static class ClusterProbes
     }
 
     /// <summary>The job's stored outcomes as "phase commit", in order of their numbers.</summary>
-    public static async Task<List<string>> OutcomeCommitsAsync(string connectionString, string jobId)
-    {
-        await using var db = new NpgsqlConnection(connectionString);
-        await db.OpenAsync();
-        await using var cmd = new NpgsqlCommand("SELECT outcome FROM outcomes WHERE job_id = @id ORDER BY seq;", db);
-        cmd.Parameters.AddWithValue("id", jobId);
-        await using var r = await cmd.ExecuteReaderAsync();
-        var commits = new List<string>();
-        while (await r.ReadAsync())
+    public static async Task<List<string>> OutcomeCommitsAsync(string connectionString, string jobId) =>
+        (await JobColumnAsync(connectionString, "SELECT outcome FROM outcomes WHERE job_id = @id ORDER BY seq;", jobId)).Select(json =>
         {
-            using var outcome = JsonDocument.Parse(r.GetString(0));
+            using var outcome = JsonDocument.Parse(json);
             // A commit may come back in a later phase (verification retests the culprit's parent), never twice in one.
             var entry = outcome.RootElement;
-            commits.Add($"{entry.GetProperty("phase").GetString()} {entry.GetProperty("outcome").GetProperty("commit").GetString()}");
-        }
-        return commits;
-    }
+            return $"{entry.GetProperty("phase").GetString()} {entry.GetProperty("outcome").GetProperty("commit").GetString()}";
+        }).ToList();
 
     /// <summary>The job's stored log, line by line (for a failure's reader: what each test showed and how it was read).</summary>
-    public static async Task<string> LogAsync(string connectionString, string jobId)
+    public static async Task<string> LogAsync(string connectionString, string jobId) =>
+        string.Join('\n', await JobColumnAsync(connectionString, "SELECT text FROM log WHERE job_id = @id ORDER BY line_no;", jobId));
+
+    /// <summary>The one text column <paramref name="sql"/> selects for the job <c>@id</c>, row by row.</summary>
+    private static async Task<List<string>> JobColumnAsync(string connectionString, string sql, string jobId)
     {
         await using var db = new NpgsqlConnection(connectionString);
         await db.OpenAsync();
-        await using var cmd = new NpgsqlCommand("SELECT text FROM log WHERE job_id = @id ORDER BY line_no;", db);
+        await using var cmd = new NpgsqlCommand(sql, db);
         cmd.Parameters.AddWithValue("id", jobId);
         await using var r = await cmd.ExecuteReaderAsync();
-        var lines = new List<string>();
+        var rows = new List<string>();
         while (await r.ReadAsync())
         {
-            lines.Add(r.GetString(0));
+            rows.Add(r.GetString(0));
         }
-        return string.Join('\n', lines);
+        return rows;
     }
 
     /// <summary>A classic job tests each commit once per phase: a commit tested twice would be a finished outcome re-run.</summary>

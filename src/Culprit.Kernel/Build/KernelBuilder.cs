@@ -152,12 +152,12 @@ public sealed class KernelBuilder(KernelBuildOptions options)
         }
 
         var (config, configLog) = await MakeAsync(compiler, "olddefconfig", Options.Timeout - watch.Elapsed, cancellationToken);
-        if (!config.TimedOut)
-        {
-            unfinished.Clear();
-        }
         if (!config.Succeeded)
         {
+            if (!config.TimedOut)
+            {
+                unfinished.Clear();
+            }
             return Failed(Explain(config, configLog, "make olddefconfig"));
         }
         if (previous.Text is not null && await File.ReadAllTextAsync(configPath, cancellationToken) == previous.Text)
@@ -166,7 +166,6 @@ public sealed class KernelBuilder(KernelBuildOptions options)
             // make would re-run syncconfig and redo work for nothing (a third of a no-op rebuild).
             File.SetLastWriteTimeUtc(configPath, previous.Time);
         }
-        unfinished.Set();
         var (build, buildLog) = await MakeAsync(compiler, "bzImage", Options.Timeout - watch.Elapsed, cancellationToken);
         if (!build.TimedOut)
         {
