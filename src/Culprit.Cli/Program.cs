@@ -7,6 +7,11 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args is ["resume", ..])
+        {
+            // Started before the command line is even parsed: reading the job's inputs waits for it first.
+            Culprit.Jobs.JsonDefaults.PrepareJobReading();
+        }
         using var signals = StopSignals.Register();
         try
         {

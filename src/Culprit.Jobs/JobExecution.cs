@@ -10,12 +10,13 @@ namespace Culprit.Jobs;
 /// <paramref name="workers"/> test a round's commits at once (the first is <paramref name="tests"/>, which tests everything else).
 /// <paramref name="repo"/> answers the repository's questions (git, or a simulated history); <paramref name="setup"/>
 /// brings the strategy and the judge of the ends (default: the spec's, <see cref="BisectionSetup.For"/>); <paramref name="plans"/>
-/// keeps the round being tested for a resume, which then tests it without deciding it again.
+/// keeps the round being tested for a resume, which then tests it without deciding it again; <paramref name="listing"/> is the
+/// range listed already (default: listed from the start of <see cref="ExecuteAsync"/>).
 /// </summary>
 internal sealed class JobExecution(
     JobSpec spec, string jobId, IJobHistory repo, OutcomeLedger ledger, JobLog log, StatusTracker status, CommitTestRunner tests,
     IReadOnlyList<RoundWorker>? workers = null, SpeculativeBuilds? speculative = null, BisectionSetup? setup = null, SameBuildCommits? sameBuild = null,
-    RoundPlanFile? plans = null)
+    RoundPlanFile? plans = null, RangeListing? listing = null)
 {
     /// <summary>How the log line that opens each bisection round (one test alone, or a round at once) begins.</summary>
     public const string RoundLineStart = "Bisecting: ";
@@ -38,7 +39,8 @@ internal sealed class JobExecution(
     public async Task<JobResult> ExecuteAsync(CancellationToken ct)
     {
         var crashing = spec.Bad;
-        await using var listing = RangeListing.Start(repo, spec, ct);
+        await using var ownListing = listing is null ? RangeListing.Start(repo, spec, ct) : null;
+        var range = listing ?? ownListing!;
         log.Line(spec.Direction == Direction.Cause
             ? $"bisecting cause commit starting from {crashing}"
             : $"bisecting fixing commit since {crashing}");
@@ -122,7 +124,7 @@ internal sealed class JobExecution(
         }
 
         log.Line(string.Join(' ', ["# git bisect start", .. spec.FirstParent ? ["--first-parent"] : Array.Empty<string>(), newEnd, oldEnd, .. spec.MoreGood ?? []]));
-        var graph = await listing.GetAsync(newEnd, oldEnd, ct);
+        var graph = await range.GetAsync(newEnd, oldEnd, ct);
         foreach (var worker in _workers)
         {
             worker.Tests.Tester.RangeListed(graph);

@@ -149,6 +149,10 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
         try
         {
             var repo = await GitRepository.OpenAsync(await RepositoryPath(spec, ct), ct);
+            var history = new GitJobHistory(repo, Path.Combine(workRoot, jobId), new RangeFilter(spec.Paths, spec.FirstParent), spec.MoreGood ?? []);
+            // Listed (or, on a resume, its stored graph mapped) while the testers check their worktrees: at a million
+            // commits each takes tens of milliseconds a resume waits for.
+            await using var listing = RangeListing.Start(history, spec, ct);
             await using var tester = await testers(spec, repo, jobId, ct);
             await using var others = new WorkerTesters();
             for (var worker = 1; worker < (spec.Workers ?? 1); worker++)
@@ -167,9 +171,8 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
                 return new RoundWorker(new CommitTestRunner(t, ledger, workerLog, status, avoidance, speculative, SkipUntestable || spec.SkipUntestable), workerLog);
             }).ToList();
             var sameBuild = avoidance is null ? null : new SameBuildCommits(repo, avoidance, ledger, spec.Kernel is null ? "build" : "kernel");
-            var history = new GitJobHistory(repo, Path.Combine(workRoot, jobId), new RangeFilter(spec.Paths, spec.FirstParent), spec.MoreGood ?? []);
             var plans = new RoundPlanFile(Path.Combine(workRoot, jobId, RoundPlanFile.FileName));
-            var run = new JobExecution(spec, jobId, history, ledger, log, status, workers[0].Tests, workers, speculative, sameBuild: sameBuild, plans: plans);
+            var run = new JobExecution(spec, jobId, history, ledger, log, status, workers[0].Tests, workers, speculative, sameBuild: sameBuild, plans: plans, listing: listing);
             result = await run.ExecuteAsync(ct);
         }
         catch (UntestableCommitException)

@@ -18,7 +18,6 @@ internal static class ResumeCommand
         var command = new Command("resume", "Continue a job where it stopped.\n" + ExitStatus.Help) { job, json, store, skipUntestable };
         command.SetAction((parse, ct) => CliErrors.GuardAsync(parse, async () =>
         {
-            Jobs.JsonDefaults.PrepareJobReading();
             using var jobs = JobStore.Open(StoreFile(parse, store));
             var id = parse.GetValue(job)!;
             jobs.GetJob(id);
