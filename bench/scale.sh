@@ -7,7 +7,8 @@
 # Per size and tool: wall seconds and peak RSS (/usr/bin/time, which counts a waited-for child
 # such as git rev-list too); for Culprit also the time to the first bisection `testing commit`
 # (after `# git bisect start`), the longest gap between a verdict and the next `Bisecting:` line
-# (the decision, plus one `git show`), and `culprit resume` to its next test after a kill -9 (each strategy).
+# (the decision, plus one `git show`), and `culprit resume` to its next test after a kill -9 (each strategy,
+# KILLS times, default 3: the median, then each).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cache=${CACHE:-$HOME/.cache/culprit-bench}
@@ -69,22 +70,28 @@ for n in "${sizes[@]}"; do
   # Resume: kill -9 a job after its fourth bisection verdict, then time `resume` to its next test: the
   # start of the next commit's build, which the build command stamps (a round's log lines are written
   # once its test is stored, so the log would say when the test ended). Each strategy with its default
-  # workers (classic 1; flaky what the machine allows, rounds of several).
+  # workers (classic 1; flaky what the machine allows, rounds of several), KILLS times (default 3: where
+  # the kill lands changes what the resume has to do); the median is printed, every time after it.
   for strategy in classic flaky; do
-    store="$work/resume-$strategy-$n.db"
-    builds="$work/builds-$strategy-$n"
-    export T0=$(date +%s.%N)
-    ( "$root/culprit" bisect --repo "$repo" --bad bh-bad --good bh-good --build "date +%s.%N >> $builds" --test '[ ! -e bug ]' \
-        --strategy "$strategy" --no-verify --store "$store" 2>&1 & echo $! > "$work/pid"; wait ) | stamp > "$work/killed.log" &
-    reader=$!
-    while [ "$(grep -c ' # git bisect \(good\|bad\) ' "$work/killed.log" 2>/dev/null || true)" -lt 4 ]; do sleep 0.2; done
-    kill -9 "$(cat "$work/pid")" 2>/dev/null || true
-    wait "$reader" 2>/dev/null || true   # (the shell reports the kill)
-    job=$("$root/culprit" jobs --store "$store" | awk 'NR == 2 { print $1 }')
-    export T0=$(date +%s.%N)
-    "$root/culprit" resume "$job" --store "$store" 2>&1 | stamp > "$work/resume.log" || true
-    next=$(awk -v t0="$T0" '$1 > t0 { printf "%.3f", $1 - t0; exit }' "$builds")
-    printf '%-8s %-15s %8s %8s %10s %8s %9s %7s\n' "$n" "resume $strategy" - - "$next" - - \
-      "$(grep -q "first bad commit: $culprit" "$work/resume.log" && echo found || echo WRONG)"
+    nexts=()
+    all_found=found
+    for kill in $(seq "${KILLS:-3}"); do
+      store="$work/resume-$strategy-$n-$kill.db"
+      builds="$work/builds-$strategy-$n-$kill"
+      export T0=$(date +%s.%N)
+      ( "$root/culprit" bisect --repo "$repo" --bad bh-bad --good bh-good --build "date +%s.%N >> $builds" --test '[ ! -e bug ]' \
+          --strategy "$strategy" --no-verify --store "$store" 2>&1 & echo $! > "$work/pid"; wait ) 2>/dev/null | stamp > "$work/killed.log" &
+      reader=$!
+      while [ "$(grep -c ' # git bisect \(good\|bad\) ' "$work/killed.log" 2>/dev/null || true)" -lt 4 ]; do sleep 0.2; done
+      kill -9 "$(cat "$work/pid")" 2>/dev/null || true
+      wait "$reader" 2>/dev/null || true
+      job=$("$root/culprit" jobs --store "$store" | awk 'NR == 2 { print $1 }')
+      export T0=$(date +%s.%N)
+      "$root/culprit" resume "$job" --store "$store" 2>&1 | stamp > "$work/resume.log" || true
+      nexts+=("$(awk -v t0="$T0" '$1 > t0 { printf "%.3f", $1 - t0; exit }' "$builds")")
+      grep -q "first bad commit: $culprit" "$work/resume.log" || all_found=WRONG
+    done
+    median=$(printf '%s\n' "${nexts[@]}" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+    printf '%-8s %-15s %8s %8s %10s %8s %9s %7s  (each: %s)\n' "$n" "resume $strategy" - - "$median" - - "$all_found" "${nexts[*]}"
   done
 done
