@@ -129,12 +129,7 @@ public static class EmailReport
         var fix = IsFix(result);
         mail.AppendLine(fix ? "Culprit has bisected the fix of this crash to:" : "Culprit has bisected this crash to:");
         mail.AppendLine();
-        mail.AppendLine($"commit {c.Commit}");
-        mail.AppendLine($"Author: {c.Author}");
-        mail.AppendLine($"Date:   {GitDate(c.Date)}");
-        mail.AppendLine();
-        mail.AppendLine($"    {c.Subject}");
-        mail.AppendLine();
+        AppendShowHeader(mail, c);
         if (result.Verification is { Doubtful: true } doubt)
         {
             mail.AppendLine($"WARNING: this result is doubtful: {doubt.Reason}.");

@@ -39,6 +39,17 @@ internal static class ReportPhrases
         return d.ToString("ddd MMM d HH:mm:ss yyyy ", CultureInfo.InvariantCulture) + $"{sign}{abs.Hours:00}{abs.Minutes:00}";
     }
 
+    /// <summary>The culprit's header as <c>git show</c> prints it: commit, author, date and the indented subject, each followed by a blank line.</summary>
+    public static void AppendShowHeader(System.Text.StringBuilder to, CulpritInfo c)
+    {
+        to.AppendLine($"commit {c.Commit}");
+        to.AppendLine($"Author: {c.Author}");
+        to.AppendLine($"Date:   {GitDate(c.Date)}");
+        to.AppendLine();
+        to.AppendLine($"    {c.Subject}");
+        to.AppendLine();
+    }
+
     /// <summary>A commit with the name the user gave it: <c>HASH (HEAD)</c>.</summary>
     public static string Named(string hash, string? revision) =>
         revision is { } name && name != hash ? $"{hash} ({name})" : hash;

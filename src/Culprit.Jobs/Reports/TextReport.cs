@@ -17,12 +17,7 @@ public static class TextReport
         if (result.Culprit is { } c)
         {
             text.AppendLine($"{c.Commit} is the {first}");
-            text.AppendLine($"commit {c.Commit}");
-            text.AppendLine($"Author: {c.Author}");
-            text.AppendLine($"Date:   {GitDate(c.Date)}");
-            text.AppendLine();
-            text.AppendLine($"    {c.Subject}");
-            text.AppendLine();
+            AppendShowHeader(text, c);
             if (result.Signature is { } signature)
             {
                 text.AppendLine($"culprit signature: {signature}");
