@@ -18,9 +18,6 @@ internal sealed class JobExecution(
     IReadOnlyList<RoundWorker>? workers = null, SpeculativeBuilds? speculative = null, BisectionSetup? setup = null, SameBuildCommits? sameBuild = null,
     RoundPlanFile? plans = null, RangeListing? listing = null)
 {
-    /// <summary>How the log line that opens each bisection round (one test alone, or a round at once) begins.</summary>
-    public const string RoundLineStart = "Bisecting: ";
-
     private readonly IReadOnlyList<RoundWorker> _workers = workers ?? [];
 
     private readonly Dictionary<string, Judgement> _judgements = new(StringComparer.Ordinal);
@@ -148,6 +145,7 @@ internal sealed class JobExecution(
         StoredStepReplay.FastForward(ledger, _workers.Count <= 1, (outcome, roundTests) => Recorded(strategy, outcome, roundTests));
         // The round a kill cut short (or was about to start) as it was planned: tested again without its decision.
         var planned = PlannedRound(graph);
+        var rounds = new RoundTesting(repo, ledger, log, status, tests, _workers, Recorded);
 
         while (true)
         {
@@ -170,14 +168,7 @@ internal sealed class JobExecution(
             }
             // A planned round's outcomes are recorded as stored ones are: without the decision that chose them.
             int? undecided = fromPlan ? round.Count : null;
-            if (round.Count == 1)
-            {
-                await TestAloneAsync(strategy, round[0], undecided, ct);
-            }
-            else
-            {
-                await TestRoundAsync(strategy, round, undecided, ct);
-            }
+            await rounds.TestAsync(strategy, round, undecided, ct);
         }
     }
 
@@ -333,179 +324,6 @@ internal sealed class JobExecution(
     private IReadOnlyList<CommitOutcome> TestsOf(string commit) =>
         ledger.Known.Where(e => e.Outcome.Commit == commit
             && (!e.Phase.StartsWith("verify", StringComparison.Ordinal) || e.Phase == CulpritVerifier.CrashingPhase)).Select(e => e.Outcome).ToList();
-
-    /// <summary>
-    /// One commit of the bisection, tested by the worker that built it ahead (else the first). With
-    /// more workers, an idle one meanwhile builds the commit the strategy will likely ask for next;
-    /// the build waits in its worktree for that commit's test and never changes a verdict.
-    /// </summary>
-    private async Task TestAloneAsync(IBisectionStrategy strategy, TestCommit test, int? undecided, CancellationToken ct)
-    {
-        status.Range(test.RevisionsLeft, test.Steps);
-        var info = await repo.CommitInfoAsync(test.Commit, ct);
-        log.Line(BisectingLine(test));
-        log.Line($"[{test.Commit}] {info.Subject}");
-        var runner = HolderOf(test.Commit);
-        var ahead = Task.CompletedTask;
-        if (_workers.Count > 1 && ledger.StoredAmong([test.Commit], "bisect").Count == 0)
-        {
-            var worker = _workers.First(w => w.Tests == runner);
-            var speculation = Speculate(_workers.First(w => w != worker), () =>
-                strategy.LikelyNext([(test.Commit, test.Runs)]) is { } next && next != test.Commit && !_workers.Any(w => w.Tests.HasBuildOf(next)) ? next : null);
-            worker.Log.Gate(speculation.Chosen);
-            ahead = speculation.BuildAsync(ct);
-        }
-        var outcome = await runner.TestAsync(test.Commit, test.Runs, "bisect", ct, test.SettlingTitles);
-        await ahead;
-        Recorded(strategy, outcome, undecided);
-    }
-
-    /// <summary>
-    /// A round: each commit on its own worker at once. Outcomes a killed round stored are taken back
-    /// first, in the order they were stored; each other test is logged, stored and recorded as it
-    /// finishes. A worker's failure (stopped, untestable) lets the others finish and store theirs first.
-    /// </summary>
-    private async Task TestRoundAsync(IBisectionStrategy strategy, IReadOnlyList<TestCommit> round, int? undecided, CancellationToken ct)
-    {
-        status.Range(round[0].RevisionsLeft, round[0].Steps);
-        log.Line(BisectingLine(round[0]));
-        log.Line($"testing {round.Count} commits at once: {string.Join(" ", round.Select(t => t.Commit))}");
-        var pending = round.ToList();
-        foreach (var commit in ledger.StoredAmong(round.Select(t => t.Commit).ToList(), "bisect"))
-        {
-            var test = pending.First(t => t.Commit == commit);
-            pending.Remove(test);
-            var info = await repo.CommitInfoAsync(commit, ct);
-            log.Line($"[{commit}] {info.Subject}");
-            Recorded(strategy, await tests.TestAsync(commit, test.Runs, "bisect", ct, test.SettlingTitles), undecided);
-        }
-        var assigned = Assign(pending);
-        // The round's tests still running, and the commits being built ahead for the next round; both change under the round's lock only.
-        var running = pending.ToList();
-        var speculating = new HashSet<string>(StringComparer.Ordinal);
-        var ahead = Task.CompletedTask;
-        if (running.Count > 0 && _workers.FirstOrDefault(w => assigned.All(a => a.Worker != w)) is { } idle)
-        {
-            // A worker without a test this round builds what the next round likely starts with.
-            var speculation = Speculate(idle, () => Speculation(strategy, running, speculating));
-            foreach (var (_, worker) in assigned)
-            {
-                worker.Log.Gate(speculation.Chosen);
-            }
-            ahead = speculation.BuildAsync(ct);
-        }
-        await Task.WhenAll(assigned.Select(a => TestOnWorkerAsync(a.Worker, strategy, a.Test, running, speculating, undecided, ct)).Append(ahead));
-    }
-
-    /// <summary>
-    /// Chooses, on another thread, what <paramref name="idle"/> builds ahead (a choice costs as much as a
-    /// decision: up to a second at a million commits), while the tests it would otherwise delay start. Each
-    /// tester of those tests is gated on the choice (<see cref="WorkerLog.Gate"/>): the log names the
-    /// speculative build before their lines, and nothing is recorded with the strategy before it chose.
-    /// </summary>
-    private static SpeculativeChoice Speculate(RoundWorker idle, Func<string?> choose) =>
-        new(idle, Task.Run(() =>
-        {
-            var next = choose();
-            if (next is not null)
-            {
-                idle.Log.Line($"speculative build of {next}");
-            }
-            return next;
-        }));
-
-    /// <summary>An idle worker and the commit being chosen for it to build ahead (null: none).</summary>
-    private sealed record SpeculativeChoice(RoundWorker Idle, Task<string?> Chosen)
-    {
-        /// <summary>Builds the chosen commit, once chosen, on the idle worker.</summary>
-        public async Task BuildAsync(CancellationToken ct)
-        {
-            if (await Chosen is { } next)
-            {
-                await Idle.Tests.BuildAheadAsync(next, ct);
-            }
-        }
-    }
-
-    /// <summary>
-    /// What an idle worker should build ahead while <paramref name="running"/> go on: the strategy's
-    /// likely first test once they are recorded under their likelier results, unless a worker holds
-    /// or is already building it. Null when nothing is worth building.
-    /// </summary>
-    private string? Speculation(IBisectionStrategy strategy, List<TestCommit> running, HashSet<string> speculating)
-    {
-        if (running.Count == 0 || strategy.LikelyNext(running.Select(t => (t.Commit, t.Runs)).ToList()) is not { } next
-            || speculating.Contains(next) || running.Any(t => t.Commit == next) || _workers.Any(w => w.Tests.HasBuildOf(next)))
-        {
-            return null;
-        }
-        speculating.Add(next);
-        return next;
-    }
-
-    /// <summary>A worker per test: a commit goes to the worker whose worktree holds its build (a retest), the others in order.</summary>
-    private List<(TestCommit Test, RoundWorker Worker)> Assign(IReadOnlyList<TestCommit> round)
-    {
-        var free = _workers.ToList();
-        // A worker may hold builds of several of the round's commits (a tester that keeps builds): each worker takes one test.
-        var held = new List<RoundWorker?>();
-        foreach (var test in round)
-        {
-            var holder = free.FirstOrDefault(w => w.Tests.HasBuildOf(test.Commit));
-            free.Remove(holder!);
-            held.Add(holder);
-        }
-        return round.Select((t, i) => (t, held[i] ?? Take(free))).ToList();
-
-        static RoundWorker Take(List<RoundWorker> free)
-        {
-            var first = free[0];
-            free.RemoveAt(0);
-            return first;
-        }
-    }
-
-    /// <summary>
-    /// A round's test on its worker. Once its outcome is recorded (under the round's lock) and others
-    /// still run, the worker, idle till the round ends, builds ahead what the next round likely starts with.
-    /// </summary>
-    private async Task TestOnWorkerAsync(
-        RoundWorker worker, IBisectionStrategy strategy, TestCommit test, List<TestCommit> running, HashSet<string> speculating, int? undecided,
-        CancellationToken ct)
-    {
-        var info = await repo.CommitInfoAsync(test.Commit, ct);
-        string? next = null;
-        worker.Log.Hold(outcome =>
-        {
-            Recorded(strategy, outcome, undecided);
-            running.Remove(test);
-            next = Speculation(strategy, running, speculating);
-        });
-        try
-        {
-            worker.Log.Line($"[{test.Commit}] {info.Subject}");
-            await worker.Tests.TestAsync(test.Commit, test.Runs, "bisect", ct, test.SettlingTitles);
-        }
-        finally
-        {
-            worker.Log.Release();
-        }
-        if (next is not null)
-        {
-            worker.Log.Line($"speculative build of {next}");
-            await worker.Tests.BuildAheadAsync(next, ct);
-        }
-    }
-
-    /// <summary>The worker whose worktree still holds a build of the commit (a retest needs no second build), else the first.</summary>
-    private CommitTestRunner HolderOf(string commit) => _workers.FirstOrDefault(w => w.Tests.HasBuildOf(commit))?.Tests ?? tests;
-
-    private static string BisectingLine(TestCommit test)
-    {
-        var plural = test.RevisionsLeft == 1 ? "revision" : "revisions";
-        var steps = test.Steps == 1 ? "step" : "steps";
-        return $"{RoundLineStart}{test.RevisionsLeft} {plural} left to test after this (roughly {test.Steps} {steps})";
-    }
 
     /// <summary>
     /// Tells the strategy the commits the builds so far show cannot change the build

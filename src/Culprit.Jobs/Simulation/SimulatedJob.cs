@@ -43,7 +43,7 @@ public static class SimulatedJob
         }
         var entries = records.Outcomes();
         // A round is a test alone or a round's tests at once (each opens with the round's line); every test of the ends and of verification is its own.
-        var rounds = records.Log().Count(l => l.Text.StartsWith(JobExecution.RoundLineStart, StringComparison.Ordinal))
+        var rounds = records.Log().Count(l => l.Text.StartsWith(RoundTesting.RoundLineStart, StringComparison.Ordinal))
             + entries.Count(e => e.Phase != StoredStepReplay.Phase);
         return new SimulatedJobRun(result, Answer(result), machines.Runs, machines.Builds, rounds,
             entries.Select(e => (e.Phase, e.Outcome.Commit)).ToList(), records.Log().Select(l => l.Text).ToList(),

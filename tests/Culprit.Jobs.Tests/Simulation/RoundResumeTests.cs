@@ -39,7 +39,7 @@ public sealed partial class RoundResumeTests : IDisposable
         var policy = SimulatedPolicy.Named(policyName);
         var whole = await RunAsync(scenario, policy, workers, stopAfter: null, planFile);
         Assert.Equal(ResultKind.Found.ToWire(), whole.Result.Result);
-        Assert.Contains(whole.Log, l => l.StartsWith(workers > 1 ? "testing 3 commits at once: " : JobExecution.RoundLineStart, StringComparison.Ordinal));
+        Assert.Contains(whole.Log, l => l.StartsWith(workers > 1 ? "testing 3 commits at once: " : RoundTesting.RoundLineStart, StringComparison.Ordinal));
 
         for (var stopAfter = 1; stopAfter < whole.Tests.Count; stopAfter++)
         {
