@@ -29,7 +29,7 @@ internal static class FrameRules
         "libfuzzer_sys::initialize", "main", "malloc", "mozalloc_", "new", "object_err", "operator", "panic_abort::",
         "print_trailer", "realloc", "rust_begin_unwind", "rust_fuzzer_test_input", "rust_oom", "rust_panic", "scanf",
         "show_stack", "std::__terminate", "std::io::Write::write_fmt", "std::panic", "std::process::abort",
-        "std::sys::unix::abort", "std::sys_common::backtrace", "__rust_start_panic", "__scrt_common_main_seh", "libgcc_s.so.*",
+        "std::sys::unix::abort", "std::sys::backtrace", "std::sys_common::backtrace", "core::panic", "__rust_start_panic", "__scrt_common_main_seh", "libgcc_s.so.*",
         // Names containing.
         ".*ASAN_OnSIGSEGV", ".*BaseThreadInitThunk", ".*DebugBreak", ".*DefaultDcheckHandler", ".*ForceCrashOnSigAbort",
         ".*MemoryProtection::CMemoryProtector", ".*PartitionAlloc", ".*RtlFreeHeap", ".*RtlInitializeExceptionChain",
@@ -38,13 +38,17 @@ internal static class FrameRules
         ".*allocator_shim", ".*asan_Heap", ".*asan_check_access", @".*asan_osx_dynamic\.dylib", ".*assert",
         ".*base::FuzzedDataProvider", ".*base::allocator", ".*base::android::CheckException", ".*base::debug::BreakDebugger",
         ".*base::debug::CollectStackTrace", ".*base::debug::StackTrace::StackTrace", @".*ieee754\-", ".*libpthread",
-        ".*logger", ".*logging::CheckError", ".*logging::ErrnoLogMessage", ".*logging::LogMessage",
-        ".*stdext::exception::what", ".*v8::base::OS::Abort",
+        ".*logger", ".*logging::CheckError",
+        // Chrome's CHECK, DCHECK and NOTREACHED helpers (CheckLogMessage, NotReachedNoreturnError, ...).
+        ".*logging::.*LogMessage", ".*logging::.*NoreturnError",
+        ".*stdext::exception::what", ".*v8::base::OS::Abort", ".*Runtime_AbortCSADcheck",
         // Paths.
         ".* base/callback", ".* /rust(|c)/", @".*/AOSP\-toolchain/", @".*/bindings/ToV8\.h", ".*/crosstool/", ".*/gcc/",
         @".*/glibc\-", ".*/jemalloc/", @".*/libc\+\+", ".*/libc/", @".*/llvm\-build/", ".*/minkernel/crts/",
         ".*/sanitizer_common/", ".*/tcmalloc/", ".*/vc/include/", ".*/vctools/crt/", ".*/win_toolchain/", @".*libc\+\+/",
         "c:/clusterfuzz/bot/build", @".*/memorycmp\.c",
+        // FuzzTest's own sources (its runner and engine), by path.
+        ".*third_party/fuzztest/",
         // Unknown and inlined-frame markers.
         @".*\+Unknown", ".*<unknown module>", ".*Inline Function @", "<unknown>$", @"\[vdso\]$", "linux-gate.so.*$",
         // Go runtime.
@@ -54,10 +58,10 @@ internal static class FrameRules
         "syslog::LogMessage", "print_address_description", "_etext", "_swift_stdlib_", ".*fuzztest::internal::",
         "V8_Fatal", "blink::ReportV8FatalError", "v8::api_internal::ToLocalEmpty", "absl::log_internal::",
         // Test-framework and abort helpers between a failure and the code that failed.
-        "testing::", "SkAbort", "absl::cleanup_internal::", "absl::Cleanup",
+        "testing::", "SkAbort", @"SkMutex::~SkMutex", "absl::cleanup_internal::", "absl::Cleanup",
         // The Centipede engine's own frames (like libFuzzer's fuzzer::), googletest's sources (the frames
         // running a FUZZ_TEST) and Skia's base headers (its mutex and assert helpers that call SkAbort).
-        "centipede::", ".*/googletest/", ".*/skia/include/private/base/",
+        ".*centipede::", ".*/googletest/", ".*/skia/include/private/base/",
     ];
 
     // Shared libraries that are runtime when the stack is symbolized.

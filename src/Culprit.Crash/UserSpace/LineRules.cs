@@ -14,9 +14,9 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
     private static readonly HashSet<string> TypesKeptOverAbort = new(StringComparer.Ordinal)
     {
         "Arbitrary file open", "ASSERT", "CHECK failure", "Command injection", "DCHECK failure", "Fatal error",
-        "Security CHECK failure", "Security DCHECK failure", "V8 API error",
+        "Security CHECK failure", "Security DCHECK failure", "V8 API error", "V8 sandbox violation",
         // The abort that follows a named failure is its mechanism, not another crash.
-        "Out-of-memory", "Unreachable code",
+        "Out-of-memory", "Unreachable code", "Stack-overflow", "Timeout",
     };
 
     private static readonly string[] StopMarkers =
@@ -195,6 +195,11 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
                 st.SetType("Out-of-memory");
             }
         }
+        if (line.StartsWith("=========", StringComparison.Ordinal) && CentipedeStackLimit.IsMatch(line))
+            st.SetType("Stack-overflow");
+        // Outranks the sanitizer's report around it: the type says the V8 sandbox was escaped, the state stays the report's.
+        if (_words.Contains(line, "V8 sandbox violation detected!") && V8SandboxViolation.IsMatch(line))
+            st.SetType("V8 sandbox violation");
         if (st.CrashType.Length == 0)
             FirstCrashLine(line, st, sanitizer);
         if (st.FatalErrorOccurred && line.Length > 0 && line[0] == '#' && FatalErrorDetails(line, st))
@@ -500,12 +505,12 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
         }
         if (line.Length > 0 && line[0] == 'F')
             CheckFailure(line, st, GoogleLogFatal, "Fatal error");
-        if (_words.Contains(line, "Check failed"))
-        {
+        if (_words.Contains(line, "Check failed") || _words.Contains(line, "NOTREACHED hit"))
             CheckFailure(line, st, ChromeCheckFailure, "CHECK failure");
-            if (line.Length > 0 && line[0] == 'F')
-                CheckFailure(line, st, GoogleCheckFailure, "CHECK failure");
-        }
+        if (_words.Contains(line, "DCHECK failed"))
+            CheckFailure(line, st, ChromeDcheckFailure, "DCHECK failure");
+        if (_words.Contains(line, "Check failed") && line.Length > 0 && line[0] == 'F')
+            CheckFailure(line, st, GoogleCheckFailure, "CHECK failure");
         if (line.Length > 0 && line[0] == '#' && FatalError.Match(line) is { Success: true } fatal)
         {
             st.Reset();
@@ -548,7 +553,7 @@ internal sealed class LineRules(UserSpaceOptions options, LogFlags flags, bool p
             st.Reset();
             st.SetType("V8 correctness failure");
         }
-        if (_words.Contains(line, "Received signal 11 SEGV_") && GenericSegvHandler.Match(line) is { Success: true } segv)
+        if (_words.Contains(line, "Received signal 11 ") && GenericSegvHandler.Match(line) is { Success: true } segv)
         {
             st.Reset();
             st.SetType("UNKNOWN");

@@ -12,8 +12,8 @@ internal sealed class LineWords
     private static readonly string[] Words =
     [
         " of size ", " suppressions", " warnings", " within object of type", "/art/runtime/", ": runtime error: ", ":INFO:CONSOLE",
-        "===", "===BUG DETECTED: ", "Check failed", "ERROR: ", "FATAL EXCEPTION", "Fatal signal", "GPU process exited",
-        "Please include Java exception stack in crash report", "Received signal 11 SEGV_", "SEGV_MTESERR", "SHOULD NEVER",
+        "===", "===BUG DETECTED: ", "Check failed", "DCHECK failed", "NOTREACHED hit", "V8 sandbox violation detected!", "ERROR: ", "FATAL EXCEPTION", "Fatal signal", "GPU process exited",
+        "Please include Java exception stack in crash report", "Received signal 11 ", "SEGV_MTESERR", "SHOULD NEVER",
         "SIGSEGV", "SUMMARY:", "Sanitizer", "Sanitizer CHECK failed", "Sanitizer:DEADLYSIGNAL", "Security CHECK failed",
         "Security DCHECK failed", "The signal is caused by a ", "Uncaught Exception: Jazzer.js", "V8 error: ",
         "WARNING: AddressSanitizer", "allocation-tail-overwritten", "control flow integrity",
@@ -33,7 +33,7 @@ internal sealed class LineWords
         "of-memory", "limit", "rust_oom", "ssert", "SSERT", "anic", "ANIC", "SHOULD NEVER", "leak of", "note: ",
         "within object", "CFI: ", "===", "Uncaught", "signal", " of size ", "fault addr", "Abort message", "libFuzzer",
         "ERROR", "GPU process", "wycheproof", "FATAL", "abort: ", "library", "ChildEBP", "Uninitialized", "created by",
-        "located in stack",
+        "located in stack", "NOTREACHED hit", "V8 sandbox violation",
     ];
 
     /// <summary>
@@ -41,14 +41,15 @@ internal sealed class LineWords
     /// as functions, and assertion or panic messages. A frame line without them skips the rules.
     /// </summary>
     private static readonly string[] FrameLineWords =
-        ["OutOfMemory", "OnNoMemory", "rust_oom", "anic", "ANIC", "ailed: ", "AILED: ", "ailure: ", "AILURE: ", "Sanitizer", "SUMMARY:"];
+        ["OutOfMemory", "OnNoMemory", "rust_oom", "rust_alloc_error_handler", "anic", "ANIC", "ailed: ", "AILED: ", "ailure: ", "AILURE: ", "Sanitizer", "SUMMARY:"];
 
     /// <summary>Words of ClusterFuzz's out-of-memory patterns: a line without any cannot be an OOM line.</summary>
     private static readonly string[] OomWords =
     [
         "Allocation failed", "OnNoMemory", "failed to allocate", "OutOfMemory", "out of memory", "Out of memory",
         "invalid size error", "allocation-size-too-big", "calloc-overflow", "calloc parameters", "requested allocation size",
-        "couldnt allocate", "out-of-memory", "rss limit", "RSS limit", "rust_oom",
+        "couldnt allocate", "out-of-memory", "rss limit", "RSS limit", "rust_oom", "device memory allocation",
+        "rust_alloc_error_handler",
     ];
 
     private static readonly string[] All =

@@ -18,6 +18,7 @@ internal static class SecurityVerdict
         "Assumption-violation", "Divide-by-zero", "Float-cast-overflow", "Implicit-conversion", "Integer-overflow", "Invalid-bool-value", "Invalid-builtin-use",
         "Invalid-enum-value", "Invalid-null-argument", "Invalid-null-return", "Misaligned-address", "No-return-value",
         "Pointer-overflow", "Potential-null-reference", "Undefined-shift", "Unsigned-integer-overflow", "Unreachable code",
+        "Upcast-of-null-pointer",
     };
 
     private static readonly HashSet<string> UbsanSecurity = new(StringComparer.Ordinal)

@@ -64,6 +64,12 @@ internal static class StackFrames
                 return;
             }
         }
+        // A V8 correctness failure's state is its metadata (configs, sources, suppression), kept as printed.
+        if (line.Contains("V8 correctness ", StringComparison.Ordinal) && V8CorrectnessMetadata.Match(line) is { Success: true } metadata)
+        {
+            Keep(st, metadata.Groups[1].Value.Trim(), plain: true);
+            return;
+        }
         if (isGo && line.EndsWith(')') && GoFrame.Match(line) is { Success: true } go)
         {
             string frame = Strip(go.Groups[1].Value.Trim());

@@ -68,7 +68,9 @@ internal static class UserSpacePatterns
 
     // Fuzzers, OOMs and timeouts.
     public static readonly Regex LibFuzzerTimeout = At(@".*ERROR:\s*libFuzzer:\s*timeout");
-    public static readonly Regex CentipedeTimeout = At(@"========= Per-input timeout exceeded:");
+    public static readonly Regex CentipedeTimeout = At(@"========= Timeout of \d+ seconds exceeded; exiting|========= Per-input timeout exceeded:");
+    public static readonly Regex CentipedeStackLimit = At(@"========= Stack limit exceeded: \d+ > \d+ \(byte\); aborting$");
+    public static readonly Regex V8SandboxViolation = At(@"## V8 sandbox violation detected!$");
     public static readonly Regex LibFuzzerDeadlySignal = At(@".*ERROR:\s*libFuzzer:\s*deadly signal");
     public static readonly Regex LibFuzzerTargetExited = At(@".*ERROR:\s*libFuzzer:\s*fuzz target exited");
     public static readonly Regex LibFuzzerOverwritesConstInput = At(@".*ERROR:\s*libFuzzer:\s*fuzz target overwrites its const input");
@@ -81,7 +83,8 @@ internal static class UserSpacePatterns
         @"Sanitizer: requested allocation size.*exceeds maximum supported size", @"Sanitizer: out of memory",
         @"TerminateBecauseOutOfMemory", @"allocator is out of memory trying to allocate", @"blinkGCOutOfMemory",
         @"couldnt allocate.*Out of memory", @"libFuzzer: out-of-memory \(", @"rss limit exhausted", @"in rust_oom",
-        @"========= RSS limit exceeded:") + ")", Opts);
+        @"Failure description: out-of-memory", @"========= RSS limit exceeded:", @"A device memory allocation has failed\.",
+        @"__rust_alloc_error_handler") + ")", Opts);
 
     // Runtimes: Java, V8, Go, Python, JavaScript, CHECKs.
     public static readonly Regex GpuFailure = At(@".*GPU process exited unexpectedly.*");
@@ -90,7 +93,10 @@ internal static class UserSpacePatterns
     public static readonly Regex WycheproofException = At(@".*\) (.*\(com\.google\.security\.wycheproof\.[a-zA-z0-9]*\))");
     public static readonly Regex AndroidFatalException = At(@".*FATAL EXCEPTION.*:");
     public static readonly Regex GoogleLogFatal = At(GoogleFatalPrefix + @"\s*(.*)");
-    public static readonly Regex ChromeCheckFailure = At(@"\s*\[[^\]]*[:]([^\](]*).*\].*Check failed[:]\s*(.*)");
+    // Chrome's log prefix names the file with its line, as file(line) or file:line; NOTREACHED() is a CHECK failure too.
+    private const string ChromeFatalFile = @"\s*\[[^\]]*[:]([^\](]*\([0-9]+\)|[^\]:]*[:][0-9]+).*\]";
+    public static readonly Regex ChromeCheckFailure = At(ChromeFatalFile + @".*(?:Check failed:|NOTREACHED hit.)\s*(.*)");
+    public static readonly Regex ChromeDcheckFailure = At(ChromeFatalFile + @".*(?:DCHECK failed:)\s*(.*)");
     public static readonly Regex GoogleCheckFailure = At(GoogleFatalPrefix + @"\s*Check failed[:]\s*(.*)");
     public static readonly Regex FatalError = At(@"#\s*Fatal error in (.*)");
     public static readonly Regex FatalErrorLine = At(@"#\s*Fatal error in (.*), line [0-9]+");
@@ -104,7 +110,8 @@ internal static class UserSpacePatterns
     public static readonly Regex V8AbortMetadata = At(@"(.*?) \[([^\]]*?):\d+\]");
     public static readonly Regex V8Error = At(@"\s*\[[^\]]*\] V8 error: (.+)\.$");
     public static readonly Regex V8CorrectnessFailure = At(@"#\s*V8 correctness failure");
-    public static readonly Regex GenericSegvHandler = At(@".*Received signal 11 SEGV_[A-Z]+ ([0-9a-f]*)");
+    public static readonly Regex V8CorrectnessMetadata = At(@"#\s*V8 correctness ((configs|sources|suppression): .*)");
+    public static readonly Regex GenericSegvHandler = At(@".*Received signal 11 (?:SEGV_[A-Z]+|<unknown>) ([0-9a-f]*)");
     public static readonly Regex LibraryNotFoundAndroid = At(@".*: library ([`'""])(.*)\1 not found");
     public static readonly Regex LibraryNotFoundLinux = At(@".*error while loading shared libraries: ([^:]*): cannot open shared object file");
     public static readonly Regex GoFatalError = At(@"fatal error: (.*)");
@@ -149,6 +156,7 @@ internal static class UserSpacePatterns
         (At(@".*shift.*"), "Undefined-shift"),
         (At(@".*execution reached an unreachable program point.*"), "Unreachable code"),
         (At(@".*unsigned integer overflow.*"), "Unsigned-integer-overflow"),
+        (At(@".*upcast of null pointer of type.*"), "Upcast-of-null-pointer"),
         (At(@".*variable length array bound evaluates to non-positive value.*"), "Non-positive-vla-bound-value"),
         (At(@".*not a valid value for type.*"), "Invalid-enum-value"),
         (At(@".*(integer overflow|(negation|division) of.*cannot be represented in type).*"), "Integer-overflow"),
