@@ -37,7 +37,8 @@ internal static class StackFrames
         }
         if (line.Length > 0 && char.IsAsciiDigit(line[0]) && ChromeMacFrame.Match(line) is { Success: true } mac)
         {
-            Keep(st, Strip(mac.Groups[6].Value.Trim()), plain: false);
+            // Mac symbolizers print mangled names; ClusterFuzz runs them through c++filt first.
+            Keep(st, Demangler.Demangle(Strip(mac.Groups[6].Value.Trim())), plain: false);
             return;
         }
         if (line.Contains(" [", StringComparison.Ordinal) && line.Contains('+') && ChromeWinFrame.Match(line) is { Success: true } win)

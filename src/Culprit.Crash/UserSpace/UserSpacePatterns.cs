@@ -94,9 +94,11 @@ internal static class UserSpacePatterns
     public static readonly Regex AndroidFatalException = At(@".*FATAL EXCEPTION.*:");
     public static readonly Regex GoogleLogFatal = At(GoogleFatalPrefix + @"\s*(.*)");
     // Chrome's log prefix names the file with its line, as file(line) or file:line; NOTREACHED() is a CHECK failure too.
+    // Chrome's fuzzing builds end the condition with a semicolon and print the run's values after it: the
+    // condition alone is the failure.
     private const string ChromeFatalFile = @"\s*\[[^\]]*[:]([^\](]*\([0-9]+\)|[^\]:]*[:][0-9]+).*\]";
-    public static readonly Regex ChromeCheckFailure = At(ChromeFatalFile + @".*(?:Check failed:|NOTREACHED hit.)\s*(.*)");
-    public static readonly Regex ChromeDcheckFailure = At(ChromeFatalFile + @".*(?:DCHECK failed:)\s*(.*)");
+    public static readonly Regex ChromeCheckFailure = At(ChromeFatalFile + @".*(?:Check failed:|NOTREACHED hit.)\s*([^;]*)");
+    public static readonly Regex ChromeDcheckFailure = At(ChromeFatalFile + @".*(?:DCHECK failed:)\s*([^;]*)");
     public static readonly Regex GoogleCheckFailure = At(GoogleFatalPrefix + @"\s*Check failed[:]\s*(.*)");
     public static readonly Regex FatalError = At(@"#\s*Fatal error in (.*)");
     public static readonly Regex FatalErrorLine = At(@"#\s*Fatal error in (.*), line [0-9]+");

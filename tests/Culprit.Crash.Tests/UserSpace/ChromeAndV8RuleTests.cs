@@ -136,4 +136,24 @@ public sealed class ChromeAndV8RuleTests
         Assert.Equal(["f"], report.CrashState);
         Assert.False(report.Security);
     }
+
+    [Fact]
+    public void Mac_frames_are_demangled_before_they_are_judged()
+    {
+        var report = UserSpaceCrashParser.Parse(
+            "[1:2:0101/000000.000000:FATAL:fling_curve.cc(44)] Check failed: max_start_velocity > 0.\n"
+            + "0   Chromium Framework                  0x0000000104ec0e65 _ZN4base5debug10StackTraceC1Ev + 21\n"
+            + "1   Chromium Framework                  0x0000000104ee0f2c _ZN7logging10LogMessageD2Ev + 76\n"
+            + "2   Chromium Framework                  0x0000000106e4da35 _ZN2ui10FlingCurveC2ERKN3gfx7Vector2dFEN4base9TimeTicksE + 613\n")!;
+        Assert.Equal(["max_start_velocity > 0 in fling_curve.cc", "ui::FlingCurve::FlingCurve"], report.CrashState);
+    }
+
+    [Fact]
+    public void What_follows_the_semicolon_of_a_Chrome_CHECK_is_the_run_s_values()
+    {
+        var report = UserSpaceCrashParser.Parse(
+            "[1:1:0908/073950.845878:FATAL:content/browser/a.cc:40] Check failed: Encode(key) == input; Encode(key) = 0wwy, input = 0wxy\n"
+            + "#0 0x55d1 logging::CheckError::~CheckError()\n#1 0x55d2 app::Decode()\n")!;
+        Assert.Equal(["Encode(key) == input in a.cc", "app::Decode"], report.CrashState);
+    }
 }
