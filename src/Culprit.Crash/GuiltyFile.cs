@@ -28,7 +28,7 @@ internal static class GuiltyFile
         "^arch/.*/kernel/unwind.*.c", "^arch/.*/mm/fault.c", "^arch/.*/mm/physaddr.c", "^arch/.*/kernel/stacktrace.c",
         "^arch/.*/kernel/apic/apic.c", "^arch/arm64/kernel/entry.*.c", @"^arch/arm64/kernel/process\.c",
         "^kernel/locking/.*", "^kernel/panic.c", "^kernel/printk/printk.*.c", "^kernel/softirq.c", "^kernel/kthread.c",
-        "^kernel/sched/.*.c", "^kernel/stacktrace.c", "^kernel/time/timer.c", "^kernel/workqueue.c", "^net/core/dev.c",
+        "^kernel/sched/.*.c", "^kernel/stacktrace.c", "^kernel/task_work.c", "^kernel/time/sleep_timeout.c", "^kernel/time/timer.c", "^kernel/workqueue.c", "^net/core/dev.c",
         "^net/core/sock.c", "^net/core/skbuff.c", "^fs/proc/generic.c",
         "^trusty/",                 // not in the kernel tree
         "^drivers/usb/core/urb.c",  // a WARNING there is a driver bug
