@@ -145,8 +145,61 @@ internal static class GuiltyFile
 
     private static bool IsPathChar(char c) => IsNameChar(c) || c is '.' or '/';
 
-    private static bool IsIgnored(string file, string text, int start, int end) =>
-        Ignores.IsMatch(file) || IgnoredLine.IsMatch(text.AsSpan(start, end - start));
+    private static bool IsIgnored(string file, string text, int start, int end)
+    {
+        var line = text.AsSpan(start, end - start);
+        return Ignores.IsMatch(file) || IgnoredLine.IsMatch(line) || IsSkippedFrame(line, file);
+    }
+
+    /// <summary>
+    /// Whether the line is a frame ("name+0x1a/0x40 path.c:12" or "name path.c:12 [inline]") of a
+    /// function the title skips too (<see cref="StackConventions.SkipPatterns"/>): a function that
+    /// reports its caller's misuse (ifs_free's WARNING about the folio state its filesystem left,
+    /// mark_buffer_dirty's) is no more to blame than the file it lives in.
+    /// </summary>
+    private static bool IsSkippedFrame(ReadOnlySpan<char> line, string file)
+    {
+        // The file may come twice ("WARNING: fs/x.c:12 at name+0x1/0x2 fs/x.c:11, CPU#0").
+        for (int from = 0; from < line.Length;)
+        {
+            int at = line[from..].IndexOf(file, StringComparison.Ordinal);
+            if (at < 0)
+                return false;
+            if (IsSkippedFrameAt(line, from + at))
+                return true;
+            from += at + file.Length;
+        }
+        return false;
+    }
+
+    private static bool IsSkippedFrameAt(ReadOnlySpan<char> line, int fileStart)
+    {
+        if (fileStart <= 0 || line[fileStart - 1] != ' ')
+            return false;
+        int nameEnd = fileStart - 1;
+        while (nameEnd > 0 && line[nameEnd - 1] == ' ')
+            nameEnd--;
+        var before = line[..nameEnd];
+        int plus = before.LastIndexOf("+0x", StringComparison.Ordinal);
+        if (plus > 0 && IsOffset(before[(plus + 1)..]))
+            nameEnd = plus;
+        int nameStart = nameEnd;
+        while (nameStart > 0 && (IsNameChar(line[nameStart - 1]) || line[nameStart - 1] == '.'))
+            nameStart--;
+        if (nameStart == nameEnd || !char.IsAsciiLetter(line[nameStart]) && line[nameStart] != '_')
+            return false;
+        return SkipMatcher.Create([]).IsMatch(line[nameStart..nameEnd].ToString());
+    }
+
+    // "0x1a/0x40" exactly.
+    private static bool IsOffset(ReadOnlySpan<char> text)
+    {
+        int slash = text.IndexOf('/');
+        return slash > 2 && text.StartsWith("0x") && text[(slash + 1)..].StartsWith("0x")
+            && IsHex(text[2..slash]) && IsHex(text[(slash + 3)..]);
+    }
+
+    private static bool IsHex(ReadOnlySpan<char> text) => text.Length > 0 && !text.ContainsAnyExcept("0123456789abcdef");
 
     private static string DirName(string path)
     {

@@ -87,9 +87,11 @@ public static class LinuxCrashParser
                 return (scan + s, scan + e, family);
             if (source.Complete)
                 return null;
+            // Go on from the last complete line, not after it: a report line there waits for the
+            // next line to tell whether it is replayed (OopsLines.ReplayMarker).
             int lastNewline = span.LastIndexOf('\n');
             if (lastNewline >= 0)
-                scan += lastNewline + 1;
+                scan += span[..lastNewline].LastIndexOf('\n') + 1;
             else if (span.Length > MaxLineChars)
                 scan += span.Length - 64; // keep an overlap for a header cut by the chunk boundary
             source.Release(Math.Max(from, scan - KeepBehindChars - 1));

@@ -33,6 +33,26 @@ internal static class OopsLines
     private static string OnOneLine(string literal) =>
         literal.Contains('\n') ? throw new InvalidOperationException($"a notable literal spans lines: {literal}") : literal;
 
+    /// <summary>
+    /// The console prints this when another message cut the previous one short, and prints the
+    /// whole message again on the next line: the cut line ("INFO: t") starts no report.
+    /// </summary>
+    public const string ReplayMarker = "** replaying previous printk message **";
+
+    // Whether the line ending at lineEnd is followed by the replay marker; null while that line is
+    // still being read.
+    private static bool? IsReplayed(ReadOnlySpan<char> text, int lineEnd, bool final)
+    {
+        if (lineEnd >= text.Length)
+            return false;
+        var next = text[(lineEnd + 1)..];
+        int nl = next.IndexOf('\n');
+        if (nl < 0 && !final)
+            return null;
+        var line = nl < 0 ? next : next[..nl];
+        return line.Contains(ReplayMarker, StringComparison.Ordinal);
+    }
+
     /// <summary>The first family (in table order) this line starts, or null.</summary>
     public static OopsFamily? Match(ReadOnlySpan<char> line)
     {
@@ -84,7 +104,15 @@ internal static class OopsLines
             int lineEnd = nl < 0 ? text.Length : hit + nl;
             var family = Match(text[lineStart..lineEnd]);
             if (family != null)
-                return (lineStart, lineEnd, family);
+            {
+                switch (IsReplayed(text, lineEnd, final))
+                {
+                    case null:
+                        return null; // the next line is not complete yet
+                    case false:
+                        return (lineStart, lineEnd, family);
+                }
+            }
             pos = lineEnd + 1;
         }
         return null;

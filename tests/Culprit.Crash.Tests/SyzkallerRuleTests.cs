@@ -146,4 +146,120 @@ public sealed class SyzkallerRuleTests
             "=====================================================");
         Assert.Equal("KMSAN: kernel-usb-infoleak in hid_submit_ctrl", LinuxCrashParser.Parse(log)!.Title);
     }
+
+    // A console cut short by another message prints the marker and the whole message again.
+    private static readonly string[] ReplayedHang =
+    [
+        "INFO: t",
+        "** replaying previous printk message **",
+        "INFO: task udevd:5612 blocked in I/O wait for more than 143 seconds.",
+        "      Not tainted 6.19.0-syzkaller #0",
+        "task:udevd           state:D stack:0     pid:5612  tgid:5612  ppid:4302",
+        "Call trace:",
+        " __switch_to+0x2b0/0x6e0 (T)",
+        " __schedule+0x1b74/0x2d24",
+        " schedule+0xa4/0x140",
+        " io_schedule+0x1c/0xe0",
+        " folio_wait_bit_common+0x674/0x9ec",
+        " do_read_cache_folio+0x240/0x5b8",
+        " read_cache_folio+0x68/0x84",
+        " read_part_sector+0xcc/0x6e8",
+    ];
+
+    [Fact]
+    public void A_report_line_cut_short_and_replayed_is_read_from_its_replay()
+    {
+        var report = LinuxCrashParser.Parse(Log(ReplayedHang))!;
+        Assert.Equal("INFO: task hung in read_cache_folio", report.Title);
+        Assert.Equal("HANG", report.Type);
+    }
+
+    [Fact]
+    public void A_replayed_report_line_is_found_however_the_stream_is_cut()
+    {
+        // The cut line's replay marker may not be read yet when the cut line is: the streaming
+        // parser must wait for it rather than take the cut line or skip past it.
+        string log = new string('x', 5000) + "\n" + Log(ReplayedHang);
+        foreach (int chunk in new[] { 1, 7, 64, 4096 })
+            Assert.Equal("INFO: task hung in read_cache_folio", LinuxCrashParser.Parse(new ChunkedReader(log, chunk))!.Title);
+    }
+
+    [Theory]
+    [InlineData("INFO: task kworker/0:1:12 blocked for more than 143 seconds.")]
+    [InlineData("INFO: task kworker/0:1:12 blocked in I/O wait for more than 143 seconds.")]
+    public void Both_hung_task_lines_are_one_hang(string header)
+    {
+        string log = Log(header, "Call Trace:", " __schedule+0x1/0x2", " io_schedule+0x1/0x2", " jbd2_journal_commit_transaction+0x1/0x2", " kjournald2+0x1/0x2");
+        Assert.Equal("INFO: task hung in jbd2_journal_commit_transaction", LinuxCrashParser.Parse(log)!.Title);
+    }
+
+    [Theory]
+    [InlineData("WARNING: Unprivileged eBPF is enabled, data leaks possible via Spectre v2 BHB attacks!")]
+    [InlineData("Spectre V2 : WARNING: Unprivileged eBPF is enabled with eIBRS on, data leaks possible via Spectre v2 BHB attacks!")]
+    [InlineData("9pnet_fd: p9_fd_create_unix (5611): problem connecting socket: ./sys/module/kernel/parameters/panic: -2")]
+    public void Notices_that_look_like_reports_are_not_crashes(string line)
+    {
+        string log = Log("8021q: adding VLAN 0 to HW filter on device eth12", line, "executing program");
+        Assert.Null(LinuxCrashParser.Parse(log));
+    }
+
+    [Fact]
+    public void A_go_panic_is_still_a_crash()
+    {
+        Assert.Equal("panic: runtime error: index out of range", LinuxCrashParser.Parse("panic: runtime error: index out of range\n")!.Title);
+    }
+
+    [Fact]
+    public void An_iomap_folio_state_warning_names_the_filesystem_that_freed_the_folio()
+    {
+        string log = Log(
+            "------------[ cut here ]------------",
+            "WARNING: fs/iomap/buffered-io.c:295 at ifs_free+0x34a/0x410 fs/iomap/buffered-io.c:294, CPU#1: syz-executor/5758",
+            "Modules linked in:",
+            "RIP: 0010:ifs_free+0x34a/0x410 fs/iomap/buffered-io.c:294",
+            "Call Trace:",
+            " <TASK>",
+            " folio_invalidate mm/truncate.c:140 [inline]",
+            " truncate_cleanup_folio+0xcb/0x190 mm/truncate.c:160",
+            " truncate_inode_pages_range+0x2c4/0xd80 mm/truncate.c:404",
+            " ntfs_evict_inode+0x19/0x40 fs/ntfs3/inode.c:2012",
+            " evict+0x624/0xb50 fs/inode.c:822",
+            " </TASK>");
+        var report = LinuxCrashParser.Parse(log)!;
+        Assert.Equal("WARNING in ntfs_evict_inode", report.Title);
+        Assert.Equal("fs/ntfs3/inode.c", report.GuiltyFile);
+    }
+
+    [Fact]
+    public void An_iomap_folio_state_warning_from_iomap_itself_blames_iomap()
+    {
+        string log = Log(
+            "------------[ cut here ]------------",
+            "WARNING: fs/iomap/buffered-io.c:289 at ifs_free+0x344/0x400 fs/iomap/buffered-io.c:288, CPU#0: kswapd0/69",
+            "RIP: 0010:ifs_free+0x344/0x400 fs/iomap/buffered-io.c:288",
+            "Call Trace:",
+            " <TASK>",
+            " iomap_release_folio+0x254/0x450 fs/iomap/buffered-io.c:820",
+            " shrink_folio_list+0x2364/0x5330 mm/vmscan.c:1463",
+            " </TASK>");
+        var report = LinuxCrashParser.Parse(log)!;
+        Assert.Equal("WARNING in iomap_release_folio", report.Title);
+        Assert.Equal("fs/iomap/buffered-io.c", report.GuiltyFile);
+    }
+
+    /// <summary>Hands out the text at most <c>chunk</c> characters a read.</summary>
+    private sealed class ChunkedReader(string text, int chunk) : TextReader
+    {
+        private int _pos;
+
+        public override int Read(char[] buffer, int index, int count) => Read(buffer.AsSpan(index, count));
+
+        public override int Read(Span<char> buffer)
+        {
+            int n = Math.Min(Math.Min(chunk, buffer.Length), text.Length - _pos);
+            text.AsSpan(_pos, n).CopyTo(buffer);
+            _pos += n;
+            return n;
+        }
+    }
 }

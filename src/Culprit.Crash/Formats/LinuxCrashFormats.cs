@@ -306,7 +306,9 @@ internal static class LinuxCrashFormats
             "WARNING: workqueue cpumask: online intersect > possible intersect",
             "WARNING: [Tt]he mand mount option",
             @"WARNING: Unsupported flag value\(s\) of 0x%x in DT_FLAGS_1", // glibc
-            "WARNING: Unprivileged eBPF is enabled with eIBRS",
+            // Spectre v2 notices ("... with eIBRS on, data leaks possible", "..., data leaks possible"):
+            // a boot-time or sysctl note about the configuration, not a crash.
+            "WARNING: Unprivileged eBPF is enabled",
             @"WARNING: fbcon: Driver '(.*)' missed to adjust virtual screen size (\((?:[0-9]+)x(?:[0-9]+) vs\. (?:[0-9]+)x(?:[0-9]+)\))",
             "WARNING: See https.* for mitigation options.",
             "WARNING: kernel not compiled with CPU_SRSO",
@@ -365,8 +367,9 @@ internal static class LinuxCrashFormats
                 Report = Format(@"INFO: suspicious RCU usage(?:.*\n)+?.*?{{SRC}}"),
                 Stack = CallTraceStack("rcu", "kmem", "slab"),
             },
-            // A task name may hold a newline of its own.
-            F(@"INFO: task .*(?:\n.*)? blocked for more than [0-9]+ seconds", "INFO: task hung in {1}") with
+            // A task name may hold a newline of its own. Newer kernels tell a task waiting for I/O
+            // ("blocked in I/O wait for more than") from others; both are the same hang.
+            F(@"INFO: task .*(?:\n.*)? blocked (?:in I/O wait )?for more than [0-9]+ seconds", "INFO: task hung in {1}") with
             {
                 AltFormats = ["hang in {1}"],
                 Stack = CallTraceStack() with { Extractor = FrameExtractors.HungTask },
@@ -573,6 +576,7 @@ internal static class LinuxCrashFormats
         ],
         Suppress(
             "_panic:", // kernel functions such as skb_panic, skb_over_panic
+            "/panic:", // a path that ends in "panic" (/sys/module/kernel/parameters/panic) in an error message
             "xlog_status:",
             @"ddb\.onpanic:",
             "evtlog_status:")),

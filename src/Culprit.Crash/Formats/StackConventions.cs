@@ -128,6 +128,9 @@ internal static class StackConventions
         "__timer_delete_sync", "sk_stop_timer_sync", "__mod_timer", "fast_dput", "dput",
         // Buffer-head helpers WARN about their callers' misuse.
         "mark_buffer_dirty",
+        // iomap's per-folio state check WARNs when the filesystem left a folio's uptodate state
+        // inconsistent; the folio is freed there from generic truncation or reclaim.
+        "^ifs_free$", "truncate_cleanup_folio",
     ];
 
     /// <summary>Shortest name after removing one syscall wrapper prefix.</summary>
