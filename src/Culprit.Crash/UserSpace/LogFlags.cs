@@ -10,11 +10,12 @@ namespace Culprit.Crash.UserSpace;
 /// </summary>
 internal sealed class LogFlags
 {
+    // "Sanitizer: illegal-instruction" is how ASan on Windows spells the signal Linux calls ILL.
     internal static readonly string[] Markers =
     [
         ".go:", ".py\", line", "Uncaught Exception: Jazzer.js", "SCARINESS: ", "FuzzerSecurityIssue", "pc (nil) ",
         "pc 0x00000000 ", "pc 0x000000000000 ", "JNI DETECTED ERROR", "in gsignal ", "Sanitizer: ABRT", "Sanitizer: BUS",
-        "Sanitizer: FPE", "Sanitizer: ILL", "Sanitizer: breakpoint", "ASSERTION FAILED", "MiraclePtr Status: PROTECTED",
+        "Sanitizer: FPE", "Sanitizer: ILL", "Sanitizer: illegal-instruction", "Sanitizer: breakpoint", "ASSERTION FAILED", "MiraclePtr Status: PROTECTED",
     ];
 
     private static readonly SearchValues<string> Search = SearchValues.Create(Markers, StringComparison.Ordinal);

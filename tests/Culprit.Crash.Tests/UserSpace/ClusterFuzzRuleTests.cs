@@ -22,6 +22,21 @@ public sealed class ClusterFuzzRuleTests
         Assert.False(report.Security);
     }
 
+    [Theory]
+    [InlineData("illegal-instruction", false)] // Windows spells the signal out
+    [InlineData("ILL", false)]
+    [InlineData("SEGV", true)]
+    public void An_illegal_instruction_is_a_non_security_signal_however_the_sanitizer_spells_it(string signal, bool security)
+    {
+        var report = UserSpaceCrashParser.Parse(
+            $"==1==ERROR: AddressSanitizer: {signal} on unknown address 0x7ffa8b2a0145 (pc 0x7ffa8b2a0145 bp 0x00a1f97fa130 sp 0x00a1f97fa0c0 T0)\n"
+            + "    #0 0x7ffa8b2a0144 in blink::Layout::Place C:\\src\\layout.cc:3139\n"
+            + "    #1 0x7ffa8b2a0200 in blink::Layout::Run C:\\src\\layout.cc:100\n"
+            + $"SUMMARY: AddressSanitizer: {signal} C:\\src\\layout.cc:3139:1 in blink::Layout::Place\n")!;
+        Assert.Equal(["blink::Layout::Place", "blink::Layout::Run"], report.CrashState);
+        Assert.Equal(security, report.Security);
+    }
+
     [Fact]
     public void Numbers_in_a_V8_fatal_error_message_are_tokens()
     {
