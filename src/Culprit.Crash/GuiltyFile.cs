@@ -172,34 +172,23 @@ internal static class GuiltyFile
         return false;
     }
 
+    // The word before the file ("name+0x1a/0x40", "0010:name+0x1a/0x40", "name" of an inlined frame),
+    // cut at its offset, names the function.
     private static bool IsSkippedFrameAt(ReadOnlySpan<char> line, int fileStart)
     {
         if (fileStart <= 0 || line[fileStart - 1] != ' ')
             return false;
-        int nameEnd = fileStart - 1;
-        while (nameEnd > 0 && line[nameEnd - 1] == ' ')
-            nameEnd--;
-        var before = line[..nameEnd];
-        int plus = before.LastIndexOf("+0x", StringComparison.Ordinal);
-        if (plus > 0 && IsOffset(before[(plus + 1)..]))
-            nameEnd = plus;
-        int nameStart = nameEnd;
-        while (nameStart > 0 && (IsNameChar(line[nameStart - 1]) || line[nameStart - 1] == '.'))
-            nameStart--;
-        if (nameStart == nameEnd || !char.IsAsciiLetter(line[nameStart]) && line[nameStart] != '_')
+        var word = line[..fileStart].TrimEnd(' ');
+        word = word[(word.LastIndexOfAny(" :([") + 1)..];
+        int plus = word.IndexOf('+');
+        var name = plus < 0 ? word : word[..plus];
+        if (name.IsEmpty || !(char.IsAsciiLetter(name[0]) || name[0] == '_') || name.ContainsAnyExcept(FunctionChars))
             return false;
-        return SkipMatcher.Create([]).IsMatch(line[nameStart..nameEnd].ToString());
+        return SkipMatcher.Create([]).IsMatch(name.ToString());
     }
 
-    // "0x1a/0x40" exactly.
-    private static bool IsOffset(ReadOnlySpan<char> text)
-    {
-        int slash = text.IndexOf('/');
-        return slash > 2 && text.StartsWith("0x") && text[(slash + 1)..].StartsWith("0x")
-            && IsHex(text[2..slash]) && IsHex(text[(slash + 3)..]);
-    }
-
-    private static bool IsHex(ReadOnlySpan<char> text) => text.Length > 0 && !text.ContainsAnyExcept("0123456789abcdef");
+    private static readonly System.Buffers.SearchValues<char> FunctionChars =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.");
 
     private static string DirName(string path)
     {
