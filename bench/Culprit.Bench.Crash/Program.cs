@@ -6,7 +6,13 @@ using Culprit.Crash;
 // Usage: dotnet run -c Release --project bench/Culprit.Bench.Crash -- [MB] [corpus-dir]
 // Streams the conformance corpus logs, repeated to MB megabytes (default 100), through
 // LinuxCrashParser.ParseAll(TextReader) on one thread and prints throughput and peak memory.
-// With `-- userspace [MB] [corpus-dir]` it measures the user-space parser instead (UserSpaceBench).
+// With `-- userspace [MB] [corpus-dir]` it measures the user-space parser instead (UserSpaceBench);
+// with `-- fed [MB]` (default 50) it measures a test run's output read line by line into both parsers (FedBench).
+if (args.Length > 0 && args[0] == "fed")
+{
+    await FedBench.RunAsync(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 50);
+    return;
+}
 if (args.Length > 0 && args[0] == "userspace")
 {
     UserSpaceBench.Run(args.Length > 1 ? double.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100,

@@ -127,7 +127,7 @@ public static class JobSpecValidator
 
     /// <summary>What is wrong with a <c>--confidence</c> (null: nothing); <c>simulate</c> takes the same.</summary>
     public static string? ConfidenceError(double confidence) =>
-        double.IsNaN(confidence) || confidence is <= 0.5 or >= 1 ? $"--confidence must be between 0.5 and 1 (got {Number(confidence)})" : null;
+        double.IsNaN(confidence) || confidence is <= 0.5 or >= 1 ? $"--confidence must be above 0.5 and below 1 (got {Number(confidence)})" : null;
 
     /// <summary>A timeout in seconds: positive, finite, and within what a timer can wait for.</summary>
     public static void Timeout(string option, double seconds)

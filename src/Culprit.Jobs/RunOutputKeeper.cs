@@ -20,7 +20,8 @@ public sealed class RunOutputKeeper
 
     private StringBuilder? _whole = new();
     private readonly StringBuilder _head = new();
-    private readonly LinkedList<string> _tail = new();
+    // A queue, not a linked list: no node per line (a test printing millions of short lines pays for each).
+    private readonly Queue<string> _tail = new();
     private long _tailChars;
     private long _chars;
     private long _bytes;
@@ -64,12 +65,12 @@ public sealed class RunOutputKeeper
                 _head.Append('\n');
             }
         }
-        _tail.AddLast(line);
+        _tail.Enqueue(line);
         _tailChars += line.Length + 1;
-        while (_tail.First is { } first && _tailChars - first.Value.Length - 1 >= WideTail)
+        while (_tail.TryPeek(out var first) && _tailChars - first.Length - 1 >= WideTail)
         {
-            _tailChars -= first.Value.Length + 1;
-            _tail.RemoveFirst();
+            _tailChars -= first.Length + 1;
+            _tail.Dequeue();
         }
         _chars += line.Length + 1;
         _bytes += Encoding.UTF8.GetByteCount(line) + 1;
@@ -80,10 +81,14 @@ public sealed class RunOutputKeeper
     {
         var before = new List<string>();
         var chars = 0;
-        for (var node = _tail.Last; node is not null && chars + node.Value.Length + 1 <= RunOutputCap.BeforeTitle; node = node.Previous)
+        foreach (var line in _tail.Reverse())
         {
-            before.Add(node.Value);
-            chars += node.Value.Length + 1;
+            if (chars + line.Length + 1 > RunOutputCap.BeforeTitle)
+            {
+                break;
+            }
+            before.Add(line);
+            chars += line.Length + 1;
         }
         before.Reverse();
         _report = new StringBuilder();

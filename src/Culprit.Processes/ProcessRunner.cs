@@ -34,17 +34,21 @@ public static partial class ProcessRunner
         var finished = false;
         long delivered = 0;     // lines handed over so far
         var delivering = 0;     // 1 while a line is being handed over (OnLine may be slow)
-        process.OutputDataReceived += (_, e) => OnData(e.Data, stdout, outDone);
         process.ErrorDataReceived += (_, e) => OnData(e.Data, stderr, errDone);
         process.Exited += (_, _) => exited.TrySetResult();
 
         var watch = Stopwatch.StartNew();
         var pid = Start(process, spec.FileName);
         var timedOut = false;
+        Task? stdoutReader = null;
         try
         {
             spec.OnStarted?.Invoke(pid);
-            process.BeginOutputReadLine();
+            // Standard output is read in large blocks on a thread of its own (as StreamLinesAsync reads):
+            // the event reader's lock and thread-pool hop per line made a test printing 50 MB of short
+            // lines spend seconds per run in them. Its end is the end of the pipe, as the event reader's.
+            stdoutReader = Task.Factory.StartNew(() => ReadOutput(process.StandardOutput), CancellationToken.None,
+                TaskCreationOptions.LongRunning, TaskScheduler.Default);
             process.BeginErrorReadLine();
             await WriteInputAsync(process, spec);
 
@@ -60,6 +64,11 @@ public static partial class ProcessRunner
                 await exited.Task;
                 if (cancellationToken.IsCancellationRequested)
                 {
+                    // The output reader may still be reading what the pipe holds: none of it goes to OnLine after this.
+                    lock (all)
+                    {
+                        finished = true;
+                    }
                     throw;
                 }
                 timedOut = true;
@@ -75,6 +84,11 @@ public static partial class ProcessRunner
             Leftovers.Forget(pid);
         }
         await DrainWhileDeliveringAsync();
+        if (stdoutReader is { IsFaulted: true })
+        {
+            // The line consumer failed: what it threw is the run's error, not a silently shorter output.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(stdoutReader.Exception!.InnerException!);
+        }
         watch.Stop();
         string allText;
         lock (all)
@@ -111,6 +125,34 @@ public static partial class ProcessRunner
                 {
                     return;
                 }
+            }
+        }
+
+        void ReadOutput(StreamReader output)
+        {
+            var consuming = false;
+            try
+            {
+                ReadLines(output, line =>
+                {
+                    consuming = true;
+                    OnData(line.ToString(), stdout, outDone);
+                    consuming = false;
+                });
+            }
+            catch (Exception e) when (!consuming && e is IOException or ObjectDisposedException)
+            {
+                // The pipe was closed under the reader (the run is over and its process disposed).
+            }
+            catch when (consuming)
+            {
+                // The line consumer failed: nothing reads the pipe any more, so the process must not write on.
+                KillTree(process);
+                throw;
+            }
+            finally
+            {
+                outDone.TrySetResult();
             }
         }
 
@@ -265,13 +307,14 @@ public static partial class ProcessRunner
 
         public void AppendLine(string line)
         {
+            if (limit <= 0)
+            {
+                // Nothing is kept (the lines go to OnLine): no lock per line.
+                _truncated = true;
+                return;
+            }
             lock (_text)
             {
-                if (limit <= 0)
-                {
-                    _truncated = true;
-                    return;
-                }
                 _text.Append(line).Append('\n');
                 if (_text.Length > limit + limit / 4)
                 {

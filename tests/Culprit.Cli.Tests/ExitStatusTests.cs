@@ -71,7 +71,7 @@ public sealed class ExitStatusTests
     [InlineData("--runs", "0", "--runs must be between 1 and 1000 (got 0)")]
     [InlineData("--run-timeout", "4294968", "--run-timeout must be between 0 and 604800 seconds (7 days), got 4294968")]
     [InlineData("--run-timeout", "NaN", "--run-timeout must be between 0 and 604800 seconds (7 days), got NaN")]
-    [InlineData("--confidence", "NaN", "--confidence must be between 0.5 and 1 (got NaN)")]
+    [InlineData("--confidence", "NaN", "--confidence must be above 0.5 and below 1 (got NaN)")]
     [InlineData("--max-runs", "0", "--max-runs must be between 1 and 10000000 (got 0)")]
     [InlineData("--term-old", "bad", "--term-old: can't change the meaning of the term 'bad'")]
     [InlineData("--term-new", "skip", "--term-new: can't use the builtin command 'skip' as a term")]
@@ -102,7 +102,7 @@ public sealed class ExitStatusTests
     [InlineData("--run-minutes", "0", "--run-minutes must be a number of minutes above 0 and at most 10000")]
     [InlineData("--run-minutes", "NaN", "--run-minutes must be a number of minutes above 0 and at most 10000")]
     [InlineData("--confidence", "high", "--confidence must be a number (got 'high')")]
-    [InlineData("--confidence", "1", "--confidence must be between 0.5 and 1 (got 1)")]
+    [InlineData("--confidence", "1", "--confidence must be above 0.5 and below 1 (got 1)")]
     public async Task Simulate_numbers_out_of_range_are_a_one_line_usage_error(string option, string value, string expected)
     {
         var run = await CliHarness.InvokeAsync("simulate", option, value);
