@@ -73,6 +73,21 @@ public sealed partial class GitRepository
         }
     }
 
+    /// <summary>
+    /// Whether any commit reachable from <paramref name="newer"/> and not from <paramref name="older"/> touches
+    /// <paramref name="paths"/> (<c>git rev-list --max-count=1 NEWER --not OLDER… -- PATHS</c>): git bisect
+    /// refuses a range where none does ("No testable commit found").
+    /// </summary>
+    public async Task<bool> AnyCommitTouchesAsync(string newer, IReadOnlyList<string> older, IReadOnlyList<string> paths, CancellationToken ct = default)
+    {
+        var result = await CheckedAsync(ct, ["rev-list", "--max-count=1", newer, "--not", .. older, "--", .. paths]);
+        return result.StandardOutput.Trim().Length > 0;
+    }
+
+    /// <summary>The one-line error for a range that no commit of touches the paths given, in git bisect's terms.</summary>
+    public static string NoCommitTouches(string older, string newer, IReadOnlyList<string> paths) =>
+        $"--paths: no commit between {older} and {newer} touches {string.Join(' ', paths)}: nothing to bisect (git bisect: No testable commit found)";
+
     /// <summary>The best common ancestors of two commits (<c>git merge-base --all</c>); empty when they share no history.</summary>
     public Task<IReadOnlyList<string>> MergeBasesAsync(string a, string b, CancellationToken ct = default) => MergeBasesAsync(a, [b], ct);
 
@@ -115,8 +130,9 @@ public sealed partial class GitRepository
     /// The range as <paramref name="filter"/> narrows it. With paths (pathspecs, as after
     /// <c>git bisect start BAD GOOD -- PATHS</c>): <c>git rev-list --parents … -- PATHS</c>, whose
     /// parents are rewritten to the nearest listed ancestors. Like git bisect, the bad commit is in
-    /// the range even when it touches none of them (parented on the listed tips, or on the good
-    /// commits when none is listed): it is the culprit when every listed commit is good.
+    /// the range even when it touches none of them (parented on the listed tips): it is the culprit
+    /// when every listed commit is good. A range none of whose commits touches them is refused, as git
+    /// bisect refuses it ("No testable commit found").
     /// With first parents only (<c>git rev-list --first-parent</c>, as <c>git bisect start
     /// --first-parent</c> lists it), each commit keeps its first parent alone: the range is a line.
     /// </summary>
@@ -161,7 +177,12 @@ public sealed partial class GitRepository
         }
         if (limited is not null)
         {
-            AddLimited(builder, limited, bad, goods);
+            if (limited.Count == 0)
+            {
+                // As git bisect: a range none of whose commits touches the paths has no commit to test (not even the bad one).
+                throw new GitException(NoCommitTouches(string.Join(' ', goods), bad, filter.Paths!));
+            }
+            AddLimited(builder, limited, bad);
         }
         var graph = builder.Build();
         // A million-commit listing leaves its line strings and the builder's tables behind: free
@@ -183,14 +204,14 @@ public sealed partial class GitRepository
         return second < 0 ? line : line[..(first + 1 + second)];
     }
 
-    private static void AddLimited(CommitGraph.Builder builder, List<string> lines, string bad, IReadOnlyList<string> goods)
+    private static void AddLimited(CommitGraph.Builder builder, List<string> lines, string bad)
     {
         var badListed = lines.Count > 0 && (lines[0] == bad || lines[0].StartsWith(bad + " ", StringComparison.Ordinal));
         if (!badListed)
         {
             var parents = lines.SelectMany(l => l.Split(' ').Skip(1)).ToHashSet(StringComparer.Ordinal);
             var tips = lines.Select(l => l.Split(' ')[0]).Where(c => !parents.Contains(c)).ToList();
-            builder.Add(bad, tips.Count > 0 ? tips : goods);
+            builder.Add(bad, tips);
         }
         foreach (var line in lines)
         {

@@ -81,6 +81,17 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
             }
         }
         var (moreGood, goodMergeBases) = await ResolveMoreGoodAsync(repo, spec, bad, good, ct);
+        if (good is not null && spec.Paths is { Count: > 0 } paths)
+        {
+            // Known before anything is built when the good end is given (else once the release walk finds it).
+            var (newer, older, olderName, newerName) = spec.Direction == Direction.Cause
+                ? (bad, (IReadOnlyList<string>)[mergeBase ?? good, .. moreGood ?? []], spec.Good!, spec.Bad)
+                : (good, [bad], spec.Bad, spec.Good!);
+            if (!await repo.AnyCommitTouchesAsync(newer, older, paths, ct))
+            {
+                throw new JobException(GitRepository.NoCommitTouches(olderName, newerName, paths));
+            }
+        }
         // The workers are fixed for the job: its rounds depend on them, and a resume replays the rounds.
         var resolved = spec with
         {

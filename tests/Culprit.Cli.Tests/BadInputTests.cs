@@ -58,6 +58,21 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task A_range_none_of_whose_commits_touches_the_paths_is_refused_before_anything_is_built()
+    {
+        // git bisect start main GOOD -- no-such-file: "No testable commit found".
+        using var temp = new TempDir();
+        var repo = await ScriptedRepository.CreateAsync(temp.Sub("repo"), 4, culprit: 2);
+        var marker = temp.Sub("built");
+        var run = await CliHarness.InvokeAsync("bisect", "--repo", repo.Path, "--bad", "main", "--good", repo.Hashes[0], "--build", $"touch '{marker}'",
+            "--test", "true", "--paths", "no-such-file", "--store", temp.Sub("s.db"));
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal($"culprit: --paths: no commit between {repo.Hashes[0]} and main touches no-such-file: nothing to bisect (git bisect: No testable commit found)",
+            run.Error.Trim());
+        Assert.False(File.Exists(marker));
+    }
+
+    [Fact]
     public async Task A_good_commit_that_is_not_an_ancestor_of_bad_is_rejected()
     {
         using var temp = new TempDir();

@@ -69,6 +69,22 @@ public sealed class RangeTests
         Assert.All(graph.Commits, c => Assert.Equal(40, c.Length));
     }
 
+    [Fact]
+    public async Task A_path_limited_range_that_no_commit_touches_is_refused_as_git_bisect_refuses_it()
+    {
+        using var temp = new TempDir("culprit-range-paths");
+        var repo = await GeneratedRepository.CreateAsync(temp.Sub("r"), seed: 3, commits: 12, mergeRate: 0, brokenRate: 0);
+        var git = await GitRepository.OpenAsync(repo.Path);
+        var (bad, good) = (repo.Hashes[^1], repo.Hashes[0]);
+
+        var error = await Assert.ThrowsAsync<GitException>(() => git.RangeAsync(bad, [good], new RangeFilter(["no-such-file"])));
+
+        Assert.Equal($"--paths: no commit between {good} and {bad} touches no-such-file: nothing to bisect (git bisect: No testable commit found)", error.Message);
+        Assert.False(await git.AnyCommitTouchesAsync(bad, [good], ["no-such-file"]));
+        Assert.True(await git.AnyCommitTouchesAsync(bad, [good], ["bug"]));
+        Assert.True((await git.RangeAsync(bad, [good], new RangeFilter(["bug"]))).Contains(bad));
+    }
+
     // Commits 5 (newest) .. 1, each the child of the one before; 0 is the good commit.
     private static List<string> Chain(int n) =>
         Enumerable.Range(1, n - 1).Reverse().Select(i => $"{Hash(i)} {Hash(i - 1)}").ToList();
