@@ -49,7 +49,10 @@ public sealed class LineFeed : TextReader
         }
     }
 
-    /// <summary>No more lines will come: the reader sees the end once it has read what is queued.</summary>
+    /// <summary>
+    /// No more lines will come: the reader sees the end once it has read what is queued. The writer's call,
+    /// after its last <see cref="Add"/> has returned (what it gathered is handed over here).
+    /// </summary>
     public void Complete()
     {
         HandOver();
