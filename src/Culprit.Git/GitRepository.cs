@@ -206,7 +206,8 @@ public sealed partial class GitRepository
 
     private static void AddLimited(CommitGraph.Builder builder, List<string> lines, string bad)
     {
-        var badListed = lines.Count > 0 && (lines[0] == bad || lines[0].StartsWith(bad + " ", StringComparison.Ordinal));
+        // The caller refuses an empty listing: there is a first line.
+        var badListed = lines[0] == bad || lines[0].StartsWith(bad + " ", StringComparison.Ordinal);
         if (!badListed)
         {
             var parents = lines.SelectMany(l => l.Split(' ').Skip(1)).ToHashSet(StringComparer.Ordinal);
