@@ -103,6 +103,8 @@ public sealed class ExitStatusTests
     [InlineData("--run-minutes", "NaN", "--run-minutes must be a number of minutes above 0 and at most 10000")]
     [InlineData("--confidence", "high", "--confidence must be a number (got 'high')")]
     [InlineData("--confidence", "1", "--confidence must be above 0.5 and below 1 (got 1)")]
+    [InlineData("--log", "first", "--log must be a whole number (got 'first')")]
+    [InlineData("--log", "-1", "--log must be a scenario number from 0 to 999999 (got -1)")]
     public async Task Simulate_numbers_out_of_range_are_a_one_line_usage_error(string option, string value, string expected)
     {
         var run = await CliHarness.InvokeAsync("simulate", option, value);

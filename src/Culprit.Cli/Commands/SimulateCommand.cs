@@ -10,6 +10,7 @@ namespace Culprit.Cli.Commands;
 /// runs the bisection policies on generated scenarios (no git, no builds) and prints their accuracy,
 /// runs, builds and machine-minutes; with <c>--worlds</c>, per world, accuracy and confident-wrong rate.
 /// <c>--confidence</c> is <c>bisect</c>'s: what it buys and costs the flaky policy is what an operator weighs.
+/// <c>--log N [--log-world W]</c> prints scenario N's world and each policy's job log instead of the report.
 /// </summary>
 internal static class SimulateCommand
 {
@@ -48,9 +49,16 @@ internal static class SimulateCommand
             Description = $"Leave noise out of every scenario, to see what it costs: {string.Join(", ", ScenarioNoiseNames.Known)} (the same ranges, culprits and repro chances as with it).",
             AllowMultipleArgumentsPerToken = true,
         };
+        var log = Checked<int?>("--log", "Print scenario N (numbered from 0, as --cases numbers them) and each policy's job log on it instead of the report.",
+            null, (string text, out int? value) => (value = WholeNumber(text, out var n) ? n : null) is not null,
+            n => n is < 0 or >= MaxScenarios ? $"--log must be a scenario number from 0 to {MaxScenarios - 1} (got {n})" : null);
+        var logWorld = new Option<string?>("--log-world")
+        {
+            Description = $"The world of the scenario --log prints: {string.Join(", ", WorldNames.All.Select(w => w.ToWire()))} (default: model).",
+        };
         var command = new Command("simulate", "Measure the bisection strategies on generated scenarios: accuracy, runs, builds, machine-minutes.")
         {
-            scenarios, seed, json, policies, buildMinutes, runMinutes, worlds, workers, confidence, cases, without,
+            scenarios, seed, json, policies, buildMinutes, runMinutes, worlds, workers, confidence, cases, without, log, logWorld,
         };
         command.Validators.Add(result =>
         {
@@ -63,6 +71,19 @@ internal static class SimulateCommand
             if (unknownNoise.Count > 0)
             {
                 result.AddError($"unknown noise for --without: {string.Join(", ", unknownNoise)} (known: {string.Join(", ", ScenarioNoiseNames.Known)})");
+            }
+            if (result.GetValue(logWorld) is { } name && WorldNamed(name) is null)
+            {
+                result.AddError($"unknown world for --log-world: {name} (known: {string.Join(", ", WorldNames.All.Select(w => w.ToWire()))})");
+            }
+            if (result.GetResult(logWorld) is { Implicit: false } && result.GetResult(log) is null or { Implicit: true })
+            {
+                result.AddError("--log-world names the world of the scenario --log prints: give --log N too");
+            }
+            if (result.GetResult(log) is { Implicit: false }
+                && new Option[] { worlds, cases, json, scenarios }.FirstOrDefault(o => result.GetResult(o) is { Implicit: false }) is { } other)
+            {
+                result.AddError($"--log prints one scenario's job logs, not a report: it does not go with {other.Name}");
             }
         });
         command.SetAction((parseResult, ct) => CliErrors.GuardAsync(parseResult, () =>
@@ -78,6 +99,12 @@ internal static class SimulateCommand
             var leftOut = Names(parseResult.GetValue(without)).Aggregate(ScenarioNoise.None,
                 (all, name) => ScenarioNoiseNames.TryParse(name, out var noise) ? all | noise : all);
             var output = parseResult.InvocationConfiguration.Output;
+            if (parseResult.GetValue(log) is { } index)
+            {
+                var world = WorldNamed(parseResult.GetValue(logWorld) ?? World.Model.ToWire())!.Value;
+                var named = chosen.Select(p => SimulatedPolicy.Named(p, parseResult.GetValue(confidence))).ToList();
+                return CaseLogAsync(output, index, parseResult.GetValue(seed), named, prices, world, parseResult.GetValue(workers), leftOut, ct);
+            }
             if (parseResult.GetValue(worlds))
             {
                 var all = Simulator.RunWorlds(parseResult.GetValue(scenarios), parseResult.GetValue(seed), chosen, prices: prices,
@@ -94,6 +121,15 @@ internal static class SimulateCommand
         }));
         return command;
     }
+
+    private static async Task<int> CaseLogAsync(TextWriter output, int index, int seed, IReadOnlyList<SimulatedPolicy> policies, SimulationPrices prices,
+        World world, int workers, ScenarioNoise without, CancellationToken ct)
+    {
+        await CaseLog.WriteAsync(output, index, seed, policies, prices, world, workers, without, ct);
+        return 0;
+    }
+
+    private static World? WorldNamed(string name) => WorldNames.All.Where(w => w.ToWire() == name).Select(w => (World?)w).FirstOrDefault();
 
     private static void WriteCases(string? file, IReadOnlyList<SimulationReport> reports)
     {
@@ -131,7 +167,7 @@ internal static class SimulateCommand
                 var text = arg.Tokens.Count > 0 ? arg.Tokens[^1].Value : "";
                 if (!parse(text, out var value))
                 {
-                    arg.AddError($"{name} must be {(typeof(T) == typeof(int) ? "a whole number" : "a number")} (got '{text}')");
+                    arg.AddError($"{name} must be {(typeof(T) == typeof(int) || typeof(T) == typeof(int?) ? "a whole number" : "a number")} (got '{text}')");
                 }
                 else if (rule(value) is { } error)
                 {

@@ -49,12 +49,11 @@ public static class Simulator
         ScenarioNoise without = ScenarioNoise.None)
     {
         prices ??= SimulationPrices.Kernel;
-        var knobs = prices.Timings(ScenarioKnobs.None with { Without = without });
         var cases = new CaseResult[scenarios];
         // Asynchronous all the way: a job's flow awaits its range listing, which must not wait for a blocked pool thread.
         Parallel.ForEachAsync(Enumerable.Range(0, scenarios), new ParallelOptions { MaxDegreeOfParallelism = parallelism }, async (i, ct) =>
         {
-            var scenario = ScenarioWorlds.Generate(i, seed, world, knobs);
+            var scenario = ScenarioAt(i, seed, world, prices, without);
             var runs = new List<PolicyRun>(chosen.Count);
             foreach (var policy in chosen)
             {
@@ -75,6 +74,13 @@ public static class Simulator
         asked ??= chosen.FirstOrDefault(p => p.StatesConfidence)?.Confidence ?? SimulatedPolicy.Flaky.Confidence;
         return new SimulationReport(scenarios, seed, cases.Count(c => c.Ambiguous), reports, cases, prices, world, workers, asked.Value, without);
     }
+
+    /// <summary>
+    /// Scenario <paramref name="index"/> of a run with these settings, as <see cref="Run(int, int, IReadOnlyList{SimulatedPolicy}, int, SimulationPrices?, World, int, double?, ScenarioNoise)"/>
+    /// draws it: its timings from <paramref name="prices"/>, <paramref name="without"/>'s noise left out.
+    /// </summary>
+    public static Scenario ScenarioAt(int index, int seed, World world, SimulationPrices prices, ScenarioNoise without) =>
+        ScenarioWorlds.Generate(index, seed, world, prices.Timings(ScenarioKnobs.None with { Without = without }));
 
     private static PolicyReport Summarize(string name, CaseResult[] cases, int k, bool stateConfidence)
     {
