@@ -437,10 +437,13 @@ internal sealed class JobExecution(
             releases = all.Where(r => picked.Contains(r.Tag));
         }
         string? newestBad = null;
+        // A release judged bad has the bug as the crashing commit does: its crashes tell the bug's titles and
+        // repro chance too (a title the crashing commit's few runs missed then counts as the bug's on older releases).
+        var withBug = new List<CommitOutcome>(crashing);
         foreach (var (tag, commit) in releases)
         {
             log.Line($"testing release {tag}");
-            var (verdict, _) = await JudgedAsReleaseAsync(commit, "release", crashing, checkCommand: newestBad is null, ct);
+            var (verdict, tests) = await JudgedAsReleaseAsync(commit, "release", crashing, checkCommand: newestBad is null, ct, withBug);
             if (verdict == Verdict.Good)
             {
                 return (commit, newestBad);
@@ -448,6 +451,7 @@ internal sealed class JobExecution(
             if (verdict == Verdict.Bad)
             {
                 newestBad ??= commit;
+                withBug.AddRange(tests.Where(t => t.Built));
             }
         }
         return (null, newestBad);
@@ -457,9 +461,11 @@ internal sealed class JobExecution(
     /// Tests a commit outside the range (a release, a merge base) and judges it as the endpoint judge
     /// judges a release, with more runs while it asks for them. With <paramref name="checkCommand"/> its
     /// first test is also <see cref="TestCommandCheck"/>'s check (the first release walked).
+    /// <paramref name="withBug"/>: the tests of every commit known to have the bug (default: the crashing commit's).
     /// </summary>
     private async Task<(Verdict Verdict, List<CommitOutcome> Tests)> JudgedAsReleaseAsync(
-        string commit, string phase, IReadOnlyList<CommitOutcome> crashing, bool checkCommand, CancellationToken ct)
+        string commit, string phase, IReadOnlyList<CommitOutcome> crashing, bool checkCommand, CancellationToken ct,
+        IReadOnlyList<CommitOutcome>? withBug = null)
     {
         var tests = new List<CommitOutcome> { await TestAsync(commit, phase, ct) };
         if (checkCommand && TestCommandCheck.CannotRunStatus(crashing) is { } status)
@@ -467,7 +473,7 @@ internal sealed class JobExecution(
             TestCommandCheck.ThrowIfSame(status, commit, tests[0]);
         }
         EndpointStep said;
-        while ((said = Judge.JudgeRelease(crashing, tests)) is MoreRuns more)
+        while ((said = Judge.JudgeRelease(withBug ?? crashing, tests)) is MoreRuns more)
         {
             log.Line(more.Why);
             tests.Add(await TestAsync(commit, more.Runs, phase, ct));

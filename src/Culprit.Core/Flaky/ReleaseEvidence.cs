@@ -16,7 +16,7 @@ internal static class ReleaseEvidence
     /// <summary>Clusters weighed (the crashing commit's most frequent); rarer ones count as runs without the bug.</summary>
     private const int MaxClusters = 8;
 
-    /// <param name="crashing">The crashing commit's runs (infra errors left out).</param>
+    /// <param name="crashing">The runs of the commits known to have the bug: the crashing commit's, then those of releases judged bad (infra errors left out).</param>
     /// <param name="release">The release's runs (infra errors left out).</param>
     /// <param name="priorOdds">Prior odds that the release has the bug.</param>
     public static double ChanceOfBug(IReadOnlyList<RunOutcome> crashing, IReadOnlyList<RunOutcome> release, double priorOdds, bool anyCrash, string? bugTitle)

@@ -16,8 +16,9 @@ public interface IEndpointJudge
     EndpointStep JudgeCrashing(IReadOnlyList<CommitOutcome> tests);
 
     /// <summary>
-    /// Judges a release from every test of it so far, knowing every test of the crashing commit:
-    /// bad (it has the bug), good (clean enough to start from), skip (untestable), or more runs.
+    /// Judges a release from every test of it so far, knowing every test of the commits known to have
+    /// the bug (<paramref name="crashing"/>: the crashing commit's, then those of the newer releases the
+    /// walk judged bad): bad (it has the bug), good (clean enough to start from), skip (untestable), or more runs.
     /// </summary>
     EndpointStep JudgeRelease(IReadOnlyList<CommitOutcome> crashing, IReadOnlyList<CommitOutcome> tests);
 }
