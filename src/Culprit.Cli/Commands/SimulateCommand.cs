@@ -54,7 +54,7 @@ internal static class SimulateCommand
             n => n is < 0 or >= MaxScenarios ? $"--log must be a scenario number from 0 to {MaxScenarios - 1} (got {n})" : null);
         var logWorld = new Option<string?>("--log-world")
         {
-            Description = $"The world of the scenario --log prints: {string.Join(", ", WorldNames.All.Select(w => w.ToWire()))} (default: model).",
+            Description = $"The world of the scenario --log prints: {string.Join(", ", WorldNames.Known)} (default: model).",
         };
         var command = new Command("simulate", "Measure the bisection strategies on generated scenarios: accuracy, runs, builds, machine-minutes.")
         {
@@ -72,9 +72,9 @@ internal static class SimulateCommand
             {
                 result.AddError($"unknown noise for --without: {string.Join(", ", unknownNoise)} (known: {string.Join(", ", ScenarioNoiseNames.Known)})");
             }
-            if (result.GetValue(logWorld) is { } name && WorldNamed(name) is null)
+            if (result.GetValue(logWorld) is { } name && !WorldNames.TryParse(name, out _))
             {
-                result.AddError($"unknown world for --log-world: {name} (known: {string.Join(", ", WorldNames.All.Select(w => w.ToWire()))})");
+                result.AddError($"unknown world for --log-world: {name} (known: {string.Join(", ", WorldNames.Known)})");
             }
             if (result.GetResult(logWorld) is { Implicit: false } && result.GetResult(log) is null or { Implicit: true })
             {
@@ -101,7 +101,7 @@ internal static class SimulateCommand
             var output = parseResult.InvocationConfiguration.Output;
             if (parseResult.GetValue(log) is { } index)
             {
-                var world = WorldNamed(parseResult.GetValue(logWorld) ?? World.Model.ToWire())!.Value;
+                var world = WorldNames.TryParse(parseResult.GetValue(logWorld) ?? "", out var w) ? w : World.Model;
                 var named = chosen.Select(p => SimulatedPolicy.Named(p, parseResult.GetValue(confidence))).ToList();
                 return CaseLogAsync(output, index, parseResult.GetValue(seed), named, prices, world, parseResult.GetValue(workers), leftOut, ct);
             }
@@ -122,14 +122,13 @@ internal static class SimulateCommand
         return command;
     }
 
+    /// <summary><c>--log</c>: the scenario and each policy's job log; its errors reach the guard as they are.</summary>
     private static async Task<int> CaseLogAsync(TextWriter output, int index, int seed, IReadOnlyList<SimulatedPolicy> policies, SimulationPrices prices,
         World world, int workers, ScenarioNoise without, CancellationToken ct)
     {
         await CaseLog.WriteAsync(output, index, seed, policies, prices, world, workers, without, ct);
         return 0;
     }
-
-    private static World? WorldNamed(string name) => WorldNames.All.Where(w => w.ToWire() == name).Select(w => (World?)w).FirstOrDefault();
 
     private static void WriteCases(string? file, IReadOnlyList<SimulationReport> reports)
     {

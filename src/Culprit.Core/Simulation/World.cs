@@ -72,4 +72,14 @@ public static class WorldNames
     };
 
     public static IReadOnlyList<World> All { get; } = Enum.GetValues<World>();
+
+    /// <summary>Every world's name, as <see cref="ToWire"/> writes it.</summary>
+    public static IReadOnlyList<string> Known { get; } = [.. All.Select(w => w.ToWire())];
+
+    /// <summary>The world <see cref="ToWire"/> names <paramref name="name"/>.</summary>
+    public static bool TryParse(string name, out World world)
+    {
+        world = All.FirstOrDefault(w => w.ToWire() == name);
+        return world.ToWire() == name;
+    }
 }
