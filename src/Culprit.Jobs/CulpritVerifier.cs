@@ -66,6 +66,7 @@ internal sealed class CulpritVerifier(
         var cause = spec.Direction == Direction.Cause;
         var parents = await repo.ParentsAsync(culprit, ct);
         bool? parentOk = null;
+        CommitOutcome? parentRuns = null;
         (ParentTest, RevertTest, CleanDescendant) = (null, null, null);
         if (parents.Count > 0)
         {
@@ -98,6 +99,7 @@ internal sealed class CulpritVerifier(
             }
             // Cause: the parent must be clean. Fix: the parent must still crash.
             parentOk ??= parent.Built && parent.Runs.Any(Useful) ? crashes(parent) != cause : null;
+            parentRuns = parent;
         }
 
         log.Line(cause
@@ -110,6 +112,13 @@ internal sealed class CulpritVerifier(
         {
             log.Line(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"the revert keeps another crash of the bad commit ({kept}, {reading.KeptCrashes}/{reading.RevertRuns} runs) and removes the one it shows more often: another bug ({reading.Doubt * 100:0.0}% chance it is the more frequent one)"));
+            if (cause && parentOk == false && OnlyKeptCrashes(parentRuns, reading) is var parentCrashes and > 0)
+            {
+                // The parent crashed, but only as the revert does without the culprit: with the other bug's crash, which the
+                // bisection could not tell from the bug's before the revert split them. It is clean of the bug.
+                parentOk = true;
+                log.Line($"verifying the culprit: its parent's crashes ({parentCrashes}) are all the other bug's the revert keeps: clean of the bug");
+            }
         }
 
         string? reason = null;
@@ -441,6 +450,17 @@ internal sealed class CulpritVerifier(
     /// A run that can tell whether the bug is there: one that ended clean or showed the bug. An infra error says
     /// nothing, and neither does a run another crash ended first (the strategy counts neither).
     /// </summary>
+    /// <summary>
+    /// How many runs of <paramref name="parent"/> crashed when every crash it showed has a title of the crashes the
+    /// revert kept (0 when one has another title, or none crashed).
+    /// </summary>
+    private static int OnlyKeptCrashes(CommitOutcome? parent, RevertReading.Reading reading)
+    {
+        var kept = reading.KeptTitles ?? [];
+        var crashed = (parent?.Runs ?? []).Where(r => r.IsCrash).ToList();
+        return crashed.All(r => r.ShowsAnyOf(kept)) ? crashed.Count : 0;
+    }
+
     private bool Useful(RunOutcome run) => run.Result == RunResult.Ok || showsBug(run);
 
     /// <summary>All runs of a commit's tests as one outcome, for one verdict over them.</summary>

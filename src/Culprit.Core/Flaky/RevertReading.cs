@@ -33,8 +33,9 @@ public static class RevertReading
     /// Whether a kept crash is one the strategy took for the bug's: few runs cannot tell a bug that stayed and
     /// showed its rarer title from another bug, so such a revert is worth all its runs.
     /// </param>
+    /// <param name="KeptTitles">Every title and alt title of the crashes the revert kept (empty when it kept none).</param>
     public sealed record Reading(bool CrashStays, double Doubt, double? RemovedMissChance, string? KeptTitle, int KeptCrashes, int RevertRuns,
-        bool KeptBugCrash = false);
+        bool KeptBugCrash = false, IReadOnlyList<string>? KeptTitles = null);
 
     /// <param name="badRuns">Every run of the bad commit before verification.</param>
     /// <param name="revertRuns">The revert's runs.</param>
@@ -77,6 +78,7 @@ public static class RevertReading
         int keptOnBad = 0, keptOnRevert = 0, removedOnBad = 0;
         var keptBug = false;
         string? keptTitle = null;
+        var keptTitles = new List<string>();
         var keptMost = 0;
         foreach (var cluster in clusters.Clusters)
         {
@@ -87,6 +89,7 @@ public static class RevertReading
                 keptOnBad += onBad;
                 keptOnRevert += onRevert;
                 keptBug |= bug.Contains(cluster);
+                keptTitles.AddRange(clusters.TitlesOf(cluster));
                 if (onRevert > keptMost)
                 {
                     (keptMost, keptTitle) = (onRevert, revert.First(r => clusters.ClusterOf(r) == cluster).Title);
@@ -110,10 +113,10 @@ public static class RevertReading
         }
         if (removedOnBad == 0)
         {
-            return new Reading(true, 1, null, keptTitle, keptOnRevert, revert.Count, keptBug);
+            return new Reading(true, 1, null, keptTitle, keptOnRevert, revert.Count, keptBug, keptTitles);
         }
         var doubt = ChanceAtLeast(keptCrashes, useful.Count + revert.Count - keptCrashes, removedOnBad, useful.Count - removedOnBad);
-        return new Reading(doubt >= 0.5, doubt, missChance, keptTitle, keptOnRevert, revert.Count, keptBug);
+        return new Reading(doubt >= 0.5, doubt, missChance, keptTitle, keptOnRevert, revert.Count, keptBug, keptTitles);
     }
 
     /// <summary>P(X ≥ Y) for rates X ~ Beta(a + 1, b + 1) and Y ~ Beta(c + 1, d + 1) (uniform priors), on a grid.</summary>
