@@ -447,10 +447,6 @@ internal sealed class CulpritVerifier(
     }
 
     /// <summary>
-    /// A run that can tell whether the bug is there: one that ended clean or showed the bug. An infra error says
-    /// nothing, and neither does a run another crash ended first (the strategy counts neither).
-    /// </summary>
-    /// <summary>
     /// How many runs of <paramref name="parent"/> crashed when every crash it showed has a title of the crashes the
     /// revert kept (0 when one has another title, or none crashed).
     /// </summary>
@@ -461,6 +457,10 @@ internal sealed class CulpritVerifier(
         return crashed.All(r => r.ShowsAnyOf(kept)) ? crashed.Count : 0;
     }
 
+    /// <summary>
+    /// A run that can tell whether the bug is there: one that ended clean or showed the bug. An infra error says
+    /// nothing, and neither does a run another crash ended first (the strategy counts neither).
+    /// </summary>
     private bool Useful(RunOutcome run) => run.Result == RunResult.Ok || showsBug(run);
 
     /// <summary>All runs of a commit's tests as one outcome, for one verdict over them.</summary>
