@@ -130,6 +130,11 @@ internal sealed class CulpritVerifier(
         {
             reason = cause ? "the crash stays when the culprit is reverted" : "the crash stays when the fix is applied to the crashing commit";
         }
+        else if (cause && revert == "passed" && reading?.BroughtBack is { } back)
+        {
+            reason = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"the revert brings back a crash the bad commit never shows ({back.Title}: {back.RevertCrashes} of {reading.RevertRuns} runs, against none of {applied.On ?? spec.Bad}'s {back.BadRuns} runs without the bug's crash): the culprit may only have changed the crash's title");
+        }
         var doubtful = reason is not null;
         var revertedOn = applied.On == spec.Bad ? null : applied.On;
         log.Line(doubtful
@@ -141,6 +146,7 @@ internal sealed class CulpritVerifier(
             RevertRuns = applied.Runs,
             OtherBugDoubt = revert == "passed" ? reading?.Doubt ?? 0 : 0,
             RemovedMissChance = revert == "passed" && reading is { KeptTitle: not null } ? reading.RemovedMissChance : null,
+            BroughtBack = reason is not null && revert == "passed" ? reading?.BroughtBack : null,
         };
     }
 
@@ -152,7 +158,13 @@ internal sealed class CulpritVerifier(
     /// commits after the culprit, each built. True when the parent's new runs crash as the bug does.
     /// </summary>
     /// <param name="inRange">Whether a commit is in the bisection's range: a parent outside it (the good end) is not tested again.</param>
-    public async Task<bool> ParentCrashesOnRecheckAsync(string culprit, Func<string, bool> inRange, CancellationToken ct)
+    /// <param name="broughtBack">
+    /// The crash the culprit's revert brought back (<see cref="RevertReading.Returning"/>), or null: the crash stayed. With one,
+    /// the parent is asked whether it shows that crash or the bug's: either is a sign the bug came in before the culprit, under
+    /// titles the culprit changed.
+    /// </param>
+    public async Task<bool> ParentCrashesOnRecheckAsync(string culprit, Func<string, bool> inRange, CancellationToken ct,
+        RevertReading.Returning? broughtBack = null)
     {
         var parents = await repo.ParentsAsync(culprit, ct);
         if (parents.Count == 0 || !inRange(parents[0]))
@@ -160,11 +172,13 @@ internal sealed class CulpritVerifier(
             return false;
         }
         var runs = RunsFor(spec.Runs * 2);
-        log.Line($"the crash stays with {culprit} reverted: testing its parent {parents[0]} with {runs} more runs first");
+        log.Line(broughtBack is null
+            ? $"the crash stays with {culprit} reverted: testing its parent {parents[0]} with {runs} more runs first"
+            : $"the revert of {culprit} brings back {broughtBack.Title}: testing its parent {parents[0]} with {runs} more runs");
         var fresh = await tests.TestAsync(parents[0], runs, "verify-parent", ct);
         LogRuns(fresh);
         ParentTest = fresh;
-        return fresh.Built && crashes(fresh);
+        return fresh.Built && (crashes(fresh) || (broughtBack is not null && fresh.Runs.Any(r => r.ShowsAnyOf(broughtBack.Titles))));
     }
 
     /// <summary>What the bad commit showed with commits reverted on it (a cause) or cherry-picked onto it (a fix).</summary>

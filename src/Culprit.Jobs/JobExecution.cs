@@ -241,6 +241,14 @@ internal sealed class JobExecution(
         {
             return Reopened(recheck);
         }
+        // The revert brought back a crash the bad commit never shows: the bug may be older, under titles the culprit changed.
+        // The parent's runs, should they show that crash or the bug's, go to the strategy, which may read the rename.
+        if (cause && group is null && !again && verification.BroughtBack is { } returning && _reopened.Count < MaxReopened
+            && await verifier.ParentCrashesOnRecheckAsync(result.Culprit!, graph.Contains, ct, returning)
+            && verifier.ParentTest is { } shown)
+        {
+            return Reopened(shown);
+        }
         if (keptCrash && verifier.RevertTest is { } stays
             && await search.FindAsync([result.Culprit!], verification.RevertedOn ?? spec.Bad, stays, ct) is { } back)
         {

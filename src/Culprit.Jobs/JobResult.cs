@@ -90,6 +90,9 @@ public sealed record Verification(bool? ParentOk, string Revert, bool Doubtful, 
     [System.Text.Json.Serialization.JsonIgnore]
     public double? RemovedMissChance { get; init; }
 
+    /// <summary>A crash the bad commit never shows that the revert brought back, when that made the culprit doubtful (not stored).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Core.Flaky.RevertReading.Returning? BroughtBack { get; init; }
 }
 
 public static class RunResultNames

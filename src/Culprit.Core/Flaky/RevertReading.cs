@@ -34,8 +34,26 @@ public static class RevertReading
     /// showed its rarer title from another bug, so such a revert is worth all its runs.
     /// </param>
     /// <param name="KeptTitles">Every title and alt title of the crashes the revert kept (empty when it kept none).</param>
+    /// <param name="BroughtBack">A crash the culprit takes away, or null (see <see cref="Returning"/>).</param>
     public sealed record Reading(bool CrashStays, double Doubt, double? RemovedMissChance, string? KeptTitle, int KeptCrashes, int RevertRuns,
-        bool KeptBugCrash = false, IReadOnlyList<string>? KeptTitles = null);
+        bool KeptBugCrash = false, IReadOnlyList<string>? KeptTitles = null, Returning? BroughtBack = null);
+
+    /// <summary>
+    /// A crash, not the bug's, that the revert shows and the bad commit never does, in so many of the runs the bug's
+    /// crash left to it that one rate for both is past belief: the culprit's change takes it away. A crash of
+    /// another bug (or an unrelated one) would show at one rate with or without the culprit. Taken away, it is the
+    /// bug's under its titles before the culprit (the culprit only changed them, and the bug came in earlier) or a
+    /// bug the culprit fixed: either way the revert does not show the culprit brought the bug in.
+    /// </summary>
+    /// <param name="Title">The crash's title the revert showed most.</param>
+    /// <param name="RevertCrashes">The revert's runs that showed it.</param>
+    /// <param name="BadRuns">The bad commit's runs the bug's crash did not take (it showed the crash in none of them).</param>
+    /// <param name="Chance">The chance its rate on the bad commit is still at least its rate on the revert.</param>
+    /// <param name="Titles">Every title and alt title of the crash.</param>
+    public sealed record Returning(string Title, int RevertCrashes, int BadRuns, double Chance, IReadOnlyList<string> Titles);
+
+    /// <summary>Below this chance of one rate with and without the culprit, a crash the revert shows is one the culprit takes away.</summary>
+    public const double TakenAwayChance = 0.01;
 
     /// <param name="badRuns">Every run of the bad commit before verification.</param>
     /// <param name="revertRuns">The revert's runs.</param>
@@ -107,16 +125,39 @@ public static class RevertReading
                 - BugClusters.LogBeta(removedOnBad + 1, useful.Count - removedOnBad + 1))
             : null;
         var keptCrashes = keptOnBad + keptOnRevert;
+        var back = BroughtBack(clusters, bug, useful, revert);
         if (keptCrashes == 0)
         {
-            return new Reading(false, 0, missChance, null, 0, revert.Count);
+            return new Reading(false, 0, missChance, null, 0, revert.Count, BroughtBack: back);
         }
         if (removedOnBad == 0)
         {
-            return new Reading(true, 1, null, keptTitle, keptOnRevert, revert.Count, keptBug, keptTitles);
+            return new Reading(true, 1, null, keptTitle, keptOnRevert, revert.Count, keptBug, keptTitles, back);
         }
         var doubt = ChanceAtLeast(keptCrashes, useful.Count + revert.Count - keptCrashes, removedOnBad, useful.Count - removedOnBad);
-        return new Reading(doubt >= 0.5, doubt, missChance, keptTitle, keptOnRevert, revert.Count, keptBug, keptTitles);
+        return new Reading(doubt >= 0.5, doubt, missChance, keptTitle, keptOnRevert, revert.Count, keptBug, keptTitles, back);
+    }
+
+    /// <summary>The crash the revert shows most of those the culprit takes away (<see cref="Returning"/>), or null.</summary>
+    private static Returning? BroughtBack(TitleClusters clusters, HashSet<string> bug, List<RunOutcome> useful, List<RunOutcome> revert)
+    {
+        // A run reports one crash: the bad commit's runs that showed the bug could not have shown another.
+        var open = useful.Count(r => clusters.ClusterOf(r) is not { } c || !bug.Contains(c));
+        Returning? most = null;
+        foreach (var cluster in clusters.Clusters.Where(c => !bug.Contains(c)))
+        {
+            var onRevert = revert.Count(r => clusters.ClusterOf(r) == cluster);
+            if (onRevert == 0 || useful.Any(r => clusters.ClusterOf(r) == cluster))
+            {
+                continue;
+            }
+            var chance = ChanceAtLeast(0, open, onRevert, revert.Count - onRevert);
+            if (chance < TakenAwayChance && (most is null || onRevert > most.RevertCrashes))
+            {
+                most = new Returning(revert.First(r => clusters.ClusterOf(r) == cluster).Title ?? "", onRevert, open, chance, clusters.TitlesOf(cluster).ToList());
+            }
+        }
+        return most;
     }
 
     /// <summary>P(X ≥ Y) for rates X ~ Beta(a + 1, b + 1) and Y ~ Beta(c + 1, d + 1) (uniform priors), on a grid.</summary>

@@ -93,4 +93,31 @@ public class RevertReadingTests
         Assert.False(reading.CrashStays);
         Assert.Equal(0, reading.Doubt);
     }
+
+    [Fact]
+    public void A_crash_the_revert_shows_and_the_bad_commit_never_does_in_many_runs_is_one_the_culprit_takes_away()
+    {
+        // The bad commit: 8 runs with the bug, 12 without any crash; the revert: the bug gone, another crash in 6 of 15
+        // runs. One rate for both would have shown it in some of the bad commit's 12 free runs.
+        var bad = Runs(12, (Bug, 8));
+        var reading = RevertReading.Read(bad, Runs(9, (Other, 6)), [Bug], cleanRuns: Runs(3, (Other, 2)));
+
+        Assert.False(reading.CrashStays);
+        Assert.NotNull(reading.BroughtBack);
+        Assert.Equal(Other, reading.BroughtBack.Title);
+        Assert.Equal(6, reading.BroughtBack.RevertCrashes);
+        Assert.Equal(12, reading.BroughtBack.BadRuns);
+        Assert.True(reading.BroughtBack.Chance < RevertReading.TakenAwayChance, $"{reading.BroughtBack.Chance}");
+    }
+
+    [Fact]
+    public void A_rare_crash_the_revert_shows_a_few_times_is_not_one_the_culprit_takes_away()
+    {
+        // Background at a few percent: twice in 15 runs of the revert and never in the bad commit's 12 free runs is chance.
+        Assert.Null(RevertReading.Read(Runs(12, (Bug, 8)), Runs(13, (Noise, 2)), [Bug]).BroughtBack);
+        // A crash the bad commit showed too is not taken away, however often the revert shows it.
+        Assert.Null(RevertReading.Read(Runs(11, (Bug, 8), (Other, 1)), Runs(9, (Other, 6)), [Bug]).BroughtBack);
+        // Nor a crash of the bug's own titles.
+        Assert.Null(RevertReading.Read(Runs(12, (Bug, 8)), Runs(9, (Other, 6)), [Bug, Other]).BroughtBack);
+    }
 }

@@ -59,4 +59,19 @@ public class TitleChangeTests
         Assert.NotEqual(PinnedWorld.DecoyOf(scenario), job.Answer.Culprit);
         PinnedWorld.AssertLogLine(job, "the bug's crashes look renamed at ");
     }
+
+    [Fact]
+    public async Task A_revert_that_brings_back_the_old_titles_sends_runs_to_the_parent_and_the_search_below()
+    {
+        // Pinned: the title change's parent showed none of the old titles in its 10 runs, so no rename was read and the
+        // title change was named at 99.6 %. Its revert removed the new title and crashed with an old one in 6 of 15 runs,
+        // which none of the bad commit's 12 runs without the bug showed: taken for background (commits held clean showed
+        // it), the revert passed and the wrong answer was stated at 99.5 %. A crash the culprit takes away is not
+        // background: the parent gets more runs, shows the old titles, and the rename and the search below follow.
+        var (scenario, job) = await PinnedWorld.RunAsync(World.TitleChange, 196, seed: 1);
+
+        PinnedWorld.AssertLogLine(job, "the culprit is doubtful: the revert brings back a crash the bad commit never shows (");
+        PinnedWorld.AssertLogLine(job, "the bug's crashes look renamed at " + PinnedWorld.DecoyOf(scenario));
+        PinnedWorld.AssertFoundTheCulprit(scenario, job);
+    }
 }
