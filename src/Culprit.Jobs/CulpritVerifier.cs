@@ -133,7 +133,7 @@ internal sealed class CulpritVerifier(
         else if (cause && revert == "passed" && reading?.BroughtBack is { } back)
         {
             reason = string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"the revert brings back a crash the bad commit never shows ({back.Title}: {back.RevertCrashes} of {reading.RevertRuns} runs, against none of {applied.On ?? spec.Bad}'s {back.BadRuns} runs without the bug's crash): the culprit may only have changed the crash's title");
+                $"the revert brings back a crash the bad commit never shows ({back.Title}: {back.RevertCrashes} of {reading.RevertRuns} runs, against none of {back.BadRuns} runs without the bug's crash on commits with the bug): the culprit may only have changed the crash's title");
         }
         var doubtful = reason is not null;
         var revertedOn = applied.On == spec.Bad ? null : applied.On;

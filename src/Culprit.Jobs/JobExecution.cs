@@ -317,7 +317,9 @@ internal sealed class JobExecution(
                 TestsOf(on).Where(o => o.Built).SelectMany(o => o.Runs).ToList(),
                 revert.Runs, bugTitles,
                 ledger.Known.Where(e => e.Phase == "verify-parent" || (_judgements.TryGetValue(e.Outcome.Commit, out var j) && j.Verdict == Verdict.Good))
-                    .SelectMany(e => e.Outcome.Runs).ToList()),
+                    .SelectMany(e => e.Outcome.Runs).ToList(),
+                _judgements.Where(j => j.Value.Verdict == Verdict.Bad && j.Key != on).SelectMany(j => TestsOf(j.Key)).Where(o => o.Built)
+                    .SelectMany(o => o.Runs).ToList()),
             strategy.ChanceOfMissing,
             new RevertBases(repo, graph, crashing, JudgedBad).FindAsync,
             commit => _judgements.TryGetValue(commit, out var judgement) ? judgement.Verdict : null,

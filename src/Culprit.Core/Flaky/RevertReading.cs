@@ -39,16 +39,22 @@ public static class RevertReading
         bool KeptBugCrash = false, IReadOnlyList<string>? KeptTitles = null, Returning? BroughtBack = null);
 
     /// <summary>
-    /// A crash, not the bug's, that the revert shows and the bad commit never does, in so many of the runs the bug's
-    /// crash left to it that one rate for both is past belief: the culprit's change takes it away. A crash of
-    /// another bug (or an unrelated one) would show at one rate with or without the culprit. Taken away, it is the
-    /// bug's under its titles before the culprit (the culprit only changed them, and the bug came in earlier) or a
-    /// bug the culprit fixed: either way the revert does not show the culprit brought the bug in.
+    /// A crash, not the bug's, that the revert shows (twice at least) and neither the bad commit nor any other commit held
+    /// to have the bug ever does, in so many of the runs the bug's crash left to it that one rate for them and for the
+    /// runs without the culprit's change (the revert's, and those of the commits held to be without the bug) is past
+    /// belief, and shown without the change at half the bug's rate with it or more (a rarer crash is missed by chance
+    /// often enough over the many crashes a range shows): the culprit's change takes it away. A crash of another bug (or an unrelated one) would show at one rate
+    /// with or without the culprit. Taken away, it is the bug's under its titles before the culprit (the culprit only
+    /// changed them, and the bug came in earlier) or a bug the culprit fixed: either way the revert does not show the
+    /// culprit brought the bug in.
     /// </summary>
     /// <param name="Title">The crash's title the revert showed most.</param>
     /// <param name="RevertCrashes">The revert's runs that showed it.</param>
-    /// <param name="BadRuns">The bad commit's runs the bug's crash did not take (it showed the crash in none of them).</param>
-    /// <param name="Chance">The chance its rate on the bad commit is still at least its rate on the revert.</param>
+    /// <param name="BadRuns">
+    /// The runs of the bad commit and of the other commits held to have the bug that the bug's crash did not take (none
+    /// showed the crash).
+    /// </param>
+    /// <param name="Chance">The chance its rate with the culprit's change is still at least its rate without it.</param>
     /// <param name="Titles">Every title and alt title of the crash.</param>
     public sealed record Returning(string Title, int RevertCrashes, int BadRuns, double Chance, IReadOnlyList<string> Titles);
 
@@ -59,8 +65,12 @@ public static class RevertReading
     /// <param name="revertRuns">The revert's runs.</param>
     /// <param name="bugTitles">The titles the strategy holds to be the bug's.</param>
     /// <param name="cleanRuns">Runs of commits held to be without the bug (judged good, the culprit's parent).</param>
+    /// <param name="withBugRuns">
+    /// Runs of the other commits held to have the bug (judged bad): a crash the culprit takes away shows on none of them
+    /// either (<see cref="Returning"/>), while a crash that shows at one rate everywhere turns up there too.
+    /// </param>
     public static Reading Read(IReadOnlyList<RunOutcome> badRuns, IReadOnlyList<RunOutcome> revertRuns, IReadOnlyList<string> bugTitles,
-        IReadOnlyList<RunOutcome>? cleanRuns = null)
+        IReadOnlyList<RunOutcome>? cleanRuns = null, IReadOnlyList<RunOutcome>? withBugRuns = null)
     {
         var clusters = new TitleClusters();
         foreach (var run in badRuns)
@@ -125,7 +135,7 @@ public static class RevertReading
                 - BugClusters.LogBeta(removedOnBad + 1, useful.Count - removedOnBad + 1))
             : null;
         var keptCrashes = keptOnBad + keptOnRevert;
-        var back = BroughtBack(clusters, bug, useful, revert);
+        var back = BroughtBack(clusters, bug, bugTitles, useful, revert, withBugRuns ?? [], cleanRuns ?? []);
         if (keptCrashes == 0)
         {
             return new Reading(false, 0, missChance, null, 0, revert.Count, BroughtBack: back);
@@ -139,22 +149,38 @@ public static class RevertReading
     }
 
     /// <summary>The crash the revert shows most of those the culprit takes away (<see cref="Returning"/>), or null.</summary>
-    private static Returning? BroughtBack(TitleClusters clusters, HashSet<string> bug, List<RunOutcome> useful, List<RunOutcome> revert)
+    private static Returning? BroughtBack(TitleClusters clusters, HashSet<string> bug, IReadOnlyList<string> strategyBugTitles, List<RunOutcome> useful,
+        List<RunOutcome> revert, IReadOnlyList<RunOutcome> withBugRuns, IReadOnlyList<RunOutcome> cleanRuns)
     {
-        // A run reports one crash: the bad commit's runs that showed the bug could not have shown another.
-        var open = useful.Count(r => clusters.ClusterOf(r) is not { } c || !bug.Contains(c));
+        // The bug's titles as the strategy holds them (other commits may show ones the bad commit did not) and as they cluster here.
+        var bugTitles = bug.SelectMany(clusters.TitlesOf).Concat(strategyBugTitles).Distinct(StringComparer.Ordinal).ToList();
+        var others = withBugRuns.Where(r => r.Result != RunResult.InfraError).ToList();
+        // Without the culprit's change: the revert, and the commits held to be without the bug (another bug's or an
+        // unrelated crash shows there at its one rate, and a rare one's few crashes on the revert are diluted).
+        var without = revert.Concat(cleanRuns.Where(r => r.Result != RunResult.InfraError)).ToList();
+        // A run reports one crash: the runs that showed the bug could not have shown another.
+        var open = useful.Count(r => clusters.ClusterOf(r) is not { } c || !bug.Contains(c)) + others.Count(r => !r.ShowsAnyOf(bugTitles));
+        var withBug = useful.Count + others.Count;
+        var bugRate = withBug == 0 ? 0 : (double)(withBug - open) / withBug;
         Returning? most = null;
         foreach (var cluster in clusters.Clusters.Where(c => !bug.Contains(c)))
         {
             var onRevert = revert.Count(r => clusters.ClusterOf(r) == cluster);
-            if (onRevert == 0 || useful.Any(r => clusters.ClusterOf(r) == cluster))
+            var titles = clusters.TitlesOf(cluster).ToList();
+            if (onRevert < 2 || useful.Any(r => clusters.ClusterOf(r) == cluster) || others.Any(r => r.ShowsAnyOf(titles)))
             {
                 continue;
             }
-            var chance = ChanceAtLeast(0, open, onRevert, revert.Count - onRevert);
+            var shownWithout = without.Count(r => r.ShowsAnyOf(titles));
+            if (shownWithout < bugRate / 2 * without.Count)
+            {
+                // Rarer than half the bug's rate: a rare crash's chance absence, not the bug renamed (or a bug fixed) by the culprit.
+                continue;
+            }
+            var chance = ChanceAtLeast(0, open, shownWithout, without.Count - shownWithout);
             if (chance < TakenAwayChance && (most is null || onRevert > most.RevertCrashes))
             {
-                most = new Returning(revert.First(r => clusters.ClusterOf(r) == cluster).Title ?? "", onRevert, open, chance, clusters.TitlesOf(cluster).ToList());
+                most = new Returning(revert.First(r => clusters.ClusterOf(r) == cluster).Title ?? "", onRevert, open, chance, titles);
             }
         }
         return most;

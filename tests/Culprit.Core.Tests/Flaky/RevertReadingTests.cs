@@ -117,6 +117,9 @@ public class RevertReadingTests
         Assert.Null(RevertReading.Read(Runs(12, (Bug, 8)), Runs(13, (Noise, 2)), [Bug]).BroughtBack);
         // A crash the bad commit showed too is not taken away, however often the revert shows it.
         Assert.Null(RevertReading.Read(Runs(11, (Bug, 8), (Other, 1)), Runs(9, (Other, 6)), [Bug]).BroughtBack);
+        // Nor one rarer, without the culprit's change, than half the bug's rate with it: 4 in 115 runs against 38 in 80.
+        Assert.Null(RevertReading.Read(Runs(12, (Bug, 8)), Runs(13, (Noise, 2)), [Bug], cleanRuns: Runs(98, (Noise, 2)),
+            withBugRuns: Runs(30, (Bug, 30))).BroughtBack);
         // Nor a crash of the bug's own titles.
         Assert.Null(RevertReading.Read(Runs(12, (Bug, 8)), Runs(9, (Other, 6)), [Bug, Other]).BroughtBack);
     }
