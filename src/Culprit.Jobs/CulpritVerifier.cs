@@ -130,7 +130,8 @@ internal sealed class CulpritVerifier(
         {
             reason = cause ? "the crash stays when the culprit is reverted" : "the crash stays when the fix is applied to the crashing commit";
         }
-        else if (cause && revert == "passed" && reading?.BroughtBack is { } back)
+        var broughtBack = reason is null && cause && revert == "passed" ? reading?.BroughtBack : null;
+        if (broughtBack is { } back && reading is not null)
         {
             reason = string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"the revert brings back a crash the bad commit never shows ({back.Title}: {back.RevertCrashes} of {reading.RevertRuns} runs, against none of {back.BadRuns} runs without the bug's crash on commits with the bug): the culprit may only have changed the crash's title");
@@ -146,7 +147,7 @@ internal sealed class CulpritVerifier(
             RevertRuns = applied.Runs,
             OtherBugDoubt = revert == "passed" ? reading?.Doubt ?? 0 : 0,
             RemovedMissChance = revert == "passed" && reading is { KeptTitle: not null } ? reading.RemovedMissChance : null,
-            BroughtBack = reason is not null && revert == "passed" ? reading?.BroughtBack : null,
+            BroughtBack = broughtBack,
         };
     }
 

@@ -43,10 +43,10 @@ public static class RevertReading
     /// to have the bug ever does, in so many of the runs the bug's crash left to it that one rate for them and for the
     /// runs without the culprit's change (the revert's, and those of the commits held to be without the bug) is past
     /// belief, and shown without the change at half the bug's rate with it or more (a rarer crash is missed by chance
-    /// often enough over the many crashes a range shows): the culprit's change takes it away. A crash of another bug (or an unrelated one) would show at one rate
-    /// with or without the culprit. Taken away, it is the bug's under its titles before the culprit (the culprit only
-    /// changed them, and the bug came in earlier) or a bug the culprit fixed: either way the revert does not show the
-    /// culprit brought the bug in.
+    /// often enough over the many crashes a range shows): the culprit's change takes it away. A crash of another bug
+    /// (or an unrelated one) would show at one rate with or without the culprit. Taken away, it is the bug's under its
+    /// titles before the culprit (the culprit only changed them, and the bug came in earlier) or a bug the culprit
+    /// fixed: either way the revert does not show the culprit brought the bug in.
     /// </summary>
     /// <param name="Title">The crash's title the revert showed most.</param>
     /// <param name="RevertCrashes">The revert's runs that showed it.</param>
