@@ -32,4 +32,11 @@ internal static class PinnedWorld
         Xunit.Assert.Equal(ResultKind.Found, job.Answer.Kind);
         Xunit.Assert.Equal(scenario.CulpritCommit, job.Answer.Culprit);
     }
+
+    /// <summary>The job found the scenario's culprit, and verification did not call it doubtful.</summary>
+    public static void AssertFoundTheCulpritVerified(Scenario scenario, SimulatedJobRun job)
+    {
+        AssertFoundTheCulprit(scenario, job);
+        Xunit.Assert.False(job.Result.Verification?.Doubtful);
+    }
 }

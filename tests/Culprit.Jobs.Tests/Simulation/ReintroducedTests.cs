@@ -79,8 +79,7 @@ public class ReintroducedTests
         var (scenario, job) = await PinnedWorld.RunAsync(World.Reintroduced, 137, seed: 1);
 
         PinnedWorld.AssertLogLine(job, "the culprit's parent ", " crashes: bisecting on with its runs");
-        PinnedWorld.AssertFoundTheCulprit(scenario, job);
-        Assert.False(job.Result.Verification?.Doubtful);
+        PinnedWorld.AssertFoundTheCulpritVerified(scenario, job);
     }
 
     [Fact]

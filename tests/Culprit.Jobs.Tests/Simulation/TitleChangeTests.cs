@@ -18,8 +18,7 @@ public class TitleChangeTests
         var (scenario, job) = await PinnedWorld.RunAsync(World.TitleChange, 17, seed: 1);
 
         PinnedWorld.AssertLogLine(job, "the bug's crashes look renamed at ");
-        PinnedWorld.AssertFoundTheCulprit(scenario, job);
-        Assert.False(job.Result.Verification?.Doubtful);
+        PinnedWorld.AssertFoundTheCulpritVerified(scenario, job);
     }
 
     [Fact]
