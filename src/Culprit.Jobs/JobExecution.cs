@@ -29,6 +29,9 @@ internal sealed class JobExecution(
 
     private readonly Dictionary<string, Verification> _reopened = new(StringComparer.Ordinal);
 
+    /// <summary>Whether the search below a culprit's crashing parent was made (<see cref="OlderBugAsync"/>): once per job.</summary>
+    private bool _searchedBelow;
+
     private IEndpointJudge Judge => _setup.Judge;
 
     private IVerdictPolicy Policy => spec.Direction == Direction.Cause ? _causePolicy : new FixDirectionPolicy(_causePolicy);
@@ -249,6 +252,12 @@ internal sealed class JobExecution(
         {
             return Reopened(shown);
         }
+        // Named again though its parent crashed with the bug: the strategy's one repro chance reads the parent's crashes as strays.
+        if (again && cause && group is null && !_searchedBelow && result.BugTitles is { Count: > 0 } titles
+            && await OlderBugAsync(result, titles, reproduce, crashing, strategy, graph, ct) is { } older)
+        {
+            (result, verification) = older;
+        }
         if (keptCrash && verifier.RevertTest is { } stays
             && await search.FindAsync([result.Culprit!], verification.RevertedOn ?? spec.Bad, stays, ct) is { } back)
         {
@@ -293,6 +302,43 @@ internal sealed class JobExecution(
             _judgements[parentTest.Commit] = strategy.Record(parentTest);
             return null;
         }
+    }
+
+    /// <summary>
+    /// The bug below the culprit's parent (<see cref="OlderBugSearch"/>), once per job: where the parent showed the bug's
+    /// crash at least <see cref="OlderBugSearch.MinParentCrashes"/> times, the commit the search names there, with its
+    /// verification; null when the search names none, or one whose verification does not prove it (the culprit then stands, doubtful).
+    /// </summary>
+    private async Task<(BisectionResult, Verification)?> OlderBugAsync(BisectionResult result, IReadOnlyList<string> titles,
+        IReadOnlyList<CommitOutcome> reproduce, string crashing, IBisectionStrategy strategy, CommitGraph graph, CancellationToken ct)
+    {
+        _searchedBelow = true;
+        if (await repo.ParentsAsync(result.Culprit!, ct) is not [var parent, ..] || !graph.Contains(parent))
+        {
+            return null;
+        }
+        var parentTests = ledger.Known.Where(e => e.Outcome.Commit == parent && e.Outcome.Built).Select(e => e.Outcome).ToList();
+        var crashes = parentTests.Sum(o => o.Runs.Count(r => r.ShowsAnyOf(titles)));
+        if (crashes < OlderBugSearch.MinParentCrashes)
+        {
+            return null;
+        }
+        var search = new OlderBugSearch(log, tests, range => _setup.Create(range, Policy));
+        if (await search.FindAsync(result.Culprit!, parent, parentTests, crashes, graph, ledger.Known.Select(e => e.Outcome).ToList(), ct) is not { } older)
+        {
+            return null;
+        }
+        // It takes the place of a culprit named twice only on proof: a clean parent, and the bad commit clean with it reverted.
+        var verification = await VerifierFor(older.BugTitles, reproduce, crashing, strategy, graph).VerifyAsync(older.Culprit!, ct);
+        if (verification is not { Doubtful: false, ParentOk: true, Revert: "passed" })
+        {
+            var why = verification.Doubtful ? $"it is doubtful too: {verification.Reason}"
+                : verification.Revert != "passed" ? Reports.ReportPhrases.RevertCheck(verification.Revert, false, verification.RevertedOn)
+                : "its parent is not shown clean";
+            log.Line($"{older.Culprit} does not take the place of {result.Culprit}: {why}; {result.Culprit} stands");
+            return null;
+        }
+        return (older, verification);
     }
 
     /// <summary>The candidates newest first when each is an ancestor of the newest (a chain a revert can undo in turn), else null.</summary>

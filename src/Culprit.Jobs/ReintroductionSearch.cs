@@ -87,34 +87,19 @@ internal sealed class ReintroductionSearch(JobSpec spec, IJobHistory repo, JobLo
     private async Task<BisectionResult?> BisectAsync(CommitGraph range, IReadOnlyList<CommitOutcome> top, Func<TestCommit, CancellationToken, Task<CommitOutcome>> test,
         CancellationToken ct)
     {
-        var strategy = create(range);
-        foreach (var outcome in top)
+        var result = await SubBisection.RunAsync(create(range), top, test, ct);
+        if (result is { Kind: ResultKind.Inconclusive, OnlyBrokenBuildsBetween: true })
         {
-            strategy.Record(outcome);
+            log.Line($"the crash came back with one of {string.Join(", ", result.Candidates)}: only commits whose build is broken separate them");
+            return result;
         }
-        while (true)
+        if (result.Kind != ResultKind.Found)
         {
-            var step = strategy.NextRound(1);
-            if (step is Finished finished)
-            {
-                if (finished.Result is { Kind: ResultKind.Inconclusive, OnlyBrokenBuildsBetween: true })
-                {
-                    log.Line($"the crash came back with one of {string.Join(", ", finished.Result.Candidates)}: only commits whose build is broken separate them");
-                    return finished.Result;
-                }
-                if (finished.Result.Kind != ResultKind.Found)
-                {
-                    log.Line($"the search for the commit that brought the crash back ends {finished.Result.Kind.ToString().ToLowerInvariant()}: {finished.Result.Message}");
-                    return null;
-                }
-                log.Line($"the crash came back with {finished.Result.Culprit}");
-                return finished.Result;
-            }
-            foreach (var one in ((TestRound)step).Tests)
-            {
-                strategy.Record((await test(one, ct)) with { Commit = one.Commit });
-            }
+            log.Line($"the search for the commit that brought the crash back ends {result.Kind.ToString().ToLowerInvariant()}: {result.Message}");
+            return null;
         }
+        log.Line($"the crash came back with {result.Culprit}");
+        return result;
     }
 
     /// <summary>The descendants of <paramref name="commit"/> among the bad commit's ancestors (git's <c>--ancestry-path</c>).</summary>

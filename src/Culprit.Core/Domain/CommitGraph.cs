@@ -172,6 +172,31 @@ public sealed class CommitGraph
         return set;
     }
 
+    /// <summary>
+    /// The range below <paramref name="commit"/>: its in-range ancestors, itself included, in this range's
+    /// order with all their parents. What a bisection with it as the crashing end lists, whatever
+    /// made this range (several good commits, first parents only).
+    /// </summary>
+    public CommitGraph Below(string commit)
+    {
+        var at = IndexOf(commit);
+        if (at < 0)
+        {
+            throw new KeyNotFoundException($"commit {commit} is not in the range");
+        }
+        var inside = new bool[Count];
+        Ancestry.AncestorsOf(at, inside);
+        var b = new Builder();
+        for (var i = 0; i < Count; i++)
+        {
+            if (inside[i])
+            {
+                b.Add(Commits[i], ParentsOf(Commits[i]));
+            }
+        }
+        return b.Build();
+    }
+
     /// <summary>A graph from <c>git rev-list --parents</c> lines (a commit, then its parents, separated by spaces).</summary>
     public static CommitGraph FromRevList(IEnumerable<string> lines)
     {
