@@ -54,6 +54,29 @@ public sealed partial class RoundResumeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_job_stopped_in_the_search_below_a_crashing_parent_resumes_to_the_same_path()
+    {
+        // The repro-change case the search below the parent decides (ReproChangeTests): stopped before its first
+        // test, at each of its tests, and after its last, the job resumes to the same tests, log and answer.
+        var scenario = ScenarioWorlds.Generate(275, 1, World.ReproChange, SimulationPrices.Kernel.Timings(ScenarioKnobs.None));
+        var whole = await RunAsync(scenario, SimulatedPolicy.Flaky, 1, stopAfter: null, planFile: true);
+        var below = whole.Tests.Select((test, i) => (test, i)).Where(t => t.test.StartsWith(OlderBugSearch.Phase + " ", StringComparison.Ordinal))
+            .Select(t => t.i).ToList();
+        Assert.NotEmpty(below);
+        Assert.Equal(ResultKind.Found.ToWire(), whole.Result.Result);
+
+        for (var stopAfter = below[0]; stopAfter <= Math.Min(below[^1] + 1, whole.Tests.Count - 1); stopAfter++)
+        {
+            var resumed = await RunAsync(scenario, SimulatedPolicy.Flaky, 1, stopAfter, planFile: true);
+
+            Assert.Equal(whole.Tests, resumed.Tests);
+            Assert.Equal(whole.Log, resumed.Log);
+            Assert.Equal(whole.Result.Culprit?.Commit, resumed.Result.Culprit?.Commit);
+            Assert.Equal(whole.Result.Confidence, resumed.Result.Confidence);
+        }
+    }
+
+    [Fact]
     public void A_plan_file_gives_back_its_round_only()
     {
         var plans = new RoundPlanFile(_temp.Sub("job") + "/" + RoundPlanFile.FileName);
