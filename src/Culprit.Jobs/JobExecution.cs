@@ -258,7 +258,7 @@ internal sealed class JobExecution(
         {
             (result, verification) = older;
         }
-        if (keptCrash && verifier.RevertTest is { } stays
+        else if (keptCrash && verifier.RevertTest is { } stays
             && await search.FindAsync([result.Culprit!], verification.RevertedOn ?? spec.Bad, stays, ct) is { } back)
         {
             if (back.Kind != ResultKind.Found)
