@@ -33,5 +33,25 @@ internal static class TestGit
         return await HeadAsync(path);
     }
 
+    /// <summary>
+    /// A new repository on main of <paramref name="count"/> commits, one line appended to one file each
+    /// (<paramref name="change"/> of the commit's number), committed as <see cref="Identity"/> of its number
+    /// so the hashes are the same on every run; returns the hashes, oldest first.
+    /// </summary>
+    public static async Task<List<string>> LinearHistoryAsync(string path, int count, Func<int, (string File, string Line)> change)
+    {
+        Directory.CreateDirectory(path);
+        await RunAsync(path, "init", "-q", "-b", "main");
+        var hashes = new List<string>();
+        for (var i = 0; i < count; i++)
+        {
+            var (file, line) = change(i);
+            await File.AppendAllTextAsync(Path.Combine(path, file), line + "\n");
+            await RunAsync(path, "add", "-A");
+            hashes.Add(await CommitAsync(path, $"change {i}", Identity(i)));
+        }
+        return hashes;
+    }
+
     public static async Task<string> HeadAsync(string path) => (await RunAsync(path, "rev-parse", "HEAD")).StandardOutput.Trim();
 }
