@@ -46,7 +46,7 @@ public sealed class SimulateLogTests
     }
 
     [Theory]
-    [InlineData(new[] { "--log", "0", "--log-world", "mars" }, "unknown world for --log-world: mars (known: model, second-bug, title-change, repro-change, reintroduced, release-walk)")]
+    [InlineData(new[] { "--log", "0", "--log-world", "mars" }, "unknown world for --log-world: mars (known: model, second-bug, title-change, repro-change, reintroduced, release-walk, repro-rise)")]
     [InlineData(new[] { "--log-world", "release-walk" }, "--log-world names the world of the scenario --log prints: give --log N too")]
     [InlineData(new[] { "--log", "0", "--worlds" }, "--log prints one scenario's job logs, not a report: it does not go with --worlds")]
     [InlineData(new[] { "--log", "0", "--scenarios", "5" }, "--log prints one scenario's job logs, not a report: it does not go with --scenarios")]

@@ -41,6 +41,7 @@ public static class ScenarioWorlds
             }
             case World.TitleChange:
             case World.ReproChange:
+            case World.ReproRise:
             {
                 if (RandomWhere(rng, scenario.Graph.Count, c => hasBug[c] && c != culprit) is not { } later)
                 {
@@ -49,7 +50,9 @@ public static class ScenarioWorlds
                 var changed = ScenarioGenerator.Descendants(parents, later);
                 var cluster = names.Next();
                 var titles = scenario.Manifestations.Select(m => new Manifestation(names.Next(), [cluster], m.Weight)).ToList();
-                var factor = Math.Exp(rng.Uniform(Math.Log(0.25), Math.Log(4)));
+                var factor = world == World.ReproRise
+                    ? Math.Exp(rng.Uniform(Math.Log(4), Math.Log(16)))
+                    : Math.Exp(rng.Uniform(Math.Log(0.25), Math.Log(4)));
                 var facts = world == World.TitleChange
                     ? new WorldFacts(world, later, changed, later, NewManifestations: titles)
                     : new WorldFacts(world, later, changed, later, NewReproChance: Math.Clamp(scenario.ReproChance * factor, 0.02, 1));

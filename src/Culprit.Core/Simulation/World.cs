@@ -23,6 +23,13 @@ public enum World
 
     /// <summary>No good commit is given: releases are walked back from the bad commit as a job does.</summary>
     ReleaseWalk,
+
+    /// <summary>
+    /// The repro chance rises four- to sixteen-fold (to at most every run) from a later commit on: that commit only makes a
+    /// rare bug show often (a timing change that widens a race), the kind of culprit syzbot's reviews found wrong.
+    /// Last: a world's number seeds its draws, so the other worlds keep theirs.
+    /// </summary>
+    ReproRise,
 }
 
 /// <summary>
@@ -43,7 +50,7 @@ public sealed record WorldFacts(
 {
     public static WorldFacts Model { get; } = new(World.Model);
 
-    public int? ReproChanceChangedAt => World == World.ReproChange ? ChangedAt : null;
+    public int? ReproChanceChangedAt => World is World.ReproChange or World.ReproRise ? ChangedAt : null;
 
     public int? TitleChangedAt => World == World.TitleChange ? ChangedAt : null;
 }
@@ -56,6 +63,7 @@ public static class WorldNames
         World.SecondBug => "second-bug",
         World.TitleChange => "title-change",
         World.ReproChange => "repro-change",
+        World.ReproRise => "repro-rise",
         World.Reintroduced => "reintroduced",
         _ => "release-walk",
     };
@@ -67,6 +75,7 @@ public static class WorldNames
         World.SecondBug => "the culprit of the bug the bad commit shows most (the second bug crashes 20-60 % as often)",
         World.TitleChange => "the commit that brought the crash in, not the one that changed its title",
         World.ReproChange => "the culprit (the repro chance changes later)",
+        World.ReproRise => "the culprit, not the later commit that makes the bug show 4-16 times as often",
         World.Reintroduced => "the reintroduction: the commit that made the bad commit crash",
         _ => "the culprit (the range ends at the newest release judged good)",
     };

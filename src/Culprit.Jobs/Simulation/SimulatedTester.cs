@@ -116,7 +116,7 @@ internal sealed class SimulatedTester(Scenario scenario, SimulatedHistory histor
         {
             World.SecondBug => state with { SecondBug = false },
             World.TitleChange => state with { Titles = scenario.Manifestations },
-            World.ReproChange => state with { ReproChance = scenario.ReproChance },
+            World.ReproChange or World.ReproRise => state with { ReproChance = scenario.ReproChance },
             _ => state,
         };
     }
