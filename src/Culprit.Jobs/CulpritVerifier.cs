@@ -8,11 +8,12 @@ namespace Culprit.Jobs;
 /// Checks a culprit before anyone reads it. Cause: the culprit's parent must not crash, and reverting
 /// the culprit on top of the bad commit must make the crash go away (each with up to twice the runs). Fix:
 /// the fix's parent must still crash, and the fix cherry-picked onto the crashing commit must remove
-/// the crash. Either check failing makes the culprit doubtful, with the reason. Neither check runs
-/// more than it takes to see the bug at the crashing commit's repro chance: a clean run count after
-/// which the bug would have shown with all but the stop rule's risk (<see cref="FlakyEndpointJudge.RunsToRuleOut"/>,
-/// the release walk's own standard) is enough, so a reproducer that crashed 10 of 10 times needs 3
-/// runs on the parent, not 20; a rare one still gets the full counts.
+/// the crash. Either check failing makes the culprit doubtful, with the reason. The revert runs what it
+/// takes to see the bug at the crashing commit's repro chance: a clean run count after which the bug
+/// would have shown with all but the stop rule's risk (<see cref="FlakyEndpointJudge.RunsToRuleOut"/>,
+/// the release walk's own standard), so a reproducer that crashed 10 of 10 times needs 3 runs, not 20.
+/// A cause's parent runs what rules the bug out at a quarter of that chance (<see cref="ParentRateFraction"/>):
+/// 19 runs after 10 of 10 at the default confidence; a rare reproducer gets the full counts either way.
 /// </summary>
 /// <param name="earlier">The outcomes of a commit's tests before verification: they count toward the parent's runs.</param>
 /// <param name="crashing">The crashing commit's tests (the job's reproduce phase): how often the bug shows.</param>
@@ -42,12 +43,19 @@ internal sealed class CulpritVerifier(
     IReadOnlyList<string>? settlingTitles = null)
 {
     /// <summary>The runs that rule the bug out, at most <paramref name="cap"/>.</summary>
-    private int RunsFor(int cap)
+    private int RunsFor(int cap, double fraction = 1)
     {
         var runs = crashing.Where(o => o.Built).SelectMany(o => o.Runs).Where(r => r.Result != RunResult.InfraError).ToList();
         var risk = (1 - spec.Confidence) / FlakyStrategy.ExtraCertainty;
-        return FlakyEndpointJudge.RunsToRuleOut(runs.Count(showsBug), runs.Count, risk, cap);
+        return FlakyEndpointJudge.RunsToRuleOut(runs.Count(showsBug), runs.Count, risk, cap, fraction);
     }
+
+    /// <summary>
+    /// How much rarer than on the crashing commit a cause's parent's runs rule the bug out at (within twice the runs
+    /// asked for): a commit can make an older bug show several times as often (a race made wider, a path made hotter)
+    /// without bringing it in, and a parent checked only at the crashing commit's chance passes with the bug in it.
+    /// </summary>
+    public const double ParentRateFraction = 0.25;
 
     /// <summary>The runs the last verification gave the culprit's parent, when the bisection had not given it enough.</summary>
     public CommitOutcome? ParentTest { get; private set; }
@@ -71,7 +79,7 @@ internal sealed class CulpritVerifier(
         if (parents.Count > 0)
         {
             // Runs the parent already had (the bisection often tested it) count: only the rest are run.
-            var wanted = RunsFor(spec.Runs * 2);
+            var wanted = RunsFor(spec.Runs * 2, cause ? ParentRateFraction : 1);
             var known = earlier(parents[0]).Where(o => o.Built).ToList();
             var knownRuns = known.Sum(o => o.Runs.Count(Useful));
             CommitOutcome parent;

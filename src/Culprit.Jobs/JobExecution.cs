@@ -252,9 +252,32 @@ internal sealed class JobExecution(
         {
             return Reopened(shown);
         }
-        // Named again though its parent crashed with the bug: the strategy's one repro chance reads the parent's crashes as strays.
-        if (again && cause && group is null && !_searchedBelow && result.BugTitles is { Count: > 0 } titles
-            && await OlderBugAsync(result, titles, reproduce, crashing, strategy, graph, ct) is { } older)
+        // Named again after its parent's runs went to the strategy: the parent's crashes read by the bug's titles as the strategy
+        // holds them now, having seen those runs on a commit it judges clean. None: they were another crash the bad commit also
+        // showed, not the bug (its revert removed the crash); some: the strategy's one repro chance reads them as strays.
+        // A culprit verified although its parent showed the bug's crash in the bisection (the strategy judged the parent clean,
+        // reading the crashes as strays) is the same story told earlier. Counted by the bug's title the crashing commit shows
+        // most, which such a parent shows too: not by a title the strategy took in as the bug's old or other one.
+        var strayOnParent = !again && verification is { ParentOk: true, Doubtful: false, Revert: "passed" };
+        ParentRuns? reread = null;
+        if (cause && group is null && result.BugTitles is { Count: > 0 } held)
+        {
+            if (again)
+            {
+                reread = await ParentBugCrashesAsync(result.Culprit!, held, graph, ct);
+            }
+            else if (strayOnParent && MostShown(crashing, held) is { } main)
+            {
+                reread = await ParentBugCrashesAsync(result.Culprit!, [main], graph, ct);
+            }
+        }
+        if (again && reread is { Crashes: 0 } cleared && verification is { ParentOk: false, Revert: "passed", BroughtBack: null })
+        {
+            verification = verification with { ParentOk = true, Doubtful = false, Reason = null };
+            log.Line($"the culprit's parent {cleared.Parent} shows none of the crashes now taken for the bug ({string.Join(" / ", result.BugTitles!)}): clean of it");
+            log.Line($"culprit verified: {Reports.ReportPhrases.ParentCheck(true, false, null)}; {Reports.ReportPhrases.RevertCheck(verification.Revert, false, verification.RevertedOn)}");
+        }
+        else if (reread is { } parentRuns && !_searchedBelow && await OlderBugAsync(result, parentRuns, reproduce, crashing, strategy, graph, ct) is { } older)
         {
             (result, verification) = older;
         }
@@ -305,26 +328,21 @@ internal sealed class JobExecution(
     }
 
     /// <summary>
-    /// The bug below the culprit's parent (<see cref="OlderBugSearch"/>), once per job: where the parent showed the bug's
-    /// crash at least <see cref="OlderBugSearch.MinParentCrashes"/> times, the commit the search names there, with its
+    /// The bug below the culprit's parent (<see cref="OlderBugSearch"/>), once per job: where the parent showed a crash of the
+    /// bug's titles as the strategy holds them after reading the parent's runs (one is enough: a stray crash of another kind
+    /// would have left the bug's titles as the parent's runs were read), the commit the search names there, with its
     /// verification; null when the search names none, or one whose verification does not prove it (the culprit then stands, doubtful).
     /// </summary>
-    private async Task<(BisectionResult, Verification)?> OlderBugAsync(BisectionResult result, IReadOnlyList<string> titles,
+    private async Task<(BisectionResult, Verification)?> OlderBugAsync(BisectionResult result, ParentRuns parent,
         IReadOnlyList<CommitOutcome> reproduce, string crashing, IBisectionStrategy strategy, CommitGraph graph, CancellationToken ct)
     {
         _searchedBelow = true;
-        if (await repo.ParentsAsync(result.Culprit!, ct) is not [var parent, ..] || !graph.Contains(parent))
-        {
-            return null;
-        }
-        var parentTests = ledger.Known.Where(e => e.Outcome.Commit == parent && e.Outcome.Built).Select(e => e.Outcome).ToList();
-        var crashes = parentTests.Sum(o => o.Runs.Count(r => r.ShowsAnyOf(titles)));
-        if (crashes < OlderBugSearch.MinParentCrashes)
+        if (parent.Crashes == 0)
         {
             return null;
         }
         var search = new OlderBugSearch(log, tests, range => _setup.Create(range, Policy));
-        if (await search.FindAsync(result.Culprit!, parent, parentTests, crashes, graph, ledger.Known.Select(e => e.Outcome).ToList(), ct) is not { } older)
+        if (await search.FindAsync(result.Culprit!, parent.Parent, parent.Tests, parent.Crashes, graph, ledger.Known.Select(e => e.Outcome).ToList(), ct) is not { } older)
         {
             return null;
         }
@@ -339,6 +357,28 @@ internal sealed class JobExecution(
             return null;
         }
         return (older, verification);
+    }
+
+    /// <summary>A culprit's first parent in the range, every built test the job made of it, and how many of their runs showed the bug.</summary>
+    private sealed record ParentRuns(string Parent, IReadOnlyList<CommitOutcome> Tests, int Crashes);
+
+    /// <summary>Of <paramref name="titles"/>, the one the commit's runs show most often (null: none).</summary>
+    private string? MostShown(string commit, IReadOnlyList<string> titles)
+    {
+        var runs = TestsOf(commit).Where(o => o.Built).SelectMany(o => o.Runs).Where(r => r.IsCrash).ToList();
+        return titles.Select(t => (Title: t, Runs: runs.Count(r => r.ShowsAnyOf([t])))).Where(s => s.Runs > 0)
+            .OrderByDescending(s => s.Runs).Select(s => s.Title).FirstOrDefault();
+    }
+
+    /// <summary>The culprit's first parent's runs read by <paramref name="titles"/>; null when the parent is outside the range.</summary>
+    private async Task<ParentRuns?> ParentBugCrashesAsync(string culprit, IReadOnlyList<string> titles, CommitGraph graph, CancellationToken ct)
+    {
+        if (await repo.ParentsAsync(culprit, ct) is not [var parent, ..] || !graph.Contains(parent))
+        {
+            return null;
+        }
+        var parentTests = ledger.Known.Where(e => e.Outcome.Commit == parent && e.Outcome.Built).Select(e => e.Outcome).ToList();
+        return new ParentRuns(parent, parentTests, parentTests.Sum(o => o.Runs.Count(r => r.ShowsAnyOf(titles))));
     }
 
     /// <summary>The candidates newest first when each is an ancestor of the newest (a chain a revert can undo in turn), else null.</summary>

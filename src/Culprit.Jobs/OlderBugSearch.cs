@@ -17,9 +17,6 @@ internal sealed class OlderBugSearch(JobLog log, CommitTestRunner tests, Func<Co
     /// <summary>The phase of the search's tests in the job's outcomes.</summary>
     public const string Phase = "older";
 
-    /// <summary>The bug's crashes the parent must show at the least: one is what a mistitled stray crash shows by chance.</summary>
-    public const int MinParentCrashes = 2;
-
     /// <param name="culprit">The commit named twice.</param>
     /// <param name="parent">Its first parent, in <paramref name="graph"/>.</param>
     /// <param name="parentTests">The parent's built tests: the search's crashing end.</param>

@@ -111,16 +111,35 @@ public sealed class FlakyEndpointJudge(IVerdictPolicy policy, FlakyOptions optio
     /// <paramref name="risk"/> chance (<see cref="ChanceOfMissing"/>): a reproducer that crashes 10 of
     /// 10 times needs 3 clean runs to be ruled out, not 20. At least one run.
     /// </summary>
-    public static int RunsToRuleOut(int k, int m, double risk, int cap)
+    public static int RunsToRuleOut(int k, int m, double risk, int cap, double fraction = 1)
     {
         for (var n = 1; n < cap; n++)
         {
-            if (ChanceOfMissing(k, m, n) <= risk)
+            if ((fraction >= 1 ? ChanceOfMissing(k, m, n) : ChanceOfMissing(k, m, n, fraction)) <= risk)
             {
                 return n;
             }
         }
         return Math.Max(1, cap);
+    }
+
+    /// <summary>
+    /// E[(1 - f p)^n] for p ~ Beta(k+1, m-k+1): the chance that n runs all miss the bug where it shows
+    /// <paramref name="fraction"/> f as often as on the crashing commit (a commit below one that made it show more
+    /// often). Integrated on a grid: the product form of <see cref="ChanceOfMissing(int,int,int)"/> holds for f = 1 only.
+    /// </summary>
+    public static double ChanceOfMissing(int k, int m, int n, double fraction)
+    {
+        const int Steps = 400;
+        double total = 0, weight = 0;
+        for (var i = 0; i < Steps; i++)
+        {
+            var p = (i + 0.5) / Steps;
+            var density = Math.Exp(k * Math.Log(p) + (m - k) * Math.Log(1 - p));
+            total += density * Math.Pow(1 - fraction * p, n);
+            weight += density;
+        }
+        return total / weight;
     }
 
     private HashSet<string> BugTitles(IReadOnlyList<CommitOutcome> crashing)

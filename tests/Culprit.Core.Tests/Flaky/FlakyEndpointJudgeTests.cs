@@ -40,6 +40,28 @@ public class FlakyEndpointJudgeTests
         Assert.Equal(10, FlakyEndpointJudge.RunsToRuleOut(1, 10, 0.01, 10));
         Assert.Equal(1, FlakyEndpointJudge.RunsToRuleOut(10, 10, 0.01, 1));
     }
+
+    /// <summary>
+    /// Ruling the bug out where it shows a quarter as often (a parent below a commit that made it show more often) takes
+    /// 19 clean runs after 10 crashes in 10, against 3 at the crashing commit's own chance, and half as often 8; the
+    /// integral agrees with the closed form when nothing is scaled.
+    /// </summary>
+    [Theory]
+    [InlineData(10, 10, 3)]
+    [InlineData(3, 10, 5)]
+    [InlineData(1, 10, 20)]
+    [InlineData(7, 20, 8)]
+    public void The_chance_of_missing_a_rarer_bug_agrees_with_the_closed_form_unscaled(int k, int m, int n) =>
+        Assert.Equal(FlakyEndpointJudge.ChanceOfMissing(k, m, n), FlakyEndpointJudge.ChanceOfMissing(k, m, n, 1), 4);
+
+    [Fact]
+    public void Runs_to_rule_out_a_rarer_bug_grow_as_its_chance_falls()
+    {
+        Assert.Equal(8, FlakyEndpointJudge.RunsToRuleOut(10, 10, 0.01, 40, 0.5));
+        Assert.Equal(19, FlakyEndpointJudge.RunsToRuleOut(10, 10, 0.01, 40, 0.25));
+        Assert.Equal(20, FlakyEndpointJudge.RunsToRuleOut(3, 10, 0.01, 20, 0.25));
+        Assert.True(FlakyEndpointJudge.ChanceOfMissing(10, 10, 19, 0.25) > FlakyEndpointJudge.ChanceOfMissing(10, 10, 19, 0.5));
+    }
     /// <summary>
     /// The crashing commit showed the bug 6 times and another crash once (an unrelated bug that
     /// strikes every commit now and then). A release showing that other crash once in 10 runs and

@@ -36,15 +36,16 @@ public sealed class VerificationReuseTests
     public async Task A_reproducer_that_always_crashes_rules_the_bug_out_in_a_few_runs()
     {
         // 10 of 10 runs crashed on the bad commit: 3 clean runs leave a 1 in 364 chance of a missed bug
-        // (under the 1 % of the stop rule), so the parent, tested with 10 runs in the bisection, needs
-        // none more (not 20 in all), and the revert gets 3 runs (not 10).
+        // (under the 1 % of the stop rule), so the revert gets 3 runs (not 10). The parent is checked for
+        // the bug at a quarter of that chance (a commit may only have made it show more often): 19 runs,
+        // 9 more than the bisection's 10 (not 20 in all).
         // Each commit its own file, so the culprit's revert applies.
         using var world = await ScriptedWorld.CreateAsync(17, (n, _) => n >= 8 ? RunOutcome.Crash("BUG: bad thing") : RunOutcome.Ok(), fileOf: n => $"file{n}");
         var (result, log) = await world.BisectAsync(new JobSpec { Repo = "", Bad = world.Hashes[16], Good = world.Hashes[0], Strategy = "classic", Runs = 10 });
 
         Assert.Equal(world.Hashes[8], result.Culprit?.Commit);
-        Assert.Equal(10, world.RunsDone.Count(n => n == 7));
-        Assert.Contains($"verifying the culprit: its parent {world.Hashes[7]} was tested with 10 runs already", log);
+        Assert.Equal(19, world.RunsDone.Count(n => n == 7));
+        Assert.Contains($"verifying the culprit: testing its parent {world.Hashes[7]} with 9 more runs (10 done)", log);
         Assert.Equal(3, result.Tested.Single(t => t.Phase == "verify-revert").Runs.Count);
         Assert.True(result.Verification?.ParentOk);
         Assert.Equal("passed", result.Verification?.Revert);

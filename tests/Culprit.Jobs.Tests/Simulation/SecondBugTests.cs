@@ -91,15 +91,19 @@ public class SecondBugTests
     }
 
     [Fact]
-    public async Task A_parent_that_crashes_only_as_the_culprits_revert_does_is_clean_of_the_bug()
+    public async Task A_revert_that_keeps_the_crash_rechecks_the_parent_then_searches_after_the_named_commit()
     {
-        // Pinned: the bad commit showed the second bug (INFO: task hung in nf_tables_connect) once beside the bug; the
-        // bisection took it for a title of the bug and judged the culprit's parent bad on it. The culprit's revert kept
-        // that crash (8 of 19 runs) and removed the bug's: another bug. The parent was still counted as crashing, and
-        // the right culprit was named inconclusive ("the culprit's parent crashes too").
+        // Pinned: the bad commit showed the second bug once beside the bug, and the bisection took it for a title of the
+        // bug. It named a commit whose revert kept that crash (the right culprit was named inconclusive once, "the
+        // culprit's parent crashes too", before a parent crashing only with the crash the revert kept was read as clean).
+        // Now the parent check's 20 runs show no crash of the bug; the revert keeps one, the parent is checked again
+        // (clean), and the search after the named commit finds the culprit, verified.
         var (scenario, job) = await PinnedWorld.RunAsync(World.SecondBug, 17, seed: 1);
 
-        PinnedWorld.AssertLogLine(job, "verifying the culprit: its parent's crashes (14) are all the other bug's the revert keeps: clean of the bug");
+        var recheck = Assert.Single(job.Log, l => l.StartsWith("the crash stays with ", StringComparison.Ordinal) && l.EndsWith(" more runs first", StringComparison.Ordinal));
+        var named = recheck.Split(' ')[4];
+        Assert.NotEqual(scenario.CulpritCommit, named);
+        PinnedWorld.AssertLogLine(job, $"the crash stays with {named} reverted: bisecting the ", $"each of its descendants with {named} reverted");
         PinnedWorld.AssertFoundTheCulpritVerified(scenario, job);
     }
 }
