@@ -1,4 +1,5 @@
 using Culprit.Core.Simulation;
+using Culprit.Jobs.Simulation;
 using Xunit;
 
 namespace Culprit.Jobs.Tests.Simulation;
@@ -18,12 +19,7 @@ public class ReproRiseTests
         // named and verified at 99.0 % (a confident wrong answer).
         var (scenario, job) = await PinnedWorld.RunAsync(World.ReproRise, 72, seed: 1);
 
-        var decoy = PinnedWorld.DecoyOf(scenario);
-        var parent = scenario.Graph.ParentsOf(decoy)[0];
-        PinnedWorld.AssertLogLine(job, $"verifying the culprit: testing its parent {parent} with 15 more runs (4 done)");
-        PinnedWorld.AssertLogLine(job, $"the culprit's parent {parent} crashes with the bug too (");
-        PinnedWorld.AssertLogLine(job, $"the bug came in with {scenario.CulpritCommit}, before {decoy}");
-        PinnedWorld.AssertFoundTheCulpritVerified(scenario, job);
+        AssertFoundBelowTheDecoysParent(scenario, job, parent => $"verifying the culprit: testing its parent {parent} with 15 more runs (4 done)", "(");
     }
 
     [Fact]
@@ -35,12 +31,7 @@ public class ReproRiseTests
         // commit was named and verified at 99.2 %.
         var (scenario, job) = await PinnedWorld.RunAsync(World.ReproRise, 75, seed: 2);
 
-        var decoy = PinnedWorld.DecoyOf(scenario);
-        var parent = scenario.Graph.ParentsOf(decoy)[0];
-        PinnedWorld.AssertLogLine(job, $"verifying the culprit: its parent {parent} was tested with 19 runs already");
-        PinnedWorld.AssertLogLine(job, $"the culprit's parent {parent} crashes with the bug too (6 of 19 runs): {decoy} may only make it show more often");
-        PinnedWorld.AssertLogLine(job, $"the bug came in with {scenario.CulpritCommit}, before {decoy}");
-        PinnedWorld.AssertFoundTheCulpritVerified(scenario, job);
+        AssertFoundBelowTheDecoysParent(scenario, job, parent => $"verifying the culprit: its parent {parent} was tested with 19 runs already", "(6 of 19 runs): ");
     }
 
     [Fact]
@@ -55,6 +46,20 @@ public class ReproRiseTests
         var parent = scenario.Graph.ParentsOf(scenario.CulpritCommit)[0];
         PinnedWorld.AssertLogLine(job, $"the culprit's parent {parent} crashes: bisecting on with its runs");
         PinnedWorld.AssertLogLine(job, $"the culprit's parent {parent} shows none of the crashes now taken for the bug (", "): clean of it");
+        PinnedWorld.AssertFoundTheCulpritVerified(scenario, job);
+    }
+
+    /// <summary>
+    /// The decoy was named, its parent's check (<paramref name="parentCheck"/> of the parent) saw the bug, the search below
+    /// the parent began with the line whose count starts <paramref name="counted"/>, and it found the culprit, verified.
+    /// </summary>
+    private static void AssertFoundBelowTheDecoysParent(Scenario scenario, SimulatedJobRun job, Func<string, string> parentCheck, string counted)
+    {
+        var decoy = PinnedWorld.DecoyOf(scenario);
+        var parent = scenario.Graph.ParentsOf(decoy)[0];
+        PinnedWorld.AssertLogLine(job, parentCheck(parent));
+        PinnedWorld.AssertLogLine(job, $"the culprit's parent {parent} crashes with the bug too {counted}");
+        PinnedWorld.AssertLogLine(job, $"the bug came in with {scenario.CulpritCommit}, before {decoy}");
         PinnedWorld.AssertFoundTheCulpritVerified(scenario, job);
     }
 }
