@@ -34,7 +34,7 @@ internal static class SimulateCommand
             SimulationPrices.KernelRunMinutes, Number, Minutes("--run-minutes"));
         var worlds = new Option<bool>("--worlds")
         {
-            Description = "Also run worlds the flaky model does not assume (a second bug, a title or repro chance change, a reintroduced bug, the release walk), each reported on its own.",
+            Description = "Also run worlds the flaky model does not assume (a second bug, a title or repro chance change, a reintroduced bug, the release walk, a later commit making the bug show 4-16 times as often), each reported on its own.",
         };
         var workers = Checked("--workers", $"Commits each simulated job tests at once (1 to {Jobs.JobSpecValidator.MaxWorkers}); the report counts rounds.", 1, WholeNumber,
             k => k is < 1 or > Jobs.JobSpecValidator.MaxWorkers ? $"--workers must be between 1 and {Jobs.JobSpecValidator.MaxWorkers} (got {k})" : null);
