@@ -331,7 +331,8 @@ internal sealed class JobExecution(
     /// The bug below the culprit's parent (<see cref="OlderBugSearch"/>), once per job: where the parent showed a crash of the
     /// bug's titles as the strategy holds them after reading the parent's runs (one is enough: a stray crash of another kind
     /// would have left the bug's titles as the parent's runs were read), the commit the search names there, with its
-    /// verification; null when the search names none, or one whose verification does not prove it (the culprit then stands, doubtful).
+    /// verification; null when the search names none, or one whose verification does not prove it (the culprit then stands with
+    /// its own verification: doubtful when its parent crashed in verification's runs).
     /// </summary>
     private async Task<(BisectionResult, Verification)?> OlderBugAsync(BisectionResult result, ParentRuns parent,
         IReadOnlyList<CommitOutcome> reproduce, string crashing, IBisectionStrategy strategy, CommitGraph graph, CancellationToken ct)
