@@ -57,6 +57,10 @@ internal sealed class CulpritVerifier(
     /// </summary>
     public const double ParentRateFraction = 0.25;
 
+    /// <summary>The log line of a culprit whose checks passed: what its parent and its revert (or cherry-pick) showed.</summary>
+    public static string VerifiedLine(bool? parentOk, bool fix, int? parentRuns, string revert, string? revertedOn) =>
+        $"culprit verified: {Reports.ReportPhrases.ParentCheck(parentOk, fix, parentRuns)}; {Reports.ReportPhrases.RevertCheck(revert, fix, revertedOn)}";
+
     /// <summary>The runs the last verification gave the culprit's parent, when the bisection had not given it enough.</summary>
     public CommitOutcome? ParentTest { get; private set; }
 
@@ -148,7 +152,7 @@ internal sealed class CulpritVerifier(
         var revertedOn = applied.On == spec.Bad ? null : applied.On;
         log.Line(doubtful
             ? $"the culprit is doubtful: {reason}"
-            : $"culprit verified: {Reports.ReportPhrases.ParentCheck(parentOk, !cause, parentOk is null ? ParentTest?.Runs.Count : null)}; {Reports.ReportPhrases.RevertCheck(revert, !cause, revertedOn)}");
+            : VerifiedLine(parentOk, !cause, parentOk is null ? ParentTest?.Runs.Count : null, revert, revertedOn));
         return new Verification(parentOk, revert, doubtful, reason)
         {
             RevertedOn = revertedOn,

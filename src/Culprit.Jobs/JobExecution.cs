@@ -252,30 +252,13 @@ internal sealed class JobExecution(
         {
             return Reopened(shown);
         }
-        // Named again after its parent's runs went to the strategy: the parent's crashes read by the bug's titles as the strategy
-        // holds them now, having seen those runs on a commit it judges clean. None: they were another crash the bad commit also
-        // showed, not the bug (its revert removed the crash); some: the strategy's one repro chance reads them as strays.
-        // A culprit verified although its parent showed the bug's crash in the bisection (the strategy judged the parent clean,
-        // reading the crashes as strays) is the same story told earlier. Counted by the bug's title the crashing commit shows
-        // most, which such a parent shows too: not by a title the strategy took in as the bug's old or other one.
-        var strayOnParent = !again && verification is { ParentOk: true, Doubtful: false, Revert: "passed" };
-        ParentRuns? reread = null;
-        if (cause && group is null && result.BugTitles is { Count: > 0 } held)
-        {
-            if (again)
-            {
-                reread = await ParentBugCrashesAsync(result.Culprit!, held, graph, ct);
-            }
-            else if (strayOnParent && MostShown(crashing, held) is { } main)
-            {
-                reread = await ParentBugCrashesAsync(result.Culprit!, [main], graph, ct);
-            }
-        }
+        // A culprit named again, or verified although its parent showed the bug in the bisection: the parent's runs read again.
+        var reread = cause && group is null ? await ParentRunsToReadAsync(result, again, verification, crashing, graph, ct) : null;
         if (again && reread is { Crashes: 0 } cleared && verification is { ParentOk: false, Revert: "passed", BroughtBack: null })
         {
             verification = verification with { ParentOk = true, Doubtful = false, Reason = null };
             log.Line($"the culprit's parent {cleared.Parent} shows none of the crashes now taken for the bug ({string.Join(" / ", result.BugTitles!)}): clean of it");
-            log.Line($"culprit verified: {Reports.ReportPhrases.ParentCheck(true, false, null)}; {Reports.ReportPhrases.RevertCheck(verification.Revert, false, verification.RevertedOn)}");
+            log.Line(CulpritVerifier.VerifiedLine(true, false, null, verification.Revert, verification.RevertedOn));
         }
         else if (reread is { } parentRuns && !_searchedBelow && await OlderBugAsync(result, parentRuns, reproduce, crashing, strategy, graph, ct) is { } older)
         {
@@ -362,6 +345,30 @@ internal sealed class JobExecution(
 
     /// <summary>A culprit's first parent in the range, every built test the job made of it, and how many of their runs showed the bug.</summary>
     private sealed record ParentRuns(string Parent, IReadOnlyList<CommitOutcome> Tests, int Crashes);
+
+    /// <summary>
+    /// The culprit's parent's runs to read again, or null. Named again after its parent's runs went to the strategy: read by
+    /// the bug's titles as the strategy holds them now, having seen those runs on a commit it judges clean (none: they were
+    /// another crash, not the bug; some: the strategy's one repro chance reads them as strays). Verified although the parent
+    /// showed the bug in the bisection (the strategy judged it clean, reading the crashes as strays): the same story told
+    /// earlier, read by the bug's title the crashing commit shows most, which such a parent shows too, not by a title the
+    /// strategy took in as the bug's old or other one.
+    /// </summary>
+    private async Task<ParentRuns?> ParentRunsToReadAsync(BisectionResult result, bool again, Verification verification, string crashing,
+        CommitGraph graph, CancellationToken ct)
+    {
+        if (result.BugTitles is not { Count: > 0 } held)
+        {
+            return null;
+        }
+        if (again)
+        {
+            return await ParentBugCrashesAsync(result.Culprit!, held, graph, ct);
+        }
+        return verification is { ParentOk: true, Doubtful: false, Revert: "passed" } && MostShown(crashing, held) is { } main
+            ? await ParentBugCrashesAsync(result.Culprit!, [main], graph, ct)
+            : null;
+    }
 
     /// <summary>Of <paramref name="titles"/>, the one the commit's runs show most often (null: none).</summary>
     private string? MostShown(string commit, IReadOnlyList<string> titles)
