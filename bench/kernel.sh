@@ -3,7 +3,8 @@
 # tree (scripts/make-test-kernel-tree.sh: v6.1 plus 33 generated commits with one bug):
 #   a  syzbot's procedure: classic strategy, one worker, --no-build-avoidance (every commit built)
 #   b  the defaults: flaky strategy, one worker, build avoidance and kernel signatures
-#   c  b with --workers 2 (rounds of two commits; an idle worker builds ahead speculatively), --ccache
+#   c  b with --workers 2 (rounds of two commits; an idle worker builds ahead speculatively; the second
+#      worker's O= directory starts from a copy of the first's build)
 #
 #   bench/kernel.sh [a b c]       (default: a b c, in that order; b and c run back to back)
 #   OUT=DIR bench/kernel.sh --table   print the table of the configs already run in DIR
@@ -12,11 +13,10 @@
 #   CACHE=DIR                     where the test tree lives (default ~/.cache/culprit-test)
 #
 # Every config gets a fresh store and work directory (its own worktrees and O= build directories), so
-# none starts from another's builds. (a) and (b) build without ccache (as syzbot does, and the
-# default: with an empty cache ccache only adds its hashing and storing, about 45 % on a cold build
-# here); (c) compiles through ccache with an EMPTY cache of its own (CCACHE_DIR under the config's
-# directory), so it is handed no other config's object files: what spares its second worker a second
-# full build of the kernel (its worktree and O= directory are laid out like the first's).
+# none starts from another's builds. None builds through ccache (as syzbot does, and the default: with
+# an empty cache ccache only adds its hashing and storing, about 45 % on a cold build here); CCACHE_DIR
+# is still set to an empty cache under the config's directory, so that a config run with --ccache by
+# hand is handed no other config's object files.
 # All run with the same reproducer and test options (--runs 2 --vms 2) and --no-verify (syzbot does
 # not build a revert; verification would add the same revert build to each).
 # Figures come from each job's --json stats and its log: builds, builds avoided, commits tested,
@@ -46,7 +46,7 @@ options() {
   case $1 in
     a) echo --strategy classic --workers 1 --no-build-avoidance ;;
     b) echo --workers 1 ;;
-    c) echo --workers 2 --ccache ;;
+    c) echo --workers 2 ;;
   esac
 }
 

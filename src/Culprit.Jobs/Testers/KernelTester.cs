@@ -94,12 +94,22 @@ public sealed class KernelTester : ICommitTester
         return workers <= 1 ? processors : Math.Min(processors, (int)Math.Ceiling(1.5 * processors / workers));
     }
 
-    /// <summary>Worker N builds in <c>worker-N/</c> (its worktree, O= directory and run logs) and boots through the same VM pool.</summary>
+    /// <summary>
+    /// Worker N builds in <c>worker-N/</c> (its worktree, O= directory and run logs) and boots through
+    /// the same VM pool; its empty O= directory starts from a copy of the first worker's last build.
+    /// </summary>
     public async Task<ICommitTester> ForWorkerAsync(int worker, CancellationToken ct)
     {
         var dir = Path.Combine(_dir, $"worker-{worker}");
         Directory.CreateDirectory(dir);
-        var options = _builder.Options with { SourceDirectory = Path.Combine(dir, "worktree"), OutputDirectory = Path.Combine(dir, "build") };
+        var options = _builder.Options with
+        {
+            SourceDirectory = Path.Combine(dir, "worktree"),
+            OutputDirectory = Path.Combine(dir, "build"),
+            // Its first build starts from a copy of the first worker's, not from nothing.
+            Seed = new BuildDirectorySeed(_builder, async (from, to, token) =>
+                (await _repo.DiffNamesAsync(from, to, token)).Select(f => f.Path).ToList()),
+        };
         var builder = new KernelBuilder(options);
         builder.CheckSetup();
         await _repo.KeepOrAddWorktreeAsync(options.SourceDirectory, _start, ct);

@@ -34,6 +34,12 @@ public sealed record KernelBuildOptions(string SourceDirectory, string OutputDir
     /// <summary>The PATH to find make, the compiler and the other tools on; the process's PATH by default.</summary>
     public string? SearchPath { get; init; }
 
+    /// <summary>
+    /// Where an empty O= directory starts from: another worker's last finished build, copied and made
+    /// right for this checkout, so that a job's second worker does not build the whole kernel again.
+    /// </summary>
+    public BuildDirectorySeed? Seed { get; init; }
+
     /// <summary>Called with every line make prints (progress display, debugging).</summary>
     public Action<string>? OnOutput { get; init; }
 }

@@ -45,6 +45,7 @@ public sealed class KernelBuilder(KernelBuildOptions options)
 
     private readonly Dictionary<CompilerSpec, string> _descriptions = [];
     private readonly Dictionary<CompilerSpec, bool> _macroPrefixMap = [];
+    private readonly SemaphoreSlim _outputGate = new(1, 1);
     private string? _config;
     private Prepared? _prepared;
 
@@ -120,9 +121,24 @@ public sealed class KernelBuilder(KernelBuildOptions options)
         {
             return found;
         }
+        // Held while make runs here: another worker copies this O= directory only between builds.
+        await _outputGate.WaitAsync(cancellationToken);
+        try
+        {
+            return await BuildHereAsync(cancellationToken);
+        }
+        finally
+        {
+            _outputGate.Release();
+        }
+    }
+
+    private async Task<BuildResult> BuildHereAsync(CancellationToken cancellationToken)
+    {
+        var prepared = _prepared!;
+        var commit = prepared.Commit;
         var watch = Stopwatch.StartNew();
         string? note = null;
-        var prepared = _prepared!;
         if (prepared.Compiler is not { } compiler)
         {
             return Failed($"no compiler for kernel {prepared.Version} in {Options.Compilers.Source}");
@@ -138,8 +154,16 @@ public sealed class KernelBuilder(KernelBuildOptions options)
             Directory.Delete(output, recursive: true);
             note = BuildResult.AfterUnfinishedBuild;
         }
+        if (Options.Seed is { } seed && (!Directory.Exists(output) || !Directory.EnumerateFileSystemEntries(output).Any()))
+        {
+            note = await SeedAsync(seed, commit, output, cancellationToken) ?? note;
+            // Waiting for the other worker's build is not this build's time (nor its timeout's).
+            watch.Restart();
+        }
         Directory.CreateDirectory(output);
         unfinished.Set();
+        var builtCommit = Path.Combine(output, BuildDirectoryCopy.BuiltCommitFile);
+        File.Delete(builtCommit);
         var configPath = Path.Combine(output, ".config");
         var previous = File.Exists(configPath) ? (Text: await File.ReadAllTextAsync(configPath, cancellationToken), Time: File.GetLastWriteTimeUtc(configPath)) : default;
         // Every commit starts from the user's config, not from the previous commit's olddefconfig
@@ -180,6 +204,7 @@ public sealed class KernelBuilder(KernelBuildOptions options)
             return Failed($"make bzImage succeeded but left no {ImagePath}");
         }
 
+        await File.WriteAllTextAsync(builtCommit, commit + "\n", cancellationToken);
         var signature = await SignatureAsync(image, cancellationToken);
         // What this build read: a later commit that touches none of it builds the same kernel.
         var inputs = BuildInputs.Collect(Options.SourceDirectory, output);
@@ -190,6 +215,59 @@ public sealed class KernelBuilder(KernelBuildOptions options)
 
         BuildResult Failed(string error) =>
             new(commit, false, error, prepared.Description, null, watch.Elapsed.TotalSeconds) { Note = note };
+    }
+
+    /// <summary>
+    /// Fills this worker's empty O= directory with a copy of <paramref name="seed"/>'s last finished
+    /// build (waiting while it builds), made right for this checkout (<see cref="BuildDirectoryCopy"/>):
+    /// make then rebuilds only what differs, instead of the whole kernel. Returns the log's note, or
+    /// null when there is nothing finished to copy; a copy that fails leaves the directory empty.
+    /// </summary>
+    private async Task<string?> SeedAsync(BuildDirectorySeed seed, string commit, string output, CancellationToken cancellationToken)
+    {
+        var from = seed.From;
+        var fromOutput = Path.GetFullPath(from.Options.OutputDirectory);
+        var copy = output.TrimEnd('/') + ".copying";
+        if (Directory.Exists(copy))
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+        try
+        {
+            string? builtCommit;
+            await from._outputGate.WaitAsync(cancellationToken);
+            try
+            {
+                builtCommit = BuildDirectoryCopy.BuiltCommit(fromOutput);
+                if (builtCommit is null)
+                {
+                    return null;
+                }
+                await BuildDirectoryCopy.CopyAsync(fromOutput, copy, cancellationToken);
+            }
+            finally
+            {
+                from._outputGate.Release();
+            }
+            var changed = await seed.ChangedFiles(builtCommit, commit, cancellationToken);
+            var source = Path.GetFullPath(Options.SourceDirectory);
+            var oldest = BuildDirectoryCopy.Relocate(copy, Path.GetFullPath(from.Options.SourceDirectory), fromOutput, source, output);
+            BuildDirectoryCopy.AlignSourceTimes(source, changed, oldest);
+            if (Directory.Exists(output))
+            {
+                Directory.Delete(output);
+            }
+            Directory.Move(copy, output);
+            return $"O= directory started from a copy of {fromOutput} (its build of {builtCommit}; {changed.Count} files differ): not built from scratch";
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            if (Directory.Exists(copy))
+            {
+                Directory.Delete(copy, recursive: true);
+            }
+            return $"could not copy the build directory of {fromOutput} ({ex.Message.Split('\n')[0]}): building from scratch";
+        }
     }
 
     /// <summary>The sha256 (lowercase hex) of a built kernel image.</summary>

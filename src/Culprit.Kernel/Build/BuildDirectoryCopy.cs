@@ -1,0 +1,132 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Culprit.Processes;
+
+namespace Culprit.Kernel.Build;
+
+/// <summary>
+/// Makes one worker's O= directory a valid incremental start for another worker whose checkout may
+/// hold another commit. kbuild keeps, per object, the command that built it and every file it read,
+/// by absolute path when O= is not inside the source tree (our workers' worktree/ and build/ are
+/// siblings); make then rebuilds an object whose command changed or whose inputs are newer. So the
+/// copy (1) names the new worker's paths in those records, or every object would be rebuilt (its
+/// command changed) or, worse, checked against the other worker's files; and (2) gives the new
+/// checkout's files times that tell make the truth: a file whose content differs from the commit the
+/// copy was built from is newer than every object, every other file older than all of them.
+/// </summary>
+public static class BuildDirectoryCopy
+{
+    /// <summary>The file in O= naming the commit of the last build that finished there (none while a build runs or after one failed).</summary>
+    public const string BuiltCommitFile = ".culprit-built-commit";
+
+    /// <summary>The commit whose finished build <paramref name="output"/> holds, or null (none finished, or one was cut short since).</summary>
+    public static string? BuiltCommit(string output)
+    {
+        var marker = Path.Combine(output, BuiltCommitFile);
+        if (new UnfinishedMark(output.TrimEnd('/') + ".build-unfinished").Found || !File.Exists(marker))
+        {
+            return null;
+        }
+        var commit = File.ReadAllText(marker).Trim();
+        return commit.Length > 0 ? commit : null;
+    }
+
+    /// <summary>Copies a build directory whole (modes and times kept; shared blocks where the file system can) to a path that does not exist yet.</summary>
+    public static async Task CopyAsync(string from, string to, CancellationToken ct)
+    {
+        var spec = new ProcessSpec("cp", ["-a", "--reflink=auto", "--", from, to]) { Timeout = TimeSpan.FromHours(1) };
+        await ProcessRunner.RunCheckedAsync(spec, ct);
+    }
+
+    /// <summary>
+    /// Rewrites the copied build records (<c>*.cmd</c>, the generated top Makefile, the <c>source</c>
+    /// link) from the old worker's source and output paths to the new one's, each file keeping its
+    /// time; returns the oldest time of any file in the copy.
+    /// </summary>
+    public static DateTime Relocate(string copy, string fromSource, string fromOutput, string toSource, string toOutput)
+    {
+        // Longer path first, so that one inside the other is rewritten whole.
+        var rewrites = new[] { (fromSource, toSource), (fromOutput, toOutput) }
+            .OrderByDescending(p => p.Item1.Length)
+            .Select(p => (Pattern: PathPattern(p.Item1), Replacement: Latin1(p.Item2).Replace("$", "$$")))
+            .ToList();
+        var oldest = DateTime.MaxValue;
+        foreach (var file in Directory.EnumerateFiles(copy, "*", Files))
+        {
+            var time = File.GetLastWriteTimeUtc(file);
+            if (time < oldest)
+            {
+                oldest = time;
+            }
+            var name = Path.GetFileName(file);
+            if (!name.EndsWith(".cmd", StringComparison.Ordinal) && !(name == "Makefile" && Path.GetDirectoryName(file) == copy))
+            {
+                continue;
+            }
+            // Latin-1 reads and writes every byte as it is, whatever the encoding of the paths inside.
+            var text = File.ReadAllText(file, Encoding.Latin1);
+            var rewritten = text;
+            foreach (var (pattern, replacement) in rewrites)
+            {
+                rewritten = pattern.Replace(rewritten, replacement);
+            }
+            if (!ReferenceEquals(rewritten, text))
+            {
+                File.WriteAllText(file, rewritten, Encoding.Latin1);
+                File.SetLastWriteTimeUtc(file, time);
+            }
+        }
+        var link = Path.Combine(copy, "source");
+        if (new FileInfo(link).LinkTarget is not null)
+        {
+            File.Delete(link);
+            File.CreateSymbolicLink(link, toSource);
+        }
+        return oldest == DateTime.MaxValue ? DateTime.UtcNow : oldest;
+    }
+
+    /// <summary>
+    /// Sets the times of the checkout's files (its <c>.git</c> and links left alone): those in
+    /// <paramref name="changed"/> (relative paths) to now, every other one that is newer than
+    /// <paramref name="olderThan"/> to just before it. Returns how many of the changed files exist.
+    /// </summary>
+    public static int AlignSourceTimes(string source, IReadOnlyCollection<string> changed, DateTime olderThan)
+    {
+        var differs = changed as IReadOnlySet<string> ?? changed.ToHashSet(StringComparer.Ordinal);
+        var before = olderThan.AddSeconds(-1);
+        var now = DateTime.UtcNow;
+        var touched = 0;
+        foreach (var file in Directory.EnumerateFiles(source, "*", Files))
+        {
+            var relative = Path.GetRelativePath(source, file);
+            if (relative == ".git" || relative.StartsWith(".git/", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            if (differs.Contains(relative))
+            {
+                File.SetLastWriteTimeUtc(file, now);
+                touched++;
+            }
+            else if (File.GetLastWriteTimeUtc(file) > before)
+            {
+                File.SetLastWriteTimeUtc(file, before);
+            }
+        }
+        return touched;
+    }
+
+    // Every file, dotfiles included, without following links (a link's target is a file of its own here).
+    private static readonly EnumerationOptions Files = new()
+    {
+        RecurseSubdirectories = true,
+        AttributesToSkip = FileAttributes.ReparsePoint,
+        IgnoreInaccessible = false,
+    };
+
+    // The path where it stands whole: followed by a separator, a delimiter or the end, never by more name.
+    private static Regex PathPattern(string path) =>
+        new(Regex.Escape(Latin1(path.TrimEnd('/'))) + @"(?=[/\s'"":;,=)]|$)", RegexOptions.CultureInvariant | RegexOptions.Multiline);
+
+    private static string Latin1(string path) => Encoding.Latin1.GetString(Encoding.UTF8.GetBytes(path.TrimEnd('/')));
+}
