@@ -96,3 +96,91 @@ public sealed class BuildDirectoryCopyTests : IDisposable
         Assert.Null(BuildDirectoryCopy.BuiltCommit(output));
     }
 }
+
+/// <summary>
+/// A worker's empty O= directory filled from another's build (<see cref="BuildDirectorySeed"/>), on
+/// build directories laid out as kbuild leaves them (a finished build's marker and its records), no make run.
+/// </summary>
+public sealed class BuildDirectorySeedFillTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), $"culprit-fill-{Guid.NewGuid():N}");
+    private readonly KernelBuilder _first;
+    private readonly BuildDirectorySeed _seed;
+    private readonly string _output;
+    private readonly string _source;
+
+    public BuildDirectorySeedFillTests()
+    {
+        var firstSource = Path.Combine(_dir, "w1", "worktree");
+        var firstOutput = Path.Combine(_dir, "w1", "build");
+        Directory.CreateDirectory(Path.Combine(firstOutput, "kernel"));
+        File.WriteAllText(Path.Combine(firstOutput, "kernel", ".sys.o.cmd"), $"source_kernel/sys.o := {firstSource}/kernel/sys.c\n");
+        File.WriteAllText(Path.Combine(firstOutput, BuildDirectoryCopy.BuiltCommitFile), "c1\n");
+        _source = Path.Combine(_dir, "worker-2", "worktree");
+        _output = Path.Combine(_dir, "worker-2", "build");
+        Directory.CreateDirectory(Path.Combine(_source, "kernel"));
+        File.WriteAllText(Path.Combine(_source, "kernel", "sys.c"), "int x;\n");
+        _first = new KernelBuilder(new KernelBuildOptions(firstSource, firstOutput, "unused.config"));
+        _seed = new BuildDirectorySeed(_first, (from, to, _) => Task.FromResult<IReadOnlyList<string>>(from == "c1" && to == "c2" ? ["kernel/sys.c"] : []));
+        _ = new KernelBuilder(new KernelBuildOptions(_source, _output, "unused.config") { Seed = _seed });
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task Between_two_builds_of_the_other_worker_its_directory_is_copied_and_made_right_for_this_checkout()
+    {
+        var note = await _seed.FillAsync("c2", CancellationToken.None);
+
+        Assert.Equal($"O= directory started from a copy of {_first.Options.OutputDirectory} (its build of c1; 1 file differs): not built from scratch", note);
+        Assert.Equal($"source_kernel/sys.o := {_source}/kernel/sys.c\n", File.ReadAllText(Path.Combine(_output, "kernel", ".sys.o.cmd")));
+        Assert.True(File.GetLastWriteTimeUtc(Path.Combine(_source, "kernel", "sys.c")) >= File.GetLastWriteTimeUtc(Path.Combine(_output, "kernel", ".sys.o.cmd")));
+        Assert.False(Directory.Exists(_output + ".copying"));
+    }
+
+    [Fact]
+    public async Task While_the_other_worker_builds_it_is_waited_for()
+    {
+        await _first.OutputGate.WaitAsync();
+        var fill = _seed.FillAsync("c2", CancellationToken.None);
+        await Task.Delay(200);
+        Assert.False(fill.IsCompleted);
+        Assert.False(Directory.Exists(_output));
+
+        _first.OutputGate.Release();
+
+        Assert.StartsWith("O= directory started from a copy of ", await fill);
+        Assert.True(File.Exists(Path.Combine(_output, "kernel", ".sys.o.cmd")));
+    }
+
+    [Fact]
+    public async Task A_copy_put_aside_at_the_end_of_the_other_workers_build_is_taken_without_waiting_for_its_next()
+    {
+        Assert.False(await _seed.StageAsync(_first.Options.OutputDirectory, "c1", CancellationToken.None));
+        await _first.OutputGate.WaitAsync(); // its next build
+        try
+        {
+            var fill = _seed.FillAsync("c2", CancellationToken.None);
+            Assert.Same(fill, await Task.WhenAny(fill, Task.Delay(TimeSpan.FromMinutes(1))));
+
+            Assert.StartsWith("O= directory started from a copy of ", await fill);
+            Assert.Equal($"source_kernel/sys.o := {_source}/kernel/sys.c\n", File.ReadAllText(Path.Combine(_output, "kernel", ".sys.o.cmd")));
+        }
+        finally
+        {
+            _first.OutputGate.Release();
+        }
+        // Taken once: the other worker's later builds put nothing aside any more.
+        Assert.False(await _seed.StageAsync(_first.Options.OutputDirectory, "c3", CancellationToken.None));
+        Assert.False(Directory.Exists(_output + ".copying"));
+    }
+
+    [Fact]
+    public async Task Without_a_finished_build_to_copy_the_directory_stays_empty()
+    {
+        File.Delete(Path.Combine(_first.Options.OutputDirectory, BuildDirectoryCopy.BuiltCommitFile));
+
+        Assert.Null(await _seed.FillAsync("c2", CancellationToken.None));
+        Assert.False(Directory.Exists(_output));
+    }
+}

@@ -19,17 +19,11 @@ public sealed class BuildDirectorySeedTests(KernelBuildFixture fixture, ITestOut
         var source = Path.Combine(scratch, "worker-2", "worktree");
         try
         {
-            // The first worker builds the good commit for real (its own images, so make runs and the build is recorded).
-            await fixture.B.CheckoutAsync(fixture.Tree.Good);
-            var first = new KernelBuilder(fixture.B.Options(fixture.Tree.Config) with { ImageDirectory = Path.Combine(scratch, "images-1") });
-            await first.PrepareAsync(fixture.Tree.Good);
-            var good = await first.BuildAsync(fixture.Tree.Good);
-            Assert.True(good.Ok, good.Error);
-            Assert.Equal(fixture.Tree.Good, BuildDirectoryCopy.BuiltCommit(fixture.B.Output));
-
-            // The second worker's checkout is made now (newer than every object) at the culprit, 18 files away.
+            // The second worker's checkout is made now (newer than every object) at the culprit, 18 files away,
+            // before the first worker's build, which then puts a copy of its build directory aside for it.
             await fixture.Tree.GitAsync("worktree", "add", "-q", "--detach", "-f", source, fixture.Tree.Culprit);
             var culprit = (await fixture.Tree.GitAsync("rev-parse", fixture.Tree.Culprit)).Trim();
+            var first = new KernelBuilder(fixture.B.Options(fixture.Tree.Config) with { ImageDirectory = Path.Combine(scratch, "images-1") });
             var lines = new List<string>();
             var second = new KernelBuilder(fixture.B.Options(fixture.Tree.Config) with
             {
@@ -39,6 +33,15 @@ public sealed class BuildDirectorySeedTests(KernelBuildFixture fixture, ITestOut
                 Seed = new BuildDirectorySeed(first, ChangedFilesAsync),
                 OnOutput = line => { lock (lines) { lines.Add(line); } },
             });
+
+            // The first worker builds the good commit for real (its own images, so make runs and the build is recorded).
+            await fixture.B.CheckoutAsync(fixture.Tree.Good);
+            await first.PrepareAsync(fixture.Tree.Good);
+            var good = await first.BuildAsync(fixture.Tree.Good);
+            Assert.True(good.Ok, good.Error);
+            Assert.Equal(fixture.Tree.Good, BuildDirectoryCopy.BuiltCommit(fixture.B.Output));
+            Assert.True(Directory.Exists(Path.Combine(scratch, "worker-2", "build.copying")));
+
             await second.PrepareAsync(culprit);
             var seeded = await second.BuildAsync(culprit);
             var compiled = lines.Count(l => l.StartsWith("  CC ", StringComparison.Ordinal));

@@ -11,7 +11,7 @@ namespace Culprit.Kernel.Build;
 /// that would make two builds of the same source differ pinned down. The signature is the sha256 of
 /// the image, so equal signatures mean equal kernels whatever the path or worker.
 /// </summary>
-public sealed class KernelBuilder(KernelBuildOptions options)
+public sealed class KernelBuilder
 {
     /// <summary>The architecture built: the one QEMU boots (qemu-system-x86_64).</summary>
     public const string Architecture = "x86_64";
@@ -45,14 +45,24 @@ public sealed class KernelBuilder(KernelBuildOptions options)
 
     private readonly Dictionary<CompilerSpec, string> _descriptions = [];
     private readonly Dictionary<CompilerSpec, bool> _macroPrefixMap = [];
-    private readonly SemaphoreSlim _outputGate = new(1, 1);
+    private readonly List<BuildDirectorySeed> _waitingCopies = [];
     private string? _config;
     private Prepared? _prepared;
 
-    public KernelBuildOptions Options { get; } = options;
+    public KernelBuilder(KernelBuildOptions options)
+    {
+        Options = options;
+        Images = new(options.ImageDirectory ?? Path.GetFullPath(options.OutputDirectory).TrimEnd('/') + ".images", options.ImagesLimitBytes);
+        options.Seed?.Register(this);
+    }
+
+    public KernelBuildOptions Options { get; }
 
     /// <summary>Where built images are kept (<see cref="KernelBuildOptions.ImageDirectory"/>): a build kept there is not made again.</summary>
-    public KeptImages Images { get; } = new(options.ImageDirectory ?? Path.GetFullPath(options.OutputDirectory).TrimEnd('/') + ".images", options.ImagesLimitBytes);
+    public KeptImages Images { get; }
+
+    /// <summary>Held while make runs in the O= directory: another worker copies it only between builds.</summary>
+    internal SemaphoreSlim OutputGate { get; } = new(1, 1);
 
     /// <summary>
     /// Checks what does not depend on the commit, so that a bad config or a missing tool is one
@@ -121,15 +131,23 @@ public sealed class KernelBuilder(KernelBuildOptions options)
         {
             return found;
         }
-        // Held while make runs here: another worker copies this O= directory only between builds.
-        await _outputGate.WaitAsync(cancellationToken);
+        await OutputGate.WaitAsync(cancellationToken);
         try
         {
             return await BuildHereAsync(cancellationToken);
         }
         finally
         {
-            _outputGate.Release();
+            OutputGate.Release();
+        }
+    }
+
+    /// <summary>A worker whose empty O= directory starts from this one's next finished build (<see cref="BuildDirectorySeed"/>).</summary>
+    internal void AddWaitingCopy(BuildDirectorySeed seed)
+    {
+        lock (_waitingCopies)
+        {
+            _waitingCopies.Add(seed);
         }
     }
 
@@ -154,9 +172,9 @@ public sealed class KernelBuilder(KernelBuildOptions options)
             Directory.Delete(output, recursive: true);
             note = BuildResult.AfterUnfinishedBuild;
         }
-        if (Options.Seed is { } seed && (!Directory.Exists(output) || !Directory.EnumerateFileSystemEntries(output).Any()))
+        if (Options.Seed is { } seed && !BuildDirectorySeed.HasEntries(output))
         {
-            note = await SeedAsync(seed, commit, output, cancellationToken) ?? note;
+            note = await seed.FillAsync(commit, cancellationToken) ?? note;
             // Waiting for the other worker's build is not this build's time (nor its timeout's).
             watch.Restart();
         }
@@ -205,6 +223,7 @@ public sealed class KernelBuilder(KernelBuildOptions options)
         }
 
         await File.WriteAllTextAsync(builtCommit, commit + "\n", cancellationToken);
+        await PutCopiesAsideAsync(output, commit, cancellationToken);
         var signature = await SignatureAsync(image, cancellationToken);
         // What this build read: a later commit that touches none of it builds the same kernel.
         var inputs = BuildInputs.Collect(Options.SourceDirectory, output);
@@ -217,56 +236,23 @@ public sealed class KernelBuilder(KernelBuildOptions options)
             new(commit, false, error, prepared.Description, null, watch.Elapsed.TotalSeconds) { Note = note };
     }
 
-    /// <summary>
-    /// Fills this worker's empty O= directory with a copy of <paramref name="seed"/>'s last finished
-    /// build (waiting while it builds), made right for this checkout (<see cref="BuildDirectoryCopy"/>):
-    /// make then rebuilds only what differs, instead of the whole kernel. Returns the log's note, or
-    /// null when there is nothing finished to copy; a copy that fails leaves the directory empty.
-    /// </summary>
-    private async Task<string?> SeedAsync(BuildDirectorySeed seed, string commit, string output, CancellationToken cancellationToken)
+    /// <summary>Copies the finished build aside for each worker still waiting to start from it, while make is not running here.</summary>
+    private async Task PutCopiesAsideAsync(string output, string commit, CancellationToken cancellationToken)
     {
-        var from = seed.From;
-        var fromOutput = Path.GetFullPath(from.Options.OutputDirectory);
-        var copy = output.TrimEnd('/') + ".copying";
-        if (Directory.Exists(copy))
+        List<BuildDirectorySeed> waiting;
+        lock (_waitingCopies)
         {
-            Directory.Delete(copy, recursive: true);
+            waiting = [.. _waitingCopies];
         }
-        try
+        foreach (var seed in waiting)
         {
-            string? builtCommit;
-            await from._outputGate.WaitAsync(cancellationToken);
-            try
+            if (!await seed.StageAsync(output, commit, cancellationToken))
             {
-                builtCommit = BuildDirectoryCopy.BuiltCommit(fromOutput);
-                if (builtCommit is null)
+                lock (_waitingCopies)
                 {
-                    return null;
+                    _waitingCopies.Remove(seed);
                 }
-                await BuildDirectoryCopy.CopyAsync(fromOutput, copy, cancellationToken);
             }
-            finally
-            {
-                from._outputGate.Release();
-            }
-            var changed = await seed.ChangedFiles(builtCommit, commit, cancellationToken);
-            var source = Path.GetFullPath(Options.SourceDirectory);
-            var oldest = BuildDirectoryCopy.Relocate(copy, Path.GetFullPath(from.Options.SourceDirectory), fromOutput, source, output);
-            BuildDirectoryCopy.AlignSourceTimes(source, changed, oldest);
-            if (Directory.Exists(output))
-            {
-                Directory.Delete(output);
-            }
-            Directory.Move(copy, output);
-            return $"O= directory started from a copy of {fromOutput} (its build of {builtCommit}; {changed.Count} files differ): not built from scratch";
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            if (Directory.Exists(copy))
-            {
-                Directory.Delete(copy, recursive: true);
-            }
-            return $"could not copy the build directory of {fromOutput} ({ex.Message.Split('\n')[0]}): building from scratch";
         }
     }
 
