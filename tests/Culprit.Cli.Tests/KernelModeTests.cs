@@ -103,7 +103,7 @@ public sealed class KernelModeTests(ITestOutputHelper output)
     }
 
     [KernelFact]
-    public async Task The_default_flaky_strategy_finds_the_kernel_bug_commit_with_its_confidence()
+    public async Task The_default_flaky_strategy_finds_the_kernel_bug_commit_with_its_confidence_on_two_workers()
     {
         var tree = await TestTreeAsync();
         using var temp = new TempDir("culprit-kernel");
@@ -120,7 +120,7 @@ public sealed class KernelModeTests(ITestOutputHelper output)
         await ProcessRunner.RunCheckedAsync(ProcessSpec.Of("git", "clone", "-q", "--bare", tree["repo"], mirror));
 
         var run = await CliHarness.InvokeAsync("bisect", "--kernel", "--repo", mirror, "--bad", tree["bad"], "--good", tree["good"],
-            "--config", tree["config"], "--repro", repro, "--runs", "2", "--vms", "2", "--ccache", "--no-verify", "--qemu", qemu,
+            "--config", tree["config"], "--repro", repro, "--runs", "2", "--vms", "2", "--ccache", "--no-verify", "--qemu", qemu, "--workers", "2",
             "--boot-timeout", "300", "--run-timeout", "300", "--json", json, "--store", temp.Sub("s.db"));
 
         Assert.True(run.ExitCode == 0, run.Error + run.Output);
@@ -139,6 +139,9 @@ public sealed class KernelModeTests(ITestOutputHelper output)
         Assert.True(root.GetProperty("stats").GetProperty("candidates_dropped").GetInt32() >= 1);
         Assert.Matches(@"\d+ commits cannot change the kernel \(touch only files the build did not read\): not candidates", run.Output);
         Assert.Contains($"commit {tree["docs_only"]} cannot change the kernel (touches only Documentation/process/howto.rst): same as its parent", run.Output);
+        // The second worker's first build starts from a copy of the first worker's build directory, not from nothing.
+        Assert.Matches(@"testing 2 commits at once: [0-9a-f]{40} [0-9a-f]{40}", run.Output);
+        Assert.Matches(@"O= directory started from a copy of .*/build \(its build of [0-9a-f]{40}; \d+ files? differs?\): not built from scratch", run.Output);
         var worktrees = await ProcessRunner.RunCheckedAsync(ProcessSpec.Of("git", "-C", mirror, "worktree", "list", "--porcelain"));
         Assert.Single(worktrees.StandardOutput.Split('\n'), l => l.StartsWith("worktree ", StringComparison.Ordinal));
         // Build avoidance is sound: every commit it did not build or took out of the candidates, built now, is the kernel it was judged by.

@@ -24,10 +24,14 @@ public sealed class KernelTester : ICommitTester
 
     /// <summary>The first worker's tester owns the VM pool; the others share it.</summary>
     private readonly bool _ownsPool;
+
+    /// <summary>The worktree being made (another worker's, while the first one builds); done for the first worker's.</summary>
+    private readonly Task _worktreeReady;
     private int _runCounter;
 
-    private KernelTester(GitRepository repo, string worktree, string dir, KernelBuilder builder, VmPool pool, string initramfs, string start, bool ownsPool)
+    private KernelTester(GitRepository repo, string worktree, string dir, KernelBuilder builder, VmPool pool, string initramfs, string start, bool ownsPool, Task? worktreeReady = null)
     {
+        _worktreeReady = worktreeReady ?? Task.CompletedTask;
         _start = start;
         _ownsPool = ownsPool;
         _repo = repo;
@@ -98,7 +102,7 @@ public sealed class KernelTester : ICommitTester
     /// Worker N builds in <c>worker-N/</c> (its worktree, O= directory and run logs) and boots through
     /// the same VM pool; its empty O= directory starts from a copy of the first worker's last build.
     /// </summary>
-    public async Task<ICommitTester> ForWorkerAsync(int worker, CancellationToken ct)
+    public Task<ICommitTester> ForWorkerAsync(int worker, CancellationToken ct)
     {
         var dir = Path.Combine(_dir, $"worker-{worker}");
         Directory.CreateDirectory(dir);
@@ -112,12 +116,15 @@ public sealed class KernelTester : ICommitTester
         };
         var builder = new KernelBuilder(options);
         builder.CheckSetup();
-        await _repo.KeepOrAddWorktreeAsync(options.SourceDirectory, _start, ct);
-        return new KernelTester(_repo, options.SourceDirectory, dir, builder, _pool, _initramfs, _start, ownsPool: false);
+        // A checkout of the whole tree (12 s for Linux on 2 cores): made while the first worker starts
+        // building, not before the job starts; this worker waits for it at its first checkout.
+        var worktreeReady = Task.Run(() => _repo.KeepOrAddWorktreeAsync(options.SourceDirectory, _start, ct), ct);
+        return Task.FromResult<ICommitTester>(new KernelTester(_repo, options.SourceDirectory, dir, builder, _pool, _initramfs, _start, ownsPool: false, worktreeReady));
     }
 
     public async Task<string?> PrepareAsync(string commit, CancellationToken ct)
     {
+        await _worktreeReady.WaitAsync(ct);
         await GitRepository.CheckoutAsync(_worktree, commit, ct);
         return await _builder.PrepareAsync(commit, ct);
     }
@@ -143,6 +150,14 @@ public sealed class KernelTester : ICommitTester
         if (_ownsPool)
         {
             _pool.Dispose();
+        }
+        try
+        {
+            await _worktreeReady;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Never made (the job stopped first, or git failed, which its first checkout reported): removed below all the same.
         }
         await _repo.RemoveWorktreeAsync(_worktree, CancellationToken.None);
     }
