@@ -476,6 +476,14 @@ public sealed partial class GitRepository
     }
 
     /// <summary>
+    /// Tells the index of <paramref name="worktree"/> that files there got new times but kept their
+    /// content (<c>git update-index -q --refresh</c>, which reads only the files whose times moved): a
+    /// forced checkout otherwise rewrites every file whose time the index does not hold.
+    /// </summary>
+    public static Task RefreshIndexAsync(string worktree, CancellationToken ct = default) =>
+        ProcessRunner.RunCheckedAsync(Git(worktree, "update-index", "-q", "--refresh"), ct);
+
+    /// <summary>
     /// Removes every file of <paramref name="worktree"/> that git does not track, ignored build outputs
     /// included (<c>git clean -ffdx</c>): the next build starts from the sources alone.
     /// </summary>

@@ -13,7 +13,7 @@ public sealed class BuildDirectoryCopyTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public void The_build_records_name_the_new_workers_paths_and_keep_their_times()
+    public void The_build_records_name_the_new_workers_paths()
     {
         var copy = Path.Combine(_dir, "copy");
         Directory.CreateDirectory(Path.Combine(copy, "kernel"));
@@ -30,17 +30,10 @@ public sealed class BuildDirectoryCopyTests : IDisposable
         File.WriteAllText(makefile, "include /w1/src/Makefile\n");
         var objectFile = Path.Combine(copy, "kernel", "sys.o");
         File.WriteAllText(objectFile, "/w1/src/kernel/sys.c");
-        var old = new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc);
-        foreach (var file in new[] { cmd, makefile, objectFile })
-        {
-            File.SetLastWriteTimeUtc(file, old.AddMinutes(1));
-        }
-        File.SetLastWriteTimeUtc(objectFile, old);
         File.CreateSymbolicLink(Path.Combine(copy, "source"), "/w1/src");
 
-        var oldest = BuildDirectoryCopy.Relocate(copy, "/w1/src", "/w1/build", "/jobs/7/worker-2/worktree", "/jobs/7/worker-2/build");
+        BuildDirectoryCopy.Relocate(copy, "/w1/src", "/w1/build", "/jobs/7/worker-2/worktree", "/jobs/7/worker-2/build");
 
-        Assert.Equal(old, oldest);
         Assert.Equal("""
             cmd_kernel/sys.o := gcc -I/jobs/7/worker-2/worktree/include -I./include -fmacro-prefix-map=/jobs/7/worker-2/worktree/= -c -o kernel/sys.o /jobs/7/worker-2/worktree/kernel/sys.c
             source_kernel/sys.o := /jobs/7/worker-2/worktree/kernel/sys.c
@@ -51,34 +44,35 @@ public sealed class BuildDirectoryCopyTests : IDisposable
             """, File.ReadAllText(cmd));
         Assert.Equal("include /jobs/7/worker-2/worktree/Makefile\n", File.ReadAllText(makefile));
         Assert.Equal("/w1/src/kernel/sys.c", File.ReadAllText(objectFile));
-        Assert.Equal(old.AddMinutes(1), File.GetLastWriteTimeUtc(cmd));
-        Assert.Equal(old.AddMinutes(1), File.GetLastWriteTimeUtc(makefile));
         Assert.Equal("/jobs/7/worker-2/worktree", new FileInfo(Path.Combine(copy, "source")).LinkTarget);
     }
 
     [Fact]
-    public void Changed_files_are_newer_than_every_object_and_the_others_older()
+    public void The_copy_has_one_time_the_changed_files_are_newer_and_the_other_files_keep_theirs()
     {
+        var copy = Path.Combine(_dir, "copy");
+        Directory.CreateDirectory(Path.Combine(copy, "kernel"));
+        var objectFile = Path.Combine(copy, "kernel", "sys.o");
+        var image = Path.Combine(copy, "vmlinux");
+        File.WriteAllText(objectFile, "o");
+        File.WriteAllText(image, "v");
+        File.SetLastWriteTimeUtc(objectFile, new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc));
         var source = Path.Combine(_dir, "src");
         Directory.CreateDirectory(Path.Combine(source, "kernel"));
         var changed = Path.Combine(source, "kernel", "sys.c");
         var same = Path.Combine(source, "kernel", "fork.c");
-        var dotfile = Path.Combine(source, ".gitignore");
-        var git = Path.Combine(source, ".git");
-        foreach (var file in new[] { changed, same, dotfile, git })
-        {
-            File.WriteAllText(file, "x");
-        }
-        var oldest = new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc);
-        var gitTime = File.GetLastWriteTimeUtc(git);
+        File.WriteAllText(changed, "x");
+        File.WriteAllText(same, "y");
+        var sameTime = new DateTime(2025, 6, 7, 8, 9, 10, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(same, sameTime);
 
-        var touched = BuildDirectoryCopy.AlignSourceTimes(source, ["kernel/sys.c", "kernel/removed.c"], oldest);
+        var touched = BuildDirectoryCopy.SetTimes(copy, source, ["kernel/sys.c", "kernel/removed.c"]);
 
         Assert.Equal(1, touched);
-        Assert.True(File.GetLastWriteTimeUtc(changed) > oldest.AddDays(1));
-        Assert.True(File.GetLastWriteTimeUtc(same) < oldest);
-        Assert.True(File.GetLastWriteTimeUtc(dotfile) < oldest);
-        Assert.Equal(gitTime, File.GetLastWriteTimeUtc(git));
+        var copied = File.GetLastWriteTimeUtc(objectFile);
+        Assert.Equal(copied, File.GetLastWriteTimeUtc(image));
+        Assert.True(File.GetLastWriteTimeUtc(changed) - copied >= BuildDirectoryCopy.Margin);
+        Assert.Equal(sameTime, File.GetLastWriteTimeUtc(same));
     }
 
     [Fact]
@@ -134,7 +128,7 @@ public sealed class BuildDirectorySeedFillTests : IDisposable
 
         Assert.Equal($"O= directory started from a copy of {_first.Options.OutputDirectory} (its build of c1; 1 file differs): not built from scratch", note);
         Assert.Equal($"source_kernel/sys.o := {_source}/kernel/sys.c\n", File.ReadAllText(Path.Combine(_output, "kernel", ".sys.o.cmd")));
-        Assert.True(File.GetLastWriteTimeUtc(Path.Combine(_source, "kernel", "sys.c")) >= File.GetLastWriteTimeUtc(Path.Combine(_output, "kernel", ".sys.o.cmd")));
+        Assert.True(File.GetLastWriteTimeUtc(Path.Combine(_source, "kernel", "sys.c")) > File.GetLastWriteTimeUtc(Path.Combine(_output, "kernel", ".sys.o.cmd")));
         Assert.False(Directory.Exists(_output + ".copying"));
     }
 

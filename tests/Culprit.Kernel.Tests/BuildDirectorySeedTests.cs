@@ -30,7 +30,8 @@ public sealed class BuildDirectorySeedTests(KernelBuildFixture fixture, ITestOut
                 SourceDirectory = source,
                 OutputDirectory = Path.Combine(scratch, "worker-2", "build"),
                 ImageDirectory = Path.Combine(scratch, "images-2"),
-                Seed = new BuildDirectorySeed(first, ChangedFilesAsync),
+                Seed = new BuildDirectorySeed(first, ChangedFilesAsync, token =>
+                    ProcessRunner.RunCheckedAsync(new ProcessSpec("git", ["-C", source, "update-index", "-q", "--refresh"]), token)),
                 OnOutput = line => { lock (lines) { lines.Add(line); } },
             });
 
@@ -52,6 +53,18 @@ public sealed class BuildDirectorySeedTests(KernelBuildFixture fixture, ITestOut
             Assert.StartsWith("O= directory started from a copy of " + fixture.B.Output, seeded.Note);
             Assert.InRange(compiled, 1, objects / 10);
             Assert.Equal(culprit, BuildDirectoryCopy.BuiltCommit(Path.Combine(scratch, "worker-2", "build")));
+
+            // Its next commit, checked out as a job does (forced), is an incremental build too: the copy's new
+            // times did not make git rewrite the checkout's files (nor make rebuild the kernel).
+            lines.Clear();
+            await ProcessRunner.RunCheckedAsync(new ProcessSpec("git", ["-C", source, "checkout", "-q", "--detach", "--force", fixture.Tree.Bad]));
+            var bad = (await fixture.Tree.GitAsync("rev-parse", fixture.Tree.Bad)).Trim();
+            await second.PrepareAsync(bad);
+            var next = await second.BuildAsync(bad);
+            var compiledNext = lines.Count(l => l.StartsWith("  CC ", StringComparison.Ordinal));
+            output.WriteLine($"then {bad}: {compiledNext} compiles, {next.Seconds:F1}s");
+            Assert.True(next.Ok, next.Error);
+            Assert.InRange(compiledNext, 0, objects / 10);
 
             // The same commit built where it was built all along is the same kernel.
             await fixture.B.CheckoutAsync(culprit);

@@ -111,8 +111,9 @@ public sealed class KernelTester : ICommitTester
             SourceDirectory = Path.Combine(dir, "worktree"),
             OutputDirectory = Path.Combine(dir, "build"),
             // Its first build starts from a copy of the first worker's, not from nothing.
-            Seed = new BuildDirectorySeed(_builder, async (from, to, token) =>
-                (await _repo.DiffNamesAsync(from, to, token)).Select(f => f.Path).ToList()),
+            Seed = new BuildDirectorySeed(_builder,
+                async (from, to, token) => (await _repo.DiffNamesAsync(from, to, token)).Select(f => f.Path).ToList(),
+                token => GitRepository.RefreshIndexAsync(Path.Combine(dir, "worktree"), token)),
         };
         var builder = new KernelBuilder(options);
         builder.CheckSetup();

@@ -10,9 +10,9 @@ namespace Culprit.Kernel.Build;
 /// by absolute path when O= is not inside the source tree (our workers' worktree/ and build/ are
 /// siblings); make then rebuilds an object whose command changed or whose inputs are newer. So the
 /// copy (1) names the new worker's paths in those records, or every object would be rebuilt (its
-/// command changed) or, worse, checked against the other worker's files; and (2) gives the new
-/// checkout's files times that tell make the truth: a file whose content differs from the commit the
-/// copy was built from is newer than every object, every other file older than all of them.
+/// command changed) or, worse, checked against the other worker's files; and (2) sets times that
+/// tell make the truth: a file of the new checkout whose content differs from the commit the copy was
+/// built from is newer than every copied file, every other file not newer.
 /// </summary>
 public static class BuildDirectoryCopy
 {
@@ -40,24 +40,17 @@ public static class BuildDirectoryCopy
 
     /// <summary>
     /// Rewrites the copied build records (<c>*.cmd</c>, the generated top Makefile, the <c>source</c>
-    /// link) from the old worker's source and output paths to the new one's, each file keeping its
-    /// time; returns the oldest time of any file in the copy.
+    /// link) from the old worker's source and output paths to the new one's.
     /// </summary>
-    public static DateTime Relocate(string copy, string fromSource, string fromOutput, string toSource, string toOutput)
+    public static void Relocate(string copy, string fromSource, string fromOutput, string toSource, string toOutput)
     {
         // Longer path first, so that one inside the other is rewritten whole.
         var rewrites = new[] { (fromSource, toSource), (fromOutput, toOutput) }
             .OrderByDescending(p => p.Item1.Length)
             .Select(p => (Pattern: PathPattern(p.Item1), Replacement: Latin1(p.Item2).Replace("$", "$$")))
             .ToList();
-        var oldest = DateTime.MaxValue;
         foreach (var file in Directory.EnumerateFiles(copy, "*", Files))
         {
-            var time = File.GetLastWriteTimeUtc(file);
-            if (time < oldest)
-            {
-                oldest = time;
-            }
             var name = Path.GetFileName(file);
             if (!name.EndsWith(".cmd", StringComparison.Ordinal) && !(name == "Makefile" && Path.GetDirectoryName(file) == copy))
             {
@@ -73,7 +66,6 @@ public static class BuildDirectoryCopy
             if (!ReferenceEquals(rewritten, text))
             {
                 File.WriteAllText(file, rewritten, Encoding.Latin1);
-                File.SetLastWriteTimeUtc(file, time);
             }
         }
         var link = Path.Combine(copy, "source");
@@ -82,39 +74,43 @@ public static class BuildDirectoryCopy
             File.Delete(link);
             File.CreateSymbolicLink(link, toSource);
         }
-        return oldest == DateTime.MaxValue ? DateTime.UtcNow : oldest;
     }
 
     /// <summary>
-    /// Sets the times of the checkout's files (its <c>.git</c> and links left alone): those in
-    /// <paramref name="changed"/> (relative paths) to now, every other one that is newer than
-    /// <paramref name="olderThan"/> to just before it. Returns how many of the changed files exist.
+    /// Gives the copy's files one time, <see cref="Margin"/> before now, and the checkout's files in
+    /// <paramref name="changed"/> (relative paths; the ones that exist) the time now. make rebuilds a
+    /// target only when something it depends on is strictly newer: with every copied file at one
+    /// time, what was up to date in the other worker's finished build stays so, the checkout's other
+    /// files (written before this, their content the copied build's) are not newer, and the changed
+    /// ones are, so make rebuilds what they reach and nothing else. The checkout's other files keep
+    /// their times, which git's index holds. Returns how many changed files exist here.
     /// </summary>
-    public static int AlignSourceTimes(string source, IReadOnlyCollection<string> changed, DateTime olderThan)
+    public static int SetTimes(string copy, string source, IReadOnlyCollection<string> changed)
     {
-        var differs = changed as IReadOnlySet<string> ?? changed.ToHashSet(StringComparer.Ordinal);
-        var before = olderThan.AddSeconds(-1);
         var now = DateTime.UtcNow;
-        var touched = 0;
-        foreach (var file in Directory.EnumerateFiles(source, "*", Files))
+        var settled = now - Margin;
+        foreach (var file in Directory.EnumerateFiles(copy, "*", Files))
         {
-            var relative = Path.GetRelativePath(source, file);
-            if (relative == ".git" || relative.StartsWith(".git/", StringComparison.Ordinal))
-            {
-                continue;
-            }
-            if (differs.Contains(relative))
+            File.SetLastWriteTimeUtc(file, settled);
+        }
+        var touched = 0;
+        foreach (var relative in changed)
+        {
+            var file = Path.Combine(source, relative);
+            if (File.Exists(file) && new FileInfo(file).LinkTarget is null)
             {
                 File.SetLastWriteTimeUtc(file, now);
                 touched++;
             }
-            else if (File.GetLastWriteTimeUtc(file) > before)
-            {
-                File.SetLastWriteTimeUtc(file, before);
-            }
         }
         return touched;
     }
+
+    /// <summary>
+    /// How far before now the copy's files are set: file systems that keep times to the second (or two,
+    /// as FAT does) must still see the changed files as newer than the copy.
+    /// </summary>
+    public static readonly TimeSpan Margin = TimeSpan.FromSeconds(2);
 
     // Every file, dotfiles included, without following links (a link's target is a file of its own here).
     private static readonly EnumerationOptions Files = new()

@@ -9,7 +9,14 @@ namespace Culprit.Kernel.Build;
 /// </summary>
 /// <param name="from">The builder whose O= directory is copied.</param>
 /// <param name="changedFiles">The paths (relative to the tree) whose content differs between two commits, renames as a delete and an add (git, which the kernel layer does not call).</param>
-public sealed class BuildDirectorySeed(KernelBuilder from, Func<string, string, CancellationToken, Task<IReadOnlyList<string>>> changedFiles)
+/// <param name="timesChanged">
+/// Told that files of the checkout got new times, not new content: git's index must learn it
+/// (<c>git update-index --refresh</c>), or its next forced checkout rewrites them and make rebuilds what they reach.
+/// </param>
+public sealed class BuildDirectorySeed(
+    KernelBuilder from,
+    Func<string, string, CancellationToken, Task<IReadOnlyList<string>>> changedFiles,
+    Func<CancellationToken, Task>? timesChanged = null)
 {
     private readonly Lock _lock = new();
     private KernelBuilder? _to;
@@ -101,8 +108,11 @@ public sealed class BuildDirectorySeed(KernelBuilder from, Func<string, string, 
             }
             var changed = await changedFiles(builtCommit, commit, ct);
             var source = Path.GetFullPath(to.Options.SourceDirectory);
-            var oldest = BuildDirectoryCopy.Relocate(Staging, Path.GetFullPath(from.Options.SourceDirectory), fromOutput, source, output);
-            BuildDirectoryCopy.AlignSourceTimes(source, changed, oldest);
+            BuildDirectoryCopy.Relocate(Staging, Path.GetFullPath(from.Options.SourceDirectory), fromOutput, source, output);
+            if (BuildDirectoryCopy.SetTimes(Staging, source, changed) > 0 && timesChanged is not null)
+            {
+                await timesChanged(ct);
+            }
             if (Directory.Exists(output))
             {
                 Directory.Delete(output);
