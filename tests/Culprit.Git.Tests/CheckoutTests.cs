@@ -31,6 +31,31 @@ public sealed class CheckoutTests
         Assert.True(File.Exists(Path.Combine(dir, "a.o")));
     }
 
+    [Fact]
+    public async Task After_the_index_is_refreshed_a_forced_checkout_rewrites_only_the_files_that_differ()
+    {
+        using var temp = new TempDir();
+        var dir = temp.Path;
+        await Git(dir, "init", "-q", "-b", "main");
+        await File.WriteAllTextAsync(Path.Combine(dir, "a.c"), "one\n");
+        await File.WriteAllTextAsync(Path.Combine(dir, "b.c"), "same\n");
+        await Git(dir, "add", "-A");
+        await Git(dir, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "one");
+        await File.WriteAllTextAsync(Path.Combine(dir, "a.c"), "two\n");
+        await Git(dir, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-am", "two");
+        // New times, same content (what a copied build directory's worker does to its checkout).
+        var old = new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(Path.Combine(dir, "a.c"), old);
+        File.SetLastWriteTimeUtc(Path.Combine(dir, "b.c"), old);
+
+        await GitRepository.RefreshIndexAsync(dir);
+        await GitRepository.CheckoutAsync(dir, "main~1");
+
+        Assert.Equal("one\n", await File.ReadAllTextAsync(Path.Combine(dir, "a.c")));
+        Assert.NotEqual(old, File.GetLastWriteTimeUtc(Path.Combine(dir, "a.c")));
+        Assert.Equal(old, File.GetLastWriteTimeUtc(Path.Combine(dir, "b.c")));
+    }
+
     private static Task<ProcessResult> Git(string dir, params string[] args) =>
         ProcessRunner.RunCheckedAsync(new ProcessSpec("git", ["-C", dir, .. args]));
 }
