@@ -10,13 +10,7 @@ public sealed class CheckoutTests
     {
         using var temp = new TempDir();
         var dir = temp.Path;
-        await Git(dir, "init", "-q", "-b", "main");
-        await File.WriteAllTextAsync(Path.Combine(dir, ".gitignore"), "*.o\n");
-        await File.WriteAllTextAsync(Path.Combine(dir, "a.c"), "one\n");
-        await Git(dir, "add", "-A");
-        await Git(dir, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "one");
-        await File.WriteAllTextAsync(Path.Combine(dir, "a.c"), "two\n");
-        await Git(dir, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-am", "two");
+        await TwoCommitsAsync(dir, (".gitignore", "*.o\n"));
         Directory.CreateDirectory(Path.Combine(dir, "scratch"));
         await File.WriteAllTextAsync(Path.Combine(dir, "scratch", "state"), "left by a test\n");
         await File.WriteAllTextAsync(Path.Combine(dir, "marker"), "left by a test\n");
@@ -36,13 +30,7 @@ public sealed class CheckoutTests
     {
         using var temp = new TempDir();
         var dir = temp.Path;
-        await Git(dir, "init", "-q", "-b", "main");
-        await File.WriteAllTextAsync(Path.Combine(dir, "a.c"), "one\n");
-        await File.WriteAllTextAsync(Path.Combine(dir, "b.c"), "same\n");
-        await Git(dir, "add", "-A");
-        await Git(dir, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "one");
-        await File.WriteAllTextAsync(Path.Combine(dir, "a.c"), "two\n");
-        await Git(dir, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-am", "two");
+        await TwoCommitsAsync(dir, ("b.c", "same\n"));
         // New times, same content (what a copied build directory's worker does to its checkout).
         var old = new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc);
         File.SetLastWriteTimeUtc(Path.Combine(dir, "a.c"), old);
@@ -54,6 +42,20 @@ public sealed class CheckoutTests
         Assert.Equal("one\n", await File.ReadAllTextAsync(Path.Combine(dir, "a.c")));
         Assert.NotEqual(old, File.GetLastWriteTimeUtc(Path.Combine(dir, "a.c")));
         Assert.Equal(old, File.GetLastWriteTimeUtc(Path.Combine(dir, "b.c")));
+    }
+
+    /// <summary>A repository whose main~1 has a.c "one" and <paramref name="files"/>, and main changes a.c to "two".</summary>
+    private static async Task TwoCommitsAsync(string dir, params (string Name, string Content)[] files)
+    {
+        await Git(dir, "init", "-q", "-b", "main");
+        foreach (var (name, content) in files.Append(("a.c", "one\n")))
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir, name), content);
+        }
+        await Git(dir, "add", "-A");
+        await Git(dir, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "one");
+        await File.WriteAllTextAsync(Path.Combine(dir, "a.c"), "two\n");
+        await Git(dir, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-am", "two");
     }
 
     private static Task<ProcessResult> Git(string dir, params string[] args) =>
