@@ -8,6 +8,9 @@ namespace Culprit.Processes;
 /// </summary>
 public sealed class UnfinishedMark(string path)
 {
+    /// <summary>The mark of builds in <paramref name="directory"/> (a worktree, an O= directory): <c>DIR.build-unfinished</c>, beside it.</summary>
+    public static UnfinishedMark ForBuildIn(string directory) => new(directory.TrimEnd('/') + ".build-unfinished");
+
     /// <summary>Whether the last work under this mark started and never ended.</summary>
     public bool Found => File.Exists(path);
 

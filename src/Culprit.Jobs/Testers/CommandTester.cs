@@ -74,7 +74,7 @@ public sealed class CommandTester : ICommitTester
         await _ready;
         // The worktree's ignored files are the last build's outputs, kept for an incremental build,
         // unless that build never finished: then none of them is trusted.
-        var unfinished = new UnfinishedMark(_worktree.TrimEnd('/') + ".build-unfinished");
+        var unfinished = UnfinishedMark.ForBuildIn(_worktree);
         string? note = null;
         if (unfinished.Found)
         {

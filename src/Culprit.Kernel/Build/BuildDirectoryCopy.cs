@@ -23,13 +23,20 @@ public static class BuildDirectoryCopy
     public static string? BuiltCommit(string output)
     {
         var marker = Path.Combine(output, BuiltCommitFile);
-        if (new UnfinishedMark(output.TrimEnd('/') + ".build-unfinished").Found || !File.Exists(marker))
+        if (UnfinishedMark.ForBuildIn(output).Found || !File.Exists(marker))
         {
             return null;
         }
         var commit = File.ReadAllText(marker).Trim();
         return commit.Length > 0 ? commit : null;
     }
+
+    /// <summary>Records in <paramref name="output"/> that its build of <paramref name="commit"/> finished.</summary>
+    public static Task RecordBuiltAsync(string output, string commit, CancellationToken ct) =>
+        File.WriteAllTextAsync(Path.Combine(output, BuiltCommitFile), commit + "\n", ct);
+
+    /// <summary>Forgets the last finished build of <paramref name="output"/>: a build starts there.</summary>
+    public static void ForgetBuilt(string output) => File.Delete(Path.Combine(output, BuiltCommitFile));
 
     /// <summary>Copies a build directory whole (modes and times kept; shared blocks where the file system can) to a path that does not exist yet.</summary>
     public static async Task CopyAsync(string from, string to, CancellationToken ct)

@@ -166,7 +166,7 @@ public sealed class KernelBuilder
         // The O= directory holds the last build's objects for an incremental build, unless that build
         // never finished: kbuild would take its half-written objects (fresh times, the same command
         // line in their .cmd files) for up-to-date ones. Then the directory starts empty.
-        var unfinished = new UnfinishedMark(output.TrimEnd('/') + ".build-unfinished");
+        var unfinished = UnfinishedMark.ForBuildIn(output);
         if (unfinished.Found && Directory.Exists(output))
         {
             Directory.Delete(output, recursive: true);
@@ -180,8 +180,7 @@ public sealed class KernelBuilder
         }
         Directory.CreateDirectory(output);
         unfinished.Set();
-        var builtCommit = Path.Combine(output, BuildDirectoryCopy.BuiltCommitFile);
-        File.Delete(builtCommit);
+        BuildDirectoryCopy.ForgetBuilt(output);
         var configPath = Path.Combine(output, ".config");
         var previous = File.Exists(configPath) ? (Text: await File.ReadAllTextAsync(configPath, cancellationToken), Time: File.GetLastWriteTimeUtc(configPath)) : default;
         // Every commit starts from the user's config, not from the previous commit's olddefconfig
@@ -222,7 +221,7 @@ public sealed class KernelBuilder
             return Failed($"make bzImage succeeded but left no {ImagePath}");
         }
 
-        await File.WriteAllTextAsync(builtCommit, commit + "\n", cancellationToken);
+        await BuildDirectoryCopy.RecordBuiltAsync(output, commit, cancellationToken);
         await PutCopiesAsideAsync(output, commit, cancellationToken);
         var signature = await SignatureAsync(image, cancellationToken);
         // What this build read: a later commit that touches none of it builds the same kernel.
