@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
 using Culprit.Jobs;
 using Culprit.Jobs.Reports;
 
@@ -43,11 +45,44 @@ internal static class CliErrors
     /// </summary>
     public static int ReportParseErrors(ParseResult parse, TextWriter error)
     {
-        var first = ChoicesOnOneLine(parse.Errors[0].Message);
+        var first = NotANumberOf(parse.Errors[0]) ?? ChoicesOnOneLine(parse.Errors[0].Message);
         var more = parse.Errors.Count > 1 ? $" (and {parse.Errors.Count - 1} more; see --help)" : "";
         error.WriteLine($"culprit: {OneLine(first)}{more}");
         return ExitStatus.Usage;
     }
+
+    /// <summary>What a number option says of a value that is not one (every command's, in one wording).</summary>
+    public static string NotANumber(string option, Type type, string text) =>
+        $"{option} must be {(IsWholeNumber(type) ? "a whole number" : "a number")} (got '{text}')";
+
+    /// <summary>
+    /// A number option's value that does not parse, as <see cref="NotANumber"/> says it; the command
+    /// line's own message names .NET types (<c>as expected type 'System.Nullable`1[System.Int32]'</c>).
+    /// Null for any other error.
+    /// </summary>
+    private static string? NotANumberOf(ParseError error)
+    {
+        var option = error.SymbolResult switch
+        {
+            OptionResult o => o,
+            ArgumentResult { Parent: OptionResult o } => o,
+            _ => null,
+        };
+        if (option is null || option.Tokens.Count == 0)
+        {
+            return null;
+        }
+        var type = Nullable.GetUnderlyingType(option.Option.ValueType) ?? option.Option.ValueType;
+        var text = option.Tokens[^1].Value;
+        bool? parses = type == typeof(int) ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)
+            : type == typeof(long) ? long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)
+            : type == typeof(double) ? double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _)
+            : null;
+        return parses == false ? NotANumber(option.Option.Name, type, text) : null;
+    }
+
+    private static bool IsWholeNumber(Type type) =>
+        (Nullable.GetUnderlyingType(type) ?? type) is var t && (t == typeof(int) || t == typeof(long));
 
     /// <summary>
     /// The command line lists an option's choices one per line, tab-indented, after "Must be one of:"

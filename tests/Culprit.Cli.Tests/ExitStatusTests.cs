@@ -66,7 +66,11 @@ public sealed class ExitStatusTests
     }
 
     [Theory]
-    [InlineData("--runs", "abc", "'abc'")]
+    [InlineData("--runs", "abc", "--runs must be a whole number (got 'abc')")]
+    [InlineData("--runs", "1.5", "--runs must be a whole number (got '1.5')")]
+    [InlineData("--workers", "abc", "--workers must be a whole number (got 'abc')")]
+    [InlineData("--confidence", "high", "--confidence must be a number (got 'high')")]
+    [InlineData("--boot-timeout", "zz", "--boot-timeout must be a number (got 'zz')")]
     [InlineData("--runs", "10000000", "--runs must be between 1 and 1000 (got 10000000)")]
     [InlineData("--runs", "0", "--runs must be between 1 and 1000 (got 0)")]
     [InlineData("--run-timeout", "4294968", "--run-timeout must be between 0 and 604800 seconds (7 days), got 4294968")]

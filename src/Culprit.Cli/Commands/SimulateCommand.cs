@@ -166,7 +166,7 @@ internal static class SimulateCommand
                 var text = arg.Tokens.Count > 0 ? arg.Tokens[^1].Value : "";
                 if (!parse(text, out var value))
                 {
-                    arg.AddError($"{name} must be {(typeof(T) == typeof(int) || typeof(T) == typeof(int?) ? "a whole number" : "a number")} (got '{text}')");
+                    arg.AddError(CliErrors.NotANumber(name, typeof(T), text));
                 }
                 else if (rule(value) is { } error)
                 {
