@@ -130,6 +130,21 @@ public sealed class CommandTesterOutputTests
         Assert.Null(build.Inputs);
     }
 
+    [Fact]
+    public async Task Build_inputs_output_that_is_not_a_list_of_paths_is_no_list()
+    {
+        using var temp = new TempDir("culprit-cmdout");
+        var repo = await RepositoryAsync(temp, "");
+        // A NUL byte, as binary output has (it threw from the path check: an internal error ended the job).
+        await using var tester = await CommandTester.CreateAsync(repo, temp.Sub("worktree"), "HEAD", "true", "true",
+            TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(5), KernelCrash, CancellationToken.None, buildInputs: "printf 'src/a.c\\n\\000junk\\n'");
+
+        var build = await tester.BuildAsync("HEAD", CancellationToken.None);
+
+        Assert.True(build.Ok);
+        Assert.Null(build.Inputs);
+    }
+
     private static void AssertCapped(string detail) =>
         Assert.True(detail.Length <= RunOutputCap.Budget + 200, $"kept {detail.Length} characters");
 

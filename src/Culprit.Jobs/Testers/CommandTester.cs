@@ -99,12 +99,13 @@ public sealed class CommandTester : ICommitTester
     /// The files the build read, as <c>--build-inputs</c> prints them (one per line, relative to the
     /// worktree or absolute in it; files outside it, such as system headers, are not the project's).
     /// A command that fails says nothing: without inputs the next commits are built (when in doubt, build);
-    /// so does a list longer than the capture keeps (its cut head would hide inputs).
+    /// so does a list longer than the capture keeps (its cut head would hide inputs), and output that is not
+    /// a list of paths (a NUL byte, which no path holds: binary output).
     /// </summary>
     private async Task<IReadOnlyList<string>?> InputsAsync(CancellationToken ct)
     {
         var result = await ProcessRunner.RunAsync(ProcessSpec.Shell(_buildInputs!) with { WorkingDirectory = _worktree, Timeout = _buildTimeout }, ct);
-        if (!result.Succeeded || result.StandardOutputTruncated)
+        if (!result.Succeeded || result.StandardOutputTruncated || result.StandardOutput.Contains('\0'))
         {
             return null;
         }
