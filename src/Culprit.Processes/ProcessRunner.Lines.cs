@@ -68,7 +68,10 @@ public static partial class ProcessRunner
         Action killLeftovers, CancellationToken cancellationToken)
     {
         process.BeginErrorReadLine();
-        await WriteInputAsync(process, spec);
+        // Written on a thread of the pool while the output is read: a process that answers as it reads
+        // (git rev-list --stdin) stops reading a large input once nobody reads what it wrote, and a
+        // pipe's write may block its caller until it is read.
+        var input = Task.Run(() => WriteInputAsync(process, spec));
 
         using var timeout = spec.Timeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
@@ -107,6 +110,11 @@ public static partial class ProcessRunner
             KillTree(process);
             await process.WaitForExitAsync(CancellationToken.None);
             throw;
+        }
+        finally
+        {
+            // Ends once the input is written or the process is gone (a write to a closed pipe is no error).
+            await input;
         }
         await Task.WhenAny(errDone.Task, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
         watch.Stop();

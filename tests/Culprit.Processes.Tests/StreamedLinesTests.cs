@@ -59,6 +59,22 @@ public sealed class StreamedLinesTests
     }
 
     [Fact]
+    public async Task A_large_input_is_written_while_the_output_is_read()
+    {
+        // 16 MB through cat, which writes as it reads (as git rev-list --stdin does): written before the
+        // output was read, both pipes filled and each side waited for the other for ever (the timeout
+        // had not started yet).
+        var input = string.Concat(Enumerable.Range(0, 400_000).Select(i => $"{i:x40}\n"));
+        var count = 0;
+        var result = await ProcessRunner.StreamLinesAsync(
+            ProcessSpec.Of("cat") with { StandardInput = input, Timeout = TimeSpan.FromSeconds(60) }, (ReadOnlySpan<char> _) => count++);
+
+        Assert.False(result.TimedOut);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(400_000, count);
+    }
+
+    [Fact]
     public async Task A_timeout_ends_a_stream_whose_pipe_a_detached_child_still_holds()
     {
         var sleep = ProcessList.UniqueSleep();
