@@ -182,7 +182,7 @@ public sealed partial class GitRepository
                 // As git bisect: a range none of whose commits touches the paths has no commit to test (not even the bad one).
                 throw new GitException(NoCommitTouches(string.Join(' ', goods), bad, filter.Paths!));
             }
-            AddLimited(builder, limited, bad);
+            AddLimited(builder, limited, bad, await OwnParentsAsync(limited, filter.FirstParent, ct));
         }
         var graph = builder.Build();
         // A million-commit listing leaves its line strings and the builder's tables behind: free
@@ -204,20 +204,64 @@ public sealed partial class GitRepository
         return second < 0 ? line : line[..(first + 1 + second)];
     }
 
-    private static void AddLimited(CommitGraph.Builder builder, List<string> lines, string bad)
+    /// <summary>
+    /// A path-limited listing: the bad commit first (added, parented on the listing's tips, when it
+    /// touches none of the paths), then each line with what rev-list rewrote in it, from the commits'
+    /// own parents (<see cref="CommitGraph.PathParents"/>): which listed parents are its own, and how many
+    /// of its own parents the listing left out though they are in the range (a parent outside the
+    /// range stays as it is in a rewritten line; one left out was rewritten to a listed ancestor or past
+    /// the range's end).
+    /// </summary>
+    private static void AddLimited(CommitGraph.Builder builder, List<string> lines, string bad, Dictionary<string, string[]> ownParents)
     {
         // The caller refuses an empty listing: there is a first line.
-        var badListed = lines[0] == bad || lines[0].StartsWith(bad + " ", StringComparison.Ordinal);
-        if (!badListed)
+        var listed = lines.Select(l => l.Split(' ')[0]).ToHashSet(StringComparer.Ordinal);
+        if (!listed.Contains(bad))
         {
             var parents = lines.SelectMany(l => l.Split(' ').Skip(1)).ToHashSet(StringComparer.Ordinal);
             var tips = lines.Select(l => l.Split(' ')[0]).Where(c => !parents.Contains(c)).ToList();
-            builder.Add(bad, tips);
+            builder.AddTipOutsidePaths(bad, tips);
         }
         foreach (var line in lines)
         {
-            builder.AddLine(line);
+            var words = line.Split(' ');
+            var own = ownParents.TryGetValue(words[0], out var p) ? p : throw new GitException($"git rev-list did not give the parents of {words[0]}");
+            var rewritten = words.Skip(1).ToList();
+            var mask = 0;
+            var k = 0;
+            foreach (var parent in rewritten.Where(listed.Contains).Distinct(StringComparer.Ordinal))
+            {
+                mask |= k < 8 && own.Contains(parent) ? 1 << k : 0;
+                k++;
+            }
+            var unlisted = own.Count(q => !listed.Contains(q) && !rewritten.Contains(q));
+            builder.AddPathLimitedLine(line, mask, unlisted);
         }
+    }
+
+    /// <summary>
+    /// Each listed commit's own parents (<c>git rev-list --no-walk --parents</c>: without paths nothing
+    /// is rewritten); its first alone when the bisection follows first parents.
+    /// </summary>
+    private async Task<Dictionary<string, string[]>> OwnParentsAsync(List<string> lines, bool firstParent, CancellationToken ct)
+    {
+        var parents = new Dictionary<string, string[]>(lines.Count, StringComparer.Ordinal);
+        var input = string.Join('\n', lines.Select(l => l.Split(' ')[0])) + "\n";
+        var result = await ProcessRunner.StreamLinesAsync(Git(Path, "rev-list", "--no-walk=unsorted", "--parents", "--stdin") with { StandardInput = input },
+            (ReadOnlySpan<char> line) =>
+            {
+                if (!IsRevListLine(line))
+                {
+                    throw new GitException($"git rev-list printed an unexpected line: '{line}'");
+                }
+                var words = line.ToString().Split(' ');
+                parents[words[0]] = firstParent ? words[1..Math.Min(2, words.Length)] : words[1..];
+            }, ct);
+        if (!result.Succeeded)
+        {
+            throw new GitException($"git rev-list failed: {(result.TimedOut ? "timed out" : result.Tail(1))}");
+        }
+        return parents;
     }
 
     /// <summary>The range's ends are the commits asked for: a cut or garbled listing must never reach a decision.</summary>

@@ -18,6 +18,37 @@ public sealed class CommitGraph
     private readonly Memory<int> _rangeParents;   // distinct in-range parents, first parent first
     private Ancestry? _ancestry;
 
+    /// <summary>
+    /// The bad commit (index 0) touches none of a path-limited range's paths: git bisect lists it
+    /// (TREESAME) but never counts or tests it; it is the answer only when every commit that touches
+    /// them is good. False for a range without paths.
+    /// </summary>
+    public bool TipOutsidePaths { get; }
+
+    /// <summary>
+    /// Per commit of a path-limited range (empty for any other): which of its range parents
+    /// (<see cref="RangeParentsAt"/>, bit k for the k-th) are its own parents rather than the nearest
+    /// listed ancestors rev-list rewrote a parent to, and, above bit 8, how many of its own parents
+    /// are in the range but touch none of the paths (TREESAME to git). git bisect walks those commits
+    /// (weighed 0): they decide which of its passes weighs a commit, and so which commit about
+    /// halfway it meets first (see <see cref="PathParents"/>).
+    /// </summary>
+    private readonly Memory<int> _pathLinks;
+
+    /// <summary>Whether the range was limited to paths and knows each commit's own parents (<see cref="PathParents"/>).</summary>
+    public bool KnowsPathParents => !_pathLinks.IsEmpty;
+
+    /// <summary>
+    /// In a path-limited range, of the commit at <paramref name="index"/>: which of its range parents
+    /// are its own (bit k: the k-th of <see cref="RangeParentsAt"/>; parents past the 8th count as its
+    /// own), and how many of its own parents are in the range but touch none of the paths.
+    /// </summary>
+    public (int OwnMask, int UnlistedParents) PathParents(int index)
+    {
+        var links = _pathLinks.Span[index];
+        return (links & 0xFF, links >> 8);
+    }
+
     public CommitGraph(IEnumerable<(string Commit, IReadOnlyList<string> Parents)> revList)
         : this(Build(revList))
     {
@@ -25,8 +56,10 @@ public sealed class CommitGraph
 
     private CommitGraph(Builder b)
     {
-        var (ids, count, parentStart, parentRefs) = b.Finish();
+        var (ids, count, parentStart, parentRefs, tipOutsidePaths, pathLinks) = b.Finish();
         _ids = ids;
+        TipOutsidePaths = tipOutsidePaths;
+        _pathLinks = pathLinks;
         Count = count;
         _parentStart = parentStart;
         _parentRefs = parentRefs;
@@ -51,9 +84,12 @@ public sealed class CommitGraph
     }
 
     /// <summary>A graph read back from its file (see <see cref="CommitGraphFile"/>): the same tables, ancestry included.</summary>
-    private CommitGraph(CommitIds ids, int count, Memory<int> parentStart, Memory<int> parentRefs, Memory<int> rangeStart, Memory<int> rangeParents, Ancestry ancestry)
+    private CommitGraph(CommitIds ids, int count, Memory<int> parentStart, Memory<int> parentRefs, Memory<int> rangeStart, Memory<int> rangeParents, Ancestry ancestry,
+        bool tipOutsidePaths, Memory<int> pathLinks)
     {
         _ids = ids;
+        TipOutsidePaths = tipOutsidePaths;
+        _pathLinks = pathLinks;
         Count = count;
         _parentStart = parentStart;
         _parentRefs = parentRefs;
@@ -70,10 +106,12 @@ public sealed class CommitGraph
     {
         _ids.Save(w);
         w.Int(Count);
+        w.Int(TipOutsidePaths ? 1 : 0);
         w.Ints(_parentStart.Span);
         w.Ints(_parentRefs.Span);
         w.Ints(_rangeStart.Span);
         w.Ints(_rangeParents.Span);
+        w.Ints(_pathLinks.Span);
         Ancestry.Save(w);
     }
 
@@ -81,13 +119,19 @@ public sealed class CommitGraph
     {
         var ids = CommitIds.Load(r);
         var count = r.Int();
-        var (parentStart, parentRefs, rangeStart, rangeParents) = (r.Ints(), r.Ints(), r.Ints(), r.Ints());
+        var tipOutsidePaths = r.Int() switch
+        {
+            0 => false,
+            1 => true,
+            _ => throw new InvalidDataException("the graph's tip flag is neither 0 nor 1"),
+        };
+        var (parentStart, parentRefs, rangeStart, rangeParents, pathLinks) = (r.Ints(), r.Ints(), r.Ints(), r.Ints(), r.Ints());
         if (count < 0 || count > ids.Count || parentStart.Length != count + 1 || rangeStart.Length != count + 1
-            || parentStart.Span[count] != parentRefs.Length || rangeStart.Span[count] != rangeParents.Length)
+            || parentStart.Span[count] != parentRefs.Length || rangeStart.Span[count] != rangeParents.Length || (pathLinks.Length != 0 && pathLinks.Length != count))
         {
             throw new InvalidDataException("the graph's tables do not add up");
         }
-        return new CommitGraph(ids, count, parentStart, parentRefs, rangeStart, rangeParents, Ancestry.Load(r, count));
+        return new CommitGraph(ids, count, parentStart, parentRefs, rangeStart, rangeParents, Ancestry.Load(r, count), tipOutsidePaths, pathLinks);
     }
 
     private static bool Seen(List<int> list, int from, int value)
@@ -215,7 +259,41 @@ public sealed class CommitGraph
         private CommitIds _parents = CommitIds.AppendOnly();   // every parent named, in order
         private List<int> _parentStart = [0];
 
+        private bool _tipOutsidePaths;
+        private List<int>? _pathLinks;
+
         public int Count => _commits.Count;
+
+        /// <summary>Adds the bad commit of a path-limited range that touches none of its paths (see <see cref="TipOutsidePaths"/>), first.</summary>
+        public void AddTipOutsidePaths(string commit, IEnumerable<string> parents)
+        {
+            if (Count != 0)
+            {
+                throw new InvalidOperationException("the range's tip comes first");
+            }
+            Add(commit, parents);
+            _tipOutsidePaths = true;
+        }
+
+        /// <summary>
+        /// Adds one line of a path-limited <c>rev-list --parents</c> with what it rewrote (see
+        /// <see cref="PathParents"/>): <paramref name="ownMask"/> bit k for the k-th distinct listed
+        /// parent that is the commit's own, <paramref name="unlistedParents"/> its own parents in the range that the listing left out.
+        /// </summary>
+        public void AddPathLimitedLine(ReadOnlySpan<char> line, int ownMask, int unlistedParents)
+        {
+            if (_pathLinks is null)
+            {
+                _pathLinks = [];
+                // The tip added first (it touches none of the paths) is never weighed: no own parents listed, none left out.
+                for (var i = 0; i < Count; i++)
+                {
+                    _pathLinks.Add(0);
+                }
+            }
+            AddLine(line);
+            _pathLinks.Add((ownMask & 0xFF) | (Math.Min(unlistedParents, 0xFFFF) << 8));
+        }
 
         /// <summary>Adds one <c>rev-list --parents</c> line.</summary>
         public void AddLine(ReadOnlySpan<char> line)
@@ -256,7 +334,7 @@ public sealed class CommitGraph
             }
         }
 
-        internal (CommitIds Ids, int Count, int[] ParentStart, int[] ParentRefs) Finish()
+        internal (CommitIds Ids, int Count, int[] ParentStart, int[] ParentRefs, bool TipOutsidePaths, int[] PathLinks) Finish()
         {
             var count = _commits.Count;
             var refs = new int[_parents.Count];
@@ -266,9 +344,13 @@ public sealed class CommitGraph
                 refs[k] = _commits.AddFrom(_parents, k);
             }
             _commits.Trim();
-            var result = (_commits, count, _parentStart.ToArray(), refs);
+            if (_pathLinks is not null && _pathLinks.Count != count)
+            {
+                throw new InvalidOperationException("a path-limited range's lines must all say what was rewritten");
+            }
+            var result = (_commits, count, _parentStart.ToArray(), refs, _tipOutsidePaths, _pathLinks?.ToArray() ?? []);
             // The builder may outlive the graph's construction (a caller's local): let its parts go now.
-            (_commits, _parents, _parentStart) = (new(), CommitIds.AppendOnly(), [0]);
+            (_commits, _parents, _parentStart, _tipOutsidePaths, _pathLinks) = (new(), CommitIds.AppendOnly(), [0], false, null);
             return result;
         }
     }

@@ -10,7 +10,7 @@ namespace Culprit.Core.Domain;
 public static class CommitGraphFile
 {
     /// <summary>Changes whenever the tables or their meaning change (the ancestry numbering included).</summary>
-    private const int Version = 3;   // 2: id slots carry a tag; 3: four-lane checksum
+    private const int Version = 4;   // 2: id slots carry a tag; 3: four-lane checksum; 4: the tip-outside-paths flag
     private static readonly byte[] Magic = "CULPRIT-RANGE\n"u8.ToArray();
 
     /// <summary>Writes the graph (its ancestry built first, if it was not); false when its commits are not full hashes.</summary>

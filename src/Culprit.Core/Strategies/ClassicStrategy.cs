@@ -240,8 +240,10 @@ public sealed class ClassicStrategy : IBisectionStrategy
             // Candidates() first: the bad commit it counts from is the one passed on.
             var candidates = Candidates();
             var bad = EffectiveBad();
-            pick ??= GitBisection.Choose(_graph, candidates, _skipped.Contains, bad, _skipped.Count > 0, _scratch ??= new GitBisection.Scratch(_graph.Count),
-                byAncestry: _sameAsParent is not null);
+            var counted = CountedByGit(candidates, bad);
+            pick ??= counted.Count == 0 ? new GitBisection.Pick(bad, 0, 0, [])
+                : GitBisection.Choose(_graph, counted, _skipped.Contains, bad, _skipped.Count > 0, _scratch ??= new GitBisection.Scratch(_graph.Count),
+                    byAncestry: _sameAsParent is not null);
             if (pick.Commit == bad || !_known.TryGetValue(pick.Commit, out var verdict))
             {
                 return pick;
@@ -422,6 +424,14 @@ public sealed class ClassicStrategy : IBisectionStrategy
         }
         return result;
     }
+
+    /// <summary>
+    /// The candidates git counts and may test: all of them, less a bad commit that touches none of a
+    /// path-limited range's paths (TREESAME to git: weighed 0, never picked; it stays the answer when
+    /// no other candidate is left).
+    /// </summary>
+    private List<int> CountedByGit(List<int> candidates, int bad) =>
+        _graph.TipOutsidePaths && bad == 0 && candidates.Count > 0 && candidates[0] == 0 ? candidates.GetRange(1, candidates.Count - 1) : candidates;
 
     /// <summary>The index of the commit's first parent when that parent is in the range, else -1.</summary>
     private int FirstParentInRange(int index)

@@ -83,7 +83,8 @@ internal static class GitBisection
         // filter_skipped: the best commit if it is not skipped, else all non-skipped ones.
         var filtered = sorted.Where(x => !isSkipped(list[x])).Select(x => list[x]).ToList();
         var tried = sorted.Where(x => isSkipped(list[x])).Select(x => list[x]).ToList();
-        return new Pick(SkipAway(filtered, bad), reaches, nr, tried);
+        // Every counted candidate skipped (a bad commit git does not count is not among them): git has only skipped commits left.
+        return new Pick(filtered.Count == 0 ? bad : SkipAway(filtered, bad), reaches, nr, tried);
     }
 
     private static int Distance(int weight, int nr) => Math.Min(weight, nr - weight);
@@ -101,15 +102,7 @@ internal static class GitBisection
         early = null;
         for (var i = 0; i < nr; i++)
         {
-            var interesting = 0;
-            foreach (var p in graph.RangeParentsAt(list[i]))
-            {
-                if (inList[p] >= 0)
-                {
-                    interesting++;
-                }
-            }
-            switch (byAncestry ? 2 : interesting)
+            switch (byAncestry ? 2 : InterestingParents(graph, list[i], inList))
             {
                 case 0:
                     weights[i] = 1;
@@ -160,11 +153,12 @@ internal static class GitBisection
                         break;
                     }
                 }
-                if (known < 0)
+                if (known < 0 && !OnlyUnlistedParentsInRange(graph, list[i], inList))
                 {
                     continue;
                 }
-                weights[i] = weights[known] + 1;
+                // A parent git walks that touches none of the paths and reaches no candidate weighs 0.
+                weights[i] = (known < 0 ? 0 : weights[known]) + 1;
                 counted++;
                 progress = true;
                 if (!findAll && ApproxHalfway(weights[i], nr))
@@ -179,6 +173,48 @@ internal static class GitBisection
             }
         }
         return weights;
+    }
+
+    /// <summary>
+    /// git's count_interesting_parents: the commit's parents still in the bisection. In a path-limited
+    /// range git counts the commit's own parents, those that touch none of the paths among them
+    /// (TREESAME, in its list, weighed 0), not the listed ancestors rev-list rewrote them to: a
+    /// commit whose own parent touches none of the paths is no root to git, so git weighs it in its
+    /// strand pass, where it may stop at it as the commit about halfway. (A commit left out of the
+    /// listing is taken to stay in the range while the commit above it does: exact on a line, where no
+    /// good commit can reach one without reaching the other.)
+    /// </summary>
+    private static int InterestingParents(CommitGraph graph, int commit, int[] inList)
+    {
+        var (own, unlisted) = graph.KnowsPathParents ? graph.PathParents(commit) : (0xFF, 0);
+        var interesting = unlisted;
+        var k = 0;
+        foreach (var p in graph.RangeParentsAt(commit))
+        {
+            if (inList[p] >= 0 && (k >= 8 || (own & (1 << k)) != 0))
+            {
+                interesting++;
+            }
+            k++;
+        }
+        return interesting;
+    }
+
+    /// <summary>Whether the commit's one parent git counts is one the listing left out, whose listed ancestors are no candidates (its weight is 0).</summary>
+    private static bool OnlyUnlistedParentsInRange(CommitGraph graph, int commit, int[] inList)
+    {
+        if (!graph.KnowsPathParents || graph.PathParents(commit).UnlistedParents == 0)
+        {
+            return false;
+        }
+        foreach (var p in graph.RangeParentsAt(commit))
+        {
+            if (inList[p] >= 0)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>
