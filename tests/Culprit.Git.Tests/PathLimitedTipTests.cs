@@ -38,11 +38,7 @@ public sealed partial class PathLimitedTipTests
     public async Task A_bad_commit_touching_none_of_the_paths_is_not_counted_and_the_first_step_is_gits(string path)
     {
         using var temp = new TempDir("culprit-paths-tip");
-        var dir = temp.Sub("r");
-        Directory.CreateDirectory(dir);
-        await ProcessRunner.RunCheckedAsync(ProcessSpec.Of("sh", "-c", Script) with { WorkingDirectory = dir });
-        var bad = await RevisionAsync(dir, "HEAD");
-        var good = await RevisionAsync(dir, "HEAD~40");
+        var (dir, bad, good) = await LineAsync(temp);
         var gitSays = (await ProcessRunner.RunCheckedAsync(ProcessSpec.Of("git", "-C", dir, "bisect", "start", bad, good, "--", path))).StandardOutput;
         var gitStep = FirstStep().Match(gitSays);
         Assert.True(gitStep.Success, gitSays);
@@ -74,11 +70,7 @@ public sealed partial class PathLimitedTipTests
         // After c21 is good, c24's parent c23 touches no src: git weighs c24 in its strand pass and stops
         // at it (about halfway), where a root of the rewritten listing would be weighed first and passed over.
         using var temp = new TempDir("culprit-paths-line");
-        var dir = temp.Sub("r");
-        Directory.CreateDirectory(dir);
-        await ProcessRunner.RunCheckedAsync(ProcessSpec.Of("sh", "-c", Script) with { WorkingDirectory = dir });
-        var bad = await RevisionAsync(dir, "HEAD");
-        var good = await RevisionAsync(dir, "HEAD~40");
+        var (dir, bad, good) = await LineAsync(temp);
         var culprit = await RevisionAsync(dir, "HEAD~15");
         var withBug = (await ProcessRunner.RunCheckedAsync(ProcessSpec.Of("git", "-C", dir, "rev-list", bad, "--not", culprit + "^"))).StandardOutput
             .Split('\n', StringSplitOptions.RemoveEmptyEntries).ToHashSet();
@@ -90,6 +82,15 @@ public sealed partial class PathLimitedTipTests
         Assert.Equal(culprit, git.Found);
         Assert.Equal(git.Found, ours.Culprit);
         Assert.Equal(git.Tested, tested);
+    }
+
+    /// <summary>The 40 commits of <see cref="Script"/> in a repository under <paramref name="temp"/>: its path, the tip and the root.</summary>
+    private static async Task<(string Dir, string Bad, string Good)> LineAsync(TempDir temp)
+    {
+        var dir = temp.Sub("r");
+        Directory.CreateDirectory(dir);
+        await ProcessRunner.RunCheckedAsync(ProcessSpec.Of("sh", "-c", Script) with { WorkingDirectory = dir });
+        return (dir, await RevisionAsync(dir, "HEAD"), await RevisionAsync(dir, "HEAD~40"));
     }
 
     private static async Task<string> RevisionAsync(string dir, string revision) =>
