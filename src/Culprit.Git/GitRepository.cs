@@ -214,19 +214,18 @@ public sealed partial class GitRepository
     /// </summary>
     private static void AddLimited(CommitGraph.Builder builder, List<string> lines, string bad, Dictionary<string, string[]> ownParents)
     {
-        // The caller refuses an empty listing: there is a first line.
-        var listed = lines.Select(l => l.Split(' ')[0]).ToHashSet(StringComparer.Ordinal);
+        // The caller refuses an empty listing: there is a first line. Each line split once: a commit, then its parents.
+        var rows = lines.Select(l => l.Split(' ')).ToList();
+        var listed = rows.Select(r => r[0]).ToHashSet(StringComparer.Ordinal);
         if (!listed.Contains(bad))
         {
-            var parents = lines.SelectMany(l => l.Split(' ').Skip(1)).ToHashSet(StringComparer.Ordinal);
-            var tips = lines.Select(l => l.Split(' ')[0]).Where(c => !parents.Contains(c)).ToList();
-            builder.AddTipOutsidePaths(bad, tips);
+            var parents = rows.SelectMany(r => r.Skip(1)).ToHashSet(StringComparer.Ordinal);
+            builder.AddTipOutsidePaths(bad, rows.Select(r => r[0]).Where(c => !parents.Contains(c)).ToList());
         }
-        foreach (var line in lines)
+        for (var i = 0; i < rows.Count; i++)
         {
-            var words = line.Split(' ');
-            var own = ownParents.TryGetValue(words[0], out var p) ? p : throw new GitException($"git rev-list did not give the parents of {words[0]}");
-            var rewritten = words.Skip(1).ToList();
+            var (commit, rewritten) = (rows[i][0], rows[i][1..]);
+            var own = ownParents.TryGetValue(commit, out var p) ? p : throw new GitException($"git rev-list did not give the parents of {commit}");
             var mask = 0;
             var k = 0;
             foreach (var parent in rewritten.Where(listed.Contains).Distinct(StringComparer.Ordinal))
@@ -235,7 +234,7 @@ public sealed partial class GitRepository
                 k++;
             }
             var unlisted = own.Count(q => !listed.Contains(q) && !rewritten.Contains(q));
-            builder.AddPathLimitedLine(line, mask, unlisted);
+            builder.AddPathLimitedLine(lines[i], mask, unlisted);
         }
     }
 
