@@ -3,10 +3,12 @@
 # after installing what they need, then prints `tests: N passed, M failed[, K skipped]` from the
 # TRX results. Exits non-zero when any test failed or none ran.
 #
-# The solution is built once; then the test projects run in two lanes at once. One `dotnet test` of
-# the solution runs them one after another (each project's tests stay on the MSBuild node that built
-# it), and most of them wait on git, QEMU or a server more than they compute. The kernel lane keeps
-# its order: the CLI's kernel tests compile from the objects Kernel.Tests' builds left in ccache.
+# The solution is built once; then Kernel.Tests runs alone (on a new machine it makes the kernel test
+# tree and builds its kernels from nothing, using every processor), and after it the CLI's tests
+# (whose kernel tests compile from the objects those builds left in ccache) beside every other
+# project, in two lanes at once. One `dotnet test` of the solution ran the projects one after another
+# (each project's tests stay on the MSBuild node that built it), while most of them wait on git,
+# QEMU or a server more than they compute.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -18,18 +20,8 @@ rm -rf "$results"
 mkdir -p "$results"
 dotnet build Culprit.slnx -c Release || { echo "tests: 0 passed, 1 failed (the build failed)"; exit 1; }
 
-kernel_lane=(tests/Culprit.Kernel.Tests tests/Culprit.Cli.Tests)
-# The longest first, so that the lanes end near each other; then every other test project, so a new
-# one is never left out.
-other_lane=(tests/Culprit.Git.Tests tests/Culprit.Service.Tests tests/Culprit.Jobs.Tests tests/Culprit.Machines.Tests)
-for project in tests/*/*.Tests.csproj; do
-  dir=$(dirname "$project")
-  case " ${kernel_lane[*]} ${other_lane[*]} " in *" $dir "*) ;; *) other_lane+=("$dir") ;; esac
-done
-
 # lane NAME DIR...: the projects one after another, each into its own results folder; the lane's
-# status (0: every project passed) goes to $results/NAME.status, its output to stdout, each line
-# headed by the lane's name.
+# status (0: every project passed) goes to $results/NAME.status.
 lane() {
   local name=$1 status=0 dir
   shift
@@ -39,8 +31,17 @@ lane() {
   done
   echo "$status" > "$results/$name.status"
 }
-( lane kernel "${kernel_lane[@]}" 2>&1 | sed -u 's/^/[kernel] /' ) &
-( lane other "${other_lane[@]}" 2>&1 | sed -u 's/^/[other] /' ) &
+
+lane kernel tests/Culprit.Kernel.Tests
+# The longest first, so that the two lanes end near each other; then every other test project, so
+# a new one is never left out. Each line of a lane's output is headed by its name.
+other=(tests/Culprit.Git.Tests tests/Culprit.Service.Tests tests/Culprit.Machines.Tests tests/Culprit.Jobs.Tests)
+for project in tests/*/*.Tests.csproj; do
+  dir=$(dirname "$project")
+  case " tests/Culprit.Kernel.Tests tests/Culprit.Cli.Tests ${other[*]} " in *" $dir "*) ;; *) other+=("$dir") ;; esac
+done
+( lane cli tests/Culprit.Cli.Tests 2>&1 | sed -u 's/^/[cli] /' ) &
+( lane other "${other[@]}" 2>&1 | sed -u 's/^/[other] /' ) &
 wait
 
 sum() { # attribute name -> total over all TRX files
@@ -52,7 +53,7 @@ total=$(sum total)
 executed=$(sum executed)
 skipped=$(( total - executed ))
 status=0
-for name in kernel other; do
+for name in kernel cli other; do
   [ "$(cat "$results/$name.status" 2>/dev/null)" = 0 ] || status=1
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
