@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Culprit.Git;
 using Culprit.Kernel.Build;
 using Culprit.Processes;
 using Xunit.Abstractions;
@@ -38,12 +39,21 @@ internal static class KernelBuildAvoidance
 
         // Build each avoided commit for real, and the commit whose outcome it took, in one worktree of
         // their own, and compare: two builds of the same kernel in the same place have one signature
-        // (the job's own builds ran elsewhere, so their images may embed other build paths).
+        // (the job's own builds ran elsewhere, so their images may embed other build paths). The O=
+        // directory starts from a copy of the job's first worker's last build, as a job's second worker
+        // does, so that the first of these builds is an incremental one and not the whole kernel again.
         var source = temp.Sub("worktree");
         await ProcessRunner.RunCheckedAsync(ProcessSpec.Of("git", "-C", tree["repo"], "worktree", "add", "--detach", source, tree["bad"]));
         try
         {
-            var builder = new KernelBuilder(new KernelBuildOptions(source, temp.Sub("build"), tree["config"]) { Ccache = true });
+            var jobDir = Directory.GetDirectories(temp.Sub("work"))
+                .Single(d => BuildDirectoryCopy.BuiltCommit(Path.Combine(d, "build")) is not null);
+            var job = new KernelBuilder(new KernelBuildOptions(Path.Combine(jobDir, "worktree"), Path.Combine(jobDir, "build"), tree["config"]) { Ccache = true });
+            var repo = await GitRepository.OpenAsync(tree["repo"]);
+            var seed = new BuildDirectorySeed(job,
+                async (from, to, ct) => (await repo.DiffNamesAsync(from, to, ct)).Select(f => f.Path).ToList(),
+                ct => GitRepository.RefreshIndexAsync(source, ct));
+            var builder = new KernelBuilder(new KernelBuildOptions(source, temp.Sub("build"), tree["config"]) { Ccache = true, Seed = seed });
             var signatureOf = new Dictionary<string, string?>(StringComparer.Ordinal);
             async Task<string?> SignatureOfAsync(string commit)
             {
@@ -51,8 +61,12 @@ internal static class KernelBuildAvoidance
                 {
                     await ProcessRunner.RunCheckedAsync(ProcessSpec.Of("git", "-C", source, "checkout", "-q", "--detach", commit));
                     var build = await builder.BuildAsync(commit);
-                    output.WriteLine($"{commit[..12]}: built {build.Ok} in {build.Seconds:0} s, signature {build.Signature}");
+                    output.WriteLine($"{commit[..12]}: built {build.Ok} in {build.Seconds:0} s, signature {build.Signature}" + (build.Note is { } note ? $" ({note})" : ""));
                     Assert.True(build.Ok, build.Error);
+                    if (signatureOf.Count == 0)
+                    {
+                        Assert.StartsWith("O= directory started from a copy of ", build.Note);
+                    }
                     signatureOf[commit] = signature = build.Signature;
                 }
                 return signature;
