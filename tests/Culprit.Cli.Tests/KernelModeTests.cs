@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using Culprit.Jobs.Testers;
 using Culprit.Processes;
 using Xunit.Abstractions;
 
@@ -98,6 +100,19 @@ public sealed class KernelModeTests(ITestOutputHelper output)
         Assert.Contains(tested, t => broken.Contains(Commit(t)));
         Assert.DoesNotContain(tested, t => broken.Contains(Commit(t)) && t.GetProperty("verdict").GetString() != "skip");
         Assert.Matches(@"build failed:\n    .*exit_code_to_status", run.Output);
+
+        // A second job on this machine (the same store, so the same work root), with another config:
+        // its first build starts from the build directory the job above left, not from nothing.
+        var left = Assert.Single(OtherJobsBuilds.Newest(Path.Combine(temp.Sub("work"), "next-job")));
+        var config = temp.Sub("second.config");
+        File.WriteAllText(config, File.ReadAllText(tree["config"]).Replace("CONFIG_LOCALVERSION=\"\"", "CONFIG_LOCALVERSION=\"-second\""));
+        var second = await CliHarness.InvokeAsync("bisect", "--kernel", "--strategy", "classic", "--ccache", "--repo", tree["repo"],
+            "--bad", tree["culprit"], "--good", tree["culprit"] + "^", "--config", config, "--repro", repro, "--runs", "2", "--vms", "2",
+            "--no-verify", "--boot-timeout", "300", "--run-timeout", "300", "--store", temp.Sub("s.db"));
+        output.WriteLine(second.Output);
+        Assert.True(second.ExitCode == 0, second.Error + second.Output);
+        Assert.Contains($"first bad commit: {tree["culprit"]} ", second.Output);
+        Assert.Matches($@"O= directory started from a copy of {Regex.Escape(left.Output)} \(its build of {left.Commit}; \d+ files? differs?\): not built from scratch", second.Output);
 
         static string Commit(JsonElement t) => t.GetProperty("commit").GetString()!;
     }

@@ -67,6 +67,8 @@ public sealed class KernelTester : ICommitTester
             Jobs = MakeJobs(Environment.ProcessorCount, spec.Workers ?? 1),
             ImageDirectory = imagesDir,
         };
+        // A new job's empty O= directory starts from the newest build another job left here.
+        options = options with { Seed = await OtherJobsBuilds.SeedAsync(repo, dir, options.SourceDirectory, ct) };
         var builder = new KernelBuilder(options);
         builder.CheckSetup();
         var vmOptions = new VmOptions
@@ -111,8 +113,7 @@ public sealed class KernelTester : ICommitTester
             SourceDirectory = Path.Combine(dir, "worktree"),
             OutputDirectory = Path.Combine(dir, "build"),
             // Its first build starts from a copy of the first worker's, not from nothing.
-            Seed = new BuildDirectorySeed(_builder,
-                async (from, to, token) => (await _repo.DiffNamesAsync(from, to, token)).Select(f => f.Path).ToList(),
+            Seed = new BuildDirectorySeed(_builder, ChangedFiles(_repo),
                 token => GitRepository.RefreshIndexAsync(Path.Combine(dir, "worktree"), token)),
         };
         var builder = new KernelBuilder(options);
@@ -122,6 +123,10 @@ public sealed class KernelTester : ICommitTester
         var worktreeReady = Task.Run(() => _repo.KeepOrAddWorktreeAsync(options.SourceDirectory, _start, ct), ct);
         return Task.FromResult<ICommitTester>(new KernelTester(_repo, options.SourceDirectory, dir, builder, _pool, _initramfs, _start, ownsPool: false, worktreeReady));
     }
+
+    /// <summary>The files whose content differs between two commits (renames as a delete and an add), as a seeded O= directory needs them.</summary>
+    internal static Func<string, string, CancellationToken, Task<IReadOnlyList<string>>> ChangedFiles(GitRepository repo) =>
+        async (from, to, ct) => (await repo.DiffNamesAsync(from, to, ct)).Select(f => f.Path).ToList();
 
     public async Task<string?> PrepareAsync(string commit, CancellationToken ct)
     {

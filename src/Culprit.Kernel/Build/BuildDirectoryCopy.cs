@@ -31,6 +31,16 @@ public static class BuildDirectoryCopy
         return commit.Length > 0 ? commit : null;
     }
 
+    /// <summary>
+    /// The commit of the last finished build in <paramref name="output"/> and when it finished (the
+    /// record's time: a build that started and finished since has another), or null.
+    /// </summary>
+    public static (string Commit, DateTime FinishedUtc)? FinishedBuild(string output)
+    {
+        var finished = File.GetLastWriteTimeUtc(Path.Combine(output, BuiltCommitFile));
+        return BuiltCommit(output) is { } commit ? (commit, finished) : null;
+    }
+
     /// <summary>Records in <paramref name="output"/> that its build of <paramref name="commit"/> finished.</summary>
     public static Task RecordBuiltAsync(string output, string commit, CancellationToken ct) =>
         File.WriteAllTextAsync(Path.Combine(output, BuiltCommitFile), commit + "\n", ct);
