@@ -14,31 +14,8 @@ namespace Culprit.Cli.Tests;
 /// </summary>
 public sealed class KernelModeTests(ITestOutputHelper output)
 {
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Culprit.slnx")))
-        {
-            dir = dir.Parent;
-        }
-        return dir?.FullName ?? throw new InvalidOperationException("cannot find the repository root");
-    }
-
-    private static string CacheDir() =>
-        Environment.GetEnvironmentVariable("CULPRIT_TEST_CACHE") is { Length: > 0 } c
-            ? c
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "culprit-test");
-
     /// <summary>Makes (or reuses) the test tree and returns its facts (expected culprit, broken build, docs-only commits).</summary>
-    internal static async Task<Dictionary<string, string>> TestTreeAsync()
-    {
-        var dest = Path.Combine(CacheDir(), "kernel-tree");
-        await ProcessRunner.RunCheckedAsync(new ProcessSpec("bash", [Path.Combine(RepoRoot(), "scripts", "make-test-kernel-tree.sh"), dest]) { Timeout = TimeSpan.FromMinutes(20) });
-        return File.ReadAllLines(Path.Combine(dest, "culprit-test-tree.env"))
-            .Where(l => l.Contains('=') && !l.StartsWith('#'))
-            .Select(l => l.Split('=', 2))
-            .ToDictionary(p => p[0], p => p[1]);
-    }
+    internal static async Task<IReadOnlyDictionary<string, string>> TestTreeAsync() => (await TestKernelTree.GetAsync()).Facts;
 
     [KernelFact]
     public async Task Kernel_bisection_finds_the_bug_commit_skips_the_broken_build_and_reuses_signatures()

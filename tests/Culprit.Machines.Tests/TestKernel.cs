@@ -1,11 +1,13 @@
-using Culprit.Processes;
+using Culprit.Kernel.Build;
 
 namespace Culprit.Machines.Tests;
 
 /// <summary>
-/// The real kernel the VM tests boot: Debian's linux-source-6.1, tinyconfig + tests/kernel/culprit-test.config
-/// + kernel/lkdtm.config, built by scripts/build-test-kernel.sh (cached across runs, so only the first
-/// run pays for the build).
+/// The real kernel the VM tests boot: v6.1 of the test kernel tree (Debian's linux-source-6.1) with the
+/// tree's config (tinyconfig + tests/kernel/culprit-test.config, lkdtm included), built by Culprit's own
+/// <see cref="KernelBuilder"/> through ccache, in a worker laid out as the CLI's (worktree/ + build/), and
+/// kept in the test cache: the first run on a machine compiles little (the kernel tests' ccache worker
+/// built the same commit with the same config before), later runs find the kept image and build nothing.
 /// </summary>
 public sealed class TestKernel : IAsyncLifetime
 {
@@ -13,7 +15,7 @@ public sealed class TestKernel : IAsyncLifetime
 
     public string BzImage => _dir.File("bzImage");
 
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string Directory => Path.Combine(TestCache.Directory, "machines-worker");
 
     public async Task InitializeAsync()
     {
@@ -21,27 +23,33 @@ public sealed class TestKernel : IAsyncLifetime
         {
             return; // every test using it is skipped
         }
-        var script = Path.Combine(RepoRoot, "scripts", "build-test-kernel.sh");
-        var fragment = Path.Combine(RepoRoot, "tests", "Culprit.Machines.Tests", "kernel", "lkdtm.config");
-        await ProcessRunner.RunCheckedAsync(ProcessSpec.Of(script, _dir.Path, fragment) with { Timeout = TimeSpan.FromMinutes(40) });
+        // The kernel the earlier recipe built from an unpacked tarball, no longer used.
+        var old = Path.Combine(TestCache.Directory, "machines-kernel");
+        if (System.IO.Directory.Exists(old))
+        {
+            System.IO.Directory.Delete(old, recursive: true);
+        }
+
+        var tree = await TestKernelTree.GetAsync();
+        System.IO.Directory.CreateDirectory(Directory);
+        using var held = await FileLock.AcquireAsync(Path.Combine(Directory, ".lock"));
+        var worker = await BuildWorker.EnsureAsync(tree, Path.Combine(Directory, "worker"), ccache: true);
+        var builder = new KernelBuilder(worker.Options(tree.Config) with { ImageDirectory = Path.Combine(Directory, "images") });
+        builder.CheckSetup();
+        await worker.CheckoutAsync(tree.Good);
+        await builder.PrepareAsync(tree.Good);
+        var build = await builder.BuildAsync(tree.Good);
+        if (!build.Ok || build.Artifact is null)
+        {
+            throw new InvalidOperationException($"the test kernel did not build: {build.Error}");
+        }
+        File.Copy(build.Artifact, BzImage, overwrite: true);
     }
 
     public Task DisposeAsync()
     {
         _dir.Dispose();
         return Task.CompletedTask;
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "scripts", "build-test-kernel.sh")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException($"no scripts/build-test-kernel.sh above {AppContext.BaseDirectory}");
     }
 }
 

@@ -1,7 +1,7 @@
-namespace Culprit.Kernel.Tests.Support;
+namespace Culprit.TestSupport;
 
 /// <summary>Where slow test fixtures (the imported kernel tree, O= dirs) persist between runs.</summary>
-internal static class TestCache
+public static class TestCache
 {
     public static string Directory { get; } =
         Environment.GetEnvironmentVariable("CULPRIT_TEST_CACHE") is { Length: > 0 } dir

@@ -1,6 +1,6 @@
-namespace Culprit.Kernel.Tests.Support;
+namespace Culprit.TestSupport;
 
-internal static class RepositoryRoot
+public static class RepositoryRoot
 {
     /// <summary>The Culprit checkout these tests run from (the folder holding Culprit.slnx).</summary>
     public static string Path { get; } = Find();

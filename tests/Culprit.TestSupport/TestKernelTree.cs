@@ -1,6 +1,6 @@
 using Culprit.Processes;
 
-namespace Culprit.Kernel.Tests.Support;
+namespace Culprit.TestSupport;
 
 /// <summary>
 /// The real test kernel tree made by scripts/make-test-kernel-tree.sh (cached between runs), and the
