@@ -81,16 +81,6 @@ public sealed class OtherJobsBuildsTests
         File.SetLastWriteTimeUtc(record, DateTime.UtcNow.AddHours(-hoursAgo));
     }
 
-    private static async Task<GitRepository> RepositoryAsync(string dir)
-    {
-        Directory.CreateDirectory(dir);
-        await Git(dir, "init", "-q", "-b", "main");
-        await File.WriteAllTextAsync(Path.Combine(dir, "f"), "v1\n");
-        await Git(dir, "add", "-A");
-        await Git(dir, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "one");
-        return await GitRepository.OpenAsync(dir);
-    }
-
-    private static Task<ProcessResult> Git(string dir, params string[] args) =>
-        ProcessRunner.RunCheckedAsync(new ProcessSpec("git", ["-C", dir, .. args]));
+    private static async Task<GitRepository> RepositoryAsync(string dir) =>
+        await GitRepository.OpenAsync(await OneCommitRepository.CreateAsync(dir, new Dictionary<string, string> { ["f"] = "v1\n" }));
 }

@@ -122,18 +122,7 @@ public sealed class UnfinishedBuildTests
         }
     }
 
-    private static async Task<GitRepository> RepositoryAsync(TempDir temp)
-    {
-        var dir = temp.Sub("repo");
-        Directory.CreateDirectory(dir);
-        await Git(dir, "init", "-q", "-b", "main");
-        await File.WriteAllTextAsync(Path.Combine(dir, "src"), "v1\n");
-        await File.WriteAllTextAsync(Path.Combine(dir, ".gitignore"), "out\n");
-        await Git(dir, "add", "-A");
-        await Git(dir, "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-q", "-m", "one");
-        return await GitRepository.OpenAsync(dir);
-    }
-
-    private static Task<ProcessResult> Git(string dir, params string[] args) =>
-        ProcessRunner.RunCheckedAsync(new ProcessSpec("git", ["-C", dir, .. args]));
+    private static async Task<GitRepository> RepositoryAsync(TempDir temp) =>
+        await GitRepository.OpenAsync(await OneCommitRepository.CreateAsync(temp.Sub("repo"),
+            new Dictionary<string, string> { ["src"] = "v1\n", [".gitignore"] = "out\n" }));
 }
