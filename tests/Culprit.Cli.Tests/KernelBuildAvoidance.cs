@@ -48,9 +48,8 @@ internal static class KernelBuildAvoidance
         {
             var jobDir = Directory.GetDirectories(temp.Sub("work"))
                 .Single(d => BuildDirectoryCopy.BuiltCommit(Path.Combine(d, "build")) is not null);
-            var job = new KernelBuilder(new KernelBuildOptions(Path.Combine(jobDir, "worktree"), Path.Combine(jobDir, "build"), tree["config"]) { Ccache = true });
             var repo = await GitRepository.OpenAsync(tree["repo"]);
-            var seed = new BuildDirectorySeed(job,
+            var seed = BuildDirectorySeed.FromFinishedBuild(Path.Combine(jobDir, "worktree"), Path.Combine(jobDir, "build"),
                 async (from, to, ct) => (await repo.DiffNamesAsync(from, to, ct)).Select(f => f.Path).ToList(),
                 ct => GitRepository.RefreshIndexAsync(source, ct));
             var builder = new KernelBuilder(new KernelBuildOptions(source, temp.Sub("build"), tree["config"]) { Ccache = true, Seed = seed });

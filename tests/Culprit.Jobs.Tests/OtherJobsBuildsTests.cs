@@ -1,7 +1,6 @@
 using Culprit.Git;
 using Culprit.Jobs.Testers;
 using Culprit.Kernel.Build;
-using Culprit.Processes;
 
 namespace Culprit.Jobs.Tests;
 
