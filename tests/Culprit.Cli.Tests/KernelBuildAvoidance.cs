@@ -50,7 +50,7 @@ internal static class KernelBuildAvoidance
                 .Single(d => BuildDirectoryCopy.BuiltCommit(Path.Combine(d, "build")) is not null);
             var repo = await GitRepository.OpenAsync(tree["repo"]);
             var seed = BuildDirectorySeed.FromFinishedBuild(Path.Combine(jobDir, "worktree"), Path.Combine(jobDir, "build"),
-                async (from, to, ct) => (await repo.DiffNamesAsync(from, to, ct)).Select(f => f.Path).ToList(),
+                Culprit.Jobs.Testers.KernelTester.ChangedFiles(repo),
                 ct => GitRepository.RefreshIndexAsync(source, ct));
             var builder = new KernelBuilder(new KernelBuildOptions(source, temp.Sub("build"), tree["config"]) { Ccache = true, Seed = seed });
             var signatureOf = new Dictionary<string, string?>(StringComparer.Ordinal);

@@ -125,7 +125,7 @@ public sealed class KernelTester : ICommitTester
     }
 
     /// <summary>The files whose content differs between two commits (renames as a delete and an add), as a seeded O= directory needs them.</summary>
-    internal static Func<string, string, CancellationToken, Task<IReadOnlyList<string>>> ChangedFiles(GitRepository repo) =>
+    public static Func<string, string, CancellationToken, Task<IReadOnlyList<string>>> ChangedFiles(GitRepository repo) =>
         async (from, to, ct) => (await repo.DiffNamesAsync(from, to, ct)).Select(f => f.Path).ToList();
 
     public async Task<string?> PrepareAsync(string commit, CancellationToken ct)
