@@ -68,6 +68,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
     private int _builds;
     private int _badTests;
     private int _badRuns;
+    private int _badUsefulRuns;
     private int _usefulRuns;
     private int _builtRuns;
     private double? _reportedReproChance;
@@ -178,7 +179,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
         {
             return Finish(new BisectionResult(ResultKind.NotReproduced, null, [], Message: "no crashing commit was tested"));
         }
-        if (!BugDefined || (!BugClusters.Settled(_clusters, Options.AnyCrash, Options.BugTitle) && _badTests < BadCommitAttempts))
+        if (!BugDefined || (!BugClusters.Settled(_clusters, Options.AnyCrash, Options.BugTitle, _badUsefulRuns) && _badTests < BadCommitAttempts))
         {
             // First make sure what the bug looks like: a flaky reproducer may show it once, or show
             // an unrelated crash instead, in the bad commit's first runs.
@@ -461,6 +462,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
         {
             _badTests++;
             _badRuns += outcome.Runs.Count;
+            _badUsefulRuns += outcome.Runs.Count(r => r.Result != RunResult.InfraError);
         }
 
         var previousBug = BugDefined ? string.Join("|", BugClusterSet()) : null;

@@ -345,7 +345,7 @@ public class FlakyStrategyTests
         var strategy = new FlakyStrategy(graph);
         // An hour per build, a second per run: a commit built once is worth many more runs before
         // another commit is worth building.
-        strategy.Record(Priced(Crashes("c0", 3, 7)));
+        strategy.Record(Priced(Crashes("c0", 4, 6)));
         strategy.Record(Priced(Crashes("c20", 0, 2)));
 
         var step = Assert.IsType<TestCommit>(strategy.Next());
@@ -383,21 +383,37 @@ public class FlakyStrategyTests
     {
         var graph = Linear(500);
         var strategy = new FlakyStrategy(graph);
-        // Two crashes in twenty runs (the bug's titles are settled): p could be 0.03 or 0.3, and
-        // every clean test is priced by how low it may be.
+        // Two crashes in twenty runs: the bug's title is known, but p could be 0.03 or 0.3, and
+        // every clean test would be priced by how low it may be.
         strategy.Record(Crashes("c0", 1, 9));
         strategy.Record(Crashes("c0", 1, 9) with { BuildSeconds = 0 });
 
         var again = Assert.IsType<TestCommit>(strategy.Next());
 
-        Assert.Equal(("c0", 10), (again.Commit, again.Runs));
+        // The bad commit's third test doubles its runs, as the reproduce phase does.
+        Assert.Equal(("c0", 20), (again.Commit, again.Runs));
         // Every run made: a test stopped at the first crash would not count how often the bug shows.
         Assert.Null(again.SettlingTitles);
 
         // Four crashes in forty runs pin p down well enough: the bisection starts.
-        strategy.Record(Crashes("c0", 1, 9) with { BuildSeconds = 0 });
-        strategy.Record(Crashes("c0", 1, 9) with { BuildSeconds = 0 });
+        strategy.Record(Crashes("c0", 2, 18) with { BuildSeconds = 0 });
         Assert.NotEqual("c0", Assert.IsType<TestCommit>(strategy.Next()).Commit);
+    }
+
+    [Fact]
+    public void Two_crashes_start_the_bisection_only_when_they_are_half_the_runs_or_more()
+    {
+        var graph = Linear(500);
+        // Two crashes in two runs (a job run with --runs 2): the reproducer crashes often, and
+        // the bisection starts at once.
+        var often = new FlakyStrategy(graph, new FlakyOptions(FirstRuns: 2));
+        often.Record(Crashes("c0", 2, 0));
+        Assert.NotEqual("c0", Assert.IsType<TestCommit>(often.Next()).Commit);
+
+        // Two in five: p is still anywhere from a few percent to most runs, so c0 is tested again.
+        var rare = new FlakyStrategy(graph, new FlakyOptions(FirstRuns: 5));
+        rare.Record(Crashes("c0", 2, 3));
+        Assert.Equal("c0", Assert.IsType<TestCommit>(rare.Next()).Commit);
     }
 
     [Fact]
