@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Culprit.Core.Domain;
 using Culprit.Core.Simulation;
+using Culprit.Core.Simulation.Policies;
 using Culprit.Jobs.Simulation;
 using Culprit.Core.Strategies;
 using Xunit;
@@ -131,5 +132,21 @@ public class SimulatorTests
         PinnedWorld.AssertFoundTheCulprit(scenario, job);
         var tested = job.Tests.Select(t => t.Commit).Distinct().Count();
         Assert.True(job.Builds <= tested, $"{job.Builds} builds for {tested} commits tested");
+    }
+
+    [Fact]
+    public async Task Each_phase_is_counted_once_and_the_phases_add_up_to_the_jobs_builds_and_runs()
+    {
+        // Scenario 0 of seed 1: the classic policy's job stores tests of phases that are none of reproduce,
+        // release, bisect and verify; they were written as an "other" beside the machines' own "other", a
+        // key twice in one JSON object (a reader keeps one of them and loses the other's cost).
+        var scenario = ScenarioGenerator.Generate(0, 1, SimulationPrices.Kernel.Timings(ScenarioKnobs.None));
+
+        var job = await SimulatedJob.RunAsync(scenario, SimulatedPolicy.Classic);
+
+        Assert.Equal(job.ByPhase.Count, job.ByPhase.Select(p => p.Phase).Distinct().Count());
+        Assert.Equal(job.Builds, job.ByPhase.Sum(p => p.Builds));
+        Assert.Equal(job.Runs, job.ByPhase.Sum(p => p.Runs));
+        Assert.Contains(job.ByPhase, p => p.Phase == "other" && p.Builds > 0);
     }
 }
