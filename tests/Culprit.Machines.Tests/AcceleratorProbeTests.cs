@@ -59,6 +59,21 @@ public sealed class AcceleratorProbeTests(TestKernel kernel, ITestOutputHelper o
     }
 
     [QemuFact]
+    public async Task Where_kvm_runs_the_bios_but_no_kernel_the_probe_fails_it_and_the_vms_boot_with_tcg()
+    {
+        // A probe that only ran real-mode code passed such a KVM, and every kernel boot then failed with
+        // no output (seen on a machine with kvm-pvm: /dev/kvm present, no VMX).
+        var qemu = QemuWrappers.KvmRunsOnlyRealMode(_dir);
+
+        using var pool = await VmPool.CreateAsync(Vms.Options with { Qemu = qemu }, Vms.Parser);
+
+        Assert.Equal(Accelerator.Tcg, pool.Machine.Accelerator);
+        Assert.StartsWith("VMs: KVM unusable here (", pool.AcceleratorNote);
+        Assert.EndsWith("), using TCG", pool.AcceleratorNote);
+        Assert.Equal(RunResult.Ok, (await BootAsync(pool)).Outcome.Result);
+    }
+
+    [QemuFact]
     public async Task On_this_machine_the_probes_choice_boots_the_test_kernel()
     {
         using var pool = await VmPool.CreateAsync(Vms.Options, Vms.Parser);

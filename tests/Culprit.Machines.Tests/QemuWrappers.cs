@@ -44,6 +44,25 @@ internal static class QemuWrappers
         exec '{{RealQemu}}' "${args[@]}"
         """);
 
+    /// <summary>
+    /// KVM starts every VM and runs real-mode code (the BIOS) but no 64-bit kernel, printing nothing and
+    /// never exiting, as kvm-pvm does for a guest not built for it: stood in for by TCG with a CPU that
+    /// has no long mode, so no KVM is needed to test this.
+    /// </summary>
+    public static string KvmRunsOnlyRealMode(TempDirectory dir) => Write(dir, "qemu-real-mode-only", $$"""
+        #!/bin/bash
+        args=() kvm=0
+        while [ $# -gt 0 ]; do
+            case "$1" in
+                -accel) if [ "$2" = kvm ]; then kvm=1; args+=(-accel tcg); else args+=(-accel "$2"); fi; shift 2 ;;
+                -cpu) [ $kvm = 1 ] || args+=(-cpu "$2"); shift 2 ;;
+                *) args+=("$1"); shift ;;
+            esac
+        done
+        [ $kvm = 0 ] || args+=(-cpu qemu32)
+        exec '{{RealQemu}}' "${args[@]}"
+        """);
+
     /// <summary>A QEMU that fails every VM whatever it is asked, as a broken host does.</summary>
     public static string AlwaysFails(TempDirectory dir) => Write(dir, "qemu-broken", $$"""
         #!/bin/sh
