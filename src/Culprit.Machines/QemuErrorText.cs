@@ -26,10 +26,19 @@ public static partial class QemuErrorText
         return MsrValue().Replace(line, "$1");
     }
 
-    /// <summary>The reason a probe VM did not answer: QEMU's own words, else how it ended.</summary>
+    /// <summary>
+    /// The reason a probe VM did not answer: QEMU's own words, else how it ended. With -no-reboot a
+    /// guest that resets (a triple fault: the CPU could not take a step of the way to 64-bit mode) makes
+    /// QEMU exit with status 0.
+    /// </summary>
     public static string Describe(string stderr, int exitCode, bool timedOut, TimeSpan timeout) =>
         timedOut ? $"no answer within {timeout.TotalSeconds:0} s"
-        : Reason(stderr) ?? (exitCode > 128 ? $"qemu killed by signal {exitCode - 128}" : $"qemu exited with status {exitCode}");
+        : Reason(stderr) ?? exitCode switch
+        {
+            0 => "the probe VM reset before it reached 64-bit mode",
+            > 128 => $"qemu killed by signal {exitCode - 128}",
+            _ => $"qemu exited with status {exitCode}",
+        };
 
     private static string StripPrefixes(string line)
     {

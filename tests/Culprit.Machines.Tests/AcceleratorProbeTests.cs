@@ -25,15 +25,27 @@ public sealed class AcceleratorProbeTests(TestKernel kernel, ITestOutputHelper o
     [QemuFact]
     public async Task Where_kvm_fails_to_set_msr_0x10a_the_vms_fall_back_to_tcg_say_so_and_boot()
     {
-        var qemu = QemuWrappers.KvmFailsWithMsrError(_dir);
+        using var pool = await AssertTcgBootsAsync(QemuWrappers.KvmFailsWithMsrError(_dir), "failed to set MSR 0x10a");
 
-        using var pool = await VmPool.CreateAsync(Vms.Options with { Qemu = qemu }, Vms.Parser);
-
-        Assert.Equal(Accelerator.Tcg, pool.Machine.Accelerator);
-        Assert.Equal("VMs: KVM unusable here (failed to set MSR 0x10a), using TCG", pool.AcceleratorNote);
         Assert.Equal(["-accel", "tcg"], pool.Machine.Arguments("/k", "/i").TakeLast(2));
-        var run = await BootAsync(pool);
-        Assert.Equal(RunResult.Ok, run.Outcome.Result);
+    }
+
+    /// <summary>The VMs of a pool on <paramref name="qemu"/> use TCG, the note gives KVM's failure, and the test kernel boots.</summary>
+    private async Task<VmPool> AssertTcgBootsAsync(string qemu, string kvmFailure)
+    {
+        var pool = await VmPool.CreateAsync(Vms.Options with { Qemu = qemu }, Vms.Parser);
+        try
+        {
+            Assert.Equal(Accelerator.Tcg, pool.Machine.Accelerator);
+            Assert.Equal($"VMs: KVM unusable here ({kvmFailure}), using TCG", pool.AcceleratorNote);
+            Assert.Equal(RunResult.Ok, (await BootAsync(pool)).Outcome.Result);
+            return pool;
+        }
+        catch
+        {
+            pool.Dispose();
+            throw;
+        }
     }
 
     [QemuFact]
@@ -49,13 +61,7 @@ public sealed class AcceleratorProbeTests(TestKernel kernel, ITestOutputHelper o
     [QemuFact]
     public async Task Where_kvm_refuses_only_cpu_host_the_vms_use_tcg_and_boot()
     {
-        var qemu = QemuWrappers.KvmRefusesCpuHostOnly(_dir);
-
-        using var pool = await VmPool.CreateAsync(Vms.Options with { Qemu = qemu }, Vms.Parser);
-
-        Assert.Equal(Accelerator.Tcg, pool.Machine.Accelerator);
-        Assert.Equal("VMs: KVM unusable here (failed to set MSR 0x10a), using TCG", pool.AcceleratorNote);
-        Assert.Equal(RunResult.Ok, (await BootAsync(pool)).Outcome.Result);
+        using var pool = await AssertTcgBootsAsync(QemuWrappers.KvmRefusesCpuHostOnly(_dir), "failed to set MSR 0x10a");
     }
 
     [QemuFact]
@@ -63,14 +69,7 @@ public sealed class AcceleratorProbeTests(TestKernel kernel, ITestOutputHelper o
     {
         // A probe that only ran real-mode code passed such a KVM, and every kernel boot then failed with
         // no output (seen on a machine with kvm-pvm: /dev/kvm present, no VMX).
-        var qemu = QemuWrappers.KvmRunsOnlyRealMode(_dir);
-
-        using var pool = await VmPool.CreateAsync(Vms.Options with { Qemu = qemu }, Vms.Parser);
-
-        Assert.Equal(Accelerator.Tcg, pool.Machine.Accelerator);
-        Assert.StartsWith("VMs: KVM unusable here (", pool.AcceleratorNote);
-        Assert.EndsWith("), using TCG", pool.AcceleratorNote);
-        Assert.Equal(RunResult.Ok, (await BootAsync(pool)).Outcome.Result);
+        using var pool = await AssertTcgBootsAsync(QemuWrappers.KvmRunsOnlyRealMode(_dir), "the probe VM reset before it reached 64-bit mode");
     }
 
     [QemuFact]

@@ -58,6 +58,7 @@ public sealed class QemuErrorTextTests
 
         Assert.Equal("qemu killed by signal 6", QemuErrorText.Describe("", 134, timedOut: false, timeout));
         Assert.Equal("qemu exited with status 1", QemuErrorText.Describe("\n", 1, timedOut: false, timeout));
+        Assert.Equal("the probe VM reset before it reached 64-bit mode", QemuErrorText.Describe("", 0, timedOut: false, timeout));
         Assert.Equal("no answer within 30 s", QemuErrorText.Describe("", -1, timedOut: true, timeout));
         Assert.Equal("failed to set MSR 0x10a", QemuErrorText.Describe("qemu-system-x86_64: error: failed to set MSR 0x10a to 0x69\n", 134, timedOut: false, timeout));
     }
