@@ -96,21 +96,23 @@ internal static class AcceleratorProbe
             0xB0, ExitValue, 0xE6, 0xF4, 0xFA, 0xF4, 0xEB, 0xFC,
         ];
         code.CopyTo(image, 0);
-        // The GDT at 0xA0: null, 32-bit code (0x08), data (0x10), 64-bit code (0x18); its descriptor at 0xC0.
+        // The GDT: null, 32-bit code (0x08), data (0x10), 64-bit code (0x18); then its descriptor.
         ulong[] gdt = [0, 0x00CF9A000000FFFF, 0x00CF92000000FFFF, 0x00AF9A000000FFFF];
         for (var i = 0; i < gdt.Length; i++)
         {
             BitConverter.TryWriteBytes(image.AsSpan(GdtOffset + 8 * i), gdt[i]);
         }
-        BitConverter.TryWriteBytes(image.AsSpan(0xC0), (ushort)(8 * gdt.Length - 1));
-        BitConverter.TryWriteBytes(image.AsSpan(0xC2), Base + GdtOffset);
+        BitConverter.TryWriteBytes(image.AsSpan(GdtrOffset), (ushort)(8 * gdt.Length - 1));
+        BitConverter.TryWriteBytes(image.AsSpan(GdtrOffset + 2), Base + GdtOffset);
         // The reset vector: jmp near to offset 0 (IP wraps at 64 KiB).
         byte[] resetVector = [0xE9, 0x0D, 0x00];
         resetVector.CopyTo(image, image.Length - 16);
         return image;
     }
 
+    // Where the code above expects the GDT and the descriptor its lgdt loads (cs:[0xC0]).
     private const int GdtOffset = 0xA0;
+    private const int GdtrOffset = 0xC0;
 }
 
 /// <summary>Whether a probe VM ran, and QEMU's reason when it did not.</summary>

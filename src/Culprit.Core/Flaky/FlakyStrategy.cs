@@ -462,7 +462,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
         {
             _badTests++;
             _badRuns += outcome.Runs.Count;
-            _badUsefulRuns += outcome.Runs.Count(r => r.Result != RunResult.InfraError);
+            _badUsefulRuns += outcome.Runs.Count - outcome.InfraErrors;
         }
 
         var previousBug = BugDefined ? string.Join("|", BugClusterSet()) : null;

@@ -29,9 +29,10 @@ public class SecondBugTests
     {
         // Pinned: the bad commit's 10 runs all crashed with the bug's titles (and once with the second bug's, under
         // another title) and the bisection named the bug's culprit; the revert (tested on an older commit on the way to
-        // the bad commit) crashed in 7 of 8 runs with the second bug and an unrelated crash, neither seen on the bad commit. Read as the bug's, they would call the right culprit doubtful; read as
-        // background, they would be taken for nothing. 10 more runs of the bad commit show the second bug there too, less
-        // often than the bug: the revert keeps another bug's crash and removes the bug's, and the culprit is verified.
+        // the bad commit) crashed in 7 of 8 runs with the second bug and an unrelated crash, neither seen on the bad
+        // commit. Read as the bug's, they would call the right culprit doubtful; read as background, they would be taken
+        // for nothing. 10 more runs of the bad commit show the second bug there too, less often than the bug: the revert
+        // keeps another bug's crash and removes the bug's, and the culprit is verified.
         // (World #172 of seed 3 was pinned before the bad commit had to show the bug four times: its runs now show both
         // bugs before the bisection starts.)
         var (scenario, job) = await PinnedWorld.RunAsync(World.SecondBug, 42, seed: 1);
