@@ -15,9 +15,9 @@ namespace Culprit.Jobs;
 /// </summary>
 internal sealed class CommitTestRunner(
     ICommitTester tester, OutcomeLedger ledger, ITestLog log, StatusTracker status, BuildAvoidance? avoidance = null, SpeculativeBuilds? speculative = null,
-    bool skipUntestable = false)
+    bool skipUntestable = false, SetupNotes? setupNotes = null)
 {
-    private bool _setupLogged;
+    private readonly SetupNotes _setupNotes = setupNotes ?? new SetupNotes();
 
     /// <summary>The tester this runner drives (the job tells it its range).</summary>
     public ICommitTester Tester => tester;
@@ -49,12 +49,8 @@ internal sealed class CommitTestRunner(
         {
             return stored;
         }
-        if (!_setupLogged && tester.SetupNote is { } setup)
-        {
-            // Before the first test this pass runs (a resume may run on another machine).
-            log.Line(setup);
-        }
-        _setupLogged = true;
+        // Before the first test this pass runs (a resume may run on another machine).
+        _setupNotes.LogNew(tester, log);
         status.Testing(commit, "building", runs);
         // Only a first test of a commit may be avoided: more runs asked for later are new runs of its own build.
         if (avoidance is not null && !ledger.HasOutcomeFor(commit) && await avoidance.FindAsync(commit, runs, settlingTitles, ct) is { } avoided)
@@ -158,6 +154,8 @@ internal sealed class CommitTestRunner(
         });
         await Task.WhenAll(workers);
         ct.ThrowIfCancellationRequested();
+        // The runs may have changed it (the VMs fell back to TCG): said before their lines.
+        _setupNotes.LogNew(tester, log);
         if (results.Count < runs && settled.IsCancellationRequested)
         {
             log.Line($"stopped after {results.Count} of {runs} runs: the bug's crash settles the commit");

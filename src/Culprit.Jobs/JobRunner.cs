@@ -176,10 +176,11 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
                 : new BuildAvoidance(repo, ledger, Path.Combine(workRoot, jobId, "build-inputs"), spec.Kernel is null ? "build" : "kernel");
             var roundLock = new object();
             var speculative = new SpeculativeBuilds(Path.Combine(workRoot, jobId, SpeculativeBuilds.FileName));
+            var setupNotes = new SetupNotes();
             var workers = new[] { tester }.Concat(others.Testers).Select(t =>
             {
                 var workerLog = new WorkerLog(log, roundLock);
-                return new RoundWorker(new CommitTestRunner(t, ledger, workerLog, status, avoidance, speculative, SkipUntestable || spec.SkipUntestable), workerLog);
+                return new RoundWorker(new CommitTestRunner(t, ledger, workerLog, status, avoidance, speculative, SkipUntestable || spec.SkipUntestable, setupNotes), workerLog);
             }).ToList();
             var sameBuild = avoidance is null ? null : new SameBuildCommits(repo, avoidance, ledger, spec.Kernel is null ? "build" : "kernel");
             var plans = new RoundPlanFile(Path.Combine(workRoot, jobId, RoundPlanFile.FileName));

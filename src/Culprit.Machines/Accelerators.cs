@@ -7,7 +7,8 @@ namespace Culprit.Machines;
 /// virtualization KVM may open and still refuse <c>-cpu host</c> (QEMU: <c>failed to set MSR
 /// 0x10a</c>). KVM is probed with <c>-cpu host</c> (with --accel kvm, each of <see cref="KvmCpuModels"/>
 /// in turn, the first that runs a probe VM wins); else TCG, which is probed too, so a QEMU that cannot run any VM fails before a
-/// kernel is built. The decision is made once per QEMU binary and mode in a process.
+/// kernel is built. The decision is made once per QEMU binary and mode in a process (and replaced
+/// if KVM then boots no kernel: <see cref="KvmSilenceFallback"/>).
 /// </summary>
 public static class Accelerators
 {
@@ -29,6 +30,13 @@ public static class Accelerators
         Decided.GetOrAdd((qemu, mode), key => new Lazy<Task<AcceleratorChoice>>(
             () => DecideAsync(a => AcceleratorProbe.TryAsync(key.Qemu, a, CancellationToken.None), key.Mode)))
             .Value.WaitAsync(ct);
+
+    /// <summary>
+    /// Replaces the decision for <paramref name="qemu"/> and <paramref name="mode"/>, when a pool found that
+    /// it does not boot kernels (<see cref="KvmSilenceFallback"/>): later pools of the process start from this one.
+    /// </summary>
+    internal static void Replace(string qemu, AccelMode mode, AcceleratorChoice choice) =>
+        Decided[(qemu, mode)] = new Lazy<Task<AcceleratorChoice>>(Task.FromResult(choice));
 
     /// <summary>The decision itself, over any probe (tests give a scripted one).</summary>
     internal static async Task<AcceleratorChoice> DecideAsync(Func<Accelerator, Task<ProbeResult>> probe, AccelMode mode)

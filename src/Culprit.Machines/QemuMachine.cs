@@ -54,8 +54,11 @@ public sealed class QemuMachine
     /// <summary>
     /// Boots <paramref name="kernelImage"/> with <paramref name="initramfs"/> once, writing the console
     /// to <paramref name="consolePath"/> (kept for the report). Cancelling kills the VM and throws.
+    /// With <paramref name="firstOutputLimit"/>, a VM whose console is still empty after it is stopped
+    /// as one that did not boot (the pool's check that KVM runs kernels here: <see cref="VmPool"/>).
     /// </summary>
-    public async Task<VmRun> RunAsync(string kernelImage, string initramfs, string consolePath, CancellationToken cancellationToken = default)
+    public async Task<VmRun> RunAsync(string kernelImage, string initramfs, string consolePath, CancellationToken cancellationToken = default,
+        TimeSpan? firstOutputLimit = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(consolePath))!);
         var started = DateTimeOffset.Now;
@@ -71,7 +74,7 @@ public sealed class QemuMachine
         };
 
         var run = ProcessRunner.RunAsync(spec, stop.Token);
-        var watchdog = WatchAsync(run, console, clock, stop);
+        var watchdog = WatchAsync(run, console, clock, stop, firstOutputLimit ?? Options.BootTimeout);
         ProcessResult? result = null;
         string? startError = null;
         try
@@ -107,11 +110,14 @@ public sealed class QemuMachine
             Options,
             clock.Elapsed.TotalSeconds);
         var outcome = RunClassifier.Classify(observation, crash);
-        return new VmRun(outcome, consolePath, started, ended, progress.BootedAt?.TotalSeconds, progress.ReproExitStatus, observation.QemuExitCode);
+        return new VmRun(outcome, consolePath, started, ended, progress.BootedAt?.TotalSeconds, progress.ReproExitStatus, observation.QemuExitCode)
+        {
+            ConsoleEmpty = observation.ConsoleEmpty,
+        };
     }
 
     /// <summary>Polls the run's progress and stops the VM when a deadline passes; says why it stopped it.</summary>
-    private async Task<VmStop> WatchAsync(Task run, ConsoleCapture console, Stopwatch clock, CancellationTokenSource stop)
+    private async Task<VmStop> WatchAsync(Task run, ConsoleCapture console, Stopwatch clock, CancellationTokenSource stop, TimeSpan firstOutputLimit)
     {
         while (true)
         {
@@ -123,7 +129,7 @@ public sealed class QemuMachine
             var now = clock.Elapsed;
             var progress = console.Now;
             VmStop? reason = progress.BootedAt is not { } booted
-                ? now > Options.BootTimeout ? VmStop.BootTimeout : null
+                ? now > Options.BootTimeout || (!progress.HasOutput && now > firstOutputLimit) ? VmStop.BootTimeout : null
                 : progress.FinishedAt is { } finished ? now - finished > AfterFinishGrace ? VmStop.AfterFinish : null
                 : now - booted > Options.RunTimeout ? VmStop.RunTimeout
                 : now - progress.LastOutputAt > Options.NoOutputTimeout ? VmStop.NoOutput

@@ -20,6 +20,13 @@ public sealed record VmOptions
     /// </summary>
     public TimeSpan NoOutputTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Until a kernel has printed anything under the KVM the probe chose, a boot silent this long is
+    /// tried again under TCG (<see cref="VmPool"/>). With <c>earlyprintk</c> a kernel's first line comes
+    /// within a second under KVM; a boot still silent after this never prints.
+    /// </summary>
+    public TimeSpan KvmSilenceLimit { get; init; } = TimeSpan.FromSeconds(20);
+
     /// <summary>How many VMs a <see cref="VmPool"/> runs at once.</summary>
     public int Vms { get; init; } = 1;
 

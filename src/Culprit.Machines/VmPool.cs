@@ -6,15 +6,34 @@ namespace Culprit.Machines;
 /// Runs at most <see cref="VmOptions.Vms"/> VMs at once: callers may ask for as many runs as they like
 /// in parallel; each waits for a free slot, then boots a fresh VM.
 /// </summary>
+/// <remarks>
+/// A KVM the probe passed has still to show that it boots a kernel: until one of its boots prints
+/// anything, a boot silent for <see cref="VmOptions.KvmSilenceLimit"/> is tried again under TCG, and
+/// when TCG's boot speaks the pool (and every later pool of this process) uses TCG
+/// (<see cref="KvmSilenceFallback"/>). Where both are silent the kernel is what fails, and the run says so.
+/// </remarks>
 public sealed class VmPool : IDisposable
 {
     private readonly SemaphoreSlim _slots;
+    private readonly KvmSilenceFallback? _fallback;
+    private QemuMachine _machine;
 
     public VmPool(VmOptions options, Func<TextReader, CrashReport?> parseCrash, Accelerator accelerator)
     {
         CheckSize(options);
-        Machine = new QemuMachine(options, parseCrash, accelerator);
+        _machine = new QemuMachine(options, parseCrash, accelerator);
         _slots = new SemaphoreSlim(options.Vms, options.Vms);
+    }
+
+    private VmPool(VmOptions options, Func<TextReader, CrashReport?> parseCrash, AcceleratorChoice choice, string qemu)
+        : this(options, parseCrash, choice.Accelerator)
+    {
+        AcceleratorNote = choice.Note;
+        // Only where Culprit chose KVM itself: --accel kvm insists on it, whatever its boots show.
+        if (choice.Accelerator.Kvm && options.Accel == AccelMode.Auto)
+        {
+            _fallback = new KvmSilenceFallback(_machine, new QemuMachine(options, parseCrash, Accelerator.Tcg), qemu);
+        }
     }
 
     /// <summary>
@@ -24,14 +43,16 @@ public sealed class VmPool : IDisposable
     public static async Task<VmPool> CreateAsync(VmOptions options, Func<TextReader, CrashReport?> parseCrash, CancellationToken ct = default)
     {
         CheckSize(options);
-        var choice = await Accelerators.ChooseAsync(HostTools.RequireQemu(options.Qemu), options.Accel, ct);
-        return new VmPool(options, parseCrash, choice.Accelerator) { AcceleratorNote = choice.Note };
+        var qemu = HostTools.RequireQemu(options.Qemu);
+        var choice = await Accelerators.ChooseAsync(qemu, options.Accel, ct);
+        return new VmPool(options, parseCrash, choice, qemu);
     }
 
-    public QemuMachine Machine { get; }
+    /// <summary>The machine the next VM boots on (TCG's once the pool fell back from a silent KVM).</summary>
+    public QemuMachine Machine => Volatile.Read(ref _machine);
 
-    /// <summary>The log line that says which accelerator the VMs use and why, when it was probed.</summary>
-    public string? AcceleratorNote { get; private init; }
+    /// <summary>The log line that says which accelerator the VMs use and why: the probe's, or the fall-back's once it happened.</summary>
+    public string? AcceleratorNote { get; private set; }
 
     public int Size => Machine.Options.Vms;
 
@@ -41,7 +62,30 @@ public sealed class VmPool : IDisposable
         await _slots.WaitAsync(cancellationToken);
         try
         {
-            return await Machine.RunAsync(kernelImage, initramfs, consolePath, cancellationToken);
+            if (_fallback is null)
+            {
+                return await Machine.RunAsync(kernelImage, initramfs, consolePath, cancellationToken);
+            }
+            var (machine, watch) = _fallback.Next();
+            if (!watch)
+            {
+                return await machine.RunAsync(kernelImage, initramfs, consolePath, cancellationToken);
+            }
+            var options = machine.Options;
+            var limit = options.KvmSilenceLimit < options.BootTimeout ? options.KvmSilenceLimit : options.BootTimeout;
+            var run = await machine.RunAsync(kernelImage, initramfs, consolePath, cancellationToken, firstOutputLimit: limit);
+            if (!run.ConsoleEmpty)
+            {
+                _fallback.Confirm();
+                return run;
+            }
+            var retry = await _fallback.Tcg.RunAsync(kernelImage, initramfs, consolePath, cancellationToken);
+            if (!retry.ConsoleEmpty && _fallback.Switch(run, limit) is { } choice)
+            {
+                Volatile.Write(ref _machine, _fallback.Tcg);
+                AcceleratorNote = choice.Note;
+            }
+            return retry;
         }
         finally
         {

@@ -18,6 +18,9 @@ public sealed record VmRun(
 {
     public bool Booted => BootSeconds is not null;
 
+    /// <summary>Whether the VM printed nothing at all: QEMU never ran the kernel, or the kernel never got to its first line.</summary>
+    public bool ConsoleEmpty { get; init; }
+
     public double Seconds => (Ended - Started).TotalSeconds;
 
     /// <summary>The last <paramref name="lines"/> lines of the console, for "not reproduced" and boot failure messages.</summary>

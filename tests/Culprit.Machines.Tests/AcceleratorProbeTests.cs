@@ -73,6 +73,44 @@ public sealed class AcceleratorProbeTests(TestKernel kernel, ITestOutputHelper o
     }
 
     [QemuFact]
+    public async Task Where_kvm_passes_the_probe_but_a_kernel_boot_says_nothing_the_run_is_made_again_with_tcg_and_tcg_stays()
+    {
+        var qemu = QemuWrappers.KvmBootsNoKernel(_dir);
+        var options = Vms.Options with { Qemu = qemu, KvmSilenceLimit = TimeSpan.FromSeconds(3) };
+        using var pool = await VmPool.CreateAsync(options, Vms.Parser);
+        Assert.Equal(Accelerator.KvmWith("host"), pool.Machine.Accelerator);
+        Assert.Equal("VMs: using KVM with -cpu host", pool.AcceleratorNote);
+
+        var first = await BootAsync(pool);
+        var second = await BootAsync(pool);
+
+        Assert.Equal(RunResult.Ok, first.Outcome.Result);
+        Assert.Equal(RunResult.Ok, second.Outcome.Result);
+        const string note = "VMs: KVM passed the probe but booted no kernel here (no console output within 3 s), using TCG";
+        Assert.Equal(note, pool.AcceleratorNote);
+        Assert.Equal(Accelerator.Tcg, pool.Machine.Accelerator);
+        // The next pool of the process starts where this one ended, without a silent boot first.
+        using var next = await VmPool.CreateAsync(options, Vms.Parser);
+        Assert.Equal(Accelerator.Tcg, next.Machine.Accelerator);
+        Assert.Equal(note, next.AcceleratorNote);
+    }
+
+    [QemuFact]
+    public async Task A_kernel_that_says_nothing_under_kvm_or_tcg_is_a_boot_failure_and_the_vms_keep_kvm()
+    {
+        var qemu = QemuWrappers.KvmBootsNoKernel(_dir, tcgSilentToo: true);
+        var options = Vms.Options with { Qemu = qemu, KvmSilenceLimit = TimeSpan.FromSeconds(2), BootTimeout = TimeSpan.FromSeconds(4) };
+        using var pool = await VmPool.CreateAsync(options, Vms.Parser);
+
+        var run = await BootAsync(pool);
+
+        Assert.Equal(RunResult.InfraError, run.Outcome.Result);
+        Assert.Equal($"boot failed: {RunClassifier.NoOutput}", run.Outcome.Detail);
+        Assert.Equal(Accelerator.KvmWith("host"), pool.Machine.Accelerator);
+        Assert.Equal("VMs: using KVM with -cpu host", pool.AcceleratorNote);
+    }
+
+    [QemuFact]
     public async Task On_this_machine_the_probes_choice_boots_the_test_kernel()
     {
         using var pool = await VmPool.CreateAsync(Vms.Options, Vms.Parser);

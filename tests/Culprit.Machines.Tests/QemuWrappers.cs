@@ -63,6 +63,28 @@ internal static class QemuWrappers
         exec '{{RealQemu}}' "${args[@]}"
         """);
 
+    /// <summary>
+    /// KVM runs the probe (here under TCG) but a VM booting a kernel prints nothing and never ends, as
+    /// a KVM no probe can foresee would; TCG boots kernels. With <paramref name="tcgSilentToo"/> TCG's
+    /// kernel boots are silent as well, as a kernel that dies before its first line is under both.
+    /// </summary>
+    public static string KvmBootsNoKernel(TempDirectory dir, bool tcgSilentToo = false) => Write(dir, tcgSilentToo ? "qemu-all-silent" : "qemu-kvm-silent", $$"""
+        #!/bin/bash
+        args=() kvm=0 kernel=0
+        while [ $# -gt 0 ]; do
+            case "$1" in
+                -accel) if [ "$2" = kvm ]; then kvm=1; args+=(-accel tcg); else args+=(-accel "$2"); fi; shift 2 ;;
+                -cpu) [ $kvm = 1 ] || args+=(-cpu "$2"); shift 2 ;;
+                -kernel) kernel=1; args+=("$1"); shift ;;
+                *) args+=("$1"); shift ;;
+            esac
+        done
+        if [ $kernel = 1 ] && { [ $kvm = 1 ] || [ {{(tcgSilentToo ? 1 : 0)}} = 1 ]; }; then
+            exec sleep 600
+        fi
+        exec '{{RealQemu}}' "${args[@]}"
+        """);
+
     /// <summary>A QEMU that fails every VM whatever it is asked, as a broken host does.</summary>
     public static string AlwaysFails(TempDirectory dir) => Write(dir, "qemu-broken", $$"""
         #!/bin/sh

@@ -18,7 +18,10 @@ public interface ICommitTester : IAsyncDisposable
     /// </summary>
     bool KeepsBuilds => false;
 
-    /// <summary>A line for the job's log about the test environment chosen at setup (the VMs' accelerator), or null.</summary>
+    /// <summary>
+    /// A line for the job's log about the test environment (the VMs' accelerator), or null: chosen at
+    /// setup, it may change while the runs go on (the VMs fell back from KVM to TCG); the job logs each once.
+    /// </summary>
     string? SetupNote => null;
 
     /// <summary>

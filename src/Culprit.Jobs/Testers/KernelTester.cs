@@ -80,11 +80,43 @@ public sealed class KernelTester : ICommitTester
             Accel = kernel.Accel,
             Qemu = kernel.Qemu ?? Machines.HostTools.DefaultQemu,
         };
-        var pool = await VmPool.CreateAsync(vmOptions, LinuxCrashParser.Parse, ct);
-        var reproducer = await ReproducerPreparer.PrepareAsync(kernel.Repro, dir, ct);
-        var initramfs = await new InitramfsBuilder().BuildAsync(reproducer, Path.Combine(dir, "initramfs.cpio.gz"), ct);
-        await repo.KeepOrAddWorktreeAsync(options.SourceDirectory, spec.Bad, ct);
-        return new KernelTester(repo, options.SourceDirectory, dir, builder, pool, initramfs, spec.Bad, ownsPool: true);
+        // The accelerator probe (up to 15 s where KVM answers nothing) and the checkout of the whole
+        // tree (about 12 s for Linux) wait on different things: they go side by side, and both are
+        // done before anything is built.
+        var probing = VmPool.CreateAsync(vmOptions, LinuxCrashParser.Parse, ct);
+        using var stopCheckout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var checkout = repo.KeepOrAddWorktreeAsync(options.SourceDirectory, spec.Bad, stopCheckout.Token);
+        VmPool? pool = null;
+        try
+        {
+            pool = await probing;
+            var reproducer = await ReproducerPreparer.PrepareAsync(kernel.Repro, dir, ct);
+            var initramfs = await new InitramfsBuilder().BuildAsync(reproducer, Path.Combine(dir, "initramfs.cpio.gz"), ct);
+            await checkout;
+            return new KernelTester(repo, options.SourceDirectory, dir, builder, pool, initramfs, spec.Bad, ownsPool: true);
+        }
+        catch
+        {
+            pool?.Dispose();
+            // A failed setup reports at once: the checkout is stopped, not waited for.
+            await stopCheckout.CancelAsync();
+            await RemoveUnusedWorktreeAsync(repo, checkout, options.SourceDirectory);
+            throw;
+        }
+    }
+
+    /// <summary>A setup that failed leaves no worktree behind: the one its checkout made (or kept, or half made) is removed once that checkout has ended.</summary>
+    private static async Task RemoveUnusedWorktreeAsync(GitRepository repo, Task checkout, string worktree)
+    {
+        try
+        {
+            await checkout;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Its own failure is not the one to report; whatever it left is removed below.
+        }
+        await repo.RemoveWorktreeAsync(worktree, CancellationToken.None);
     }
 
     /// <summary>

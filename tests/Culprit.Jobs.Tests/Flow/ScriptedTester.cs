@@ -12,7 +12,7 @@ internal sealed class ScriptedTester(LinearRepository repo) : ICommitTester
 {
     public Func<int, RunOutcome> Run { get; set; } = _ => RunOutcome.Ok();
 
-    public string? SetupNote { get; init; }
+    public string? SetupNote { get; set; }
 
     public ConcurrentDictionary<int, int> RunsPerCommit { get; } = new();
 

@@ -258,4 +258,28 @@ public sealed class UntestableCommitTests : IDisposable
         Assert.StartsWith("testing commit ", resumed[second + 1]);
         Assert.True(second > resumed.IndexOf($"testing commit {repo.Hashes[^1]}"));
     }
+
+    [Fact]
+    public async Task A_setup_note_is_logged_once_for_all_workers_and_again_where_the_runs_change_it()
+    {
+        const string probed = "VMs: using KVM with -cpu host";
+        const string fellBack = "VMs: KVM passed the probe but booted no kernel here (no console output within 20 s), using TCG";
+        var (repo, tester, runner) = await SetUpAsync(setupNote: probed);
+        // As a VM pool does when KVM's first boot says nothing: the note changes during the first runs.
+        tester.Run = i =>
+        {
+            tester.SetupNote = fellBack;
+            return i >= 9 ? Bug : RunOutcome.Ok(1);
+        };
+        var id = await runner.CreateAsync(Spec(repo, strategy: "flaky") with { Workers = 2 });
+
+        await runner.RunAsync(id);
+        var log = Log(id);
+
+        Assert.Single(log, probed);
+        Assert.Single(log, fellBack);
+        Assert.Equal($"testing commit {repo.Hashes[^1]}", log[log.IndexOf(probed) + 1]);
+        // Said where it happened: after the first test's build, before its run lines.
+        Assert.Equal(log.IndexOf($"testing commit {repo.Hashes[^1]}") + 1, log.IndexOf(fellBack));
+    }
 }
