@@ -27,9 +27,11 @@ var graph = await git.RangeAsync(bad, [good]);
 var load = watch.Elapsed;
 Console.WriteLine($"range: {graph.Count} commits, {graph.Ancestry.IntervalCount} ancestry intervals; loaded in {load.TotalSeconds:0.00} s");
 
+watch.Restart();
 IBisectionStrategy strategy = strategyName == "classic"
     ? new ClassicStrategy(graph, AnyCrashPolicy.Instance, runs: 1)
     : new FlakyStrategy(graph, FlakyOptions.Default);
+Console.WriteLine($"strategy made in {watch.Elapsed.TotalSeconds:0.000} s");
 var decisions = new List<double>();
 var records = new List<double>();
 var cpus = new List<double>();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Culprit.Core.Domain;
 
 namespace Culprit.Git;
@@ -14,8 +15,13 @@ public static class RangeCache
     /// <summary>The file's name in a job's work directory.</summary>
     public const string FileName = "range.graph";
 
+    /// <param name="writeAside">
+    /// Writes the file on another thread while the caller goes on with the graph (at 1.3 M commits
+    /// 0.1–0.2 s the first decision no longer waits for); <see cref="WaitForWriteAsync"/> waits for it.
+    /// </param>
     public static async Task<CommitGraph> LoadOrListAsync(
-        GitRepository repo, string file, string bad, IReadOnlyList<string> goods, RangeFilter? filter = null, CancellationToken ct = default)
+        GitRepository repo, string file, string bad, IReadOnlyList<string> goods, RangeFilter? filter = null, CancellationToken ct = default,
+        bool writeAside = false)
     {
         filter ??= RangeFilter.None;
         var key = Key(repo, bad, goods, filter);
@@ -24,13 +30,35 @@ public static class RangeCache
             return cached;
         }
         var graph = await repo.RangeAsync(bad, goods, filter, ct);
-        TryWrite(graph, file, key);
+        if (writeAside)
+        {
+            // The graph is not changed after it is built: reading it on two threads is safe. Another
+            // range listed for the same file (a later search of the job) is written after this one.
+            _ = Writing.AddOrUpdate(Path.GetFullPath(file),
+                _ => Task.Run(() => TryWrite(graph, file, key), CancellationToken.None),
+                (_, earlier) => earlier.ContinueWith(_ => TryWrite(graph, file, key), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default));
+        }
+        else
+        {
+            TryWrite(graph, file, key);
+        }
         return graph;
     }
+
+    /// <summary>The files being written aside, by full path.</summary>
+    private static readonly ConcurrentDictionary<string, Task> Writing = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Waits until the file written aside for <paramref name="file"/>, if any, is in place (or given up):
+    /// a pass ends only after it, so no write outlives the process or lands after <see cref="Remove"/>.
+    /// </summary>
+    public static Task WaitForWriteAsync(string file) =>
+        Writing.TryRemove(Path.GetFullPath(file), out var write) ? write : Task.CompletedTask;
 
     /// <summary>Removes a job's file once the job is finished (nothing will read it again).</summary>
     public static void Remove(string file)
     {
+        WaitForWriteAsync(file).GetAwaiter().GetResult();
         try
         {
             File.Delete(file);

@@ -19,7 +19,8 @@ internal sealed class GitJobHistory(GitRepository repo, string workDir, RangeFil
         repo.ReleaseTagsBeforeAsync(commit, ct);
 
     public Task<CommitGraph> RangeAsync(string newEnd, string oldEnd, CancellationToken ct) =>
-        RangeCache.LoadOrListAsync(repo, Path.Combine(workDir, RangeCache.FileName), newEnd, [oldEnd, .. moreGood], filter, ct);
+        // Written aside: the job waits for the file at the end of its pass (JobRunner), not before its first decision.
+        RangeCache.LoadOrListAsync(repo, Path.Combine(workDir, RangeCache.FileName), newEnd, [oldEnd, .. moreGood], filter, ct, writeAside: true);
 
     public async Task<string?> ApplyAsync(string commit, string onto, bool revert, bool isMerge, CancellationToken ct)
     {

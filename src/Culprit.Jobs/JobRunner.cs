@@ -220,6 +220,8 @@ public sealed class JobRunner(JobStore store, TesterFactory testers, IJobListene
         }
         finally
         {
+            // The range's file, written aside while the job went on, is in place before the pass ends.
+            await RangeCache.WaitForWriteAsync(Path.Combine(workRoot, jobId, RangeCache.FileName));
             RemoveIfEmpty(Path.Combine(workRoot, jobId));
         }
         store.SetState(jobId, "finished", JsonSerializer.Serialize(result, JsonDefaults.Options), _clock.GetUtcNow());

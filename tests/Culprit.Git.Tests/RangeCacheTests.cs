@@ -32,6 +32,27 @@ public sealed class RangeCacheTests : IDisposable
         Assert.Equal(written.AddMinutes(-5), File.GetLastWriteTimeUtc(file));
     }
 
+    [Fact]
+    public async Task A_file_written_aside_is_in_place_once_waited_for_and_reads_back_as_the_range()
+    {
+        var history = await BigHistory.CreateAsync(_temp.Sub("repo"), 3000, bugAt: 1700);
+        var git = await GitRepository.OpenAsync(history.Path);
+        var file = Path.Combine(_temp.Sub("job"), RangeCache.FileName);
+
+        var listed = await RangeCache.LoadOrListAsync(git, file, history.Bad, [history.Good], writeAside: true);
+        await RangeCache.WaitForWriteAsync(file);
+        var earlier = File.GetLastWriteTimeUtc(file).AddMinutes(-5);
+        File.SetLastWriteTimeUtc(file, earlier);
+        var read = await RangeCache.LoadOrListAsync(git, file, history.Bad, [history.Good], writeAside: true);
+        var readTime = File.GetLastWriteTimeUtc(file);
+        RangeCache.Remove(file);
+
+        AssertSame(listed, read);
+        // Read back, not listed and written again.
+        Assert.Equal(earlier, readTime);
+        Assert.False(File.Exists(file));
+    }
+
     [Theory]
     [InlineData("flipped")]
     [InlineData("cut")]
