@@ -54,8 +54,8 @@ public sealed class QemuMachine
     /// <summary>
     /// Boots <paramref name="kernelImage"/> with <paramref name="initramfs"/> once, writing the console
     /// to <paramref name="consolePath"/> (kept for the report). Cancelling kills the VM and throws.
-    /// With <paramref name="firstOutputLimit"/>, a VM whose console is still empty after it is stopped
-    /// as one that did not boot (the pool's check that KVM runs kernels here: <see cref="VmPool"/>).
+    /// With <paramref name="firstOutputLimit"/>, a VM whose console is still empty that long after its
+    /// start is stopped as one that did not boot (the pool's check that KVM runs kernels here: <see cref="VmPool"/>).
     /// </summary>
     public async Task<VmRun> RunAsync(string kernelImage, string initramfs, string consolePath, CancellationToken cancellationToken = default,
         TimeSpan? firstOutputLimit = null)
