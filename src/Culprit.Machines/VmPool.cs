@@ -16,7 +16,8 @@ public sealed class VmPool : IDisposable
 {
     private readonly SemaphoreSlim _slots;
     private readonly KvmSilenceFallback? _fallback;
-    private QemuMachine _machine;
+    private readonly QemuMachine _machine;
+    private readonly string? _probeNote;
 
     public VmPool(VmOptions options, Func<TextReader, CrashReport?> parseCrash, Accelerator accelerator)
     {
@@ -28,7 +29,7 @@ public sealed class VmPool : IDisposable
     private VmPool(VmOptions options, Func<TextReader, CrashReport?> parseCrash, AcceleratorChoice choice, string qemu)
         : this(options, parseCrash, choice.Accelerator)
     {
-        AcceleratorNote = choice.Note;
+        _probeNote = choice.Note;
         // Only where Culprit chose KVM itself: --accel kvm insists on it, whatever its boots show.
         if (choice.Accelerator.Kvm && options.Accel == AccelMode.Auto)
         {
@@ -49,10 +50,10 @@ public sealed class VmPool : IDisposable
     }
 
     /// <summary>The machine the next VM boots on (TCG's once the pool fell back from a silent KVM).</summary>
-    public QemuMachine Machine => Volatile.Read(ref _machine);
+    public QemuMachine Machine => _fallback?.Next().Machine ?? _machine;
 
     /// <summary>The log line that says which accelerator the VMs use and why: the probe's, or the fall-back's once it happened.</summary>
-    public string? AcceleratorNote { get; private set; }
+    public string? AcceleratorNote => _fallback?.Note ?? _probeNote;
 
     public int Size => Machine.Options.Vms;
 
@@ -64,7 +65,7 @@ public sealed class VmPool : IDisposable
         {
             if (_fallback is null)
             {
-                return await Machine.RunAsync(kernelImage, initramfs, consolePath, cancellationToken);
+                return await _machine.RunAsync(kernelImage, initramfs, consolePath, cancellationToken);
             }
             var (machine, watch) = _fallback.Next();
             if (!watch)
@@ -80,10 +81,9 @@ public sealed class VmPool : IDisposable
                 return run;
             }
             var retry = await _fallback.Tcg.RunAsync(kernelImage, initramfs, consolePath, cancellationToken);
-            if (!retry.ConsoleEmpty && _fallback.Switch(run, limit) is { } choice)
+            if (!retry.ConsoleEmpty)
             {
-                Volatile.Write(ref _machine, _fallback.Tcg);
-                AcceleratorNote = choice.Note;
+                _fallback.Switch(run, limit);
             }
             return retry;
         }
