@@ -41,12 +41,13 @@ public static class StrategyFactory
         var defaults = FlakyOptions.Default;
         return new FlakyOptions(
             Confidence: spec.Confidence,
-            MaxRuns: spec.MaxRuns ?? defaults.MaxRuns,
+            MaxRuns: spec.MaxRuns,
             MaxBuilds: spec.MaxBuilds ?? defaults.MaxBuilds,
             AnyCrash: spec.AnyCrash,
             Seed: spec.Seed,
             FirstRuns: spec.Runs,
             Fix: spec.Direction == Direction.Fix,
-            BugTitle: spec.Title);
+            BugTitle: spec.Title,
+            Workers: spec.Workers ?? 1);
     }
 }

@@ -48,7 +48,7 @@ internal static class BisectCommand
         var oldestRelease = new Option<string?>("--oldest-release") { Description = "do not test releases older than this tag (kernel mode)" };
         Option[] kernelOnly = [config, repro, compiler, compilers, ccache, vms, vmMemory, bootTimeout, accel, qemu, oldestRelease];
         var confidence = new Option<double>("--confidence") { Description = "flaky strategy: stop when one commit is the culprit with this probability", DefaultValueFactory = _ => 0.95 };
-        var maxRuns = new Option<int?>("--max-runs") { Description = "flaky strategy: budget of test runs" };
+        var maxRuns = new Option<int?>("--max-runs") { Description = "flaky strategy: budget of test runs (default: 1200 for one worker, 600 more for each further worker)" };
         var maxBuilds = new Option<int?>("--max-builds") { Description = "flaky strategy: budget of builds" };
         var anyCrash = new Option<bool>("--any-crash") { Description = "count a crash of any title as the bug (syzbot's policy)" };
         var title = new Option<string?>("--title") { Description = "the bug's crash title (any title of its crash): other crashes count as other bugs" };

@@ -191,7 +191,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
             }
             if (!spent)
             {
-                var runs = Math.Min(Options.FirstRuns << Math.Max(0, _badTests - 1), Options.MaxRuns - _runs);
+                var runs = Math.Min(Options.FirstRuns << Math.Max(0, _badTests - 1), Options.RunBudget - _runs);
                 return new TestCommit(bad, runs, _graph.Count - 1, GitBisection.EstimateSteps(_graph.Count));
             }
         }
@@ -255,7 +255,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
         if (_badRuns < MaxRunsToMeasureRepro && ReproSpread() > ReproSpreadToMeasure)
         {
             // All runs, not stopped at the first crash: their count of crashes is what measures p.
-            var runs = Math.Min(Math.Min(Options.FirstRuns, MaxRunsToMeasureRepro - _badRuns), Options.MaxRuns - _runs);
+            var runs = Math.Min(Math.Min(Options.FirstRuns, MaxRunsToMeasureRepro - _badRuns), Options.RunBudget - _runs);
             return new TestCommit(bad, runs, _graph.Count - 1, GitBisection.EstimateSteps(_graph.Count));
         }
         var plan = TestPlanner.Choose(PlannerInputs());
@@ -411,7 +411,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
         _costs.RunSeconds,
         (_usefulRuns + 9.0) / (_builtRuns + 10.0),
         (_broken.Count + 0.5) / (_builds + 10.0),
-        Options.MaxRuns - _runs,
+        Options.RunBudget - _runs,
         Options.Seed,
         DecisiveOdds,
         Options.Fix,
@@ -534,7 +534,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
     }
 
     /// <summary>Whether the run or build budget is spent.</summary>
-    private bool SpentAll => _runs >= Options.MaxRuns || _builds >= Options.MaxBuilds;
+    private bool SpentAll => _runs >= Options.RunBudget || _builds >= Options.MaxBuilds;
 
     /// <summary>
     /// The runs that settle a rename reading short of sure (<see cref="TitleChangeReading.EvidenceTest"/>)
@@ -543,7 +543,7 @@ public sealed class FlakyStrategy : IBisectionStrategy
     /// </summary>
     private TestCommit? RenameEvidenceRun(TitleChangeReading.Reading? reading) =>
         !SpentAll && reading is not null && TitleChangeReading.EvidenceTest(reading, 0, _badRuns) is { } commit
-            ? new TestCommit(_graph.Commits[commit], Math.Min(Options.FirstRuns, Options.MaxRuns - _runs), 0, 0)
+            ? new TestCommit(_graph.Commits[commit], Math.Min(Options.FirstRuns, Options.RunBudget - _runs), 0, 0)
             : null;
 
     /// <summary>

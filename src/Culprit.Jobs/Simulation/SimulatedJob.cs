@@ -22,7 +22,7 @@ public static class SimulatedJob
         var history = new SimulatedHistory(scenario);
         var machines = new SimulatedMachines();
         var spec = Spec(scenario, history, policy, workers);
-        var setup = Setup(policy);
+        var setup = Setup(policy, workers);
         var records = new MemoryJobRecords();
         JobResult? result = null;
         for (var pass = 0; result is null; pass++)
@@ -65,8 +65,8 @@ public static class SimulatedJob
         NoBuildAvoidance = true,
     };
 
-    /// <summary>The policy's judge of the ends and its strategy over the range.</summary>
-    internal static BisectionSetup Setup(SimulatedPolicy policy) => new(policy.Judge, (graph, _) => policy.Create(graph));
+    /// <summary>The policy's judge of the ends and its strategy over the range, for a job of <paramref name="workers"/>.</summary>
+    internal static BisectionSetup Setup(SimulatedPolicy policy, int workers) => new(policy.Judge, (graph, _) => policy.Create(graph, workers));
 
     /// <summary>
     /// One pass of the job over its records (the first, or a resume of what they hold): a ledger and

@@ -248,6 +248,30 @@ public class FlakyStrategyTests
         Assert.All(result.Probabilities.Values, p => Assert.InRange(p, 0.01, 1));
     }
 
+    [Fact]
+    public void A_job_of_several_workers_gets_half_the_run_budget_again_for_each_further_worker_unless_it_gives_one()
+    {
+        var graph = Linear(500);
+        // 1,200 runs spent: one worker's whole default budget.
+        IReadOnlyList<CommitOutcome> spent = [Crashes("c0", 5, 5), Crashes("c400", 0, 1190)];
+        BisectionStep After(FlakyOptions options)
+        {
+            var strategy = new FlakyStrategy(graph, options);
+            foreach (var outcome in spent)
+            {
+                strategy.Record(outcome);
+            }
+            return strategy.Next();
+        }
+
+        var alone = Assert.IsType<Finished>(After(new FlakyOptions())).Result;
+        Assert.Equal(ResultKind.Inconclusive, alone.Kind);
+        Assert.Contains("the budget is spent (1200 runs", alone.Message);
+        Assert.Equal((1200, 1800, 2400), (new FlakyOptions().RunBudget, new FlakyOptions(Workers: 2).RunBudget, new FlakyOptions(Workers: 3).RunBudget));
+        Assert.IsType<TestCommit>(After(new FlakyOptions(Workers: 3)));
+        Assert.IsType<Finished>(After(new FlakyOptions(MaxRuns: 1200, Workers: 3)));
+    }
+
     [Theory]
     [MemberData(nameof(Seeds))]
     public void While_budget_lasts_the_bisection_goes_on_until_a_fifth_of_the_targets_risk_is_left(int seed)

@@ -132,7 +132,7 @@ public sealed partial class RoundResumeTests : IDisposable
         if (stopAfter is { } n)
         {
             using var stop = new CancellationTokenSource();
-            var (stopped, _) = SimulatedJob.Pass(spec, history, records, SimulatedJob.Setup(policy),
+            var (stopped, _) = SimulatedJob.Pass(spec, history, records, SimulatedJob.Setup(policy, workers),
                 () => new StoppingTester(new SimulatedTester(scenario, history, machines), () => records.Outcomes().Count >= n, stop), plans);
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => stopped.ExecuteAsync(stop.Token));
             Assert.Equal(n, records.Outcomes().Count);
@@ -141,7 +141,7 @@ public sealed partial class RoundResumeTests : IDisposable
             notDecided = whole + (File.Exists(planPath) && File.ReadLines(planPath).ElementAt(1) == $"round {whole + 1}" ? 1 : 0);
         }
         var decisions = 0;
-        var own = SimulatedJob.Setup(policy);
+        var own = SimulatedJob.Setup(policy, workers);
         var setup = own with { Create = (graph, verdicts) => new CountingStrategy(own.Create(graph, verdicts), () => decisions++) };
         var (execution, _) = SimulatedJob.Pass(spec, history, records, setup, () => new SimulatedTester(scenario, history, machines), plans);
         var result = await execution.ExecuteAsync(CancellationToken.None);

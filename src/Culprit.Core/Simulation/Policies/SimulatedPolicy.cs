@@ -9,12 +9,13 @@ namespace Culprit.Core.Simulation.Policies;
 /// the strategy that bisects, how the ends are judged before the range is known (as the job does), and
 /// whether the job verifies its culprit. The simulated job runs the CLI's job flow with them, at the
 /// policy's <paramref name="Confidence"/> (the job's <c>--confidence</c>: the flaky strategy's stop
-/// rule and the verification's run counts).
+/// rule and the verification's run counts). <paramref name="Create"/> makes the strategy for a range and the
+/// job's workers (the flaky strategy's default run budget grows with them, as a CLI job's does).
 /// </summary>
 public sealed record SimulatedPolicy(
     string Name,
     int FirstRuns,
-    Func<CommitGraph, IBisectionStrategy> Create,
+    Func<CommitGraph, int, IBisectionStrategy> Create,
     bool StatesConfidence = false,
     IEndpointJudge? EndpointJudge = null,
     bool Verifies = true,
@@ -27,19 +28,19 @@ public sealed record SimulatedPolicy(
     /// syzbot as it runs: its thresholds judge the bad commit (too few crashes: not reproduced) and the
     /// releases as they judge the range's commits; it does not verify its culprit.
     /// </summary>
-    public static SimulatedPolicy Syzbot { get; } = new("syzbot", SyzbotStrategy.FirstRuns, g => new SyzbotStrategy(g),
+    public static SimulatedPolicy Syzbot { get; } = new("syzbot", SyzbotStrategy.FirstRuns, (g, _) => new SyzbotStrategy(g),
         EndpointJudge: new PolicyEndpointJudge(new SyzbotPolicy()), Verifies: false);
 
-    public static SimulatedPolicy Git { get; } = new("git", 1, g => new ClassicStrategy(g, AnyCrashPolicy.Instance, 1));
+    public static SimulatedPolicy Git { get; } = new("git", 1, (g, _) => new ClassicStrategy(g, AnyCrashPolicy.Instance, 1));
 
-    public static SimulatedPolicy Classic { get; } = new("classic", 10, g => new ClassicStrategy(g, AnyCrashPolicy.Instance, 10));
+    public static SimulatedPolicy Classic { get; } = new("classic", 10, (g, _) => new ClassicStrategy(g, AnyCrashPolicy.Instance, 10));
 
-    public static SimulatedPolicy Flaky { get; } = new("flaky", FlakyOptions.Default.FirstRuns, g => new FlakyStrategy(g), true,
+    public static SimulatedPolicy Flaky { get; } = new("flaky", FlakyOptions.Default.FirstRuns, (g, workers) => new FlakyStrategy(g, FlakyOptions.Default with { Workers = workers }), true,
         new FlakyEndpointJudge(AnyCrashPolicy.Instance, FlakyOptions.Default));
 
     /// <summary>The flake-aware strategy with other settings, to compare them.</summary>
     public static SimulatedPolicy FlakyWith(FlakyOptions options, string name = "flaky") =>
-        new(name, options.FirstRuns, g => new FlakyStrategy(g, options), true, new FlakyEndpointJudge(AnyCrashPolicy.Instance, options),
+        new(name, options.FirstRuns, (g, workers) => new FlakyStrategy(g, options with { Workers = workers }), true, new FlakyEndpointJudge(AnyCrashPolicy.Instance, options),
             Confidence: options.Confidence);
 
     /// <summary>
