@@ -1,7 +1,8 @@
 namespace Culprit.Crash.UserSpace;
 
 /// <summary>
-/// Lines of a text stream read in blocks, without <c>\n</c> or a trailing <c>\r</c>. A line longer
+/// Lines of a text stream read in blocks, without <c>\n</c>, a trailing <c>\r</c> or Centipede's line prefix
+/// (<see cref="CentipedeLines"/>). A line longer
 /// than <see cref="MaxLineChars"/> is dropped whole (ClusterFuzz ignores such lines), so memory
 /// stays bounded whatever the stream holds.
 /// </summary>
@@ -48,6 +49,8 @@ internal sealed class LineReader(TextReader reader, int blockChars = 64 * 1024)
     {
         if (to > from && _buffer[to - 1] == '\r')
             to--;
+        if (_buffer.AsSpan(from, to - from).StartsWith(CentipedeLines.Prefix))
+            from += CentipedeLines.Prefix.Length;
         return new string(_buffer, from, to - from);
     }
 

@@ -20,6 +20,7 @@ public static class UserSpaceCrashParser
 
     public static UserSpaceReport? Parse(string output, UserSpaceOptions? options = null)
     {
+        output = CentipedeLines.Text(output);
         var flags = new LogFlags();
         flags.Observe(output);
         return Run(new StringReader(output), flags, observeLines: false, options ?? UserSpaceOptions.Default);

@@ -10,6 +10,29 @@ namespace Culprit.Crash.Tests.UserSpace;
 public sealed class ClusterFuzzRuleTests
 {
     [Fact]
+    public void Centipedes_crash_log_prefix_is_taken_off_every_line_whether_the_output_is_a_string_or_a_stream()
+    {
+        // Centipede relays the target's output with each line prefixed.
+        const string output =
+            "Crash detected, saving input to /tmp/wd/crashes/5f2c\n"
+            + "CRASH LOG: ==41==ERROR: AddressSanitizer: heap-use-after-free on address 0x602000000070 at pc 0x55d0aa9 bp 0x7ffd sp 0x7ffe\n"
+            + "CRASH LOG: WRITE of size 4 at 0x602000000070 thread T0\n"
+            + "CRASH LOG:     #0 0x55d0aa9 in read_header /src/parser.c:41:9\n"
+            + "CRASH LOG:     #1 0x55d0bb4 in parse /src/parser.c:88:3\n"
+            + "CRASH LOG: \n"
+            + "CRASH LOG: SUMMARY: AddressSanitizer: heap-use-after-free /src/parser.c:41:9 in read_header\n";
+        foreach (var report in new[] { UserSpaceCrashParser.Parse(output)!, UserSpaceCrashParser.Parse(new StringReader(output))! })
+        {
+            Assert.Equal("Heap-use-after-free\nWRITE 4", report.CrashType);
+            Assert.Equal(["read_header", "parse"], report.CrashState);
+            Assert.Equal("0x602000000070", report.CrashAddress);
+            Assert.DoesNotContain("CRASH LOG:", report.Report);
+        }
+        // Only a line's start is the prefix: the same words inside a line stay.
+        Assert.Equal("a CRASH LOG: b\nc\n", CentipedeLines.Text("a CRASH LOG: b\nCRASH LOG: c\n"));
+    }
+
+    [Fact]
     public void An_implicit_conversion_is_not_a_security_issue()
     {
         // -fsanitize=implicit-conversion reports defined behaviour, like unsigned overflow.
