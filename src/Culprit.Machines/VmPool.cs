@@ -63,12 +63,8 @@ public sealed class VmPool : IDisposable
         await _slots.WaitAsync(cancellationToken);
         try
         {
-            if (_fallback is null)
-            {
-                return await _machine.RunAsync(kernelImage, initramfs, consolePath, cancellationToken);
-            }
-            var (machine, watch) = _fallback.Next();
-            if (!watch)
+            var (machine, watch) = _fallback?.Next() ?? (_machine, false);
+            if (_fallback is null || !watch)
             {
                 return await machine.RunAsync(kernelImage, initramfs, consolePath, cancellationToken);
             }
