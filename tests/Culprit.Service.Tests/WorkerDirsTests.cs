@@ -42,6 +42,73 @@ public sealed class WorkerDirsTests
     }
 
     [Fact]
+    public async Task A_step_that_comes_after_its_job_ended_makes_no_tester_or_directory_on_the_node()
+    {
+        using var temp = new TempDir("culprit-workerdirs");
+        var demo = await DemoRepository.CreateAsync(temp.Sub("demo"), flaky: false, withFix: false);
+        var stores = new JobStores(temp.Sub("culprit.db"));
+        string ended;
+        using (var store = stores.Open())
+        {
+            ended = store.CreateJob(Spec(demo.Path), DateTimeOffset.UnixEpoch);
+            store.SetState(ended, JobStates.Finished, "{}", DateTimeOffset.UnixEpoch);
+        }
+        var work = temp.Sub("node");
+        await using var testers = new NodeTesters(Options(work, []), stores, new RepositoryCache(temp.Sub("repos")));
+
+        // A step its job's grain sent before its node died, reaching this node once the job, run again elsewhere, has ended.
+        var late = await Assert.ThrowsAsync<InvalidOperationException>(() => testers.StepAsync(ended, 0, (_, _) => Task.FromResult(0), CancellationToken.None));
+
+        Assert.Contains($"job {ended} has ended (finished)", late.Message);
+        Assert.False(Directory.Exists(WorkerDir(work, ended, 0)));
+    }
+
+    [Fact]
+    public async Task A_step_going_on_when_its_job_ends_is_cancelled_and_what_it_writes_afterwards_is_removed()
+    {
+        using var temp = new TempDir("culprit-workerdirs");
+        var demo = await DemoRepository.CreateAsync(temp.Sub("demo"), flaky: false, withFix: false);
+        var stores = new JobStores(temp.Sub("culprit.db"));
+        string job, other;
+        using (var store = stores.Open())
+        {
+            (job, other) = (store.CreateJob(Spec(demo.Path), DateTimeOffset.UnixEpoch), store.CreateJob(Spec(demo.Path), DateTimeOffset.UnixEpoch));
+        }
+        var work = temp.Sub("node");
+        await using var testers = new NodeTesters(Options(work, []), stores, new RepositoryCache(temp.Sub("repos")));
+        var started = new TaskCompletionSource();
+        var forgotten = new TaskCompletionSource();
+        var otherStep = new TaskCompletionSource();
+        // Like a build killed when its job ends: it still writes its output (after the job's directories went) before it stops.
+        var step = testers.StepAsync(job, 1, async (_, ct) =>
+        {
+            started.SetResult();
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            finally
+            {
+                await forgotten.Task;
+                Directory.CreateDirectory(Path.Combine(WorkerDir(work, job, 1), "build"));
+            }
+            return 0;
+        }, CancellationToken.None);
+        var stepOfAnother = testers.StepAsync(other, 0, (_, _) => otherStep.Task.ContinueWith(_ => 0), CancellationToken.None);
+        await started.Task;
+
+        await testers.ForgetAsync(job);
+        forgotten.SetResult();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => step);
+        Assert.False(Directory.Exists(WorkerDir(work, job, 1)));
+        Assert.False(stepOfAnother.IsCompleted);
+        otherStep.SetResult();
+        Assert.Equal(0, await stepOfAnother);
+        Assert.True(Directory.Exists(WorkerDir(work, other, 0)));
+    }
+
+    [Fact]
     public void A_node_starting_removes_the_worker_directories_of_jobs_no_longer_active()
     {
         using var temp = new TempDir("culprit-workerdirs");

@@ -76,34 +76,37 @@ public sealed class JobGrain(JobRunners runners, JobStores stores, ILocalSiloDet
                 return;
             }
         }
-        if (await this.GetReminder(WakeReminder) is { } reminder)
+        // The reminder goes only once every live node has dropped the job: one that could not be told
+        // (or this node dying midway) is told again at the next wake, wherever the grain is then.
+        if (await ForgetEverywhereAsync(this.GetPrimaryKeyString()) && await this.GetReminder(WakeReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }
-        await ForgetEverywhereAsync(this.GetPrimaryKeyString());
         DeactivateOnIdle();
     }
 
     /// <summary>
     /// Every live node drops what it keeps of the ended job (testers, worktrees, build output): its
     /// workers' dispatchers release only the nodes they used, and a job grain whose node died
-    /// took the list of those with it.
+    /// took the list of those with it. Whether every live node was told.
     /// </summary>
-    private async Task ForgetEverywhereAsync(string id)
+    private async Task<bool> ForgetEverywhereAsync(string id)
     {
         var nodes = membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress.ToParsableString());
-        await Task.WhenAll(nodes.Select(async node =>
+        var told = await Task.WhenAll(nodes.Select(async node =>
         {
             try
             {
                 await GrainFactory.GetGrain<IWorkerGrain>(node).ForgetAsync(id);
+                return true;
             }
             catch (Exception ex)
             {
-                // A node that cannot be told now removes the directories when it next starts.
                 logger.LogInformation("job {Job}: could not clear its worker directories on {Node}: {Message}", id, node, ex.Message);
+                return false;
             }
         }));
+        return told.All(t => t);
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)

@@ -16,48 +16,48 @@ namespace Culprit.Service.Grains;
 [Reentrant, NodePlacement]
 public sealed class WorkerGrain(NodeTesters testers, WorkerSlots slots, ILogger<WorkerGrain> logger) : Grain, IWorkerGrain
 {
-    public async Task<string?> PrepareAsync(WorkerTask task, CancellationToken ct)
-    {
-        var tester = await testers.ForAsync(task.JobId, task.Worker, ct);
-        using var slot = await slots.TakeAsync(Label(task, "checkout"), 1, 0, ct);
-        // Which node tests which commit: the cluster's own record of where a job's work went.
-        logger.LogInformation("job {Job}: testing commit {Commit} (worker {Worker})", task.JobId, task.Commit, task.Worker);
-        return await tester.Tester.PrepareAsync(task.Commit, ct);
-    }
-
-    public async Task<string?> KeptBuildAsync(WorkerTask task, CancellationToken ct)
-    {
-        var tester = await testers.ForAsync(task.JobId, task.Worker, ct);
-        // No slot: it reads one small file, and its answer spares a build.
-        if (await tester.Tester.KeptBuildAsync(task.Commit, ct) is not { } kept)
+    public Task<string?> PrepareAsync(WorkerTask task, CancellationToken ct) =>
+        testers.StepAsync(task.JobId, task.Worker, async (tester, ct) =>
         {
-            return null;
-        }
-        testers.Built(tester.Repository, task.Commit, kept.Signature);
-        return JsonSerializer.Serialize(kept, JsonDefaults.Options);
-    }
+            using var slot = await slots.TakeAsync(Label(task, "checkout"), 1, 0, ct);
+            // Which node tests which commit: the cluster's own record of where a job's work went.
+            logger.LogInformation("job {Job}: testing commit {Commit} (worker {Worker})", task.JobId, task.Commit, task.Worker);
+            return await tester.Tester.PrepareAsync(task.Commit, ct);
+        }, ct);
 
-    public async Task<string> BuildAsync(WorkerTask task, CancellationToken ct)
-    {
-        var tester = await testers.ForAsync(task.JobId, task.Worker, ct);
-        using var slot = await slots.TakeAsync(Label(task, "build"), 1, 0, ct);
-        var build = await tester.Tester.BuildAsync(task.Commit, ct);
-        testers.Built(tester.Repository, task.Commit, build.Ok ? build.Signature : null);
-        return JsonSerializer.Serialize(build, JsonDefaults.Options);
-    }
+    public Task<string?> KeptBuildAsync(WorkerTask task, CancellationToken ct) =>
+        testers.StepAsync(task.JobId, task.Worker, async (tester, ct) =>
+        {
+            // No slot: it reads one small file, and its answer spares a build.
+            if (await tester.Tester.KeptBuildAsync(task.Commit, ct) is not { } kept)
+            {
+                return null;
+            }
+            testers.Built(tester.Repository, task.Commit, kept.Signature);
+            return JsonSerializer.Serialize(kept, JsonDefaults.Options);
+        }, ct);
 
-    public async Task<string> RunAsync(WorkerTask task, string build, int runIndex, CancellationToken ct)
-    {
-        var tester = await testers.ForAsync(task.JobId, task.Worker, ct);
-        var built = JsonSerializer.Deserialize<BuildResult>(build, JsonDefaults.Options)
-            ?? throw new InvalidOperationException($"job {task.JobId}: no build of {task.Commit} in the request");
-        // A kernel run holds a VM; a test command holds a build slot (it is a process on this node like a build).
-        using var slot = tester.Kernel
-            ? await slots.TakeAsync(Label(task, $"run #{runIndex}"), 0, 1, ct)
-            : await slots.TakeAsync(Label(task, $"run #{runIndex}"), 1, 0, ct);
-        RunOutcome run = await tester.Tester.RunAsync(built, runIndex, ct);
-        return JsonSerializer.Serialize(run, JsonDefaults.Options);
-    }
+    public Task<string> BuildAsync(WorkerTask task, CancellationToken ct) =>
+        testers.StepAsync(task.JobId, task.Worker, async (tester, ct) =>
+        {
+            using var slot = await slots.TakeAsync(Label(task, "build"), 1, 0, ct);
+            var build = await tester.Tester.BuildAsync(task.Commit, ct);
+            testers.Built(tester.Repository, task.Commit, build.Ok ? build.Signature : null);
+            return JsonSerializer.Serialize(build, JsonDefaults.Options);
+        }, ct);
+
+    public Task<string> RunAsync(WorkerTask task, string build, int runIndex, CancellationToken ct) =>
+        testers.StepAsync(task.JobId, task.Worker, async (tester, ct) =>
+        {
+            var built = JsonSerializer.Deserialize<BuildResult>(build, JsonDefaults.Options)
+                ?? throw new InvalidOperationException($"job {task.JobId}: no build of {task.Commit} in the request");
+            // A kernel run holds a VM; a test command holds a build slot (it is a process on this node like a build).
+            using var slot = tester.Kernel
+                ? await slots.TakeAsync(Label(task, $"run #{runIndex}"), 0, 1, ct)
+                : await slots.TakeAsync(Label(task, $"run #{runIndex}"), 1, 0, ct);
+            RunOutcome run = await tester.Tester.RunAsync(built, runIndex, ct);
+            return JsonSerializer.Serialize(run, JsonDefaults.Options);
+        }, ct);
 
     public Task ReleaseAsync(string jobId, int worker) => testers.ReleaseAsync(jobId, worker);
 

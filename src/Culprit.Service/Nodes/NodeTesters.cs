@@ -23,6 +23,7 @@ public sealed partial class NodeTesters(ServiceOptions options, JobStores stores
     private readonly JobInputs _inputs = new(options.InputsDir);
     private readonly ConcurrentDictionary<string, byte> _built = new(StringComparer.Ordinal);
     private readonly LinkedList<RecentBuild> _recent = new();
+    private readonly Dictionary<string, JobSteps> _steps = new(StringComparer.Ordinal);
 
     /// <summary>How many of its last builds a node reports: enough to cover the rounds of the jobs it serves, small enough for a report every 2 s.</summary>
     public const int RecentBuildsKept = 64;
@@ -89,11 +90,74 @@ public sealed partial class NodeTesters(ServiceOptions options, JobStores stores
     }
 
     /// <summary>
-    /// The job has ended (finished, failed, stopped or cancelled): its workers' testers here are
-    /// released and their directories removed, also those a job grain on a node that died left
-    /// behind, or that this node kept from before it was restarted.
+    /// One step of a job worker's commit test, with its tester here. Cancelled when the job ends
+    /// meanwhile (<see cref="ForgetAsync"/>); a step that ends after its job did removes the job's
+    /// directories again, as what it wrote may have come after they were removed.
+    /// </summary>
+    public async Task<T> StepAsync<T>(string jobId, int worker, Func<NodeTester, CancellationToken, Task<T>> step, CancellationToken ct)
+    {
+        var steps = Enter(jobId);
+        try
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, steps.Ended);
+            return await step(await ForAsync(jobId, worker, linked.Token), linked.Token);
+        }
+        finally
+        {
+            if (Leave(jobId, steps))
+            {
+                await ClearAsync(jobId);
+            }
+        }
+    }
+
+    private JobSteps Enter(string jobId)
+    {
+        lock (_steps)
+        {
+            // A job that ended may be resumed: its new steps start afresh (and the store decides whether a tester is made).
+            if (!_steps.TryGetValue(jobId, out var steps) || steps.HasEnded)
+            {
+                _steps[jobId] = steps = new JobSteps();
+            }
+            steps.InFlight++;
+            return steps;
+        }
+    }
+
+    /// <summary>Whether the step's job ended while it ran (and no later steps of it took over here): then its directories go again.</summary>
+    private bool Leave(string jobId, JobSteps steps)
+    {
+        lock (_steps)
+        {
+            steps.InFlight--;
+            var current = _steps.GetValueOrDefault(jobId) == steps;
+            if (current && steps.InFlight == 0)
+            {
+                _steps.Remove(jobId);
+            }
+            return steps.HasEnded && (current || !_steps.ContainsKey(jobId));
+        }
+    }
+
+    /// <summary>
+    /// The job has ended (finished, failed, stopped or cancelled): its steps still going on here stop,
+    /// its workers' testers here are released and their directories removed, also those a job grain
+    /// on a node that died left behind, or that this node kept from before it was restarted.
     /// </summary>
     public async Task ForgetAsync(string jobId)
+    {
+        JobSteps? steps;
+        lock (_steps)
+        {
+            steps = _steps.GetValueOrDefault(jobId);
+        }
+        // Outside the lock: a cancelled step may go on (and leave) on this thread.
+        steps?.End();
+        await ClearAsync(jobId);
+    }
+
+    private async Task ClearAsync(string jobId)
     {
         foreach (var key in _testers.Keys.Where(k => k.Job == jobId).ToList())
         {
@@ -154,7 +218,13 @@ public sealed partial class NodeTesters(ServiceOptions options, JobStores stores
         using (var store = stores.Open())
         {
             // A kernel job's files come with the job from the store: the submitting node's disk is not this one.
-            spec = _inputs.Materialise(store, jobId, ReportedJob.From(store.GetJob(jobId), []).Spec);
+            var job = store.GetJob(jobId);
+            // A step that outlived its job (its caller died with the job's grain) makes nothing here: the job's directories stay gone.
+            if (!JobStates.IsActive(job.State))
+            {
+                throw new InvalidOperationException($"job {jobId} has ended ({job.State}): its commits are no longer tested");
+            }
+            spec = _inputs.Materialise(store, jobId, ReportedJob.From(job, []).Spec);
         }
         var repo = await GitRepository.OpenAsync(await repositories.PathOfAsync(spec, ct), ct);
         // Each worker of a job has its own tree here: two of its workers may test on this node at once.
