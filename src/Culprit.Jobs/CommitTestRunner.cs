@@ -43,7 +43,22 @@ internal sealed class CommitTestRunner(
     /// tester cut short is not kept; one that ended is); an outcome showing one stands for a test of any number of runs when
     /// another commit's outcome is taken (build avoidance, equal signature).
     /// </param>
-    public async Task<CommitOutcome> TestAsync(string commit, int runs, string phase, CancellationToken ct, IReadOnlyList<string>? settlingTitles = null)
+    /// <param name="built">Set once the commit's build is done (or needs none), before its runs: a build made ahead waits for it.</param>
+    public async Task<CommitOutcome> TestAsync(
+        string commit, int runs, string phase, CancellationToken ct, IReadOnlyList<string>? settlingTitles = null, TaskCompletionSource? built = null)
+    {
+        try
+        {
+            return await TestBuiltAsync(commit, runs, phase, ct, settlingTitles, built);
+        }
+        finally
+        {
+            built?.TrySetResult();
+        }
+    }
+
+    private async Task<CommitOutcome> TestBuiltAsync(
+        string commit, int runs, string phase, CancellationToken ct, IReadOnlyList<string>? settlingTitles, TaskCompletionSource? built)
     {
         if (ledger.TakeStored(commit, phase) is { } stored)
         {
@@ -116,6 +131,7 @@ internal sealed class CommitTestRunner(
                 return Append(same with { Commit = commit, ReusedFrom = same.Commit, BuildSeconds = build.Seconds, TestSeconds = 0, BuiltAhead = builtAhead }, phase);
             }
         }
+        built?.TrySetResult();
         status.Testing(commit, "testing", runs);
         // Runs of a commit are numbered across its tests, so a retest's runs are new runs, not the same ones again.
         var firstRun = ledger.RunsSoFar(commit);

@@ -6,7 +6,8 @@ namespace Culprit.Jobs;
 /// <summary>
 /// Tests one bisection round on the job's workers: a commit alone on the worker that holds its build,
 /// or a round's commits at once, each on a worker of its own; meanwhile an idle worker builds ahead
-/// what the strategy will likely ask for next. Each outcome goes to <paramref name="record"/> (the
+/// what the strategy will likely ask for next, once the builds the round waits for are done when the
+/// workers share the machine (beside the runs, not slowing those builds). Each outcome goes to <paramref name="record"/> (the
 /// job's bookkeeping: the strategy, the log's verdict line) as it finishes, under the round's lock.
 /// </summary>
 internal sealed class RoundTesting(
@@ -32,16 +33,18 @@ internal sealed class RoundTesting(
         log.Line(BisectingLine(test));
         log.Line($"[{test.Commit}] {info.Subject}");
         var runner = HolderOf(test.Commit);
-        var ahead = Task.CompletedTask;
+        SpeculativeChoice? speculation = null;
         if (workers.Count > 1 && ledger.StoredAmong([test.Commit], "bisect").Count == 0)
         {
             var worker = workers.First(w => w.Tests == runner);
-            var speculation = Speculate(workers.First(w => w != worker), () =>
+            speculation = Speculate(workers.First(w => w != worker), () =>
                 strategy.LikelyNext([(test.Commit, test.Runs)]) is { } next && next != test.Commit && !workers.Any(w => w.Tests.HasBuildOf(next)) ? next : null);
             worker.Log.Gate(speculation.Chosen);
-            ahead = speculation.BuildAsync(ct);
         }
-        var outcome = await runner.TestAsync(test.Commit, test.Runs, "bisect", ct, test.SettlingTitles);
+        var built = Signal();
+        var testing = runner.TestAsync(test.Commit, test.Runs, "bisect", ct, test.SettlingTitles, built);
+        var ahead = speculation?.BuildAsync(BuildsWaitedFor([built]), ct) ?? Task.CompletedTask;
+        var outcome = await testing;
         await ahead;
         record(strategy, outcome, undecided);
     }
@@ -69,19 +72,31 @@ internal sealed class RoundTesting(
         // The round's tests still running, and the commits being built ahead for the next round; both change under the round's lock only.
         var running = pending.ToList();
         var speculating = new HashSet<string>(StringComparer.Ordinal);
-        var ahead = Task.CompletedTask;
+        SpeculativeChoice? speculation = null;
         if (running.Count > 0 && workers.FirstOrDefault(w => assigned.All(a => a.Worker != w)) is { } idle)
         {
             // A worker without a test this round builds what the next round likely starts with.
-            var speculation = Speculate(idle, () => Speculation(strategy, running, speculating));
+            speculation = Speculate(idle, () => Speculation(strategy, running, speculating));
             foreach (var (_, worker) in assigned)
             {
                 worker.Log.Gate(speculation.Chosen);
             }
-            ahead = speculation.BuildAsync(ct);
         }
-        await Task.WhenAll(assigned.Select(a => TestOnWorkerAsync(a.Worker, strategy, a.Test, running, speculating, undecided, ct)).Append(ahead));
+        var built = assigned.Select(_ => Signal()).ToList();
+        var roundBuilt = BuildsWaitedFor(built);
+        var testing = assigned.Select((a, i) => TestOnWorkerAsync(a.Worker, strategy, a.Test, running, speculating, undecided, built[i], roundBuilt, ct)).ToList();
+        var ahead = speculation?.BuildAsync(roundBuilt, ct) ?? Task.CompletedTask;
+        await Task.WhenAll(testing.Append(ahead));
     }
+
+    private static TaskCompletionSource Signal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// What a build made ahead waits for before it starts: the builds of the round's tests, when they
+    /// share this machine's processors with it (a round waits for them; it does not wait for one made ahead).
+    /// </summary>
+    private Task BuildsWaitedFor(IReadOnlyList<TaskCompletionSource> built) =>
+        workers[0].Tests.Tester.BuildsShareMachine ? Task.WhenAll(built.Select(b => b.Task)) : Task.CompletedTask;
 
     /// <summary>
     /// Chooses, on another thread, what <paramref name="idle"/> builds ahead (a choice costs as much as a
@@ -103,11 +118,12 @@ internal sealed class RoundTesting(
     /// <summary>An idle worker and the commit being chosen for it to build ahead (null: none).</summary>
     private sealed record SpeculativeChoice(RoundWorker Idle, Task<string?> Chosen)
     {
-        /// <summary>Builds the chosen commit, once chosen, on the idle worker.</summary>
-        public async Task BuildAsync(CancellationToken ct)
+        /// <summary>Builds the chosen commit, once chosen and once <paramref name="after"/> is done, on the idle worker.</summary>
+        public async Task BuildAsync(Task after, CancellationToken ct)
         {
             if (await Chosen is { } next)
             {
+                await after.WaitAsync(ct);
                 await Idle.Tests.BuildAheadAsync(next, ct);
             }
         }
@@ -155,30 +171,40 @@ internal sealed class RoundTesting(
     /// A round's test on its worker. Once its outcome is recorded (under the round's lock) and others
     /// still run, the worker, idle till the round ends, builds ahead what the next round likely starts with.
     /// </summary>
+    /// <param name="built">Set once this test's build is done (on every path: the others' builds made ahead wait for it).</param>
+    /// <param name="roundBuilt">What this worker's own build made ahead waits for (<see cref="BuildsWaitedFor"/>).</param>
     private async Task TestOnWorkerAsync(
         RoundWorker worker, IBisectionStrategy strategy, TestCommit test, List<TestCommit> running, HashSet<string> speculating, int? undecided,
-        CancellationToken ct)
+        TaskCompletionSource built, Task roundBuilt, CancellationToken ct)
     {
-        var info = await repo.CommitInfoAsync(test.Commit, ct);
         string? next = null;
-        worker.Log.Hold(outcome =>
-        {
-            record(strategy, outcome, undecided);
-            running.Remove(test);
-            next = Speculation(strategy, running, speculating);
-        });
         try
         {
-            worker.Log.Line($"[{test.Commit}] {info.Subject}");
-            await worker.Tests.TestAsync(test.Commit, test.Runs, "bisect", ct, test.SettlingTitles);
+            var info = await repo.CommitInfoAsync(test.Commit, ct);
+            worker.Log.Hold(outcome =>
+            {
+                record(strategy, outcome, undecided);
+                running.Remove(test);
+                next = Speculation(strategy, running, speculating);
+            });
+            try
+            {
+                worker.Log.Line($"[{test.Commit}] {info.Subject}");
+                await worker.Tests.TestAsync(test.Commit, test.Runs, "bisect", ct, test.SettlingTitles, built);
+            }
+            finally
+            {
+                worker.Log.Release();
+            }
         }
         finally
         {
-            worker.Log.Release();
+            built.TrySetResult();
         }
         if (next is not null)
         {
             worker.Log.Line($"speculative build of {next}");
+            await roundBuilt.WaitAsync(ct);
             await worker.Tests.BuildAheadAsync(next, ct);
         }
     }

@@ -19,13 +19,8 @@ public sealed class WorkerDirsTests
     public async Task A_job_that_ended_loses_its_testers_and_worker_directories_on_the_node()
     {
         using var temp = new TempDir("culprit-workerdirs");
-        var demo = await DemoRepository.CreateAsync(temp.Sub("demo"), flaky: false, withFix: false);
-        var stores = new JobStores(temp.Sub("culprit.db"));
-        string ended, running;
-        using (var store = stores.Open())
-        {
-            (ended, running) = (store.CreateJob(Spec(demo.Path), DateTimeOffset.UnixEpoch), store.CreateJob(Spec(demo.Path), DateTimeOffset.UnixEpoch));
-        }
+        var (stores, jobs) = await StoredJobsAsync(temp, 2);
+        var (ended, running) = (jobs[0], jobs[1]);
         var disposed = new List<string>();
         var work = temp.Sub("node");
         await using var testers = new NodeTesters(Options(work, disposed), stores, new RepositoryCache(temp.Sub("repos")));
@@ -45,12 +40,10 @@ public sealed class WorkerDirsTests
     public async Task A_step_that_comes_after_its_job_ended_makes_no_tester_or_directory_on_the_node()
     {
         using var temp = new TempDir("culprit-workerdirs");
-        var demo = await DemoRepository.CreateAsync(temp.Sub("demo"), flaky: false, withFix: false);
-        var stores = new JobStores(temp.Sub("culprit.db"));
-        string ended;
+        var (stores, jobs) = await StoredJobsAsync(temp, 1);
+        var ended = jobs[0];
         using (var store = stores.Open())
         {
-            ended = store.CreateJob(Spec(demo.Path), DateTimeOffset.UnixEpoch);
             store.SetState(ended, JobStates.Finished, "{}", DateTimeOffset.UnixEpoch);
         }
         var work = temp.Sub("node");
@@ -67,13 +60,8 @@ public sealed class WorkerDirsTests
     public async Task A_step_going_on_when_its_job_ends_is_cancelled_and_what_it_writes_afterwards_is_removed()
     {
         using var temp = new TempDir("culprit-workerdirs");
-        var demo = await DemoRepository.CreateAsync(temp.Sub("demo"), flaky: false, withFix: false);
-        var stores = new JobStores(temp.Sub("culprit.db"));
-        string job, other;
-        using (var store = stores.Open())
-        {
-            (job, other) = (store.CreateJob(Spec(demo.Path), DateTimeOffset.UnixEpoch), store.CreateJob(Spec(demo.Path), DateTimeOffset.UnixEpoch));
-        }
+        var (stores, jobs) = await StoredJobsAsync(temp, 2);
+        var (job, other) = (jobs[0], jobs[1]);
         var work = temp.Sub("node");
         await using var testers = new NodeTesters(Options(work, []), stores, new RepositoryCache(temp.Sub("repos")));
         var started = new TaskCompletionSource();
@@ -137,6 +125,15 @@ public sealed class WorkerDirsTests
     }
 
     private static string WorkerDir(string work, string job, int worker) => Path.Combine(work, "work", "workers", NodeTesters.WorkerDir(job, worker));
+
+    /// <summary>A store with <paramref name="count"/> running jobs on one demo repository.</summary>
+    private static async Task<(JobStores Stores, string[] Jobs)> StoredJobsAsync(TempDir temp, int count)
+    {
+        var demo = await DemoRepository.CreateAsync(temp.Sub("demo"), flaky: false, withFix: false);
+        var stores = new JobStores(temp.Sub("culprit.db"));
+        using var store = stores.Open();
+        return (stores, [.. Enumerable.Range(0, count).Select(_ => store.CreateJob(Spec(demo.Path), DateTimeOffset.UnixEpoch))]);
+    }
 
     private static string Spec(string repo) => JsonSerializer.Serialize(new JobSpec { Repo = repo, Bad = "HEAD", Build = "make", Test = "./test.sh" }, JsonDefaults.Options);
 

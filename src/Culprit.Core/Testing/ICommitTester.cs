@@ -19,6 +19,13 @@ public interface ICommitTester : IAsyncDisposable
     bool KeepsBuilds => false;
 
     /// <summary>
+    /// Whether this tester and its other workers' (<see cref="ForWorkerAsync"/>) build on one machine:
+    /// then a build made ahead starts only once the builds its round waits for are done, as two builds
+    /// there share the processors. A tester that builds each commit on a machine of its own says false.
+    /// </summary>
+    bool BuildsShareMachine => true;
+
+    /// <summary>
     /// A line for the job's log about the test environment (the VMs' accelerator), or null: chosen at
     /// setup, it may change while the runs go on (the VMs fell back from KVM to TCG); the job logs each once.
     /// </summary>

@@ -45,6 +45,9 @@ public sealed class DispatchingTester : ICommitTester
 
     public int ParallelRuns { get; }
 
+    /// <summary>Each build goes to a node's build slot: a build made ahead may take a free one at once.</summary>
+    public bool BuildsShareMachine => false;
+
     public async Task<string?> PrepareAsync(string commit, CancellationToken ct)
     {
         await _moving.WaitAsync(ct);

@@ -187,6 +187,36 @@ public sealed class ParallelRoundTests
         Assert.Contains($"speculative builds: {stats.SpeculativeBuilds} ({stats.SpeculativeBuildsUsed} used, {stats.SpeculativeBuildsWasted} wasted)", roundLog);
     }
 
+    [Theory]
+    [InlineData("flaky")]
+    [InlineData("classic")]
+    public async Task A_build_made_ahead_never_runs_beside_a_build_a_test_waits_for_when_the_workers_share_the_machine(string strategy)
+    {
+        using var world = await ScriptedWorld.CreateAsync(100, HalfTheRuns);
+        world.BuildTime = TimeSpan.FromMilliseconds(20);
+
+        var (result, log) = await world.BisectAsync(Spec(world, 2) with { Strategy = strategy });
+
+        Assert.Equal(world.Hashes[Culprit], result.Culprit?.Commit);
+        // No commit is built twice: a commit named in a speculative build line was built ahead, every other commit for its test.
+        var ahead = log.Where(l => l.StartsWith("speculative build of ", StringComparison.Ordinal)).Select(l => world.NumberOf(l["speculative build of ".Length..])).ToHashSet();
+        Assert.NotEmpty(ahead);
+        var underway = new HashSet<int>();
+        foreach (var (commit, start) in world.BuildEvents)
+        {
+            if (start)
+            {
+                Assert.True(ahead.Contains(commit) ? !underway.Any(c => !ahead.Contains(c)) : !underway.Any(ahead.Contains),
+                    $"build of {commit} started beside {string.Join(", ", underway)} (built ahead: {string.Join(", ", ahead)})");
+                underway.Add(commit);
+            }
+            else
+            {
+                underway.Remove(commit);
+            }
+        }
+    }
+
     /// <summary>Commits from the culprit on crash in about half their runs (a fixed pattern per commit and run).</summary>
     private static RunOutcome HalfTheRuns(int n, int run) =>
         n >= Culprit && (n * 7919 + run * 104729) % 10 < 5 ? RunOutcome.Crash("BUG: bad thing") : RunOutcome.Ok();

@@ -54,6 +54,15 @@ internal sealed class ScriptedWorld : IDisposable
     /// <summary>Every build the tester was asked for, by commit number, in order.</summary>
     public List<int> BuildsDone { get; } = [];
 
+    /// <summary>How long each build takes (none by default): builds of several workers then overlap in time or not.</summary>
+    public TimeSpan BuildTime { get; set; }
+
+    /// <summary>Whether the workers' testers build on one machine (<see cref="ICommitTester.BuildsShareMachine"/>).</summary>
+    public bool BuildsShareMachine { get; set; } = true;
+
+    /// <summary>Each build's start and end, by commit number, in the order they happened.</summary>
+    public List<(int Commit, bool Start)> BuildEvents { get; } = [];
+
     /// <summary>Every run made, by commit number.</summary>
     public List<int> RunsDone { get; } = [];
 
@@ -119,12 +128,23 @@ internal sealed class ScriptedWorld : IDisposable
         public Task<BuildResult?> KeptBuildAsync(string commit, CancellationToken ct) =>
             Task.FromResult(world.MachineKeepsBuilds && world._machineBuilds.TryGetValue(commit, out var kept) ? kept with { Seconds = 0, Kept = true } : null);
 
-        public Task<BuildResult> BuildAsync(string commit, CancellationToken ct)
+        public bool BuildsShareMachine => world.BuildsShareMachine;
+
+        public async Task<BuildResult> BuildAsync(string commit, CancellationToken ct)
         {
             var n = world.NumberOf(commit);
             lock (world.BuildsDone)
             {
                 world.BuildsDone.Add(n);
+                world.BuildEvents.Add((n, true));
+            }
+            if (world.BuildTime > TimeSpan.Zero)
+            {
+                await Task.Delay(world.BuildTime, ct);
+            }
+            lock (world.BuildsDone)
+            {
+                world.BuildEvents.Add((n, false));
             }
             var ok = n < 0 || world.Builds(n);
             // A commit Culprit made (a revert) is a kernel of its own.
@@ -135,7 +155,7 @@ internal sealed class ScriptedWorld : IDisposable
             {
                 world._machineBuilds[commit] = build;
             }
-            return Task.FromResult(build);
+            return build;
         }
 
         public Task<RunOutcome> RunAsync(BuildResult build, int runIndex, CancellationToken ct)
