@@ -44,9 +44,9 @@ internal sealed class RoundTesting(
         var built = Signal();
         var testing = runner.TestAsync(test.Commit, test.Runs, "bisect", ct, test.SettlingTitles, built);
         var ahead = speculation?.BuildAsync(BuildsWaitedFor([built]), ct) ?? Task.CompletedTask;
-        var outcome = await testing;
-        await ahead;
-        record(strategy, outcome, undecided);
+        // A failed test lets the build ahead end first, as a round's failure lets its other tests end: nothing is torn down under it.
+        await Task.WhenAll(testing, ahead);
+        record(strategy, await testing, undecided);
     }
 
     /// <summary>
