@@ -31,7 +31,7 @@ public interface IWorkerGrain : IGrainWithStringKey
     [Alias("Release")]
     Task ReleaseAsync(string jobId, int worker);
 
-    /// <summary>The job has ended: every tester of it here is released and its workers' directories removed.</summary>
+    /// <summary>The job has ended: its steps still going on here are cancelled, every tester of it here is released and its workers' directories removed.</summary>
     [Alias("Forget")]
     Task ForgetAsync(string jobId);
 }
