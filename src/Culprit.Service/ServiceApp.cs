@@ -32,6 +32,7 @@ public static class ServiceApp
         builder.Services.AddSingleton<JobRunners>();
         builder.Services.AddSingleton<Dispatch.NodeChooser>();
         builder.Services.AddSingleton<NodeTesters>();
+        builder.Services.AddSingleton<CallerWatch>();
         Orleans.Hosting.PlacementStrategyExtensions.AddPlacementDirector<Dispatch.NodePlacement, Dispatch.NodePlacementDirector>(builder.Services);
         builder.Services.AddSingleton(new RepositoryCache(options.RepositoriesDir));
         builder.Services.AddSingleton<JobSubmitter>();

@@ -97,6 +97,39 @@ public sealed class WorkerDirsTests
     }
 
     [Fact]
+    public async Task A_step_whose_caller_dies_is_cancelled_and_its_workers_tree_goes_while_a_step_whose_caller_is_gone_makes_nothing()
+    {
+        using var temp = new TempDir("culprit-workerdirs");
+        var (stores, jobs) = await StoredJobsAsync(temp, 1);
+        var job = jobs[0];
+        var disposed = new List<string>();
+        var work = temp.Sub("node");
+        await using var testers = new NodeTesters(Options(work, disposed), stores, new RepositoryCache(temp.Sub("repos")));
+        await testers.ForAsync(job, 0, CancellationToken.None);
+        using var callerDied = new CancellationTokenSource();
+        var started = new TaskCompletionSource();
+        // The job's grain sent this step from a node that then died: the job will run again elsewhere.
+        var orphan = testers.StepAsync(job, 1, async (_, ct) =>
+        {
+            started.SetResult();
+            await Task.Delay(Timeout.Infinite, ct);
+            return 0;
+        }, CancellationToken.None, callerDied.Token);
+        await started.Task;
+
+        await callerDied.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => orphan);
+        Assert.Equal([$"{job}-w1"], disposed);
+        Assert.False(Directory.Exists(WorkerDir(work, job, 1)));
+        // The job's other worker keeps its tree here; a step still arriving from the dead caller makes nothing.
+        Assert.True(Directory.Exists(WorkerDir(work, job, 0)));
+        var late = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => testers.StepAsync(job, 1, (_, _) => Task.FromResult(0), CancellationToken.None, callerDied.Token));
+        Assert.Contains("the node that sent this step is gone", late.Message);
+        Assert.False(Directory.Exists(WorkerDir(work, job, 1)));
+    }
+
+    [Fact]
     public void A_node_starting_removes_the_worker_directories_of_jobs_no_longer_active()
     {
         using var temp = new TempDir("culprit-workerdirs");

@@ -22,6 +22,7 @@ public sealed class DispatchingTester : ICommitTester
     private readonly string _jobId;
     private readonly int _worker;
     private readonly string _repository;
+    private readonly string? _caller;
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Node, string Build)> _builds = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _moving = new(1, 1);
@@ -32,9 +33,11 @@ public sealed class DispatchingTester : ICommitTester
     /// <summary>The node holding this worker's checkout now, and the commit checked out there.</summary>
     private (string Node, string Commit, IDisposable Lease)? _at;
 
-    public DispatchingTester(IGrainFactory grains, NodeChooser chooser, ILogger logger, JobSpec spec, string jobId, int worker, JobRange? range = null)
+    /// <param name="caller">This node's silo address, sent with each step: a node stops the steps of a caller that died.</param>
+    public DispatchingTester(
+        IGrainFactory grains, NodeChooser chooser, ILogger logger, JobSpec spec, string jobId, int worker, JobRange? range = null, string? caller = null)
     {
-        (_grains, _chooser, _logger, _jobId, _worker) = (grains, chooser, logger, jobId, worker);
+        (_grains, _chooser, _logger, _jobId, _worker, _caller) = (grains, chooser, logger, jobId, worker, caller);
         _range = range ?? new JobRange();
         _repository = spec.Origin ?? spec.Repo;
         Spec = spec;
@@ -129,7 +132,7 @@ public sealed class DispatchingTester : ICommitTester
     }
 
     public Task<ICommitTester> ForWorkerAsync(int worker, CancellationToken ct) =>
-        System.Threading.Tasks.Task.FromResult<ICommitTester>(new DispatchingTester(_grains, _chooser, _logger, Spec, _jobId, worker, _range));
+        System.Threading.Tasks.Task.FromResult<ICommitTester>(new DispatchingTester(_grains, _chooser, _logger, Spec, _jobId, worker, _range, _caller));
 
     public void RangeListed(CommitGraph range) => _range.Graph = range;
 
@@ -266,7 +269,7 @@ public sealed class DispatchingTester : ICommitTester
 
     private IWorkerGrain Worker(string node) => _grains.GetGrain<IWorkerGrain>(node);
 
-    private WorkerTask Task(string commit) => new(_jobId, _worker, commit);
+    private WorkerTask Task(string commit) => new(_jobId, _worker, commit, _caller);
 
     private static T Read<T>(string json) =>
         JsonSerializer.Deserialize<T>(json, JsonDefaults.Options) ?? throw new InvalidOperationException($"a worker node returned no {typeof(T).Name}");

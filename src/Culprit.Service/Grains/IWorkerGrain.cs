@@ -36,9 +36,15 @@ public interface IWorkerGrain : IGrainWithStringKey
     Task ForgetAsync(string jobId);
 }
 
-/// <summary>A step of a commit test for worker <paramref name="Worker"/> (from 0) of job <paramref name="JobId"/>.</summary>
+/// <summary>
+/// A step of a commit test for worker <paramref name="Worker"/> (from 0) of job <paramref name="JobId"/>,
+/// sent by the job's grain on node <paramref name="Caller"/> (its silo address): a step whose caller
+/// died is stopped (<c>Nodes/CallerWatch</c>), as the job is picked up again elsewhere and may use the
+/// same worker's tree on this node.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Culprit.Service.Grains.WorkerTask")]
 public sealed record WorkerTask(
     [property: Id(0)] string JobId,
     [property: Id(1)] int Worker,
-    [property: Id(2)] string Commit);
+    [property: Id(2)] string Commit,
+    [property: Id(3)] string? Caller = null);

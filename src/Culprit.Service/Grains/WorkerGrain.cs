@@ -14,7 +14,7 @@ namespace Culprit.Service.Grains;
 /// this node once a slot is free. Reentrant: the steps of many jobs go on here at once, each in its slot.
 /// </summary>
 [Reentrant, NodePlacement]
-public sealed class WorkerGrain(NodeTesters testers, WorkerSlots slots, ILogger<WorkerGrain> logger) : Grain, IWorkerGrain
+public sealed class WorkerGrain(NodeTesters testers, WorkerSlots slots, CallerWatch callers, ILogger<WorkerGrain> logger) : Grain, IWorkerGrain
 {
     public Task<string?> PrepareAsync(WorkerTask task, CancellationToken ct) =>
         testers.StepAsync(task.JobId, task.Worker, async (tester, ct) =>
@@ -23,7 +23,7 @@ public sealed class WorkerGrain(NodeTesters testers, WorkerSlots slots, ILogger<
             // Which node tests which commit: the cluster's own record of where a job's work went.
             logger.LogInformation("job {Job}: testing commit {Commit} (worker {Worker})", task.JobId, task.Commit, task.Worker);
             return await tester.Tester.PrepareAsync(task.Commit, ct);
-        }, ct);
+        }, ct, callers.DeathOf(task.Caller));
 
     public Task<string?> KeptBuildAsync(WorkerTask task, CancellationToken ct) =>
         testers.StepAsync(task.JobId, task.Worker, async (tester, ct) =>
@@ -35,7 +35,7 @@ public sealed class WorkerGrain(NodeTesters testers, WorkerSlots slots, ILogger<
             }
             testers.Built(tester.Repository, task.Commit, kept.Signature);
             return JsonSerializer.Serialize(kept, JsonDefaults.Options);
-        }, ct);
+        }, ct, callers.DeathOf(task.Caller));
 
     public Task<string> BuildAsync(WorkerTask task, CancellationToken ct) =>
         testers.StepAsync(task.JobId, task.Worker, async (tester, ct) =>
@@ -44,7 +44,7 @@ public sealed class WorkerGrain(NodeTesters testers, WorkerSlots slots, ILogger<
             var build = await tester.Tester.BuildAsync(task.Commit, ct);
             testers.Built(tester.Repository, task.Commit, build.Ok ? build.Signature : null);
             return JsonSerializer.Serialize(build, JsonDefaults.Options);
-        }, ct);
+        }, ct, callers.DeathOf(task.Caller));
 
     public Task<string> RunAsync(WorkerTask task, string build, int runIndex, CancellationToken ct) =>
         testers.StepAsync(task.JobId, task.Worker, async (tester, ct) =>
@@ -57,7 +57,7 @@ public sealed class WorkerGrain(NodeTesters testers, WorkerSlots slots, ILogger<
                 : await slots.TakeAsync(Label(task, $"run #{runIndex}"), 1, 0, ct);
             RunOutcome run = await tester.Tester.RunAsync(built, runIndex, ct);
             return JsonSerializer.Serialize(run, JsonDefaults.Options);
-        }, ct);
+        }, ct, callers.DeathOf(task.Caller));
 
     public Task ReleaseAsync(string jobId, int worker) => testers.ReleaseAsync(jobId, worker);
 

@@ -92,15 +92,25 @@ public sealed partial class NodeTesters(ServiceOptions options, JobStores stores
     /// <summary>
     /// One step of a job worker's commit test, with its tester here. Cancelled when the job ends
     /// meanwhile (<see cref="ForgetAsync"/>); a step that ends after its job did removes the job's
-    /// directories again, as what it wrote may have come after they were removed.
+    /// directories again, as what it wrote may have come after they were removed. Cancelled too when
+    /// its caller dies (<paramref name="callerGone"/>, <see cref="CallerWatch"/>): then the worker's
+    /// tester and tree here go with it (a checkout or build cut short leaves them unsound), so the job's
+    /// next pass starts this worker afresh; a step whose caller is gone already is refused.
     /// </summary>
-    public async Task<T> StepAsync<T>(string jobId, int worker, Func<NodeTester, CancellationToken, Task<T>> step, CancellationToken ct)
+    public async Task<T> StepAsync<T>(
+        string jobId, int worker, Func<NodeTester, CancellationToken, Task<T>> step, CancellationToken ct, CancellationToken callerGone = default)
     {
+        if (callerGone.IsCancellationRequested)
+        {
+            throw new OperationCanceledException($"job {jobId}: the node that sent this step is gone", callerGone);
+        }
         var steps = Enter(jobId);
+        NodeTester? tester = null;
         try
         {
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, steps.Ended);
-            return await step(await ForAsync(jobId, worker, linked.Token), linked.Token);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, steps.Ended, callerGone);
+            tester = await ForAsync(jobId, worker, linked.Token);
+            return await step(tester, linked.Token);
         }
         finally
         {
@@ -108,6 +118,25 @@ public sealed partial class NodeTesters(ServiceOptions options, JobStores stores
             {
                 await ClearAsync(jobId);
             }
+            else if (callerGone.IsCancellationRequested && tester is not null)
+            {
+                await DropAsync(jobId, worker, tester);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Releases <paramref name="tester"/> and removes its worker's directory, unless another tester took
+    /// its place meanwhile (the job's next pass, which starts only after the caller was declared dead).
+    /// </summary>
+    private async Task DropAsync(string jobId, int worker, NodeTester tester)
+    {
+        var key = (jobId, worker);
+        if (_testers.TryGetValue(key, out var made) && made.IsValueCreated && made.Value.IsCompletedSuccessfully && made.Value.Result == tester
+            && _testers.TryRemove(new KeyValuePair<(string, int), Lazy<Task<NodeTester>>>(key, made)))
+        {
+            await tester.Tester.DisposeAsync();
+            Remove(Path.Combine(_workers, WorkerDir(jobId, worker)));
         }
     }
 
